@@ -1,0 +1,1 @@
+"""Back Coach: an Alexa skill that coaches back-strengthening exercises."""

@@ -1,0 +1,52 @@
+"""Spoken strings per locale, loaded from data files."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from .plan import CueWords
+
+LOCALE_DIR = Path(__file__).parent / "locale"
+
+
+class PhraseError(KeyError):
+    """A phrase key is missing from the locale file."""
+
+
+@dataclass(frozen=True)
+class Phrases:
+    """The strings of one locale; `say(key, **values)` formats one of them."""
+
+    locale: str
+    table: dict
+
+    def raw(self, key: str):
+        """The entry at a dotted key (a string, or a list of variants)."""
+        node = self.table
+        for part in key.split("."):
+            if not isinstance(node, dict) or part not in node:
+                raise PhraseError(f"{self.locale}: no phrase '{key}'")
+            node = node[part]
+        return node
+
+    def say(self, key: str, rng: random.Random | None = None, **values) -> str:
+        """The phrase at `key` (a random variant if it has several), formatted with `values`."""
+        entry = self.raw(key)
+        if isinstance(entry, list):
+            entry = (rng or random).choice(entry)
+        return " ".join(str(entry).split()).format(**values)
+
+    @property
+    def cue_words(self) -> CueWords:
+        """Words spoken inside timed clips."""
+        return CueWords(**{k: self.say(f"cues.{k}") for k in CueWords.__dataclass_fields__})
+
+
+def load_phrases(locale: str = "en-US") -> Phrases:
+    """Load the phrase table for a locale."""
+    path = LOCALE_DIR / f"{locale}.yaml"
+    return Phrases(locale, yaml.safe_load(path.read_text(encoding="utf-8")))
