@@ -133,7 +133,9 @@ def reps_segment(exercise: Exercise, reps: int, hold_s: int, side: str, words: C
         for phase in dose.tempo:
             cues.append(Cue(_r(t), phase.cue, "say"))
             if phase.counted:
-                cues += [Cue(_r(t + HOLD_LEAD_S + k), str(k), "count") for k in range(1, hold_s + 1)]
+                cues += [
+                    Cue(_r(t + HOLD_LEAD_S + k), str(k), "count") for k in range(1, hold_s + 1)
+                ]
                 t += HOLD_LEAD_S + hold_s + RELEASE_AFTER_S
             else:
                 t += phase.seconds
@@ -145,9 +147,7 @@ def reps_segment(exercise: Exercise, reps: int, hold_s: int, side: str, words: C
 def units(exercise: Exercise, level: int) -> tuple[Unit, ...]:
     """Every set on every side at this level, in the order they are done."""
     lv = exercise.dose.level(level)
-    return tuple(
-        Unit(s, side) for s in range(1, lv.sets + 1) for side in exercise.dose.side_names
-    )
+    return tuple(Unit(s, side) for s in range(1, lv.sets + 1) for side in exercise.dose.side_names)
 
 
 def unit_segment(exercise: Exercise, level: int, side: str, words: CueWords) -> Segment:

@@ -1,0 +1,110 @@
+"""The Flask endpoint: POST /alexa for Alexa requests, GET /healthz."""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass
+
+from ask_sdk_core.exceptions import SerializationException
+from ask_sdk_core.serialize import DefaultSerializer
+from ask_sdk_model import RequestEnvelope
+from ask_sdk_model.request import Request
+from flask import Flask, jsonify, request
+from werkzeug.exceptions import HTTPException
+
+from .config import Config
+from .factory import build_skill
+from .routine import load_routine
+from .speech import load_phrases
+from .verify import RequestVerifier, VerificationError
+
+log = logging.getLogger(__name__)
+
+MAX_BODY_BYTES = 256 * 1024
+"""Alexa requests are small; anything larger is refused with 413."""
+
+
+class BadRequest(ValueError):
+    """The body is not a usable Alexa request; the message says why."""
+
+
+@dataclass(frozen=True)
+class RequestContext:
+    """Passed to handlers as handler_input.context: where this request reached us."""
+
+    base_url: str
+
+
+def envelope_problem(envelope: object) -> str | None:
+    """Why a parsed body is not an Alexa request envelope, or None."""
+    if not isinstance(envelope, dict):
+        return "body is not a JSON object"
+    req = envelope.get("request")
+    if not isinstance(envelope.get("version"), str) or not isinstance(req, dict):
+        return "not an Alexa request envelope (needs 'version' and 'request')"
+    if not isinstance(req.get("type"), str):
+        return "request has no 'type'"
+    if req["type"] not in Request.discriminator_value_class_map:
+        return f"unknown request type {req['type']!r}"
+    if not isinstance(envelope.get("context"), dict) and not isinstance(
+        envelope.get("session"), dict
+    ):
+        return "envelope has neither 'context' nor 'session'"
+    return None
+
+
+def _parse(body: bytes) -> dict:
+    if not body:
+        raise BadRequest("empty body")
+    try:
+        return json.loads(body)
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise BadRequest("body is not JSON") from exc
+
+
+def create_app(config: Config | None = None, *, verifier: RequestVerifier | None = None) -> Flask:
+    """The endpoint for one configuration; tests pass config (and their own trust roots)."""
+    config = (config or Config.from_env()).validated()
+    routine = load_routine(config.routine_path)
+    phrases = load_phrases(config.locale)
+    skill = build_skill(routine, phrases)
+    serializer = DefaultSerializer()
+
+    if config.verify:
+        verifier = verifier or RequestVerifier(skill_id=config.skill_id)
+        if not config.skill_id:
+            log.warning("BACKCOACH_SKILL_ID is not set: the application id check is skipped")
+    else:
+        verifier = None
+        log.warning("REQUEST VERIFICATION IS OFF: for local experiments only, never expose this")
+
+    app = Flask("backcoach")
+    app.config["MAX_CONTENT_LENGTH"] = MAX_BODY_BYTES
+    app.config["BACKCOACH"] = config
+
+    @app.errorhandler(HTTPException)
+    def http_error(exc: HTTPException):
+        return jsonify(error=exc.name, reason=exc.description), exc.code
+
+    @app.get("/healthz")
+    def healthz():
+        return jsonify(status="ok", routine=routine.id, exercises=len(routine.exercises))
+
+    @app.post("/alexa")
+    def alexa():
+        body = request.get_data(cache=False)
+        try:
+            envelope = verifier.verify(request.headers, body) if verifier else _parse(body)
+            problem = envelope_problem(envelope)
+            if problem:
+                raise BadRequest(problem)
+            request_envelope = serializer.deserialize(json.dumps(envelope), RequestEnvelope)
+        except (BadRequest, VerificationError, SerializationException) as exc:
+            log.warning("refused request: %s", exc)
+            return jsonify(error="Bad Request", reason=str(exc)), 400
+        context = RequestContext(base_url=request.host_url.rstrip("/"))
+        response = skill.invoke(request_envelope=request_envelope, context=context)
+        return jsonify(serializer.serialize(response))
+
+    return app

@@ -1,0 +1,441 @@
+"""The coaching engine: a pure state machine over the routine (no ASK imports, no I/O)."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import asdict, dataclass, field, fields
+
+from .plan import Segment, block, units
+from .routine import Exercise, Routine
+from .speech import Phrases
+
+PHASES = ("idle", "intro", "between", "exercise_done", "paused", "pain", "finished")
+"""idle: nothing started; intro: steps read, waiting for "ready"; between: sets left;
+exercise_done: asking to go on; paused; pain: stopped for pain; finished: routine done."""
+
+INTRO_S = 40
+"""Rough time to hear an exercise's steps and get into position, for time estimates."""
+
+
+@dataclass
+class State:
+    """Where a person is in the routine; stored in session (and later persistent) attributes."""
+
+    phase: str = "idle"
+    """One of PHASES."""
+    exercise: int = 0
+    """Index of the current exercise."""
+    unit: int = 0
+    """Index of the next unit (set on a side) to play in the current exercise."""
+    last_block: int = 0
+    """Unit index where the last played block began, for "repeat"."""
+    paused_phase: str = ""
+    """The phase to return to on "resume"."""
+    pending: str = ""
+    """What "yes" means right now (the last question asked)."""
+    done: list[str] = field(default_factory=list)
+    """Ids of exercises completed in this routine."""
+    levels: dict[str, int] = field(default_factory=dict)
+    """Level index per exercise id (absent: beginner)."""
+    pain: list[str] = field(default_factory=list)
+    """Ids of exercises stopped for pain."""
+    disclaimer_heard: bool = False
+    """Whether this person has heard the safety disclaimer."""
+
+    def to_dict(self) -> dict:
+        """A JSON-safe copy for attributes."""
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: object, routine: Routine) -> State:
+        """Rebuild from attributes, ignoring anything malformed instead of failing."""
+        state = cls()
+        if not isinstance(data, dict):
+            return state
+        for f in fields(cls):
+            value = data.get(f.name)
+            if isinstance(value, type(getattr(state, f.name))):
+                setattr(state, f.name, value)
+        if state.phase not in PHASES or not 0 <= state.exercise < len(routine.exercises):
+            return cls(levels=state.levels, disclaimer_heard=state.disclaimer_heard)
+        if state.paused_phase not in PHASES or state.paused_phase == "paused":
+            state.paused_phase = ""
+        n_units = len(units(routine.exercises[state.exercise], state.level_of(routine)))
+        state.unit = max(0, min(state.unit, n_units))
+        state.last_block = max(0, min(state.last_block, state.unit))
+        return state
+
+    def level_of(self, routine: Routine, index: int | None = None) -> int:
+        """Level of the current (or given) exercise, clamped to its levels."""
+        ex = routine.exercises[self.exercise if index is None else index]
+        level = self.levels.get(ex.id, 0)
+        return max(0, min(level if isinstance(level, int) else 0, len(ex.dose.levels) - 1))
+
+
+@dataclass(frozen=True)
+class Reply:
+    """What to say and play, in order, and how the turn ends."""
+
+    parts: tuple[str | Segment, ...]
+    """Sentences to speak and timed clips to play, in order."""
+    reprompt: str = ""
+    """Said if the person says nothing; empty when the session ends."""
+    end_session: bool = False
+    """True when the conversation is over."""
+    card: tuple[str, str] | None = None
+    """Optional (title, text) for the companion app."""
+
+    @property
+    def text(self) -> str:
+        """The spoken sentences only, joined (for logs, tests and the simulator)."""
+        return " ".join(p for p in self.parts if isinstance(p, str))
+
+    @property
+    def segments(self) -> tuple[Segment, ...]:
+        """The timed clips only."""
+        return tuple(p for p in self.parts if isinstance(p, Segment))
+
+
+class Coach:
+    """Operations on a State; each returns a Reply and updates the State in place."""
+
+    def __init__(self, routine: Routine, phrases: Phrases, rng: random.Random | None = None):
+        self.routine = routine
+        self.phrases = phrases
+        self.words = phrases.cue_words
+        self.rng = rng or random.Random()
+
+    # -- words ---------------------------------------------------------------
+
+    def say(self, key: str, **values) -> str:
+        """One phrase from the locale file."""
+        return self.phrases.say(key, rng=self.rng, **values)
+
+    @property
+    def total(self) -> int:
+        return len(self.routine.exercises)
+
+    def current(self, s: State) -> Exercise:
+        return self.routine.exercises[s.exercise]
+
+    def names(self) -> str:
+        names = [ex.name for ex in self.routine.exercises]
+        return ", ".join(names[:-1]) + ", and " + names[-1]
+
+    def dose_text(self, ex: Exercise, level: int) -> str:
+        """Today's dose in words ("8 on each leg")."""
+        lv = ex.dose.level(level)
+        if ex.dose.pattern == "holds":
+            return self.say("dose.holds", sets=lv.sets, hold_s=lv.hold_s)
+        key = {"each": "reps_each", "alternating": "reps_alternating"}.get(ex.dose.sides, "reps")
+        if lv.hold_s:
+            key = "reps_hold"
+        per_set = self.say(f"dose.{key}", reps=lv.reps, hold_s=lv.hold_s)
+        return self.say("dose.sets", sets=lv.sets, per_set=per_set) if lv.sets > 1 else per_set
+
+    def question(self, s: State) -> str:
+        """The question that ends every open turn, and what "yes" then means."""
+        if s.phase == "exercise_done":
+            s.pending = "next"
+            nxt = self.routine.exercises[min(s.exercise + 1, self.total - 1)]
+            return self.say("ask.next_exercise", name=nxt.name)
+        key, s.pending = {
+            "idle": ("ask.start", "start"),
+            "intro": ("ask.ready", "ready"),
+            "between": ("ask.next_set", "ready"),
+            "paused": ("ask.paused", "resume"),
+            "pain": ("ask.pain", "skip"),
+            "finished": ("ask.finished", "start_over"),
+        }[s.phase]
+        return self.say(key)
+
+    def ask(self, s: State, *parts: str | Segment, card: tuple[str, str] | None = None) -> Reply:
+        """A reply that keeps the session open, ending with the current question."""
+        q = self.question(s)
+        return Reply((*[p for p in parts if p], q), reprompt=q, card=card)
+
+    def end(self, *parts: str | Segment) -> Reply:
+        """A reply that ends the session."""
+        return Reply(tuple(p for p in parts if p), end_session=True)
+
+    # -- session -------------------------------------------------------------
+
+    def launch(self, s: State) -> Reply:
+        """Open the skill: welcome, and the disclaimer for someone who hasn't heard it."""
+        if s.disclaimer_heard:
+            return self.ask(s, self.say("welcome.returning"))
+        s.disclaimer_heard = True
+        return self.ask(s, self.say("welcome.new"), self.routine.safety.disclaimer)
+
+    def stop(self, s: State) -> Reply:
+        """End politely."""
+        s.pending = ""
+        return self.end(self.say("goodbye"))
+
+    # -- moving through the routine -----------------------------------------
+
+    def intro(self, s: State, index: int, *lead: str) -> Reply:
+        """Move to an exercise and read its starting position and steps."""
+        s.exercise, s.unit, s.last_block, s.phase = index, 0, 0, "intro"
+        ex = self.current(s)
+        body = [
+            self.say("intro.position", number=index + 1, total=self.total, name=ex.name),
+            ex.start,
+            *ex.steps,
+            ex.variation,
+            ex.why,
+            self.say("intro.dose", dose=self.dose_text(ex, s.level_of(self.routine))),
+        ]
+        card = (ex.name.title(), "\n".join([ex.start, *ex.steps, ex.target]))
+        return self.ask(s, *lead, *body, card=card)
+
+    def start_routine(self, s: State) -> Reply:
+        """Begin the routine from the first exercise."""
+        s.done = []
+        return self.intro(s, 0)
+
+    def start_exercise(self, s: State, exercise_id: str | None) -> Reply:
+        """Jump to one exercise by id."""
+        index = self.routine.index_of(exercise_id or "")
+        if index is None:
+            key = "describe.unknown" if exercise_id else "describe.ask_which"
+            return self.ask(s, self.say(key, names=self.names()))
+        return self.intro(s, index)
+
+    def ready(self, s: State) -> Reply:
+        """The person is in position: play the next block of sets, counted."""
+        if s.phase == "idle":
+            return self.start_routine(s)
+        if s.phase == "exercise_done":
+            return self.next(s)
+        if s.phase == "paused":
+            return self.resume(s)
+        if s.phase not in ("intro", "between"):
+            return self.ask(s)
+        return self.play(s)
+
+    def play(self, s: State) -> Reply:
+        """Play the block starting at the current unit and move past it."""
+        ex = self.current(s)
+        level = s.level_of(self.routine)
+        todo = units(ex, level)
+        b = block(ex, level, s.unit, self.words)
+        lead = [self.say("block.lead")]
+        side = todo[s.unit].side
+        if side:
+            lead.append(self.say("block.lead_side", side=self.say(f"side.{side}")))
+        s.last_block, s.unit = s.unit, b.end_unit
+        if s.unit < len(todo):
+            s.phase = "between"
+            done = self.say("block.done_set", done=s.unit, total=len(todo))
+            return self.ask(s, *lead, *b.segments, done)
+        if ex.id not in s.done:
+            s.done.append(ex.id)
+        finished = self.say("block.done_exercise", name=ex.name)
+        if s.exercise == self.total - 1:
+            s.phase = "finished"
+            return self.end(*lead, *b.segments, finished, *self.closing())
+        s.phase = "exercise_done"
+        return self.ask(s, *lead, *b.segments, finished)
+
+    def closing(self) -> tuple[str, ...]:
+        """What is said when the routine is over."""
+        return (self.say("block.done_routine"), self.routine.safety.outcome, self.say("goodbye"))
+
+    def next(self, s: State) -> Reply:
+        """Skip to the next exercise; after the last one, the routine is over."""
+        if s.phase == "paused":
+            s.phase = s.paused_phase or "intro"
+        if s.phase == "idle":
+            return self.start_routine(s)
+        if s.phase == "finished":
+            return self.ask(s, self.say("nav.already_finished"))
+        if s.exercise == self.total - 1:
+            s.phase = "finished"
+            return self.end(self.say("nav.last", name=self.current(s).name), *self.closing())
+        lead = self.say("nav.skipped") if s.phase in ("intro", "between", "pain") else ""
+        return self.intro(s, s.exercise + 1, lead)
+
+    def previous(self, s: State) -> Reply:
+        """Go back one exercise (or redo the one just finished)."""
+        if s.phase == "paused":
+            s.phase = s.paused_phase or "intro"
+        if s.phase == "idle":
+            return self.ask(s, self.say("nav.not_started"))
+        if s.phase in ("exercise_done", "finished"):
+            return self.intro(s, s.exercise, self.say("nav.back"))
+        if s.exercise == 0:
+            return self.intro(s, 0, self.say("nav.first", name=self.current(s).name))
+        return self.intro(s, s.exercise - 1, self.say("nav.back"))
+
+    def repeat(self, s: State) -> Reply:
+        """Say the steps again, or do the last block of sets again."""
+        if s.phase == "intro":
+            return self.intro(s, s.exercise, self.say("nav.again"))
+        if s.phase in ("between", "exercise_done", "finished"):
+            s.unit, s.phase = s.last_block, "between"
+            return self.play(s)
+        if s.phase == "pain":
+            return self.ask(s, self.routine.safety.pain)
+        return self.ask(s)
+
+    def start_over(self, s: State) -> Reply:
+        """Back to the first exercise, nothing done."""
+        s.done = []
+        return self.intro(s, 0, self.say("nav.start_over"))
+
+    def pause(self, s: State) -> Reply:
+        """Hold everything until "resume"."""
+        if s.phase != "paused":
+            s.paused_phase, s.phase = s.phase, "paused"
+        return self.ask(s, self.say("pause.paused"))
+
+    def resume(self, s: State) -> Reply:
+        """Carry on where the pause happened."""
+        if s.phase != "paused":
+            return self.ask(s, self.say("pause.not_paused"))
+        s.phase, s.paused_phase = s.paused_phase or "idle", ""
+        if s.phase == "idle":
+            return self.ask(s)
+        return self.ask(s, self.say("pause.resumed", name=self.current(s).name))
+
+    # -- questions -----------------------------------------------------------
+
+    def describe(self, s: State, exercise_id: str | None) -> Reply:
+        """How to do one exercise (the current one if none is named), without moving."""
+        if exercise_id is None and s.phase not in ("idle", "finished"):
+            exercise_id = self.current(s).id
+        ex = self.routine.get(exercise_id or "")
+        if ex is None:
+            key = "describe.unknown" if exercise_id else "describe.ask_which"
+            return self.ask(s, self.say(key, names=self.names()))
+        card = (ex.name.title(), "\n".join([ex.start, *ex.steps, ex.target]))
+        return self.ask(s, ex.start, *ex.steps, ex.variation, ex.why, ex.target, card=card)
+
+    def list_exercises(self, s: State) -> Reply:
+        """Name the five exercises in order."""
+        return self.ask(s, self.say("describe.list", names=self.names()))
+
+    def whats_next(self, s: State) -> Reply:
+        """Name the exercise after the current one."""
+        if s.phase == "idle":
+            return self.ask(s, self.say("whats_next.not_started", name=self.current(s).name))
+        if s.phase == "finished":
+            return self.ask(s, self.say("whats_next.finished"))
+        name = self.current(s).name
+        if s.exercise == self.total - 1:
+            return self.ask(s, self.say("whats_next.last", current=name))
+        nxt = self.routine.exercises[s.exercise + 1].name
+        return self.ask(s, self.say("whats_next.next", current=name, name=nxt))
+
+    def remaining_s(self, s: State) -> float:
+        """Estimated seconds left in the routine, from the plan's clip lengths."""
+        total = 0.0
+        for i in range(s.exercise, self.total):
+            ex = self.routine.exercises[i]
+            if ex.id in s.done:
+                continue
+            level = s.level_of(self.routine, i)
+            start = s.unit if i == s.exercise and s.phase == "between" else 0
+            total += 0 if start else INTRO_S
+            while start < len(units(ex, level)):
+                b = block(ex, level, start, self.words)
+                total += b.duration_s + ex.dose.rest_s
+                start = b.end_unit
+        return total
+
+    def progress(self, s: State) -> Reply:
+        """How much is done and roughly how long is left."""
+        if s.phase == "finished":
+            return self.ask(s, self.say("progress.finished", total=self.total))
+        n = max(1, round(self.remaining_s(s) / 60))
+        minutes = (
+            self.say("progress.minute.one") if n == 1 else self.say("progress.minute.many", n=n)
+        )
+        key = "progress.report" if s.done else "progress.none_done"
+        return self.ask(s, self.say(key, done=len(s.done), total=self.total, minutes=minutes))
+
+    def about(self, s: State) -> Reply:
+        """Why strengthen your back, and the seed's back-health fundamentals."""
+        r = self.routine
+        return self.ask(s, r.intro, self.say("about.fundamentals"), *r.fundamentals)
+
+    def not_available(self, s: State) -> Reply:
+        """A built-in feature this skill doesn't offer (loop, shuffle)."""
+        return self.ask(s, self.say("audio_player.not_available"))
+
+    def safety(self, s: State) -> Reply:
+        """The seed's disclaimer and caution."""
+        return self.ask(s, self.routine.safety.disclaimer, self.routine.safety.caution)
+
+    def help(self, s: State) -> Reply:
+        """What can be said right now."""
+        return self.ask(s, self.say(f"help.{s.phase}"), self.say("help.always"))
+
+    def fallback(self, s: State) -> Reply:
+        """Not understood: say so and ask the current question again."""
+        return self.ask(s, self.say("fallback"))
+
+    def stats(self, s: State) -> Reply:
+        """Session history (kept per user in a later version)."""
+        return self.ask(s, self.say("stats.not_yet"))
+
+    # -- safety and dose -----------------------------------------------------
+
+    def pain(self, s: State) -> Reply:
+        """Stop at once, tell them to stop and see a physician, offer to skip or end."""
+        ex = self.current(s)
+        if s.phase not in ("idle", "finished") and ex.id not in s.pain:
+            s.pain.append(ex.id)
+        s.phase, s.paused_phase = "pain", ""
+        return self.ask(s, self.say("pain.stopped", name=ex.name), self.routine.safety.pain)
+
+    def easier(self, s: State) -> Reply:
+        """Too hard: one level down, now."""
+        return self.change_level(s, -1)
+
+    def harder(self, s: State) -> Reply:
+        """Too easy: one level up, now."""
+        return self.change_level(s, +1)
+
+    def change_level(self, s: State, step: int) -> Reply:
+        """Make the current exercise easier (-1) or harder (+1) now."""
+        if s.phase in ("idle", "finished"):
+            return self.ask(s, self.say("level.none"))
+        ex = self.current(s)
+        before = s.level_of(self.routine)
+        after = max(0, min(before + step, len(ex.dose.levels) - 1))
+        dose = self.dose_text(ex, after)
+        if after == before:
+            key = "level.easiest" if step < 0 else "level.hardest"
+            return self.ask(s, self.say(key, name=ex.name, dose=dose))
+        s.levels[ex.id] = after
+        n_units = len(units(ex, after))
+        if s.unit >= n_units and s.phase == "between":
+            s.unit = n_units
+            s.phase = "exercise_done"
+            if ex.id not in s.done:
+                s.done.append(ex.id)
+        s.last_block = min(s.last_block, s.unit)
+        key = "level.easier" if step < 0 else "level.harder"
+        return self.ask(s, self.say(key, name=ex.name, dose=dose))
+
+    # -- yes / no ------------------------------------------------------------
+
+    def yes(self, s: State) -> Reply:
+        """Accept whatever the last question offered."""
+        action = {
+            "start": self.start_routine,
+            "ready": self.ready,
+            "next": self.next,
+            "resume": self.resume,
+            "skip": self.next,
+            "start_over": self.start_over,
+        }.get(s.pending)
+        return action(s) if action else self.fallback(s)
+
+    def no(self, s: State) -> Reply:
+        """Decline the last question: end where ending is the alternative, else wait."""
+        if s.pending in ("start", "next", "skip", "start_over"):
+            return self.stop(s)
+        return self.ask(s)

@@ -1,0 +1,77 @@
+"""Alexa's response limits, checked on a serialised response envelope."""
+
+from __future__ import annotations
+
+import json
+import re
+import xml.etree.ElementTree as ET
+from collections.abc import Callable
+
+MAX_AUDIO_TAGS = 5
+MAX_AUDIO_S = 240.0
+MAX_REPROMPT_AUDIO_S = 90.0
+MAX_BREAK_S = 10.0
+MAX_SPEECH_CHARS = 8000
+MAX_RESPONSE_BYTES = 24 * 1024
+
+_TIME = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s)\s*$")
+
+
+def _seconds(value: str) -> float | None:
+    match = _TIME.match(value or "")
+    if not match:
+        return None
+    number, unit = float(match.group(1)), match.group(2)
+    return number / 1000 if unit == "ms" else number
+
+
+def check_ssml(
+    ssml: str, audio_s: Callable[[str], float | None], max_audio_s: float, where: str
+) -> list[str]:
+    """Problems with one SSML string: well-formed, audio count and length, breaks, size."""
+    problems = []
+    if len(ssml) >= MAX_SPEECH_CHARS:
+        problems.append(f"{where}: {len(ssml)} characters of speech (limit {MAX_SPEECH_CHARS})")
+    try:
+        root = ET.fromstring(ssml)
+    except ET.ParseError as exc:
+        return [*problems, f"{where}: SSML is not well-formed: {exc}"]
+    if root.tag != "speak":
+        problems.append(f"{where}: SSML root is <{root.tag}>, not <speak>")
+    audios = root.findall(".//audio")
+    if len(audios) > MAX_AUDIO_TAGS:
+        problems.append(f"{where}: {len(audios)} <audio> tags (limit {MAX_AUDIO_TAGS})")
+    total = 0.0
+    for tag in audios:
+        src = tag.get("src", "")
+        if not src.startswith("https://"):
+            problems.append(f"{where}: audio src is not https: {src!r}")
+        length = audio_s(src)
+        if length is None:
+            problems.append(f"{where}: unknown audio clip {src!r}")
+        else:
+            total += length
+    if total > max_audio_s:
+        problems.append(f"{where}: {total:.1f} s of audio (limit {max_audio_s:.0f} s)")
+    for tag in root.iter("break"):
+        length = _seconds(tag.get("time", ""))
+        if length is None or length > MAX_BREAK_S:
+            problems.append(f"{where}: <break time={tag.get('time')!r}> (limit 10 s)")
+    return problems
+
+
+def check_response(envelope: dict, audio_s: Callable[[str], float | None]) -> list[str]:
+    """Every way a serialised response envelope breaks Alexa's limits (empty when fine)."""
+    problems = []
+    size = len(json.dumps(envelope, separators=(",", ":")).encode())
+    if size > MAX_RESPONSE_BYTES:
+        problems.append(f"response is {size} bytes (limit {MAX_RESPONSE_BYTES})")
+    response = envelope.get("response") or {}
+    speech = response.get("outputSpeech")
+    if speech and speech.get("type") == "SSML":
+        problems += check_ssml(speech.get("ssml", ""), audio_s, MAX_AUDIO_S, "outputSpeech")
+    reprompt = ((response.get("reprompt") or {}).get("outputSpeech")) or None
+    if reprompt and reprompt.get("type") == "SSML":
+        ssml = reprompt.get("ssml", "")
+        problems += check_ssml(ssml, audio_s, MAX_REPROMPT_AUDIO_S, "reprompt")
+    return problems

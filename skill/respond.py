@@ -1,0 +1,66 @@
+"""Turning a coach Reply into SSML and an ASK response."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from xml.sax.saxutils import escape, quoteattr
+
+from ask_sdk_model import Response
+from ask_sdk_model.ui import SimpleCard
+
+from .coach import Reply
+from .plan import Segment
+
+MAX_BREAK_MS = 10_000
+"""Alexa's longest <break>."""
+SPEECH_MS_PER_CHAR = 70
+"""Rough speaking time per character, to pace SSML-timed clips."""
+
+ClipUrl = Callable[[Segment], str | None]
+"""Gives the https URL of a clip's precomputed audio, or None when there is none."""
+
+
+def _breaks(ms: int) -> str:
+    """Silence of `ms` milliseconds as <break> tags of at most ten seconds each."""
+    out = []
+    while ms > 0:
+        step = min(ms, MAX_BREAK_MS)
+        out.append(f'<break time="{step}ms"/>')
+        ms -= step
+    return "".join(out)
+
+
+def timed_ssml(segment: Segment) -> str:
+    """Approximate a clip with speech and breaks (used only when no audio is built)."""
+    spoken = [c for c in segment.cues if c.text]
+    out = []
+    for i, cue in enumerate(spoken):
+        end_s = spoken[i + 1].at_s if i + 1 < len(spoken) else segment.duration_s
+        gap_ms = int((end_s - cue.at_s) * 1000) - SPEECH_MS_PER_CHAR * len(cue.text)
+        out.append(escape(cue.text) + _breaks(max(0, gap_ms)))
+    return " ".join(out)
+
+
+def to_ssml(parts: tuple, clip_url: ClipUrl | None = None) -> str:
+    """SSML body (without <speak>) for a sequence of sentences and clips."""
+    out = []
+    for part in parts:
+        if isinstance(part, Segment):
+            url = clip_url(part) if clip_url else None
+            out.append(f"<audio src={quoteattr(url)}/>" if url else timed_ssml(part))
+        else:
+            out.append(escape(part))
+    return " ".join(out)
+
+
+def to_response(reply: Reply, response_builder, clip_url: ClipUrl | None = None) -> Response:
+    """Fill an ASK response builder from a Reply."""
+    response_builder.speak(to_ssml(reply.parts, clip_url))
+    if reply.end_session:
+        response_builder.set_should_end_session(True)
+    else:
+        response_builder.ask(escape(reply.reprompt))
+    if reply.card:
+        title, text = reply.card
+        response_builder.set_card(SimpleCard(title=title, content=text))
+    return response_builder.response

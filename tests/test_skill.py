@@ -1,0 +1,127 @@
+"""The skill end to end through its handlers, one Alexa request at a time."""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+
+from skill import envelopes as env
+from skill.factory import build_skill
+from skill.handlers import handled_intents
+from tests.helpers import MODEL, Conversation, ends, in_process, plain, speech
+
+
+def test_walks_the_whole_routine_and_hears_every_exercise(conv, routine):
+    first = conv.launch()
+    assert "not intended to supplement or replace advice" in plain(first)
+    assert not ends(first)
+    conv.intent("StartRoutineIntent")
+    heard = [conv.responses[-1]]
+    while not ends(conv.responses[-1]):
+        heard.append(conv.intent("ReadyIntent"))
+        assert len(heard) < 60, "the routine never ended"
+    said = " ".join(plain(r) for r in heard)
+    for exercise in routine.exercises:
+        for step in exercise.steps:
+            assert step in said, step
+    assert "That's all five exercises" in said
+    assert conv.attributes == {}  # session over
+
+
+def test_every_open_response_ends_with_a_question_and_has_a_reprompt(conv):
+    conv.launch()
+    for name in ["StartRoutineIntent", "ReadyIntent", "ProgressIntent", "HelpIntent", "Next"]:
+        conv.intent(name)
+    for response in conv.responses:
+        body = response["response"]
+        assert body["shouldEndSession"] is False
+        assert body["reprompt"]["outputSpeech"]["ssml"]
+        assert plain(response).rstrip().endswith("?") or "Say " in plain(response)
+
+
+def test_pain_stops_at_once_and_offers_skip_or_end(conv):
+    conv.launch()
+    conv.intent("StartExerciseIntent", exercise="forearm plank")
+    response = conv.intent("PainIntent")
+    text = plain(response)
+    assert "stopping the plank" in text
+    assert "consult your physician" in text
+    assert "skip to the next exercise, or stop" in text
+    skipped = conv.intent("Yes")
+    assert "the butt lifter" in plain(skipped)
+
+
+def test_start_and_describe_by_any_name_people_use(conv):
+    conv.launch()
+    response = conv.intent("StartExerciseIntent", exercise="glute bridge")
+    assert "the pelvic extension" in plain(response)
+    described = conv.intent("DescribeExerciseIntent", exercise="knee to elbow")
+    assert "lace your fingers" in plain(described)
+    unknown = conv.intent("DescribeExerciseIntent", exercise="burpee")
+    assert "I don't know that exercise" in plain(unknown)
+
+
+def test_fallback_never_dead_ends(conv):
+    conv.launch()
+    response = conv.intent("AMAZON.FallbackIntent")
+    assert "didn't catch" in plain(response)
+    assert not ends(response)
+    other = conv.intent("SomeIntentWeNeverDefined")
+    assert "didn't catch" in plain(other) and not ends(other)
+
+
+@pytest.mark.parametrize("name", ["Stop", "Cancel", "NavigateHome"])
+def test_stop_and_cancel_end_politely(conv, name):
+    conv.launch()
+    response = conv.intent(name)
+    assert ends(response)
+    assert "Take care of your back" in plain(response)
+
+
+def test_session_ended_and_system_events_get_no_speech(conv):
+    conv.launch()
+    ended = conv.request(env.session_ended_request("ERROR", {"type": "INVALID_RESPONSE"}))
+    assert speech(ended) == ""
+    event = conv.request(env.exception_encountered())
+    assert speech(event) == ""
+
+
+def test_disclaimer_once_per_session(conv):
+    conv.launch()
+    again = conv.intent("StartRoutineIntent")
+    assert "not intended to supplement" not in plain(again)
+
+
+class BrokenStore:
+    """A store that fails, to prove exceptions become a spoken apology."""
+
+    def load(self, handler_input):
+        raise RuntimeError("disk on fire")
+
+    def save(self, handler_input, state):
+        raise AssertionError("never reached")
+
+
+def test_handler_exception_becomes_an_apology_with_a_reprompt(routine, phrases, caplog):
+    skill = build_skill(routine, phrases, store=BrokenStore())
+    conv = Conversation(in_process(skill))
+    with caplog.at_level(logging.ERROR):
+        response = conv.launch()
+    assert "something went wrong" in plain(response)
+    assert response["response"]["reprompt"]["outputSpeech"]["ssml"]
+    assert not ends(response)
+    assert any("disk on fire" in (r.exc_text or "") for r in caplog.records)
+
+
+def test_player_events_are_answered_without_speech(conv):
+    response = conv.request(env.player_event("AudioPlayer.PlaybackStarted", "t", 0))
+    assert "outputSpeech" not in response["response"]
+
+
+def test_every_model_intent_has_a_handler():
+    lang = MODEL["interactionModel"]["languageModel"]
+    declared = {intent["name"] for intent in lang["intents"]}
+    assert declared <= handled_intents(), declared - handled_intents()
+    custom = {name for name in handled_intents() if not name.startswith("AMAZON.")}
+    assert custom <= declared, custom - declared
