@@ -100,9 +100,12 @@ def create_app(config: Config | None = None, *, verifier: RequestVerifier | None
             if problem:
                 raise BadRequest(problem)
             request_envelope = serializer.deserialize(json.dumps(envelope), RequestEnvelope)
-        except (BadRequest, VerificationError, SerializationException) as exc:
+        except (BadRequest, VerificationError) as exc:
             log.warning("refused request: %s", exc)
             return jsonify(error="Bad Request", reason=str(exc)), 400
+        except (SerializationException, TypeError, ValueError, KeyError) as exc:
+            log.warning("refused malformed envelope: %s", exc)
+            return jsonify(error="Bad Request", reason=f"malformed Alexa envelope: {exc}"), 400
         context = RequestContext(base_url=request.host_url.rstrip("/"))
         response = skill.invoke(request_envelope=request_envelope, context=context)
         return jsonify(serializer.serialize(response))

@@ -1,0 +1,166 @@
+"""The Flask endpoint: Alexa requests in, clear 4xx for bad input, never a 500."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from skill import envelopes as env
+from skill.app import create_app
+from skill.config import Config, ConfigError
+from tests.helpers import Conversation, plain
+
+
+@pytest.fixture(scope="module")
+def client():
+    app = create_app(Config(verify=False, audio=False))
+    return app.test_client()
+
+
+def post(client, body, **kwargs):
+    return client.post("/alexa", data=body, content_type="application/json", **kwargs)
+
+
+def via_http(client):
+    def send(envelope: dict) -> dict:
+        reply = post(client, json.dumps(envelope))
+        assert reply.status_code == 200, reply.get_data(as_text=True)
+        return reply.get_json()
+
+    return send
+
+
+def test_healthz(client):
+    reply = client.get("/healthz")
+    assert reply.status_code == 200 and reply.get_json()["status"] == "ok"
+
+
+def test_a_conversation_over_http(client):
+    conv = Conversation(via_http(client))
+    assert "Welcome to Back Coach" in plain(conv.launch())
+    assert "pelvic extension" in plain(conv.intent("StartRoutineIntent"))
+    played = conv.intent("ReadyIntent")
+    assert "Lift" in plain(played)  # SSML-timed counts when no audio is built
+
+
+CALLER = env.Caller()
+GOOD = CALLER.envelope(env.launch_request(), session_id="s", new=True)
+
+
+@pytest.mark.parametrize(
+    "body,status,reason",
+    [
+        (b"", 400, "empty body"),
+        (b"not json{", 400, "not JSON"),
+        (b"\xff\xfe", 400, "not JSON"),
+        (b"[1, 2]", 400, "not a JSON object"),
+        (b'{"hello": "world"}', 400, "not an Alexa request envelope"),
+        (json.dumps({**GOOD, "request": {"requestId": "r"}}).encode(), 400, "no 'type'"),
+        (
+            json.dumps({**GOOD, "request": {**GOOD["request"], "type": "Bogus.Request"}}).encode(),
+            400,
+            "unknown request type 'Bogus.Request'",
+        ),
+        (
+            json.dumps({"version": "1.0", "request": GOOD["request"]}).encode(),
+            400,
+            "neither 'context' nor 'session'",
+        ),
+        (
+            json.dumps({**GOOD, "request": {**GOOD["request"], "timestamp": 12}}).encode(),
+            400,
+            "",
+        ),
+    ],
+)
+def test_bad_input_gets_a_clear_4xx(client, body, status, reason):
+    reply = post(client, body)
+    assert reply.status_code == status
+    assert reason in reply.get_json()["reason"]
+
+
+def test_body_over_256_kb_is_refused(client):
+    reply = post(client, b"{" + b" " * (256 * 1024 + 10) + b"}")
+    assert reply.status_code == 413
+
+
+def test_wrong_method(client):
+    assert client.get("/alexa").status_code == 405
+    assert client.put("/alexa", data="{}").status_code == 405
+
+
+def test_an_unknown_intent_gets_the_fallback_answer(client):
+    envelope = CALLER.envelope(env.intent_request("NoSuchIntent"), session_id="s2", new=True)
+    reply = post(client, json.dumps(envelope))
+    assert reply.status_code == 200
+    assert "didn't catch" in reply.get_json()["response"]["outputSpeech"]["ssml"]
+
+
+def test_public_url_must_be_https():
+    with pytest.raises(ConfigError, match="must be an https:// URL"):
+        create_app(Config(verify=False, audio=False, public_url="http://example.com"))
+
+
+def test_config_from_environment():
+    config = Config.from_env(
+        {
+            "BACKCOACH_SKILL_ID": "amzn1.ask.skill.x",
+            "BACKCOACH_VERIFY": "false",
+            "BACKCOACH_PUBLIC_URL": "https://coach.example.com/",
+            "BACKCOACH_DATA_DIR": "/tmp/bc",
+        }
+    )
+    assert config.skill_id == "amzn1.ask.skill.x" and config.verify is False
+    assert config.public_url == "https://coach.example.com"
+    assert str(config.audio_cache) == "/tmp/bc/audio"
+    with pytest.raises(ConfigError, match="BACKCOACH_VERIFY must be true or false"):
+        Config.from_env({"BACKCOACH_VERIFY": "maybe"})
+
+
+def test_lambda_entry_point(monkeypatch):
+    import skill
+    from skill import lambda_entry
+
+    lambda_entry._skill.cache_clear()
+    monkeypatch.setenv("BACKCOACH_SKILL_ID", CALLER.skill_id)
+    out = skill.lambda_handler(GOOD, None)
+    assert "Welcome to Back Coach" in out["response"]["outputSpeech"]["ssml"]
+    lambda_entry._skill.cache_clear()
+
+
+def _without_each_key(node, path=()):
+    """Every copy of the envelope with one key removed or one value replaced by junk."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            yield (*path, key), None
+            yield (*path, key), 7
+            yield from _without_each_key(value, (*path, key))
+
+
+def _mutate(envelope: dict, path: tuple, value) -> dict:
+    out = json.loads(json.dumps(envelope))
+    node = out
+    for key in path[:-1]:
+        node = node[key]
+    if value is None:
+        del node[path[-1]]
+    else:
+        node[path[-1]] = value
+    return out
+
+
+@pytest.mark.parametrize("kind", ["launch", "intent"])
+def test_no_mutilated_envelope_causes_a_500(client, kind):
+    request = (
+        env.launch_request()
+        if kind == "launch"
+        else env.intent_request("StartExerciseIntent", {"exercise": {"name": "exercise"}})
+    )
+    base = CALLER.envelope(request, session_id="s3", new=True, attributes={"coach": {}})
+    statuses = set()
+    for path, value in _without_each_key(base):
+        reply = post(client, json.dumps(_mutate(base, path, value)))
+        assert reply.status_code < 500, (path, value, reply.get_data(as_text=True))
+        statuses.add(reply.status_code)
+    assert statuses == {200, 400}
