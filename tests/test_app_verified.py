@@ -1,0 +1,61 @@
+"""The endpoint with verification on: signed requests pass, anything else is a 400."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+
+import pytest
+
+from skill import envelopes as env
+from skill.app import create_app
+from skill.config import Config
+from tests.test_verify import Pki, headers_for, pki, verifier_for  # noqa: F401 (fixture)
+
+SKILL_ID = "amzn1.ask.skill.verified-test"
+
+
+@pytest.fixture
+def client(pki: Pki):  # noqa: F811
+    verifier, _ = verifier_for(pki, pki.bundle(), skill_id=SKILL_ID, now=lambda: datetime.now(UTC))
+    app = create_app(Config(skill_id=SKILL_ID, audio=False), verifier=verifier)
+    return app.test_client()
+
+
+def launch_body(skill_id: str = SKILL_ID) -> bytes:
+    caller = env.Caller(skill_id=skill_id)
+    return json.dumps(caller.envelope(env.launch_request(), session_id="s", new=True)).encode()
+
+
+def test_signed_request_is_answered(client, pki: Pki):  # noqa: F811
+    body = launch_body()
+    reply = client.post("/alexa", data=body, headers=headers_for(body, pki.leaf_key))
+    assert reply.status_code == 200
+    assert "Welcome to Back Coach" in reply.get_json()["response"]["outputSpeech"]["ssml"]
+
+
+def test_tampered_body_is_refused(client, pki: Pki):  # noqa: F811
+    body = launch_body()
+    headers = headers_for(body, pki.leaf_key)
+    reply = client.post(
+        "/alexa", data=body.replace(b"LaunchRequest", b"IntentRequest"), headers=headers
+    )
+    assert reply.status_code == 400 and reply.get_json()["reason"] == "bad signature"
+
+
+def test_unsigned_request_is_refused(client):
+    reply = client.post("/alexa", data=launch_body(), content_type="application/json")
+    assert (
+        reply.status_code == 400 and "missing SignatureCertChainUrl" in reply.get_json()["reason"]
+    )
+
+
+def test_wrong_skill_is_refused(client, pki: Pki):  # noqa: F811
+    body = launch_body("amzn1.ask.skill.someone-else")
+    reply = client.post("/alexa", data=body, headers=headers_for(body, pki.leaf_key))
+    assert reply.status_code == 400 and "wrong application id" in reply.get_json()["reason"]
+
+
+def test_verification_is_on_by_default():
+    assert Config().verify is True
+    assert Config.from_env({}).verify is True
