@@ -12,11 +12,10 @@ from ask_sdk_model import RequestEnvelope
 from ask_sdk_model.request import Request
 from flask import Flask, jsonify, request
 from werkzeug.exceptions import HTTPException
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from .config import Config
-from .factory import build_skill
-from .routine import load_routine
-from .speech import load_phrases
+from .service import Service, make_service
 from .verify import RequestVerifier, VerificationError
 
 log = logging.getLogger(__name__)
@@ -63,12 +62,15 @@ def _parse(body: bytes) -> dict:
         raise BadRequest("body is not JSON") from exc
 
 
-def create_app(config: Config | None = None, *, verifier: RequestVerifier | None = None) -> Flask:
+def create_app(
+    config: Config | None = None,
+    *,
+    verifier: RequestVerifier | None = None,
+    service: Service | None = None,
+) -> Flask:
     """The endpoint for one configuration; tests pass config (and their own trust roots)."""
-    config = (config or Config.from_env()).validated()
-    routine = load_routine(config.routine_path)
-    phrases = load_phrases(config.locale)
-    skill = build_skill(routine, phrases)
+    service = service or make_service(config or Config.from_env())
+    config, routine, skill = service.config, service.routine, service.skill
     serializer = DefaultSerializer()
 
     if config.verify:
@@ -82,6 +84,12 @@ def create_app(config: Config | None = None, *, verifier: RequestVerifier | None
     app = Flask("backcoach")
     app.config["MAX_CONTENT_LENGTH"] = MAX_BODY_BYTES
     app.config["BACKCOACH"] = config
+    if config.trust_proxy:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_proto=1, x_host=1)
+    if service.catalog is not None:
+        from audio.serve import audio_blueprint
+
+        app.register_blueprint(audio_blueprint(service.catalog))
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):

@@ -4,10 +4,29 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import json
 import logging
 import sys
+from pathlib import Path
+
+from audio.catalog import CatalogError
 
 from .config import Config, ConfigError
+from .service import AudioMissing
+
+LOCAL_BASE_URL = "http://localhost:8080"
+"""Where in-process runs pretend to be served from (only names of clips are shown)."""
+
+
+def _fail(message: str) -> int:
+    print(f"backcoach: {message}", file=sys.stderr)
+    return 2
+
+
+def _service(config: Config):
+    from .service import make_service
+
+    return make_service(dataclasses.replace(config, verify=False))
 
 
 def _serve(args: argparse.Namespace, config: Config) -> int:
@@ -23,22 +42,191 @@ def _serve(args: argparse.Namespace, config: Config) -> int:
     print(f"Back Coach listening on {url}/alexa (health: {url}/healthz)", flush=True)
     if config.verify:
         print("Request verification is ON: only signed Alexa requests are accepted.", flush=True)
-        print("To talk to it locally, start it with `backcoach serve --no-verify`.", flush=True)
+        print("To talk to it locally: `backcoach serve --no-verify`, then", flush=True)
     else:
         print("!!! REQUEST VERIFICATION IS OFF: local experiments only. !!!", flush=True)
-        print(
-            f"Try: curl -s -XPOST {url}/alexa -H 'Content-Type: application/json' "
-            "-d @tests/requests/launch.json",
-            flush=True,
-        )
+        print("Talk to it:", flush=True)
+    print(f'  backcoach say --url {url}/alexa "start my back routine"', flush=True)
+    print(f"  backcoach chat --url {url}/alexa", flush=True)
     waitress.serve(app, host=args.host, port=args.port, threads=8, ident="backcoach")
     return 0
 
 
-def parser() -> argparse.ArgumentParser:
+def _simulator(args: argparse.Namespace, config: Config, state=None):
+    """A simulator talking in-process, or over HTTP with --url."""
+    from .app import RequestContext
+    from .envelopes import DEFAULT_SKILL_ID
+    from .nlu import Nlu
+    from .simulator import Simulator, in_process, over_http
+
+    audio_s = None
+    if args.url:
+        transport = over_http(args.url)
+    else:
+        service = _service(config)
+        base = config.public_url or LOCAL_BASE_URL
+        transport = in_process(service.skill, RequestContext(base_url=base))
+        audio_s = service.audio_s
+    skill_id = config.skill_id or DEFAULT_SKILL_ID
+    nlu = Nlu.load(config.locale, skill_id_authority=f"amzn1.er-authority.echo-sdk.{skill_id}")
+    sim = Simulator(transport, nlu, state, skill_id=skill_id, audio_player=not args.no_audio_player)
+    return sim, audio_s
+
+
+def _print_turn(turn, audio_s, as_json: bool) -> None:
+    """One turn, for people or (with --json) as one JSON line."""
+    from .dialogs import clip_id_of
+
+    if as_json:
+        print(json.dumps({"request": turn.request, "response": turn.response}), flush=True)
+        return
+    match = turn.match
+    slots = ""
+    if match and match.slots:
+        shown = []
+        for name, slot in match.slots.items():
+            if not slot.get("value"):
+                continue
+            resolution = slot["resolutions"]["resolutionsPerAuthority"][0]
+            values = resolution.get("values") or [{}]
+            resolved = values[0].get("value", {}).get("id") or resolution["status"]["code"]
+            shown.append(f"{name}={slot['value']!r} -> {resolved}")
+        slots = "  " + ", ".join(shown) if shown else ""
+    print(f"  intent:  {turn.intent}{slots}")
+    print(f"  speech:  {turn.speech or '(none)'}")
+    for url in turn.audio:
+        length = audio_s(url) if audio_s else None
+        print(f"  audio:   {clip_id_of(url)}" + (f" ({length:.1f} s)" if length else ""))
+    for directive in turn.directives:
+        print(f"  directive: {directive.get('type')} {directive.get('playBehavior', '')}".rstrip())
+    card = turn.body.get("card")
+    if card:
+        print(f"  card:    {card.get('title')}")
+    print(f"  session: {'ends' if turn.ends_session else 'open'}", flush=True)
+
+
+def _say(args: argparse.Namespace, config: Config) -> int:
+    """One turn; --session FILE carries the conversation across calls."""
+    from .simulator import SessionState, TransportError
+
+    path = Path(args.session) if args.session else None
+    state = SessionState.load(path) if path else SessionState()
+    if args.user:
+        state.user_id = args.user
+    sim, audio_s = _simulator(args, config, state)
+    try:
+        turn = sim.say(" ".join(args.utterance))
+    except TransportError as exc:
+        return _fail(str(exc))
+    _print_turn(turn, audio_s, args.json)
+    if path:
+        state.save(path)
+    return 0
+
+
+CHAT_HELP = """Type what you would say to Alexa. Commands:
+  :launch       open the skill      :end     end the session (SessionEndedRequest)
+  :json         toggle JSON output  :quit    leave"""
+
+
+def _chat(args: argparse.Namespace, config: Config) -> int:
+    """An interactive conversation, with line editing and history."""
+    from .simulator import SessionState, TransportError
+
+    try:
+        import readline  # noqa: F401  (line editing and history for input())
+    except ImportError:
+        pass
+    state = SessionState()
+    if args.user:
+        state.user_id = args.user
+    sim, audio_s = _simulator(args, config, state)
+    as_json = args.json
+    print(CHAT_HELP, file=sys.stderr)
+    while True:
+        try:
+            line = input("you> ").strip()
+        except (EOFError, KeyboardInterrupt):
+            print(file=sys.stderr)
+            return 0
+        if not line:
+            continue
+        try:
+            if line in (":quit", ":q"):
+                return 0
+            if line == ":json":
+                as_json = not as_json
+                continue
+            if line == ":end":
+                turn = sim.end_session()
+                if turn:
+                    _print_turn(turn, audio_s, as_json)
+                continue
+            turn = sim.say("open back coach" if line == ":launch" else line)
+        except TransportError as exc:
+            print(f"backcoach: {exc}", file=sys.stderr)
+            continue
+        _print_turn(turn, audio_s, as_json)
+
+
+def _test_dialogs(args: argparse.Namespace, config: Config) -> int:
+    """Run dialog scripts and report pass/fail per step."""
+    from .dialogs import find_scripts, load_script, run_script
+    from .simulator import TransportError
+
+    directory = Path(args.directory)
+    paths = find_scripts(directory) if directory.is_dir() else [directory]
+    if not paths:
+        return _fail(f"no dialog scripts (*.yaml) in {directory}")
+    sim, _ = _simulator(args, config)
+    failed = 0
+
+    def report(script, result):
+        mark = "PASS" if result.ok else "FAIL"
+        print(f"  {mark} {result.step.label}")
+        for problem in result.problems:
+            print(f"       {problem}")
+
+    for path in paths:
+        script = load_script(path)
+        print(f"{script.name} ({path.name})")
+        try:
+            results = run_script(script, sim.transport, report)
+        except TransportError as exc:
+            return _fail(str(exc))
+        failed += sum(not r.ok for r in results)
+    print(f"{len(paths)} scripts, {failed} failed steps")
+    return 1 if failed else 0
+
+
+def _export(args: argparse.Namespace, config: Config) -> int:
+    """Write skill.json and the interaction model in the layout the ASK CLI deploys."""
+    from .package import export_skill_package
+
+    written = export_skill_package(Path(args.directory), config)
+    for path in written:
+        print(path)
+    return 0
+
+
+def _audio_build(args: argparse.Namespace, config: Config) -> int:
+    """Render every clip the skill can play into the audio cache."""
+    from audio import cli as audio_cli
+
+    from .routine import load_routine
+    from .speech import load_phrases
+
+    if args.voice is None and config.piper_voice:
+        args.voice = Path(config.piper_voice)
+    routine = load_routine(config.routine_path)
+    return audio_cli.run(args, routine, load_phrases(config.locale), config.audio_cache)
+
+
+def parser(config: Config | None = None) -> argparse.ArgumentParser:
     """The argument parser with every subcommand."""
     p = argparse.ArgumentParser(prog="backcoach", description="Back Coach voice skill.")
     sub = p.add_subparsers(dest="command", required=True)
+
     serve = sub.add_parser("serve", help="serve the skill over HTTP")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8080)
@@ -46,6 +234,41 @@ def parser() -> argparse.ArgumentParser:
         "--no-verify", action="store_true", help="accept unsigned requests (local experiments only)"
     )
     serve.set_defaults(run=_serve)
+
+    def talk(sp: argparse.ArgumentParser) -> None:
+        sp.add_argument("--url", help="a running endpoint, e.g. http://127.0.0.1:8080/alexa")
+        sp.add_argument("--json", action="store_true", help="one JSON line per turn")
+        sp.add_argument("--user", help="the Alexa userId to talk as")
+        sp.add_argument(
+            "--no-audio-player", action="store_true", help="a device without AudioPlayer"
+        )
+
+    say = sub.add_parser("say", help="say one thing to the skill")
+    say.add_argument("utterance", nargs="+")
+    say.add_argument("--session", metavar="FILE", help="continue the conversation in FILE")
+    talk(say)
+    say.set_defaults(run=_say)
+
+    chat = sub.add_parser("chat", help="talk to the skill interactively")
+    talk(chat)
+    chat.set_defaults(run=_chat)
+
+    dialogs = sub.add_parser("test-dialogs", help="run dialog scripts")
+    dialogs.add_argument("directory", help="a directory of *.yaml scripts, or one script")
+    talk(dialogs)
+    dialogs.set_defaults(run=_test_dialogs)
+
+    export = sub.add_parser("export-skill-package", help="write an ASK CLI skill package")
+    export.add_argument("directory")
+    export.set_defaults(run=_export)
+
+    audio = sub.add_parser("audio", help="precomputed audio")
+    audio_sub = audio.add_subparsers(dest="audio_command", required=True)
+    build = audio_sub.add_parser("build", help="render every clip into the audio cache")
+    from audio import cli as audio_cli
+
+    audio_cli.add_arguments(build)
+    build.set_defaults(run=_audio_build)
     return p
 
 
@@ -53,12 +276,15 @@ def main(argv: list[str] | None = None) -> int:
     """Entry point of the `backcoach` console script."""
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     args = parser().parse_args(argv)
+    if args.command in ("say", "chat", "test-dialogs"):
+        logging.getLogger().setLevel(logging.WARNING)
     try:
         config = Config.from_env()
+        return args.run(args, config)
     except ConfigError as exc:
-        print(f"backcoach: {exc}", file=sys.stderr)
-        return 2
-    return args.run(args, config)
+        return _fail(str(exc))
+    except (AudioMissing, CatalogError) as exc:  # the message says what to run
+        return _fail(str(exc))
 
 
 if __name__ == "__main__":

@@ -9,16 +9,14 @@ from ask_sdk_core.serialize import DefaultSerializer
 from ask_sdk_model import RequestEnvelope
 
 from .config import Config
-from .factory import build_skill
-from .routine import load_routine
-from .speech import load_phrases
+from .service import make_service
 
 
 @cache
 def _skill():
+    """Built once per container; the SDK checks the application id (no signatures on Lambda)."""
     config = Config.from_env()
-    routine = load_routine(config.routine_path)
-    return build_skill(routine, load_phrases(config.locale), skill_id=config.skill_id)
+    return make_service(config, skill_id=config.skill_id).skill
 
 
 def handle(event: dict, context) -> dict:

@@ -124,6 +124,7 @@ def test_lambda_entry_point(monkeypatch):
 
     lambda_entry._skill.cache_clear()
     monkeypatch.setenv("BACKCOACH_SKILL_ID", CALLER.skill_id)
+    monkeypatch.setenv("BACKCOACH_AUDIO", "false")
     out = skill.lambda_handler(GOOD, None)
     assert "Welcome to Back Coach" in out["response"]["outputSpeech"]["ssml"]
     lambda_entry._skill.cache_clear()

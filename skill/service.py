@@ -1,0 +1,94 @@
+"""Everything the skill needs at run time, built once from a Config and checked at start."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from ask_sdk_core.handler_input import HandlerInput
+from ask_sdk_core.skill import CustomSkill
+
+from .config import Config
+from .factory import build_skill
+from .plan import Segment, all_segments
+from .respond import ClipUrl
+from .routine import Routine, load_routine
+from .speech import Phrases, load_phrases
+
+log = logging.getLogger(__name__)
+
+
+class AudioMissing(RuntimeError):
+    """The audio build does not cover every clip the skill can play."""
+
+
+@dataclass(frozen=True)
+class Service:
+    """The routine, its words, its built audio (if any) and the skill wired to them."""
+
+    config: Config
+    routine: Routine
+    phrases: Phrases
+    catalog: object | None
+    """An audio.catalog.AudioCatalog, or None when clips are off (SSML timing)."""
+    skill: CustomSkill
+
+    def audio_s(self, url: str) -> float | None:
+        """Length of the clip an audio URL points at (None if it isn't one of ours)."""
+        if self.catalog is None:
+            return None
+        name = url.rsplit("/", 1)[-1]
+        for entry in self.catalog.clips.values():
+            if entry.file == name:
+                return entry.duration_s
+        return None
+
+
+def load_catalog(config: Config, routine: Routine, phrases: Phrases):
+    """The built audio, refusing to start if any clip the skill can play is missing."""
+    from audio.catalog import AudioCatalog
+
+    catalog = AudioCatalog.load(config.audio_cache)
+    needed = all_segments(routine, phrases.cue_words)
+    missing = catalog.missing(needed)
+    if missing:
+        shown = ", ".join(missing[:5]) + (" …" if len(missing) > 5 else "")
+        raise AudioMissing(
+            f"{len(missing)} of {len(needed)} clips are missing from the audio build in "
+            f"{config.audio_cache} ({shown}): run `backcoach audio build`"
+        )
+    return catalog
+
+
+def clip_links(config: Config, catalog) -> Callable[[HandlerInput], ClipUrl | None]:
+    """For each request, how to link to clips: BACKCOACH_PUBLIC_URL, else the request's host."""
+    warned: list[bool] = []
+
+    def for_request(handler_input: HandlerInput) -> ClipUrl | None:
+        base = config.public_url or getattr(handler_input.context, "base_url", None)
+        if not base:
+            return None
+        if config.verify and not base.startswith("https://") and not warned:
+            warned.append(True)
+            log.warning("audio links are %s: Alexa only plays https audio", base)
+
+        def url(segment: Segment) -> str | None:
+            entry = catalog.clip(segment.clip_id)
+            return f"{base}/audio/{entry.file}" if entry else None
+
+        return url
+
+    return for_request
+
+
+def make_service(config: Config, *, store=None, skill_id: str | None = None) -> Service:
+    """Load content and audio, check them, and build the skill."""
+    config = config.validated()
+    routine = load_routine(config.routine_path)
+    phrases = load_phrases(config.locale)
+    catalog = load_catalog(config, routine, phrases) if config.audio else None
+    links = clip_links(config, catalog) if catalog else None
+    kwargs = {"clip_url": links} if links else {}
+    skill = build_skill(routine, phrases, store=store, skill_id=skill_id, **kwargs)
+    return Service(config, routine, phrases, catalog, skill)
