@@ -1,0 +1,158 @@
+"""The audio build: every clip of the plan rendered once into a content-addressed cache."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import sys
+import time
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from tqdm import tqdm
+
+from skill.plan import CueWords, Segment, all_segments
+from skill.routine import Routine
+
+from .manifest import CLIP_FILE, ClipEntry, write_manifest
+from .mp3 import ENCODE_ARGS, MAX_LENGTH_S, check_mp3, encode_mp3, mp3_length_s
+from .render import RENDER, RenderError, RenderParams, WordBank, render_segment
+from .voices import Voice
+
+CLIP_ID = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]*$")
+"""Clip ids become file names: no separators, no leading dot."""
+
+
+@dataclass(frozen=True)
+class BuildReport:
+    """What a build did."""
+
+    cache_dir: Path
+    rendered: tuple[str, ...]
+    """Clip ids rendered and encoded by this run."""
+    reused: tuple[str, ...]
+    """Clip ids whose file was already in the cache."""
+    removed: tuple[str, ...]
+    """Old clip files deleted because the manifest no longer lists them."""
+    total_audio_s: float
+    """Playing time of all the clips in the manifest."""
+    elapsed_s: float
+
+    @property
+    def clip_count(self) -> int:
+        return len(self.rendered) + len(self.reused)
+
+    def summary(self) -> str:
+        """One line for the terminal."""
+        removed = f", {len(self.removed)} old files removed" if self.removed else ""
+        return (
+            f"audio: {self.clip_count} clips in {self.cache_dir} ({len(self.rendered)} rendered, "
+            f"{len(self.reused)} reused{removed}), {self.total_audio_s / 60:.1f} min of audio, "
+            f"{self.elapsed_s:.1f} s"
+        )
+
+
+def clip_digest(segment: Segment, voice_id: str, params: RenderParams = RENDER) -> str:
+    """sha256 over what the clip sounds like: its cues and length, the voice, render and encode."""
+    payload = {
+        "duration_s": segment.duration_s,
+        "cues": [[c.at_s, c.text, c.kind] for c in segment.cues],
+        "voice": voice_id,
+        "render": params.as_dict(),
+        "encode": list(ENCODE_ARGS),
+    }
+    blob = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(blob.encode("utf-8")).hexdigest()
+
+
+def clip_file_name(segment: Segment, voice_id: str, params: RenderParams = RENDER) -> str:
+    """`<clip_id>-<hash12>.mp3`: a new name whenever anything audible changes."""
+    if not CLIP_ID.match(segment.clip_id):
+        raise ValueError(f"clip id {segment.clip_id!r} cannot be a file name")
+    return f"{segment.clip_id}-{clip_digest(segment, voice_id, params)[:12]}.mp3"
+
+
+def _unique(segments: Iterable[Segment] | Mapping[str, Segment]) -> dict[str, Segment]:
+    found: dict[str, Segment] = {}
+    for seg in segments.values() if isinstance(segments, Mapping) else segments:
+        if found.setdefault(seg.clip_id, seg) != seg:
+            raise ValueError(f"two different segments share the clip id {seg.clip_id!r}")
+    return found
+
+
+def _usable(path: Path) -> bool:
+    """A clip file already in the cache that passes the format check."""
+    return path.is_file() and not check_mp3(path)
+
+
+def build(
+    routine: Routine | None,
+    phrases,
+    cache_dir: Path | str,
+    voice: Voice,
+    progress: bool = True,
+    *,
+    segments: Iterable[Segment] | Mapping[str, Segment] | None = None,
+    params: RenderParams = RENDER,
+) -> BuildReport:
+    """Render every clip any response can play into `cache_dir` and write its manifest.
+
+    `phrases` is the locale's Phrases (or its CueWords). `segments`, when given, replaces
+    `all_segments(routine, words)` (tests build a few). Clips whose file already exists are
+    reused; the voice is only loaded when something has to be rendered.
+    """
+    started = time.monotonic()
+    if segments is None:
+        words: CueWords = getattr(phrases, "cue_words", phrases)
+        segments = all_segments(routine, words)
+    plan = _unique(segments)
+    cache = Path(cache_dir)
+    cache.mkdir(parents=True, exist_ok=True)
+
+    names = {cid: clip_file_name(seg, voice.id, params) for cid, seg in plan.items()}
+    todo = [cid for cid in plan if not _usable(cache / names[cid])]
+    for cid in todo:
+        if plan[cid].duration_s > MAX_LENGTH_S:
+            raise RenderError(f"{cid}: {plan[cid].duration_s} s is over {MAX_LENGTH_S:g} s")
+
+    if todo:
+        bank = WordBank(voice, params)
+        bar = tqdm(todo, desc="audio", unit="clip", file=sys.stderr, disable=not progress)
+        for cid in bar:
+            bar.set_postfix_str(cid, refresh=False)
+            path = encode_mp3(render_segment(plan[cid], bank, params), cache / names[cid])
+            problems = check_mp3(path)
+            if problems:
+                path.unlink(missing_ok=True)
+                raise RenderError(f"{cid}: encoded file fails the format check: {problems}")
+
+    entries = {
+        cid: ClipEntry(
+            file=names[cid],
+            duration_s=round(mp3_length_s(cache / names[cid]), 3),
+            kind=seg.kind,
+            onsets_s=seg.onsets_s,
+        )
+        for cid, seg in plan.items()
+    }
+    write_manifest(cache, entries)
+    keep = set(names.values())
+    removed = []
+    for old in sorted(cache.iterdir()):
+        if CLIP_FILE.match(old.name) and old.name not in keep:
+            old.unlink(missing_ok=True)
+            removed.append(old.name)
+
+    report = BuildReport(
+        cache_dir=cache,
+        rendered=tuple(todo),
+        reused=tuple(cid for cid in plan if cid not in todo),
+        removed=tuple(removed),
+        total_audio_s=round(sum(e.duration_s for e in entries.values()), 3),
+        elapsed_s=round(time.monotonic() - started, 3),
+    )
+    if progress:
+        print(report.summary(), file=sys.stderr)
+    return report

