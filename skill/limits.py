@@ -26,7 +26,11 @@ def _seconds(value: str) -> float | None:
 
 
 def check_ssml(
-    ssml: str, audio_s: Callable[[str], float | None], max_audio_s: float, where: str
+    ssml: str,
+    audio_s: Callable[[str], float | None],
+    max_audio_s: float,
+    where: str,
+    require_https: bool = True,
 ) -> list[str]:
     """Problems with one SSML string: well-formed, audio count and length, breaks, size."""
     problems = []
@@ -44,7 +48,7 @@ def check_ssml(
     total = 0.0
     for tag in audios:
         src = tag.get("src", "")
-        if not src.startswith("https://"):
+        if require_https and not src.startswith("https://"):
             problems.append(f"{where}: audio src is not https: {src!r}")
         length = audio_s(src)
         if length is None:
@@ -60,7 +64,9 @@ def check_ssml(
     return problems
 
 
-def check_response(envelope: dict, audio_s: Callable[[str], float | None]) -> list[str]:
+def check_response(
+    envelope: dict, audio_s: Callable[[str], float | None], require_https: bool = True
+) -> list[str]:
     """Every way a serialised response envelope breaks Alexa's limits (empty when fine)."""
     problems = []
     size = len(json.dumps(envelope, separators=(",", ":")).encode())
@@ -69,9 +75,10 @@ def check_response(envelope: dict, audio_s: Callable[[str], float | None]) -> li
     response = envelope.get("response") or {}
     speech = response.get("outputSpeech")
     if speech and speech.get("type") == "SSML":
-        problems += check_ssml(speech.get("ssml", ""), audio_s, MAX_AUDIO_S, "outputSpeech")
+        ssml = speech.get("ssml", "")
+        problems += check_ssml(ssml, audio_s, MAX_AUDIO_S, "outputSpeech", require_https)
     reprompt = ((response.get("reprompt") or {}).get("outputSpeech")) or None
     if reprompt and reprompt.get("type") == "SSML":
         ssml = reprompt.get("ssml", "")
-        problems += check_ssml(ssml, audio_s, MAX_REPROMPT_AUDIO_S, "reprompt")
+        problems += check_ssml(ssml, audio_s, MAX_REPROMPT_AUDIO_S, "reprompt", require_https)
     return problems

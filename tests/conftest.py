@@ -1,4 +1,4 @@
-"""Shared fixtures: the real routine, phrases, coach and skill."""
+"""Shared fixtures: the real routine, phrases, coach, audio build and skill."""
 
 from __future__ import annotations
 
@@ -6,11 +6,16 @@ import random
 
 import pytest
 
+from skill.app import RequestContext
 from skill.coach import Coach
-from skill.factory import build_skill
+from skill.config import Config
 from skill.routine import load_routine
+from skill.service import make_service
+from skill.simulator import in_process
 from skill.speech import load_phrases
-from tests.helpers import Conversation, in_process
+from tests.helpers import Conversation
+
+PUBLIC_URL = "https://coach.example.com"
 
 
 @pytest.fixture(scope="session")
@@ -29,10 +34,32 @@ def coach(routine, phrases):
 
 
 @pytest.fixture(scope="session")
-def skill(routine, phrases):
-    return build_skill(routine, phrases)
+def audio_dir(tmp_path_factory, routine, phrases):
+    """The real audio build of every clip (piper, offline; about ten seconds)."""
+    from audio.build import build
+    from audio.voices import make_voice
+
+    directory = tmp_path_factory.mktemp("audio")
+    build(routine, phrases, directory, make_voice("piper"), progress=False)
+    return directory
+
+
+@pytest.fixture(scope="session")
+def config(audio_dir, tmp_path_factory):
+    return Config(verify=False, audio_dir=audio_dir, data_dir=tmp_path_factory.mktemp("data"))
+
+
+@pytest.fixture(scope="session")
+def service(config):
+    return make_service(config)
+
+
+@pytest.fixture(scope="session")
+def skill(service):
+    return service.skill
 
 
 @pytest.fixture
-def conv(skill):
-    return Conversation(in_process(skill))
+def conv(service):
+    send = in_process(service.skill, RequestContext(base_url=PUBLIC_URL))
+    return Conversation(send, audio_s=service.audio_s)

@@ -6,16 +6,12 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
-from ask_sdk_core.serialize import DefaultSerializer
-from ask_sdk_model import RequestEnvelope
-
 from skill import envelopes as env
 from skill.limits import check_response
+from skill.simulator import SessionState, Simulator
 
 ROOT = Path(__file__).resolve().parent.parent
 MODEL = json.loads((ROOT / "interaction_models" / "en-US.json").read_text())
-
-_serializer = DefaultSerializer()
 
 
 def exercise_slot(value: str) -> dict:
@@ -31,48 +27,35 @@ def exercise_slot(value: str) -> dict:
     return env.slot("exercise", value, authority=authority, match=match)
 
 
-def assert_within_limits(response: dict, audio_s: Callable[[str], float | None]) -> None:
+def assert_within_limits(
+    response: dict, audio_s: Callable[[str], float | None], require_https: bool = True
+) -> None:
     """Fail with every way a response breaks Alexa's limits."""
-    problems = check_response(response, audio_s)
+    problems = check_response(response, audio_s, require_https)
     assert not problems, "\n".join(problems)
 
 
-def in_process(skill, context=None) -> Callable[[dict], dict]:
-    """Send an envelope through a skill object the way the endpoint does."""
-
-    def send(envelope: dict) -> dict:
-        request = _serializer.deserialize(json.dumps(envelope), RequestEnvelope)
-        return _serializer.serialize(skill.invoke(request_envelope=request, context=context))
-
-    return send
-
-
 class Conversation:
-    """Talks to a skill turn by turn, carrying the session as Alexa does."""
+    """Talks to a skill turn by turn through the simulator, checking limits on every response."""
 
-    def __init__(self, send: Callable[[dict], dict], audio_s=lambda src: None, caller=None):
-        self.send = send
+    def __init__(
+        self, send: Callable[[dict], dict], audio_s=lambda src: None, require_https: bool = True
+    ):
+        self.sim = Simulator(send, state=SessionState())
         self.audio_s = audio_s
-        self.caller = caller or env.Caller()
-        self.session_id: str | None = None
-        self.attributes: dict = {}
+        self.require_https = require_https
+        """Local runs link to http://localhost; Alexa itself only ever gets https links."""
         self.responses: list[dict] = []
 
-    def request(self, request: dict) -> dict:
+    @property
+    def attributes(self) -> dict:
+        return self.sim.state.attributes
+
+    def request(self, request: dict, in_session: bool = True) -> dict:
         """One turn; the response is checked against Alexa's limits."""
-        new = self.session_id is None
-        if new:
-            self.session_id, self.attributes = env.new_session_id(), {}
-        envelope = self.caller.envelope(
-            request, session_id=self.session_id, new=new, attributes=self.attributes
-        )
-        response = self.send(envelope)
-        assert_within_limits(response, self.audio_s)
+        response = self.sim.send(request, in_session=in_session).response
+        assert_within_limits(response, self.audio_s, self.require_https)
         self.responses.append(response)
-        body = response.get("response") or {}
-        self.attributes = response.get("sessionAttributes") or {}
-        if body.get("shouldEndSession") is not False:
-            self.session_id, self.attributes = None, {}
         return response
 
     def launch(self) -> dict:

@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 import logging
+import re
 
 import pytest
 
 from skill import envelopes as env
+from skill.dialogs import clip_id_of
 from skill.factory import build_skill
 from skill.handlers import handled_intents
-from tests.helpers import MODEL, Conversation, ends, in_process, plain, speech
+from skill.simulator import in_process
+from tests.conftest import PUBLIC_URL
+from tests.helpers import MODEL, Conversation, ends, plain, speech
+
+AUDIO = re.compile(r'<audio src="([^"]+)"/>')
 
 
 def test_walks_the_whole_routine_and_hears_every_exercise(conv, routine):
@@ -22,6 +28,17 @@ def test_walks_the_whole_routine_and_hears_every_exercise(conv, routine):
         heard.append(conv.intent("ReadyIntent"))
         assert len(heard) < 60, "the routine never ended"
     said = " ".join(plain(r) for r in heard)
+    clips = [clip_id_of(url) for r in heard for url in AUDIO.findall(speech(r))]
+    assert clips == [
+        "reps-pelvic_extension-5-3s-both",
+        *["hold-5s", "rest-20s", "hold-5s", "rest-20s", "hold-5s"],
+        *["reps-butt_lifter-5-right", "switch-10s", "reps-butt_lifter-5-left"],
+        *["reps-lifting_lunge-4-right", "switch-10s", "reps-lifting_lunge-4-left"],
+        "reps-steamroller-10-both",
+    ]
+    assert all(
+        url.startswith(PUBLIC_URL + "/audio/") for r in heard for url in AUDIO.findall(speech(r))
+    )
     for exercise in routine.exercises:
         for step in exercise.steps:
             assert step in said, step
