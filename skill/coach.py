@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import random
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import asdict, dataclass, field, fields, replace
 
 from .plan import Segment, block, units
 from .routine import Exercise, Routine
@@ -166,6 +166,13 @@ class Coach:
             return self.ask(s, self.say("welcome.returning"))
         s.disclaimer_heard = True
         return self.ask(s, self.say("welcome.new"), self.routine.safety.disclaimer)
+
+    def with_disclaimer(self, s: State, reply: Reply) -> Reply:
+        """Put the disclaimer first for someone who has never heard it (a one-shot request)."""
+        if s.disclaimer_heard or reply.end_session:
+            return reply
+        s.disclaimer_heard = True
+        return replace(reply, parts=(self.routine.safety.disclaimer, *reply.parts))
 
     def stop(self, s: State) -> Reply:
         """End politely."""

@@ -68,6 +68,8 @@ def load_script(path: Path) -> Script:
     for i, raw in enumerate(data["steps"], 1):
         if not isinstance(raw, dict) or ("say" in raw) == ("request" in raw):
             raise ScriptError(f"{path.name}: step {i}: needs exactly one of 'say' or 'request'")
+        if "say" in raw and not isinstance(raw["say"], str):
+            raise ScriptError(f"{path.name}: step {i}: 'say' must be text (quote yes and no)")
         expect = raw.get("expect") or {}
         unknown = set(expect) - set(EXPECTATIONS)
         if unknown:

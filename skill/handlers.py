@@ -53,7 +53,7 @@ class CoachHandler(AbstractRequestHandler):
 
     def run(self, handler_input: HandlerInput, operation: Callable[[State], Reply]) -> Response:
         state = self.deps.store.load(handler_input)
-        reply = operation(state)
+        reply = self.deps.coach.with_disclaimer(state, operation(state))
         self.deps.store.save(handler_input, state)
         builder = handler_input.response_builder
         return to_response(reply, builder, self.deps.clip_url(handler_input))

@@ -104,6 +104,13 @@ def test_session_ended_and_system_events_get_no_speech(conv):
     assert speech(event) == ""
 
 
+def test_a_one_shot_request_from_a_new_user_hears_the_disclaimer_first(conv):
+    response = conv.intent("StartExerciseIntent", exercise="plank")
+    assert plain(response).startswith("Before we start: this coaching is not intended")
+    assert "the plank" in plain(response)
+    assert "not intended" not in plain(conv.intent("ReadyIntent"))
+
+
 def test_disclaimer_once_per_session(conv):
     conv.launch()
     again = conv.intent("StartRoutineIntent")
