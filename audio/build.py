@@ -13,13 +13,18 @@ from pathlib import Path
 
 from tqdm import tqdm
 
+from skill.coach import Coach
 from skill.plan import CueWords, Segment, all_segments
 from skill.routine import Routine
 
-from .manifest import CLIP_FILE, ClipEntry, write_manifest
+from .manifest import CLIP_FILE, ClipEntry, ManifestError, read_manifest, write_manifest
 from .mp3 import ENCODE_ARGS, MAX_LENGTH_S, check_mp3, encode_mp3, mp3_length_s
 from .render import RENDER, RenderError, RenderParams, WordBank, render_segment
+from .track import MAX_TRACK_S, Track, all_tracks, render_track
 from .voices import Voice
+
+Clip = Segment | Track
+"""Anything the build renders to one file."""
 
 CLIP_ID = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]*$")
 """Clip ids become file names: no separators, no leading dot."""
@@ -54,11 +59,17 @@ class BuildReport:
         )
 
 
-def clip_digest(segment: Segment, voice_id: str, params: RenderParams = RENDER) -> str:
+def clip_digest(segment: Segment | Track, voice_id: str, params: RenderParams = RENDER) -> str:
     """sha256 over what the clip sounds like: its cues and length, the voice, render and encode."""
+    if isinstance(segment, Track):
+        audible: dict = {"track": segment.to_json()}
+    else:
+        audible = {
+            "duration_s": segment.duration_s,
+            "cues": [[c.at_s, c.text, c.kind] for c in segment.cues],
+        }
     payload = {
-        "duration_s": segment.duration_s,
-        "cues": [[c.at_s, c.text, c.kind] for c in segment.cues],
+        **audible,
         "voice": voice_id,
         "render": params.as_dict(),
         "encode": list(ENCODE_ARGS),
@@ -67,24 +78,38 @@ def clip_digest(segment: Segment, voice_id: str, params: RenderParams = RENDER) 
     return hashlib.sha256(blob.encode("utf-8")).hexdigest()
 
 
-def clip_file_name(segment: Segment, voice_id: str, params: RenderParams = RENDER) -> str:
+def clip_file_name(segment: Segment | Track, voice_id: str, params: RenderParams = RENDER) -> str:
     """`<clip_id>-<hash12>.mp3`: a new name whenever anything audible changes."""
     if not CLIP_ID.match(segment.clip_id):
         raise ValueError(f"clip id {segment.clip_id!r} cannot be a file name")
     return f"{segment.clip_id}-{clip_digest(segment, voice_id, params)[:12]}.mp3"
 
 
-def _unique(segments: Iterable[Segment] | Mapping[str, Segment]) -> dict[str, Segment]:
-    found: dict[str, Segment] = {}
+def _unique(segments: Iterable[Clip] | Mapping[str, Clip]) -> dict[str, Clip]:
+    found: dict[str, Clip] = {}
     for seg in segments.values() if isinstance(segments, Mapping) else segments:
         if found.setdefault(seg.clip_id, seg) != seg:
             raise ValueError(f"two different segments share the clip id {seg.clip_id!r}")
     return found
 
 
-def _usable(path: Path) -> bool:
-    """A clip file already in the cache that passes the format check."""
-    return path.is_file() and not check_mp3(path)
+def _max_length_s(clip: Clip) -> float:
+    return MAX_TRACK_S if isinstance(clip, Track) else MAX_LENGTH_S
+
+
+def _usable(path: Path, clip: Clip, known: Mapping[str, ClipEntry]) -> bool:
+    """A file already in the cache that passes the format check (a track's onsets known too)."""
+    if isinstance(clip, Track) and path.name not in {e.file for e in known.values()}:
+        return False
+    return path.is_file() and not check_mp3(path, _max_length_s(clip))
+
+
+def _previous(cache: Path) -> dict[str, ClipEntry]:
+    """The manifest left by the last build, or nothing."""
+    try:
+        return dict(read_manifest(cache))
+    except (OSError, ManifestError):
+        return {}
 
 
 def build(
@@ -94,36 +119,45 @@ def build(
     voice: Voice,
     progress: bool = True,
     *,
-    segments: Iterable[Segment] | Mapping[str, Segment] | None = None,
+    segments: Iterable[Clip] | Mapping[str, Clip] | None = None,
     params: RenderParams = RENDER,
 ) -> BuildReport:
     """Render every clip any response can play into `cache_dir` and write its manifest.
 
     `phrases` is the locale's Phrases (or its CueWords). `segments`, when given, replaces
-    `all_segments(routine, words)` (tests build a few). Clips whose file already exists are
-    reused; the voice is only loaded when something has to be rendered.
+    every clip of the plan and every hands-free track (tests build a few). Clips whose file
+    already exists are reused; the voice is only loaded when something has to be rendered.
     """
     started = time.monotonic()
     if segments is None:
         words: CueWords = getattr(phrases, "cue_words", phrases)
-        segments = all_segments(routine, words)
+        segments = [*all_segments(routine, words).values()]
+        segments += all_tracks(Coach(routine, phrases)).values()
     plan = _unique(segments)
     cache = Path(cache_dir)
     cache.mkdir(parents=True, exist_ok=True)
+    known = _previous(cache)
+    onsets = {cid: e.onsets_s for cid, e in known.items()}
 
     names = {cid: clip_file_name(seg, voice.id, params) for cid, seg in plan.items()}
-    todo = [cid for cid in plan if not _usable(cache / names[cid])]
+    todo = [cid for cid in plan if not _usable(cache / names[cid], plan[cid], known)]
     for cid in todo:
-        if plan[cid].duration_s > MAX_LENGTH_S:
-            raise RenderError(f"{cid}: {plan[cid].duration_s} s is over {MAX_LENGTH_S:g} s")
+        clip = plan[cid]
+        if isinstance(clip, Segment) and clip.duration_s > MAX_LENGTH_S:
+            raise RenderError(f"{cid}: {clip.duration_s} s is over {MAX_LENGTH_S:g} s")
 
     if todo:
         bank = WordBank(voice, params)
         bar = tqdm(todo, desc="audio", unit="clip", file=sys.stderr, disable=not progress)
         for cid in bar:
             bar.set_postfix_str(cid, refresh=False)
-            path = encode_mp3(render_segment(plan[cid], bank, params), cache / names[cid])
-            problems = check_mp3(path)
+            clip = plan[cid]
+            if isinstance(clip, Track):
+                audio, onsets[cid] = render_track(clip, bank, params)
+            else:
+                audio, onsets[cid] = render_segment(clip, bank, params), clip.onsets_s
+            path = encode_mp3(audio, cache / names[cid])
+            problems = check_mp3(path, _max_length_s(clip))
             if problems:
                 path.unlink(missing_ok=True)
                 raise RenderError(f"{cid}: encoded file fails the format check: {problems}")
@@ -133,7 +167,7 @@ def build(
             file=names[cid],
             duration_s=round(mp3_length_s(cache / names[cid]), 3),
             kind=seg.kind,
-            onsets_s=seg.onsets_s,
+            onsets_s=tuple(onsets[cid]),
         )
         for cid, seg in plan.items()
     }

@@ -86,8 +86,11 @@ def mp3_length_s(path: Path | str) -> float:
         raise Mp3Error(f"{path}: {exc}") from exc
 
 
-def check_mp3(path: Path | str) -> list[str]:
-    """Problems that would make Alexa refuse this file (empty when it is fine)."""
+def check_mp3(path: Path | str, max_length_s: float = MAX_LENGTH_S) -> list[str]:
+    """Problems that would make Alexa refuse this file (empty when it is fine).
+
+    `max_length_s` is Alexa's 240 s for SSML clips; AudioPlayer streams may be longer.
+    """
     path = Path(path)
     try:
         info = MP3(str(path)).info
@@ -110,8 +113,8 @@ def check_mp3(path: Path | str) -> list[str]:
     if len(frame_rates) > 1:
         low, high = min(frame_rates), max(frame_rates)
         problems.append(f"not CBR: frame bitrates vary from {low} to {high} bps")
-    if info.length > MAX_LENGTH_S:
-        problems.append(f"length {info.length:.1f} s (max {MAX_LENGTH_S:g})")
+    if info.length > max_length_s:
+        problems.append(f"length {info.length:.1f} s (max {max_length_s:g})")
     return problems
 
 

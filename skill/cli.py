@@ -222,6 +222,28 @@ def _audio_build(args: argparse.Namespace, config: Config) -> int:
     return audio_cli.run(args, routine, load_phrases(config.locale), config.audio_cache)
 
 
+def _render(args: argparse.Namespace, config: Config) -> int:
+    """The whole routine as one MP3, with chapters printed at the end."""
+    from audio.practice import chapter_lines, render_routine
+    from audio.voices import EngineError, make_voice
+
+    from .coach import Coach
+    from .routine import load_routine
+    from .speech import load_phrases
+
+    coach = Coach(load_routine(config.routine_path), load_phrases(config.locale))
+    try:
+        voice = make_voice(args.engine, args.voice or config.piper_voice)
+        chapters = render_routine(coach, args.level - 1, voice, Path(args.out))
+    except EngineError as exc:
+        return _fail(str(exc))
+    print(f"wrote {args.out}")
+    print("Chapters:")
+    for line in chapter_lines(chapters):
+        print(f"  {line}")
+    return 0
+
+
 def parser(config: Config | None = None) -> argparse.ArgumentParser:
     """The argument parser with every subcommand."""
     p = argparse.ArgumentParser(prog="backcoach", description="Back Coach voice skill.")
@@ -261,6 +283,13 @@ def parser(config: Config | None = None) -> argparse.ArgumentParser:
     export = sub.add_parser("export-skill-package", help="write an ASK CLI skill package")
     export.add_argument("directory")
     export.set_defaults(run=_export)
+
+    render = sub.add_parser("render", help="the whole routine as one MP3, to practise")
+    render.add_argument("--out", required=True, help="the MP3 file to write")
+    render.add_argument("--level", type=int, default=1, help="1 is the beginner dose (the default)")
+    render.add_argument("--engine", choices=("piper", "gtts"), default="piper")
+    render.add_argument("--voice", type=Path, default=None, help="another Piper voice (.onnx)")
+    render.set_defaults(run=_render)
 
     audio = sub.add_parser("audio", help="precomputed audio")
     audio_sub = audio.add_subparsers(dest="audio_command", required=True)

@@ -13,6 +13,9 @@ PHASES = ("idle", "intro", "between", "exercise_done", "paused", "pain", "finish
 """idle: nothing started; intro: steps read, waiting for "ready"; between: sets left;
 exercise_done: asking to go on; paused; pain: stopped for pain; finished: routine done."""
 
+TRACK_POSITION_S = 5.0
+"""Silence a hands-free track leaves to get into position after the steps."""
+
 INTRO_S = 40
 """Rough time to hear an exercise's steps and get into position, for time estimates."""
 
@@ -181,20 +184,41 @@ class Coach:
 
     # -- moving through the routine -----------------------------------------
 
-    def intro(self, s: State, index: int, *lead: str) -> Reply:
-        """Move to an exercise and read its starting position and steps."""
-        s.exercise, s.unit, s.last_block, s.phase = index, 0, 0, "intro"
-        ex = self.current(s)
-        body = [
+    def steps_text(self, index: int, level: int) -> list[str]:
+        """An exercise's name, starting position, steps and today's dose, as spoken."""
+        ex = self.routine.exercises[index]
+        return [
             self.say("intro.position", number=index + 1, total=self.total, name=ex.name),
             ex.start,
             *ex.steps,
             ex.variation,
             ex.why,
-            self.say("intro.dose", dose=self.dose_text(ex, s.level_of(self.routine))),
+            self.say("intro.dose", dose=self.dose_text(ex, level)),
         ]
+
+    def intro(self, s: State, index: int, *lead: str) -> Reply:
+        """Move to an exercise and read its starting position and steps."""
+        s.exercise, s.unit, s.last_block, s.phase = index, 0, 0, "intro"
+        ex = self.current(s)
+        body = self.steps_text(index, s.level_of(self.routine))
         card = (ex.name.title(), "\n".join([ex.start, *ex.steps, ex.target]))
         return self.ask(s, *lead, *body, card=card)
+
+    def track(self, index: int, level: int) -> tuple[str | float | Segment, ...]:
+        """One exercise as a hands-free track: steps, a pause, every set, and what comes next.
+
+        Items are sentences (str), pauses (float seconds) and timed clips (Segment).
+        """
+        ex = self.routine.exercises[index]
+        sets = block(ex, level, 0, self.words, limited=False).segments
+        if index + 1 < self.total:
+            closing = self.say("track.next", name=self.routine.exercises[index + 1].name)
+        else:
+            closing = self.say("track.last")
+        body = [p for p in self.steps_text(index, level) if p]
+        side = units(ex, level)[0].side
+        lead = [self.say("block.lead_side", side=self.say(f"side.{side}"))] if side else []
+        return (*body, self.say("track.position"), TRACK_POSITION_S, *lead, *sets, closing)
 
     def start_routine(self, s: State) -> Reply:
         """Begin the routine from the first exercise."""

@@ -158,8 +158,13 @@ def unit_segment(exercise: Exercise, level: int, side: str, words: CueWords) -> 
     return reps_segment(exercise, lv.reps, lv.hold_s, side, words)
 
 
-def block(exercise: Exercise, level: int, start: int, words: CueWords) -> Block:
-    """As many units from `start` as fit in one response, with rests or side switches between."""
+def block(
+    exercise: Exercise, level: int, start: int, words: CueWords, limited: bool = True
+) -> Block:
+    """As many units from `start` as fit in one response, with rests or side switches between.
+
+    With `limited` false, every remaining unit (a hands-free track has no response limits).
+    """
     todo = units(exercise, level)
     segments: list[Segment] = []
     end = start
@@ -170,9 +175,8 @@ def block(exercise: Exercise, level: int, start: int, words: CueWords) -> Block:
         if i > start:
             extra.append(rest_segment(exercise.dose.rest_s, words, unit.side != todo[i - 1].side))
         candidate = segments + extra + [main]
-        if i > start and (
-            len(candidate) > MAX_CLIPS or sum(s.duration_s for s in candidate) > MAX_AUDIO_S
-        ):
+        too_much = len(candidate) > MAX_CLIPS or sum(s.duration_s for s in candidate) > MAX_AUDIO_S
+        if i > start and limited and too_much:
             break
         segments = candidate
         end = i + 1

@@ -1,0 +1,115 @@
+"""Hands-free tracks: an exercise's spoken steps, pauses and timed clips, one after the other."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from skill.coach import Coach
+from skill.plan import Segment
+
+from .ffmpeg import AudioSegment
+from .render import RENDER, RenderParams, WordBank, render_segment
+from .words import from_samples, samples_of
+
+SENTENCE_GAP_S = 0.45
+"""Silence between two spoken sentences."""
+CLIP_GAP_S = 0.6
+"""Silence around a timed clip."""
+MAX_TRACK_S = 3600.0
+"""AudioPlayer streams have no 240 s limit; this only catches a runaway plan."""
+
+Item = str | float | Segment
+
+
+@dataclass(frozen=True)
+class Track:
+    """One exercise at one level, as a single stream for AudioPlayer."""
+
+    clip_id: str
+    """`track-<exercise id>-<level>`."""
+    items: tuple[Item, ...]
+    """Sentences, pauses (seconds) and timed clips, in order."""
+    kind: str = "track"
+
+    def layout(self, sentence_s: dict[str, float]) -> list[tuple[float, Item]]:
+        """Start time of each item, given how long each sentence takes to say."""
+        t, out, previous = 0.0, [], None
+        for item in self.items:
+            if previous is not None and not isinstance(item, float):
+                clip_edge = isinstance(item, Segment) or isinstance(previous, Segment)
+                t += CLIP_GAP_S if clip_edge else SENTENCE_GAP_S
+            out.append((round(t, 3), item))
+            if isinstance(item, float):
+                t += item
+            elif isinstance(item, Segment):
+                t += item.duration_s
+            else:
+                t += sentence_s[item]
+            previous = None if isinstance(item, float) else item
+        out.append((round(t, 3), None))
+        return out
+
+    def onsets(self, sentence_s: dict[str, float]) -> tuple[float, ...]:
+        """Every timed count's onset within the whole track."""
+        return tuple(
+            round(start + at, 3)
+            for start, item in self.layout(sentence_s)
+            if isinstance(item, Segment)
+            for at in item.onsets_s
+        )
+
+    def to_json(self) -> list:
+        """Plain data describing everything audible, for the content hash."""
+        return [
+            {"pause_s": i}
+            if isinstance(i, float)
+            else {
+                "clip": i.clip_id,
+                "s": i.duration_s,
+                "cues": [[c.at_s, c.text, c.kind] for c in i.cues],
+            }
+            if isinstance(i, Segment)
+            else {"say": i}
+            for i in self.items
+        ]
+
+
+def track_id(exercise_id: str, level: int) -> str:
+    """The manifest id of an exercise's track at a level."""
+    return f"track-{exercise_id}-{level}"
+
+
+def all_tracks(coach: Coach) -> dict[str, Track]:
+    """A track for every exercise at every level."""
+    out = {}
+    for index, exercise in enumerate(coach.routine.exercises):
+        for level in range(len(exercise.dose.levels)):
+            tid = track_id(exercise.id, level)
+            out[tid] = Track(tid, coach.track(index, level))
+    return out
+
+
+def sentence_lengths(track: Track, bank: WordBank) -> dict[str, float]:
+    """How long each sentence of the track takes, as the voice says it."""
+    return {i: len(bank.word(i)) / 1000 for i in track.items if isinstance(i, str)}
+
+
+def render_track(
+    track: Track, bank: WordBank, params: RenderParams = RENDER
+) -> tuple[AudioSegment, tuple[float, ...]]:
+    """The track as one stream, and the onsets of its timed counts."""
+    rate = params.sample_rate_hz
+    lengths = sentence_lengths(track, bank)
+    layout = track.layout(lengths)
+    canvas = np.zeros(round(layout[-1][0] * rate) + rate // 2, dtype=np.int32)
+    for start, item in layout:
+        if item is None or isinstance(item, float):
+            continue
+        sound = render_segment(item, bank, params) if isinstance(item, Segment) else bank.word(item)
+        samples = samples_of(sound)
+        begin = round(start * rate)
+        canvas[begin : begin + len(samples)] += samples[: len(canvas) - begin]
+    audio = from_samples(np.clip(canvas, -32768, 32767), rate)
+    return audio, track.onsets(lengths)

@@ -1,0 +1,75 @@
+"""Hands-free tracks and the practice render: whole exercises as single streams."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+
+from audio.catalog import AudioCatalog
+from audio.measure import onsets_s
+from audio.mp3 import check_mp3, decode_mp3, mp3_length_s
+from audio.track import MAX_TRACK_S, track_id
+
+ONSET_TOLERANCE_S = 0.020
+
+
+def test_every_exercise_has_a_track_at_every_level(audio_dir, routine):
+    catalog = AudioCatalog.load(audio_dir)
+    for exercise in routine.exercises:
+        for level in range(len(exercise.dose.levels)):
+            entry = catalog.clip(track_id(exercise.id, level))
+            assert entry is not None and entry.kind == "track"
+            assert not check_mp3(audio_dir / entry.file, MAX_TRACK_S)
+
+
+def test_track_counts_land_where_the_manifest_says(audio_dir):
+    catalog = AudioCatalog.load(audio_dir)
+    entry = catalog.clip(track_id("plank", 0))
+    samples, rate = decode_mp3(audio_dir / entry.file)
+    measured = onsets_s(samples, rate, threshold_dbfs=-50.0)
+    assert len(entry.onsets_s) == 3 * 5 + 2 * 3  # three 5 s holds, two rests counted down
+    for planned in entry.onsets_s:
+        error = min((m - planned for m in measured), key=abs)
+        assert abs(error) <= ONSET_TOLERANCE_S, f"count at {planned} s is off by {error:.3f} s"
+
+
+def test_track_reads_steps_then_sets_then_names_what_comes_next(coach):
+    items = coach.track(2, 0)
+    assert items[0] == "Exercise 3 of 5: the butt lifter."
+    assert any("parallel with the floor" in i for i in items if isinstance(i, str))
+    clips = [i.clip_id for i in items if hasattr(i, "clip_id")]
+    assert clips == ["reps-butt_lifter-5-right", "switch-10s", "reps-butt_lifter-5-left"]
+    assert items[-1] == "Well done. Next up: the lifting lunge."
+    assert coach.track(4, 0)[-1].startswith("That was the last exercise")
+
+
+def test_render_writes_a_playable_mp3_of_the_whole_routine(tmp_path):
+    out = tmp_path / "routine.mp3"
+    run = subprocess.run(
+        [sys.executable, "-m", "skill.cli", "render", "--out", str(out), "--level", "1"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env=os.environ,
+    )
+    assert run.returncode == 0, run.stderr
+    assert "[2/7] pelvic extension" in run.stderr
+    chapters = re.findall(r"^\s+(\d\d):(\d\d\.\d)\s+(.+)$", run.stdout, re.MULTILINE)
+    titles = [c[2] for c in chapters]
+    assert titles == [
+        "Welcome",
+        "pelvic extension",
+        "plank",
+        "butt lifter",
+        "lifting lunge",
+        "steamroller",
+        "The end",
+    ]
+    starts = [int(m) * 60 + float(s) for m, s, _ in chapters]
+    assert starts == sorted(starts) and starts[0] == 0
+    length = mp3_length_s(out)
+    assert starts[-1] < length < starts[-1] + 60
+    samples, rate = decode_mp3(out)
+    assert len(samples) / rate > 8 * 60  # the beginner routine is about ten minutes
