@@ -119,10 +119,12 @@ def test_onset_check_would_catch_a_shift(built, segments):
     late = [t for t in onsets_s(raw, rate, threshold_dbfs=ONSET_THRESHOLD_DBFS) if t > 1]
     delay_s = CODEC_DELAY_SAMPLES / rate
     assert len(on_time) >= len(hold.onsets_s)
-    for t in on_time:
-        assert min(abs(m - t - delay_s) for m in late) <= 0.0011
     for planned in hold.onsets_s:
-        assert min(abs(m - planned) for m in late) > ONSET_TOLERANCE_S
+        heard = min(on_time, key=lambda m: abs(m - planned))
+        heard_late = min(late, key=lambda m: abs(m - heard - delay_s))
+        # One 1 ms detection window either way: the two decodes' windows are not aligned.
+        assert abs(heard_late - heard - delay_s) <= 0.003
+        assert abs(heard_late - planned) > ONSET_TOLERANCE_S
 
 
 def test_manifest_lists_every_clip(built, segments, piper):
