@@ -29,6 +29,14 @@ def _service(config: Config):
     return make_service(dataclasses.replace(config, verify=False))
 
 
+def _local_audio(config: Config):
+    """This machine's audio build, to time a remote skill's tracks (None if not built)."""
+    try:
+        return _service(dataclasses.replace(config, store="session"))
+    except (AudioMissing, CatalogError):
+        return None
+
+
 def _serve(args: argparse.Namespace, config: Config) -> int:
     """Serve the skill with waitress, a production WSGI server."""
     import waitress
@@ -69,7 +77,14 @@ def _simulator(args: argparse.Namespace, config: Config, state=None):
         audio_s = service.audio_s
     skill_id = config.skill_id or DEFAULT_SKILL_ID
     nlu = Nlu.load(config.locale, skill_id_authority=f"amzn1.er-authority.echo-sdk.{skill_id}")
-    sim = Simulator(transport, nlu, state, skill_id=skill_id, audio_player=not args.no_audio_player)
+    sim = Simulator(
+        transport,
+        nlu,
+        state,
+        skill_id=skill_id,
+        audio_player=not args.no_audio_player,
+        length_s=audio_s,
+    )
     return sim, audio_s
 
 
@@ -105,6 +120,15 @@ def _print_turn(turn, audio_s, as_json: bool) -> None:
     print(f"  session: {'ends' if turn.ends_session else 'open'}", flush=True)
 
 
+def _print_player(sim) -> None:
+    """The virtual player: what plays, where, and what is queued."""
+    player = sim.player
+    where = f"{player.offset_ms / 1000:.1f} s" if player.token else "-"
+    print(
+        f"  player:  {player.activity} {player.token or ''} at {where}, {len(player.queue)} queued"
+    )
+
+
 def _say(args: argparse.Namespace, config: Config) -> int:
     """One turn; --session FILE carries the conversation across calls."""
     from .simulator import SessionState, TransportError
@@ -126,6 +150,8 @@ def _say(args: argparse.Namespace, config: Config) -> int:
 
 CHAT_HELP = """Type what you would say to Alexa. Commands:
   :launch       open the skill      :end     end the session (SessionEndedRequest)
+  :wait N       let N seconds of hands-free playback pass (:wait end: to the end)
+  :player       what the virtual player is doing
   :json         toggle JSON output  :quit    leave"""
 
 
@@ -162,6 +188,16 @@ def _chat(args: argparse.Namespace, config: Config) -> int:
                 if turn:
                     _print_turn(turn, audio_s, as_json)
                 continue
+            if line.startswith(":wait"):
+                amount = line.removeprefix(":wait").strip() or "10"
+                events = sim.play_to_end() if amount == "end" else sim.wait(float(amount))
+                for event in events:
+                    _print_turn(event, audio_s, as_json)
+                _print_player(sim)
+                continue
+            if line == ":player":
+                _print_player(sim)
+                continue
             turn = sim.say("open back coach" if line == ":launch" else line)
         except TransportError as exc:
             print(f"backcoach: {exc}", file=sys.stderr)
@@ -184,14 +220,20 @@ def _test_dialogs(args: argparse.Namespace, config: Config) -> int:
     def report(script, result):
         mark = "PASS" if result.ok else "FAIL"
         print(f"  {mark} {result.step.label}")
+        for event in result.events:
+            print(f"       event {event.intent}")
         for problem in result.problems:
             print(f"       {problem}")
 
+    lookups = _service(config) if not args.url else _local_audio(config)
+    timing = {"length_s": sim.player.length_s}
+    if lookups is not None:
+        timing = {"length_s": lookups.audio_s, "onsets_s": lookups.onsets_s}
     for path in paths:
         script = load_script(path)
         print(f"{script.name} ({path.name})")
         try:
-            results = run_script(script, sim.transport, report)
+            results = run_script(script, sim.transport, report, **timing)
         except TransportError as exc:
             return _fail(str(exc))
         failed += sum(not r.ok for r in results)
@@ -244,6 +286,25 @@ def _render(args: argparse.Namespace, config: Config) -> int:
     return 0
 
 
+def _user(args: argparse.Namespace, config: Config) -> int:
+    """Show or forget what is kept about one person."""
+    from .service import make_adapter
+
+    adapter = make_adapter(config)
+    if adapter is None or not hasattr(adapter, "load"):
+        return _fail("this store (BACKCOACH_STORE) keeps nothing that can be listed here")
+    if args.action == "show":
+        data = adapter.load(args.user_id)
+        if data is None:
+            return _fail(f"nothing is kept about {args.user_id}")
+        print(json.dumps(data, indent=2, sort_keys=True))
+        return 0
+    if not adapter.delete(args.user_id):
+        return _fail(f"nothing is kept about {args.user_id}")
+    print(f"forgot {args.user_id}")
+    return 0
+
+
 def parser(config: Config | None = None) -> argparse.ArgumentParser:
     """The argument parser with every subcommand."""
     p = argparse.ArgumentParser(prog="backcoach", description="Back Coach voice skill.")
@@ -290,6 +351,11 @@ def parser(config: Config | None = None) -> argparse.ArgumentParser:
     render.add_argument("--engine", choices=("piper", "gtts"), default="piper")
     render.add_argument("--voice", type=Path, default=None, help="another Piper voice (.onnx)")
     render.set_defaults(run=_render)
+
+    user = sub.add_parser("user", help="what is kept about one person")
+    user.add_argument("action", choices=("show", "forget"))
+    user.add_argument("user_id", help="the Alexa userId (or personId)")
+    user.set_defaults(run=_user)
 
     audio = sub.add_parser("audio", help="precomputed audio")
     audio_sub = audio.add_subparsers(dest="audio_command", required=True)

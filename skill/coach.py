@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, fields, replace
+from datetime import UTC, datetime
 
+from . import progress
 from .plan import Segment, block, units
 from .routine import Exercise, Routine
 from .speech import Phrases
@@ -41,13 +44,30 @@ class State:
     levels: dict[str, int] = field(default_factory=dict)
     """Level index per exercise id (absent: beginner)."""
     pain: list[str] = field(default_factory=list)
-    """Ids of exercises stopped for pain."""
+    """Ids of exercises stopped for pain in this session."""
+    trouble: list[str] = field(default_factory=list)
+    """Ids of exercises that were too hard or hurt in this session (no clean completion)."""
+    offer: str = ""
+    """A question asked on opening: "back_check" (how is your back) or "resume"."""
+    logged: bool = False
+    """Whether this session has its entry in the history yet."""
+    stream: str = ""
+    """Exercise id where a hands-free stream was stopped (set as the session begins)."""
     disclaimer_heard: bool = False
-    """Whether this person has heard the safety disclaimer."""
+    """Whether this person has ever heard the safety disclaimer."""
+    clean: dict[str, int] = field(default_factory=dict)
+    """Completions at the current level without trouble, per exercise id."""
+    history: list[dict] = field(default_factory=list)
+    """One entry per session: date, exercises done, feedback, pain reports."""
+    back_check: str = ""
+    """Id of the exercise that hurt last time: the next session asks how the back feels."""
+    stopped: dict = field(default_factory=dict)
+    """Where an unfinished routine stopped: exercise index, exercises done, and when."""
 
-    def to_dict(self) -> dict:
-        """A JSON-safe copy for attributes."""
-        return asdict(self)
+    def to_dict(self, names: tuple[str, ...] | None = None) -> dict:
+        """A JSON-safe copy for attributes (only the given fields, if any)."""
+        data = asdict(self)
+        return data if names is None else {k: data[k] for k in names}
 
     @classmethod
     def from_dict(cls, data: object, routine: Routine) -> State:
@@ -60,7 +80,7 @@ class State:
             if isinstance(value, type(getattr(state, f.name))):
                 setattr(state, f.name, value)
         if state.phase not in PHASES or not 0 <= state.exercise < len(routine.exercises):
-            return cls(levels=state.levels, disclaimer_heard=state.disclaimer_heard)
+            return cls(**state.to_dict(PROFILE_FIELDS))
         if state.paused_phase not in PHASES or state.paused_phase == "paused":
             state.paused_phase = ""
         n_units = len(units(routine.exercises[state.exercise], state.level_of(routine)))
@@ -75,6 +95,11 @@ class State:
         return max(0, min(level if isinstance(level, int) else 0, len(ex.dose.levels) - 1))
 
 
+PROFILE_FIELDS = ("disclaimer_heard", "levels", "clean", "history", "back_check", "stopped")
+"""What is kept per person across sessions; the rest of a State lasts one session."""
+SESSION_FIELDS = tuple(f.name for f in fields(State) if f.name not in PROFILE_FIELDS)
+
+
 @dataclass(frozen=True)
 class Reply:
     """What to say and play, in order, and how the turn ends."""
@@ -87,6 +112,8 @@ class Reply:
     """True when the conversation is over."""
     card: tuple[str, str] | None = None
     """Optional (title, text) for the companion app."""
+    directives: tuple = ()
+    """AudioPlayer Play/Stop values (see player.py), in order."""
 
     @property
     def text(self) -> str:
@@ -102,11 +129,18 @@ class Reply:
 class Coach:
     """Operations on a State; each returns a Reply and updates the State in place."""
 
-    def __init__(self, routine: Routine, phrases: Phrases, rng: random.Random | None = None):
+    def __init__(
+        self,
+        routine: Routine,
+        phrases: Phrases,
+        rng: random.Random | None = None,
+        clock: Callable[[], datetime] | None = None,
+    ):
         self.routine = routine
         self.phrases = phrases
         self.words = phrases.cue_words
         self.rng = rng or random.Random()
+        self.clock = clock or (lambda: datetime.now(UTC))
 
     # -- words ---------------------------------------------------------------
 
@@ -138,6 +172,17 @@ class Coach:
 
     def question(self, s: State) -> str:
         """The question that ends every open turn, and what "yes" then means."""
+        if s.phase == "idle" and s.offer == "back_check":
+            s.pending = "back_check"
+            return self.say("ask.back_check")
+        if s.phase == "idle" and s.offer == "resume_stream":
+            s.pending = "resume_stream"
+            exercise = self.routine.get(s.stream)
+            return self.say("ask.resume_stream", name=exercise.name if exercise else "")
+        if s.phase == "idle" and s.offer == "resume":
+            s.pending = "resume_routine"
+            name = self.routine.exercises[self.stopped_index(s)].name
+            return self.say("ask.resume_routine", name=name)
         if s.phase == "exercise_done":
             s.pending = "next"
             nxt = self.routine.exercises[min(s.exercise + 1, self.total - 1)]
@@ -163,16 +208,60 @@ class Coach:
 
     # -- session -------------------------------------------------------------
 
+    def begin_session(self, s: State, stream: str = "") -> None:
+        """A new session: forget the last one's place, keep what is known about the person.
+
+        `stream` is the exercise where a hands-free stream was stopped, if one was.
+        """
+        kept = s.to_dict(PROFILE_FIELDS)
+        for name in SESSION_FIELDS:
+            setattr(s, name, getattr(State(), name))
+        for name, value in kept.items():
+            setattr(s, name, value)
+        s.stream = stream
+        if s.back_check:
+            s.offer = "back_check"
+        elif s.stream:
+            s.offer = "resume_stream"
+        elif progress.resumable(s.stopped, self.clock()):
+            s.offer = "resume"
+
+    def stopped_index(self, s: State) -> int:
+        """The exercise an unfinished routine stopped at."""
+        index = s.stopped.get("exercise", 0)
+        return index if isinstance(index, int) and 0 <= index < self.total else 0
+
     def launch(self, s: State) -> Reply:
-        """Open the skill: welcome, and the disclaimer for someone who hasn't heard it."""
-        if s.disclaimer_heard:
-            return self.ask(s, self.say("welcome.returning"))
-        s.disclaimer_heard = True
-        return self.ask(s, self.say("welcome.new"), self.routine.safety.disclaimer)
+        """Open the skill: disclaimer for a new user; else how's the back, resume, or welcome."""
+        if not s.disclaimer_heard:
+            s.disclaimer_heard = True
+            return self.ask(s, self.say("welcome.new"), self.routine.safety.disclaimer)
+        if s.offer == "back_check":
+            hurt = self.routine.get(s.back_check)
+            return self.ask(s, self.say("back.last_time", name=hurt.name if hurt else ""))
+        if s.offer in ("resume", "resume_stream"):
+            return self.ask(s)
+        return self.ask(s, self.say("welcome.returning"))
+
+    def back_answer(self, s: State, ready: bool) -> Reply:
+        """The answer to "how does your back feel": go on gently, or rest today."""
+        s.back_check, s.offer = "", ""
+        if not ready:
+            return self.end(self.say("back.rest"), self.say("goodbye"))
+        if progress.resumable(s.stopped, self.clock()):
+            s.offer = "resume"
+        return self.ask(s, self.say("back.gently"))
+
+    def resume_routine(self, s: State) -> Reply:
+        """Pick an unfinished routine up at the exercise where it stopped."""
+        s.offer = ""
+        done = s.stopped.get("done", [])
+        s.done = [d for d in done if isinstance(d, str)] if isinstance(done, list) else []
+        return self.intro(s, self.stopped_index(s))
 
     def with_disclaimer(self, s: State, reply: Reply) -> Reply:
         """Put the disclaimer first for someone who has never heard it (a one-shot request)."""
-        if s.disclaimer_heard or reply.end_session:
+        if s.disclaimer_heard or (reply.end_session and not reply.directives):
             return reply
         s.disclaimer_heard = True
         return replace(reply, parts=(self.routine.safety.disclaimer, *reply.parts))
@@ -196,9 +285,16 @@ class Coach:
             self.say("intro.dose", dose=self.dose_text(ex, level)),
         ]
 
+    def mark(self, s: State) -> None:
+        """Note where the routine is, so a later session can pick it up there."""
+        if not s.logged:
+            s.history, s.logged = progress.log_start(s.history, self.clock()), True
+        s.stopped = {"exercise": s.exercise, "done": list(s.done), "at": self.clock().isoformat()}
+
     def intro(self, s: State, index: int, *lead: str) -> Reply:
         """Move to an exercise and read its starting position and steps."""
-        s.exercise, s.unit, s.last_block, s.phase = index, 0, 0, "intro"
+        s.exercise, s.unit, s.last_block, s.phase, s.offer = index, 0, 0, "intro", ""
+        self.mark(s)
         ex = self.current(s)
         body = self.steps_text(index, s.level_of(self.routine))
         card = (ex.name.title(), "\n".join([ex.start, *ex.steps, ex.target]))
@@ -224,6 +320,22 @@ class Coach:
         """Begin the routine from the first exercise."""
         s.done = []
         return self.intro(s, 0)
+
+    def start_routine_with(self, s: State, lead: str) -> Reply:
+        """Begin the routine, saying something first (why dialog mode, for instance)."""
+        s.done = []
+        return self.intro(s, 0, lead)
+
+    def record_done(self, s: State, index: int, run_id: str) -> None:
+        """An exercise finished outside a dialog (a hands-free track played to its end)."""
+        if not s.history or s.history[-1].get("run") != run_id:
+            s.history = progress.log_start(s.history, self.clock())
+            s.history[-1]["run"] = run_id
+        s.exercise = index
+        self.complete(s, self.routine.exercises[index])
+        last = index + 1 >= self.total
+        nxt = {"exercise": index + 1, "done": list(s.done), "at": self.clock().isoformat()}
+        s.stopped = {} if last else nxt
 
     def start_exercise(self, s: State, exercise_id: str | None) -> Reply:
         """Jump to one exercise by id."""
@@ -260,14 +372,25 @@ class Coach:
             s.phase = "between"
             done = self.say("block.done_set", done=s.unit, total=len(todo))
             return self.ask(s, *lead, *b.segments, done)
+        finished = [self.say("block.done_exercise", name=ex.name), self.complete(s, ex)]
+        if s.exercise == self.total - 1:
+            s.phase, s.stopped = "finished", {}
+            return self.end(*lead, *b.segments, *finished, *self.closing())
+        s.phase = "exercise_done"
+        s.stopped = {**s.stopped, "exercise": s.exercise + 1, "done": list(s.done)}
+        return self.ask(s, *lead, *b.segments, *finished)
+
+    def complete(self, s: State, ex: Exercise) -> str:
+        """Record a finished exercise; after enough clean runs, move it up (and say so)."""
         if ex.id not in s.done:
             s.done.append(ex.id)
-        finished = self.say("block.done_exercise", name=ex.name)
-        if s.exercise == self.total - 1:
-            s.phase = "finished"
-            return self.end(*lead, *b.segments, finished, *self.closing())
-        s.phase = "exercise_done"
-        return self.ask(s, *lead, *b.segments, finished)
+        progress.log(s.history, "done", ex.id)
+        level = s.level_of(self.routine)
+        runs = progress.completed(s.clean, ex.id, ex.id in s.trouble)
+        if not progress.due_to_move_up(runs) or level + 1 >= len(ex.dose.levels):
+            return ""
+        s.levels[ex.id], s.clean[ex.id] = level + 1, 0
+        return self.say("level.moved_up", name=ex.name, dose=self.dose_text(ex, level + 1))
 
     def closing(self) -> tuple[str, ...]:
         """What is said when the routine is over."""
@@ -408,18 +531,61 @@ class Coach:
         return self.ask(s, self.say("fallback"))
 
     def stats(self, s: State) -> Reply:
-        """Session history (kept per user in a later version)."""
-        return self.ask(s, self.say("stats.not_yet"))
+        """Sessions this week, the streak in days, and where each exercise stands."""
+        if not s.history:
+            return self.ask(s, self.say("stats.none"))
+        today = self.clock().date()
+        week = progress.sessions_this_week(s.history, today)
+        streak = progress.streak_days(s.history, today)
+        parts = [
+            self.say("stats.week.one" if week == 1 else "stats.week.many", n=week),
+            self.say("stats.streak.one" if streak == 1 else "stats.streak.many", n=streak)
+            if streak
+            else "",
+            self.standing(s),
+        ]
+        return self.ask(s, *parts)
+
+    def standing(self, s: State) -> str:
+        """Where each exercise stands, in a few words: exercises grouped by level."""
+        groups: dict[str, list[str]] = {}
+        for i, ex in enumerate(self.routine.exercises):
+            level, top = s.level_of(self.routine, i), len(ex.dose.levels) - 1
+            where = "target" if level == top else "start" if level == 0 else str(level + 1)
+            groups.setdefault(where, []).append(ex.name)
+        said = []
+        for where, names in groups.items():
+            place = self.say(
+                f"stats.where.{where}" if where in ("target", "start") else "stats.where.n",
+                level=where,
+            )
+            if len(groups) == 1:
+                said.append(self.say("stats.level.all", where=place))
+                break
+            joined = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+            key = "stats.level.one" if len(names) == 1 else "stats.level.many"
+            said.append(self.say(key, names=joined, where=place))
+        return " ".join(said)
 
     # -- safety and dose -----------------------------------------------------
 
     def pain(self, s: State) -> Reply:
-        """Stop at once, tell them to stop and see a physician, offer to skip or end."""
+        """Stop at once, say to stop and see a physician, make it easier, offer skip or end."""
         ex = self.current(s)
-        if s.phase not in ("idle", "finished") and ex.id not in s.pain:
-            s.pain.append(ex.id)
+        eased = ""
+        if s.phase not in ("idle", "finished"):
+            for ids in (s.pain, s.trouble):
+                if ex.id not in ids:
+                    ids.append(ex.id)
+            progress.log(s.history, "pain", ex.id)
+            s.back_check, s.clean[ex.id] = ex.id, 0
+            level = s.level_of(self.routine)
+            if level > 0:
+                s.levels[ex.id] = level - 1
+                eased = self.say("pain.eased", dose=self.dose_text(ex, level - 1))
         s.phase, s.paused_phase = "pain", ""
-        return self.ask(s, self.say("pain.stopped", name=ex.name), self.routine.safety.pain)
+        stopped = self.say("pain.stopped", name=ex.name)
+        return self.ask(s, stopped, self.routine.safety.pain, eased)
 
     def easier(self, s: State) -> Reply:
         """Too hard: one level down, now."""
@@ -437,6 +603,11 @@ class Coach:
         before = s.level_of(self.routine)
         after = max(0, min(before + step, len(ex.dose.levels) - 1))
         dose = self.dose_text(ex, after)
+        s.clean[ex.id] = 0
+        if step < 0 and ex.id not in s.trouble:
+            s.trouble.append(ex.id)
+        said = "too hard" if step < 0 else "too easy"
+        progress.log(s.history, "feedback", {"exercise": ex.id, "said": said})
         if after == before:
             key = "level.easiest" if step < 0 else "level.hardest"
             return self.ask(s, self.say(key, name=ex.name, dose=dose))
@@ -445,8 +616,7 @@ class Coach:
         if s.unit >= n_units and s.phase == "between":
             s.unit = n_units
             s.phase = "exercise_done"
-            if ex.id not in s.done:
-                s.done.append(ex.id)
+            self.complete(s, ex)
         s.last_block = min(s.last_block, s.unit)
         key = "level.easier" if step < 0 else "level.harder"
         return self.ask(s, self.say(key, name=ex.name, dose=dose))
@@ -462,11 +632,20 @@ class Coach:
             "resume": self.resume,
             "skip": self.next,
             "start_over": self.start_over,
+            "resume_routine": self.resume_routine,
+            "back_check": lambda state: self.back_answer(state, ready=True),
         }.get(s.pending)
         return action(s) if action else self.fallback(s)
 
     def no(self, s: State) -> Reply:
         """Decline the last question: end where ending is the alternative, else wait."""
+        if s.pending == "resume_routine":
+            return self.start_routine(s)
+        if s.pending == "resume_stream":
+            s.offer, s.stream = "", ""
+            return self.ask(s, self.say("welcome.returning"))
+        if s.pending == "back_check":
+            return self.back_answer(s, ready=False)
         if s.pending in ("start", "next", "skip", "start_over"):
             return self.stop(s)
         return self.ask(s)

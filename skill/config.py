@@ -36,6 +36,9 @@ class Config:
     """Built audio cache; defaults to DATA_DIR/audio (BACKCOACH_AUDIO_DIR)."""
     audio: bool = True
     """Play precomputed clips; off means SSML-timed counts (BACKCOACH_AUDIO)."""
+    store: str | None = None
+    """Where people's progress is kept: unset for SQLite in DATA_DIR, `postgresql://…`,
+    `dynamodb://TABLE?region=…`, or `session` for nothing beyond the session (BACKCOACH_STORE)."""
     locale: str = "en-US"
     """Locale of the spoken strings (BACKCOACH_LOCALE)."""
     routine_path: Path = DEFAULT_ROUTINE
@@ -89,6 +92,7 @@ class Config:
             data_dir=data_dir,
             audio_dir=Path(get("AUDIO_DIR")) if get("AUDIO_DIR") else None,
             audio=flag("AUDIO", True),
+            store=get("STORE"),
             locale=get("LOCALE") or "en-US",
             routine_path=Path(get("ROUTINE") or DEFAULT_ROUTINE),
             engine=get("ENGINE") or "piper",

@@ -12,12 +12,27 @@ import yaml
 from . import envelopes as env
 from .simulator import SessionState, Simulator, Turn
 
-EXPECTATIONS = ("intent", "speech", "no_speech", "not_speech", "audio", "directives", "end")
+EXPECTATIONS = (
+    "intent", "speech", "no_speech", "not_speech", "audio", "directives", "end", "events",
+    "player",
+)  # fmt: skip
+TURN_EXPECTATIONS = set(EXPECTATIONS) - {"events", "player"}
+"""Expectations about a response: a `wait` step has none, only events and the player."""
 RAW_REQUESTS = {
     "LaunchRequest": env.launch_request,
     "SessionEndedRequest": env.session_ended_request,
     "System.ExceptionEncountered": env.exception_encountered,
 }
+PLAYER_REQUESTS = (
+    "PlaybackController.PlayCommandIssued",
+    "PlaybackController.PauseCommandIssued",
+    "PlaybackController.NextCommandIssued",
+    "PlaybackController.PreviousCommandIssued",
+    "AudioPlayer.PlaybackFailed",
+)
+"""Sent outside the session, about the virtual player's stream."""
+ACTIONS = ("say", "request", "wait", "wait_into_hold")
+HOLD_TOLERANCE_S = 0.5
 
 
 class ScriptError(ValueError):
@@ -29,13 +44,20 @@ class Step:
     """One turn of a script: what is said (or sent) and what must come back."""
 
     number: int
-    say: str | None
-    request: str | None
+    action: str
+    """One of ACTIONS."""
+    value: object
+    """What is said, the request type, or the seconds to wait ("end": until it stops)."""
     expect: dict
 
     @property
+    def say(self) -> str | None:
+        return self.value if self.action == "say" else None
+
+    @property
     def label(self) -> str:
-        return f"step {self.number}: " + (f"say {self.say!r}" if self.say else self.request or "")
+        shown = repr(self.value) if self.action == "say" else self.value
+        return f"step {self.number}: {self.action.replace('_', ' ')} {shown}"
 
 
 @dataclass(frozen=True)
@@ -53,10 +75,35 @@ class StepResult:
     step: Step
     turn: Turn | None
     problems: list[str] = field(default_factory=list)
+    events: list[Turn] = field(default_factory=list)
+    """Player events sent during the step, with the skill's answers."""
 
     @property
     def ok(self) -> bool:
         return not self.problems
+
+
+def _step(path: Path, i: int, raw: object) -> Step:
+    """One step, checked."""
+    where = f"{path.name}: step {i}"
+    actions = [a for a in ACTIONS if isinstance(raw, dict) and a in raw]
+    if len(actions) != 1:
+        raise ScriptError(f"{where}: needs exactly one of {', '.join(map(repr, ACTIONS))}")
+    action, value = actions[0], raw[actions[0]]
+    expect = raw.get("expect") or {}
+    unknown = set(expect) - set(EXPECTATIONS)
+    if unknown:
+        raise ScriptError(f"{where}: unknown expectation {sorted(unknown)}")
+    if action == "say" and not isinstance(value, str):
+        raise ScriptError(f"{where}: 'say' must be text (quote yes and no)")
+    if action == "request" and value not in RAW_REQUESTS and value not in PLAYER_REQUESTS:
+        raise ScriptError(f"{where}: unknown request {value!r}")
+    if action.startswith("wait"):
+        if not (value == "end" or isinstance(value, int | float)) or isinstance(value, bool):
+            raise ScriptError(f"{where}: '{action}' takes seconds (or 'end')")
+        if set(expect) & TURN_EXPECTATIONS:
+            raise ScriptError(f"{where}: a wait has no response; expect events or player")
+    return Step(i, action, value, expect)
 
 
 def load_script(path: Path) -> Script:
@@ -64,21 +111,9 @@ def load_script(path: Path) -> Script:
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     if not isinstance(data, dict) or not isinstance(data.get("steps"), list):
         raise ScriptError(f"{path.name}: needs a 'steps' list")
-    steps = []
-    for i, raw in enumerate(data["steps"], 1):
-        if not isinstance(raw, dict) or ("say" in raw) == ("request" in raw):
-            raise ScriptError(f"{path.name}: step {i}: needs exactly one of 'say' or 'request'")
-        if "say" in raw and not isinstance(raw["say"], str):
-            raise ScriptError(f"{path.name}: step {i}: 'say' must be text (quote yes and no)")
-        expect = raw.get("expect") or {}
-        unknown = set(expect) - set(EXPECTATIONS)
-        if unknown:
-            raise ScriptError(f"{path.name}: step {i}: unknown expectation {sorted(unknown)}")
-        if raw.get("request") and raw["request"] not in RAW_REQUESTS:
-            raise ScriptError(f"{path.name}: step {i}: unknown request {raw['request']!r}")
-        steps.append(Step(i, raw.get("say"), raw.get("request"), expect))
+    steps = tuple(_step(path, i, raw) for i, raw in enumerate(data["steps"], 1))
     device = data.get("device") or {}
-    return Script(path, data.get("name", path.stem), tuple(steps), device.get("audio_player", True))
+    return Script(path, data.get("name", path.stem), steps, device.get("audio_player", True))
 
 
 def clip_id_of(url: str) -> str:
@@ -87,8 +122,10 @@ def clip_id_of(url: str) -> str:
     return name.rsplit("-", 1)[0] if "-" in name else name
 
 
-def check(step: Step, turn: Turn) -> list[str]:
+def check(step: Step, turn: Turn | None) -> list[str]:
     """Every way a turn misses the step's expectations."""
+    if turn is None:
+        return []
     e, problems = step.expect, []
     if "intent" in e and turn.intent != e["intent"]:
         problems.append(f"intent: expected {e['intent']}, got {turn.intent}")
@@ -117,18 +154,83 @@ def _as_list(value) -> list:
     return [] if value is None else value if isinstance(value, list) else [value]
 
 
-def run_script(script: Script, transport, on_step: Callable | None = None) -> list[StepResult]:
-    """Run every step, in a fresh session as a fresh user, collecting problems."""
-    sim = Simulator(transport, state=SessionState(), audio_player=script.audio_player)
+def check_events(step: Step, events: list[Turn]) -> list[str]:
+    """Player events: no speech, card or reprompt ever, and the ones the step expects."""
+    problems = []
+    for turn in events:
+        extra = {"outputSpeech", "card", "reprompt"} & set(turn.body)
+        if extra:
+            problems.append(f"{turn.intent}: answered with {sorted(extra)} (directives only)")
+    if "events" in step.expect:
+        got = [t.request["request"]["type"] for t in events]
+        if got != list(step.expect["events"]):
+            problems.append(f"events: expected {step.expect['events']}, got {got}")
+    return problems
+
+
+def check_player(step: Step, sim: Simulator, onsets_s) -> list[str]:
+    """The virtual player's state against the step's `player` expectation."""
+    want = step.expect.get("player")
+    if not want:
+        return []
+    problems, player = [], sim.player
+    exercise = player.token.split(":")[2] if player.token.count(":") >= 2 else ""
+    if "exercise" in want and exercise != want["exercise"]:
+        problems.append(f"player: playing {exercise!r}, expected {want['exercise']!r}")
+    if "activity" in want and player.activity != want["activity"]:
+        problems.append(f"player: {player.activity}, expected {want['activity']}")
+    if "into_hold_s" in want:
+        into = sim.into_hold_s(onsets_s) if onsets_s else None
+        if into is None or abs(into - want["into_hold_s"]) > HOLD_TOLERANCE_S:
+            problems.append(f"player: {into} s into the hold, expected {want['into_hold_s']}")
+    return problems
+
+
+def _act(sim: Simulator, step: Step, onsets_s) -> Turn | None:
+    """Carry out one step."""
+    if step.action == "say":
+        return sim.say(step.value)
+    if step.action == "wait":
+        sim.play_to_end() if step.value == "end" else sim.wait(float(step.value))
+        return None
+    if step.action == "wait_into_hold":
+        into = sim.into_hold_s(onsets_s) if onsets_s else None
+        if into is None:
+            raise ScriptError(f"{step.label}: no timed counts known for the current track")
+        sim.wait(max(0.0, float(step.value) - into))
+        return None
+    if step.value in PLAYER_REQUESTS:
+        player = sim.player
+        if step.value.startswith("AudioPlayer."):
+            return sim.send(player.event(step.value), in_session=False)
+        return sim.send({"type": step.value}, in_session=False)
+    turn = sim.send(RAW_REQUESTS[step.value]())
+    if step.value == "SessionEndedRequest":
+        sim.state.session_id, sim.state.attributes = None, {}
+    return turn
+
+
+def run_script(
+    script: Script,
+    transport,
+    on_step: Callable | None = None,
+    *,
+    length_s: Callable[[str], float | None] | None = None,
+    onsets_s: Callable[[str], tuple[float, ...]] | None = None,
+) -> list[StepResult]:
+    """Run every step, as a fresh user in a fresh session, collecting problems."""
+    sim = Simulator(
+        transport, state=SessionState(), audio_player=script.audio_player, length_s=length_s
+    )
     results = []
     for step in script.steps:
-        if step.say is not None:
-            turn = sim.say(step.say)
-        else:
-            turn = sim.send(RAW_REQUESTS[step.request]())
-            if step.request == "SessionEndedRequest":
-                sim.state.session_id, sim.state.attributes = None, {}
-        result = StepResult(step, turn, check(step, turn))
+        before = len(sim.events)
+        turn = _act(sim, step, onsets_s)
+        events = sim.events[before:]
+        problems = (
+            check(step, turn) + check_events(step, events) + check_player(step, sim, onsets_s)
+        )
+        result = StepResult(step, turn, problems, events)
         results.append(result)
         if on_step:
             on_step(script, result)

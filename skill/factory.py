@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ask_sdk_core.attributes_manager import AbstractPersistenceAdapter
 from ask_sdk_core.skill import CustomSkill
 from ask_sdk_core.skill_builder import CustomSkillBuilder
 
@@ -9,7 +10,7 @@ from .coach import Coach
 from .handlers import ApologyHandler, Deps, request_handlers
 from .routine import Routine
 from .speech import Phrases
-from .store import SessionStore
+from .store import PersistentStore, SaveInterceptor, SessionStore
 
 
 def no_clips(handler_input) -> None:
@@ -21,17 +22,26 @@ def build_skill(
     routine: Routine,
     phrases: Phrases,
     *,
+    adapter: AbstractPersistenceAdapter | None = None,
     store=None,
     clip_url=no_clips,
     skill_id: str | None = None,
+    clock=None,
 ) -> CustomSkill:
-    """A CustomSkill with every handler, wired to this routine, store and audio links."""
-    deps = Deps(
-        coach=Coach(routine, phrases), store=store or SessionStore(routine), clip_url=clip_url
-    )
-    builder = CustomSkillBuilder()
+    """A CustomSkill with every handler, wired to this routine, storage and audio links.
+
+    With a persistence adapter, what a person has done lasts across sessions; without one,
+    only the session remembers.
+    """
+    coach = Coach(routine, phrases, clock=clock)
+    if store is None:
+        store = PersistentStore(coach) if adapter else SessionStore(coach)
+    deps = Deps(coach=coach, store=store, clip_url=clip_url)
+    builder = CustomSkillBuilder(persistence_adapter=adapter)
     builder.skill_id = skill_id
     for handler in request_handlers(deps):
         builder.add_request_handler(handler)
+    if adapter:
+        builder.add_global_response_interceptor(SaveInterceptor())
     builder.add_exception_handler(ApologyHandler(deps))
     return builder.create()

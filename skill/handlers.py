@@ -14,6 +14,7 @@ from ask_sdk_model import Response
 from ask_sdk_model.slu.entityresolution import StatusCode
 
 from .coach import Coach, Reply, State
+from .persistence import StoreUnavailable
 from .respond import ClipUrl, to_response
 
 log = logging.getLogger(__name__)
@@ -90,7 +91,6 @@ class RoutineHandler(IntentFamilyHandler):
 
     intents = {
         "StartRoutineIntent": "start_routine",
-        "HandsFreeIntent": "start_routine",
         "ReadyIntent": "ready",
         "AMAZON.PauseIntent": "pause",
         "AMAZON.ResumeIntent": "resume",
@@ -188,6 +188,20 @@ class SessionEndedHandler(AbstractRequestHandler):
         return handler_input.response_builder.response
 
 
+class SkillDisabledHandler(AbstractRequestHandler):
+    """The person disabled the skill: everything kept about them is deleted."""
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return get_request_type(handler_input) == "AlexaSkillEvent.SkillDisabled"
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        manager = handler_input.attributes_manager
+        if manager._persistence_adapter is not None:
+            manager.delete_persistent_attributes()
+            log.info("skill disabled: the user's data was deleted")
+        return handler_input.response_builder.response
+
+
 class SilentEventHandler(AbstractRequestHandler):
     """Events that get no speech (player and system events): logged, answered empty."""
 
@@ -218,15 +232,16 @@ class ApologyHandler(AbstractExceptionHandler):
         if get_request_type(handler_input).startswith(PLAYER_PREFIXES):
             return builder.response
         coach = self.deps.coach
-        reply = Reply(
-            (coach.say("error.apology"), coach.say("ask.continue")),
-            reprompt=coach.say("ask.continue"),
-        )
+        key = "error.store" if isinstance(exception, StoreUnavailable) else "error.apology"
+        question = coach.say("ask.continue")
+        reply = Reply((coach.say(key), question), reprompt=question)
         return to_response(reply, builder)
 
 
 def request_handlers(deps: Deps) -> list[AbstractRequestHandler]:
     """All request handlers, most specific first."""
+    from .stream_handlers import stream_handlers
+
     families = [
         LaunchHandler,
         RoutineHandler,
@@ -239,12 +254,13 @@ def request_handlers(deps: Deps) -> list[AbstractRequestHandler]:
         ExitHandler,
         FallbackHandler,
     ]
-    return [cls(deps) for cls in families] + [SessionEndedHandler(), SilentEventHandler()]
+    events = [SessionEndedHandler(), SkillDisabledHandler(), SilentEventHandler()]
+    return stream_handlers(deps) + [cls(deps) for cls in families] + events
 
 
 def handled_intents() -> set[str]:
     """Every intent name some handler answers by name (the fallback answers the rest)."""
-    names: set[str] = set()
+    names: set[str] = {"AMAZON.FallbackIntent", "HandsFreeIntent"}
     for cls in IntentFamilyHandler.__subclasses__():
         names |= set(cls.intents)
-    return names | {"AMAZON.FallbackIntent"}
+    return names

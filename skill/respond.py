@@ -6,18 +6,28 @@ from collections.abc import Callable
 from xml.sax.saxutils import escape, quoteattr
 
 from ask_sdk_model import Response
+from ask_sdk_model.interfaces.audioplayer import (
+    AudioItem,
+    ClearBehavior,
+    ClearQueueDirective,
+    PlayBehavior,
+    PlayDirective,
+    StopDirective,
+)
+from ask_sdk_model.interfaces.audioplayer import Stream as AudioStream
 from ask_sdk_model.ui import SimpleCard
 
 from .coach import Reply
 from .plan import Segment
+from .player import Play, Stop
 
 MAX_BREAK_MS = 10_000
 """Alexa's longest <break>."""
 SPEECH_MS_PER_CHAR = 70
 """Rough speaking time per character, to pace SSML-timed clips."""
 
-ClipUrl = Callable[[Segment], str | None]
-"""Gives the https URL of a clip's precomputed audio, or None when there is none."""
+ClipUrl = Callable[[str], str | None]
+"""Gives the https URL of a clip's (or track's) precomputed audio by id, or None."""
 
 
 def _breaks(ms: int) -> str:
@@ -46,19 +56,42 @@ def to_ssml(parts: tuple, clip_url: ClipUrl | None = None) -> str:
     out = []
     for part in parts:
         if isinstance(part, Segment):
-            url = clip_url(part) if clip_url else None
+            url = clip_url(part.clip_id) if clip_url else None
             out.append(f"<audio src={quoteattr(url)}/>" if url else timed_ssml(part))
         else:
             out.append(escape(part))
     return " ".join(out)
 
 
+def player_directive(directive: Play | Stop, clip_url: ClipUrl | None):
+    """An AudioPlayer directive for a Play or Stop value."""
+    if isinstance(directive, Stop):
+        return StopDirective()
+    url = clip_url(directive.track_id) if clip_url else None
+    if url is None:
+        raise LookupError(f"no audio for {directive.track_id}: run `backcoach audio build`")
+    stream = AudioStream(
+        token=directive.token,
+        url=url,
+        offset_in_milliseconds=directive.offset_ms,
+        expected_previous_token=directive.expected_previous,
+    )
+    return PlayDirective(
+        play_behavior=PlayBehavior(directive.behavior), audio_item=AudioItem(stream)
+    )
+
+
 def to_response(reply: Reply, response_builder, clip_url: ClipUrl | None = None) -> Response:
-    """Fill an ASK response builder from a Reply."""
-    response_builder.speak(to_ssml(reply.parts, clip_url))
+    """Fill an ASK response builder from a Reply (directives only when it has no words)."""
+    if reply.parts:
+        response_builder.speak(to_ssml(reply.parts, clip_url))
+    for directive in reply.directives:
+        if isinstance(directive, Stop) and directive.clear_queue:
+            response_builder.add_directive(ClearQueueDirective(ClearBehavior.CLEAR_ALL))
+        response_builder.add_directive(player_directive(directive, clip_url))
     if reply.end_session:
         response_builder.set_should_end_session(True)
-    else:
+    elif reply.reprompt:
         response_builder.ask(escape(reply.reprompt))
     if reply.card:
         title, text = reply.card

@@ -11,7 +11,7 @@ from ask_sdk_core.skill import CustomSkill
 
 from .config import Config
 from .factory import build_skill
-from .plan import Segment, all_segments
+from .plan import all_segments
 from .respond import ClipUrl
 from .routine import Routine, load_routine
 from .speech import Phrases, load_phrases
@@ -33,16 +33,28 @@ class Service:
     catalog: object | None
     """An audio.catalog.AudioCatalog, or None when clips are off (SSML timing)."""
     skill: CustomSkill
+    adapter: object | None = None
+    """Where people's progress is kept (a persistence adapter), or None: the session only."""
 
-    def audio_s(self, url: str) -> float | None:
-        """Length of the clip an audio URL points at (None if it isn't one of ours)."""
+    def entry(self, url: str):
+        """The manifest entry an audio URL points at (None if it isn't one of ours)."""
         if self.catalog is None:
             return None
         name = url.rsplit("/", 1)[-1]
         for entry in self.catalog.clips.values():
             if entry.file == name:
-                return entry.duration_s
+                return entry
         return None
+
+    def audio_s(self, url: str) -> float | None:
+        """Length of the clip or track an audio URL points at."""
+        entry = self.entry(url)
+        return entry.duration_s if entry else None
+
+    def onsets_s(self, url: str) -> tuple[float, ...]:
+        """Planned onsets of the timed counts in the clip or track at a URL."""
+        entry = self.entry(url)
+        return entry.onsets_s if entry else ()
 
 
 def load_catalog(config: Config, routine: Routine, phrases: Phrases):
@@ -73,8 +85,8 @@ def clip_links(config: Config, catalog) -> Callable[[HandlerInput], ClipUrl | No
             warned.append(True)
             log.warning("audio links are %s: Alexa only plays https audio", base)
 
-        def url(segment: Segment) -> str | None:
-            entry = catalog.clip(segment.clip_id)
+        def url(clip_id: str) -> str | None:
+            entry = catalog.clip(clip_id)
             return f"{base}/audio/{entry.file}" if entry else None
 
         return url
@@ -82,7 +94,18 @@ def clip_links(config: Config, catalog) -> Callable[[HandlerInput], ClipUrl | No
     return for_request
 
 
-def make_service(config: Config, *, store=None, skill_id: str | None = None) -> Service:
+def make_adapter(config: Config):
+    """The persistence adapter the config names (None: the session only). Never connects."""
+    if config.store == "session":
+        return None
+    from .persistence import make_adapter as adapter_for
+
+    return adapter_for(config.store, config.data_dir)
+
+
+def make_service(
+    config: Config, *, skill_id: str | None = None, adapter=None, clock=None
+) -> Service:
     """Load content and audio, check them, and build the skill."""
     config = config.validated()
     routine = load_routine(config.routine_path)
@@ -90,5 +113,6 @@ def make_service(config: Config, *, store=None, skill_id: str | None = None) -> 
     catalog = load_catalog(config, routine, phrases) if config.audio else None
     links = clip_links(config, catalog) if catalog else None
     kwargs = {"clip_url": links} if links else {}
-    skill = build_skill(routine, phrases, store=store, skill_id=skill_id, **kwargs)
-    return Service(config, routine, phrases, catalog, skill)
+    adapter = adapter or make_adapter(config)
+    skill = build_skill(routine, phrases, adapter=adapter, skill_id=skill_id, clock=clock, **kwargs)
+    return Service(config, routine, phrases, catalog, skill, adapter)

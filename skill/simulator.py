@@ -56,6 +56,24 @@ def over_http(url: str, timeout_s: float = 10.0) -> Transport:
     return send
 
 
+_lengths: dict[str, float | None] = {}
+
+
+def fetched_length_s(url: str) -> float | None:
+    """Length of the MP3 at a URL, downloaded once (for a skill running elsewhere)."""
+    if url not in _lengths:
+        from io import BytesIO
+
+        from mutagen.mp3 import MP3
+
+        try:
+            with urllib.request.urlopen(url, timeout=10) as reply:
+                _lengths[url] = float(MP3(BytesIO(reply.read())).info.length)
+        except (OSError, ValueError) as exc:
+            raise TransportError(f"cannot fetch {url} to time it: {exc}") from exc
+    return _lengths[url]
+
+
 @dataclass
 class SessionState:
     """What carries over between turns (and between `backcoach say --session FILE` calls)."""
@@ -117,6 +135,94 @@ class Turn:
         return request.get("intent", {}).get("name", request["type"])
 
 
+NEARLY_FINISHED_S = 20.0
+"""The virtual player reports PlaybackNearlyFinished this long before a track ends."""
+
+
+@dataclass
+class VirtualPlayer:
+    """What an Echo's audio player would be doing: the stream, its queue and a clock."""
+
+    length_s: Callable[[str], float | None] = lambda url: None
+    """How long the audio at a URL plays."""
+    token: str = ""
+    url: str = ""
+    offset_ms: int = 0
+    activity: str = "IDLE"
+    queue: list[tuple[str, str]] = field(default_factory=list)
+    nearly_sent: bool = False
+
+    def context(self) -> dict:
+        """context.AudioPlayer as Alexa sends it."""
+        out: dict = {"playerActivity": self.activity}
+        if self.token:
+            out.update(token=self.token, offsetInMilliseconds=self.offset_ms)
+        return out
+
+    def event(self, kind: str) -> dict:
+        return env.player_event(kind, self.token, self.offset_ms)
+
+    def apply(self, directives: list[dict]) -> list[dict]:
+        """Carry out a response's AudioPlayer directives; return the events they cause."""
+        events = []
+        for d in directives:
+            kind = d.get("type")
+            if kind == "AudioPlayer.Play":
+                events += self._play(d)
+            elif kind == "AudioPlayer.Stop" and self.activity == "PLAYING":
+                self.activity = "STOPPED"
+                events.append(self.event("AudioPlayer.PlaybackStopped"))
+            elif kind == "AudioPlayer.ClearQueue":
+                self.queue.clear()
+        return events
+
+    def _play(self, directive: dict) -> list[dict]:
+        stream = directive["audioItem"]["stream"]
+        if directive.get("playBehavior") == "ENQUEUE":
+            expected = self.queue[-1][0] if self.queue else self.token
+            if stream.get("expectedPreviousToken") != expected:
+                raise AssertionError(f"ENQUEUE expected {expected!r} as the previous token")
+            self.queue.append((stream["token"], stream["url"]))
+            return []
+        events = []
+        if self.activity == "PLAYING":
+            events.append(self.event("AudioPlayer.PlaybackStopped"))
+        self.queue.clear()
+        self.token, self.url = stream["token"], stream["url"]
+        self.offset_ms = int(stream.get("offsetInMilliseconds", 0))
+        self.activity, self.nearly_sent = "PLAYING", False
+        return [*events, self.event("AudioPlayer.PlaybackStarted")]
+
+    def advance(self, seconds: float) -> tuple[float, list[dict]]:
+        """Play for up to `seconds`, stopping at the next event: (seconds played, events)."""
+        if self.activity != "PLAYING":
+            return seconds, []
+        length_ms = int(1000 * (self.length_s(self.url) or 0))
+        budget_ms = int(round(seconds * 1000))
+        nearly_at = max(0, length_ms - int(NEARLY_FINISHED_S * 1000))
+        if not self.nearly_sent and self.offset_ms + budget_ms >= nearly_at:
+            used = max(0, nearly_at - self.offset_ms)
+            self.offset_ms += used
+            self.nearly_sent = True
+            return used / 1000, [self.event("AudioPlayer.PlaybackNearlyFinished")]
+        if self.offset_ms + budget_ms < length_ms:
+            self.offset_ms += budget_ms
+            return seconds, []
+        used = length_ms - self.offset_ms
+        self.offset_ms = length_ms
+        finished = [self.event("AudioPlayer.PlaybackFinished")]
+        if not self.queue:
+            self.activity = "FINISHED"
+            return used / 1000, finished
+        self.token, self.url = self.queue.pop(0)
+        self.offset_ms, self.nearly_sent = 0, False
+        return used / 1000, [*finished, self.event("AudioPlayer.PlaybackStarted")]
+
+    def remaining_s(self) -> float:
+        """Time left in the current track."""
+        return max(0.0, (self.length_s(self.url) or 0) - self.offset_ms / 1000)
+
+
 class Simulator:
     """A conversation with the skill: understands utterances and keeps the session."""
 
@@ -128,10 +234,14 @@ class Simulator:
         *,
         skill_id: str = env.DEFAULT_SKILL_ID,
         audio_player: bool = True,
+        length_s: Callable[[str], float | None] | None = None,
     ):
         self.transport = transport
         self.nlu = nlu or Nlu.load()
         self.state = state or SessionState()
+        self.player = VirtualPlayer(length_s or fetched_length_s)
+        self.events: list[Turn] = []
+        """Every player event sent, with the skill's answer, in order."""
         device = env.Device(device_id=self.state.device_id, audio_player=audio_player)
         self.caller = env.Caller(skill_id=skill_id, user_id=self.state.user_id, device=device)
 
@@ -146,6 +256,7 @@ class Simulator:
             session_id=s.session_id if in_session else None,
             new=new,
             attributes=s.attributes,
+            audio_player=self.player.context(),
         )
         response = self.transport(envelope)
         turn = Turn(envelope, response, match)
@@ -153,7 +264,42 @@ class Simulator:
             s.attributes = response.get("sessionAttributes") or {}
             if turn.ends_session:
                 s.session_id, s.attributes = None, {}
+        self.pump(self.player.apply(turn.directives))
         return turn
+
+    def pump(self, events: list[dict]) -> None:
+        """Send player events (outside any session), applying what comes back, until quiet."""
+        pending = list(events)
+        while pending:
+            turn = self.send(pending.pop(0), in_session=False)
+            self.events.append(turn)
+
+    def wait(self, seconds: float) -> list[Turn]:
+        """Let `seconds` of playback pass; return the events sent meanwhile."""
+        before = len(self.events)
+        left = seconds
+        while left > 1e-6 and self.player.activity == "PLAYING":
+            used, events = self.player.advance(left)
+            left -= used
+            self.pump(events)
+        return self.events[before:]
+
+    def play_to_end(self, limit_s: float = 4 * 3600) -> list[Turn]:
+        """Let the stream play until nothing is left to play."""
+        before = len(self.events)
+        waited = 0.0
+        while self.player.activity == "PLAYING" and waited < limit_s:
+            step = self.player.remaining_s() + 0.001
+            self.wait(step)
+            waited += step
+        return self.events[before:]
+
+    def into_hold_s(self, onsets_s: Callable[[str], tuple[float, ...]]) -> float | None:
+        """How far the player is past the start of the current track's first hold."""
+        onsets = onsets_s(self.player.url)
+        if not onsets:
+            return None
+        return self.player.offset_ms / 1000 - (onsets[0] - 1.0)  # count 1 lands 1 s in
 
     def say(self, utterance: str) -> Turn:
         """One spoken turn, understood with our interaction model."""

@@ -1,26 +1,98 @@
-"""Where a person's coaching state is kept between turns."""
+"""Where a person's coaching state is kept: the session, and the persistence adapter."""
 
 from __future__ import annotations
 
+from ask_sdk_core.dispatch_components import AbstractResponseInterceptor
 from ask_sdk_core.handler_input import HandlerInput
 
-from .coach import State
-from .routine import Routine
+from .coach import PROFILE_FIELDS, SESSION_FIELDS, Coach, State
+from .player import HandsFree, Stream
 
 STATE_KEY = "coach"
+"""Key of the coach state in session and persistent attributes."""
+STREAM_KEY = "player"
+"""Key of the hands-free stream's position in persistent attributes."""
+
+
+def _session(handler_input: HandlerInput) -> dict | None:
+    """The session attributes, or None for requests outside a session."""
+    if handler_input.request_envelope.session is None:
+        return None
+    return handler_input.attributes_manager.session_attributes
+
+
+def _user(handler_input: HandlerInput) -> str:
+    system = handler_input.request_envelope.context.system
+    return system.user.user_id if system and system.user else ""
 
 
 class SessionStore:
-    """Keeps the coach state in the session's attributes (forgotten when the session ends)."""
+    """Keeps the whole state in the session's attributes (forgotten when the session ends)."""
 
-    def __init__(self, routine: Routine):
-        self.routine = routine
+    def __init__(self, coach: Coach):
+        self.coach = coach
+        self.streams: dict[str, dict] = {}
+        """With no persistent store, streams are kept in memory per user (this process)."""
+
+    def load_stream(self, handler_input: HandlerInput) -> Stream:
+        return Stream.from_dict(self.streams.get(_user(handler_input)))
+
+    def save_stream(self, handler_input: HandlerInput, stream: Stream) -> None:
+        self.streams[_user(handler_input)] = stream.to_dict()
 
     def load(self, handler_input: HandlerInput) -> State:
         """The state carried by this request's session, or a fresh one."""
-        attributes = handler_input.attributes_manager.session_attributes or {}
-        return State.from_dict(attributes.get(STATE_KEY), self.routine)
+        carried = (_session(handler_input) or {}).get(STATE_KEY)
+        state = State.from_dict(carried, self.coach.routine)
+        if carried is None:
+            self.coach.begin_session(state)
+        return state
 
     def save(self, handler_input: HandlerInput, state: State) -> None:
         """Carry the state into the next request of this session."""
-        handler_input.attributes_manager.session_attributes[STATE_KEY] = state.to_dict()
+        session = _session(handler_input)
+        if session is not None:
+            session[STATE_KEY] = state.to_dict()
+
+
+class PersistentStore:
+    """What lasts (levels, history, where you stopped) in persistent attributes, per person;
+    the place in this conversation in the session's attributes."""
+
+    def __init__(self, coach: Coach):
+        self.coach = coach
+
+    def load(self, handler_input: HandlerInput) -> State:
+        """Profile from the store, overlaid with this session's place; new sessions begin."""
+        saved = handler_input.attributes_manager.persistent_attributes.get(STATE_KEY) or {}
+        carried = (_session(handler_input) or {}).get(STATE_KEY)
+        profile = {k: saved[k] for k in PROFILE_FIELDS if isinstance(saved, dict) and k in saved}
+        state = State.from_dict({**(carried or {}), **profile}, self.coach.routine)
+        if carried is None:
+            stopped = HandsFree(self.coach).stopped_stream(self.load_stream(handler_input))
+            self.coach.begin_session(state, stopped.exercise_id if stopped else "")
+        return state
+
+    def load_stream(self, handler_input: HandlerInput) -> Stream:
+        """The hands-free stream's saved position."""
+        attributes = handler_input.attributes_manager.persistent_attributes
+        return Stream.from_dict(attributes.get(STREAM_KEY))
+
+    def save_stream(self, handler_input: HandlerInput, stream: Stream) -> None:
+        """Remember the stream's position (written once, by SaveInterceptor)."""
+        handler_input.attributes_manager.persistent_attributes[STREAM_KEY] = stream.to_dict()
+
+    def save(self, handler_input: HandlerInput, state: State) -> None:
+        """Profile to persistent attributes (written once, by SaveInterceptor); place to session."""
+        attributes = handler_input.attributes_manager.persistent_attributes
+        attributes[STATE_KEY] = state.to_dict(PROFILE_FIELDS)
+        session = _session(handler_input)
+        if session is not None:
+            session[STATE_KEY] = state.to_dict(SESSION_FIELDS)
+
+
+class SaveInterceptor(AbstractResponseInterceptor):
+    """Saves persistent attributes once per request, after the handler (ASK never does)."""
+
+    def process(self, handler_input: HandlerInput, response) -> None:
+        handler_input.attributes_manager.save_persistent_attributes()

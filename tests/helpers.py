@@ -3,6 +3,12 @@
 from __future__ import annotations
 
 import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
 from collections.abc import Callable
 from pathlib import Path
 
@@ -83,3 +89,43 @@ def plain(response: dict) -> str:
 def ends(response: dict) -> bool:
     """Whether the response ends the session."""
     return (response.get("response") or {}).get("shouldEndSession") is True
+
+
+def free_port() -> int:
+    """A TCP port nobody listens on right now."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_server(config, **env_vars: str) -> tuple[subprocess.Popen, str]:
+    """`backcoach serve --no-verify` for this config, on a free port; returns (process, url)."""
+    port = free_port()
+    environment = {
+        **os.environ,
+        "BACKCOACH_AUDIO_DIR": str(config.audio_cache),
+        "BACKCOACH_DATA_DIR": str(config.data_dir),
+        **env_vars,
+    }
+    command = [sys.executable, "-m", "skill.cli", "serve", "--no-verify", "--port", str(port)]
+    process = subprocess.Popen(
+        command, env=environment, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(f"{base}/healthz", timeout=1)
+            return process, f"{base}/alexa"
+        except OSError:
+            if process.poll() is not None:
+                raise RuntimeError(f"server exited: {process.stdout.read()}") from None
+            time.sleep(0.2)
+    process.kill()
+    raise RuntimeError("server did not start in 60 s")
+
+
+def stop_server(process: subprocess.Popen) -> str:
+    """Stop a server started by start_server; return what it printed."""
+    process.terminate()
+    return process.communicate(timeout=10)[0]

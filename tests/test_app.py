@@ -13,8 +13,9 @@ from tests.helpers import Conversation, plain
 
 
 @pytest.fixture(scope="module")
-def client():
-    app = create_app(Config(verify=False, audio=False))
+def client(tmp_path_factory):
+    data = tmp_path_factory.mktemp("data")
+    app = create_app(Config(verify=False, audio=False, data_dir=data))
     return app.test_client()
 
 
@@ -97,9 +98,9 @@ def test_an_unknown_intent_gets_the_fallback_answer(client):
     assert "didn't catch" in reply.get_json()["response"]["outputSpeech"]["ssml"]
 
 
-def test_public_url_must_be_https():
+def test_public_url_must_be_https(tmp_path):
     with pytest.raises(ConfigError, match="must be an https:// URL"):
-        create_app(Config(verify=False, audio=False, public_url="http://example.com"))
+        create_app(Config(verify=False, audio=False, public_url="http://x.com", data_dir=tmp_path))
 
 
 def test_config_from_environment():
@@ -118,13 +119,14 @@ def test_config_from_environment():
         Config.from_env({"BACKCOACH_VERIFY": "maybe"})
 
 
-def test_lambda_entry_point(monkeypatch):
+def test_lambda_entry_point(monkeypatch, tmp_path):
     import skill
     from skill import lambda_entry
 
     lambda_entry._skill.cache_clear()
     monkeypatch.setenv("BACKCOACH_SKILL_ID", CALLER.skill_id)
     monkeypatch.setenv("BACKCOACH_AUDIO", "false")
+    monkeypatch.setenv("BACKCOACH_DATA_DIR", str(tmp_path))
     out = skill.lambda_handler(GOOD, None)
     assert "Welcome to Back Coach" in out["response"]["outputSpeech"]["ssml"]
     lambda_entry._skill.cache_clear()

@@ -16,9 +16,10 @@ SKILL_ID = "amzn1.ask.skill.verified-test"
 
 
 @pytest.fixture
-def client(pki: Pki):  # noqa: F811
+def client(pki: Pki, tmp_path):  # noqa: F811
     verifier, _ = verifier_for(pki, pki.bundle(), skill_id=SKILL_ID, now=lambda: datetime.now(UTC))
-    app = create_app(Config(skill_id=SKILL_ID, audio=False), verifier=verifier)
+    config = Config(skill_id=SKILL_ID, audio=False, data_dir=tmp_path)
+    app = create_app(config, verifier=verifier)
     return app.test_client()
 
 

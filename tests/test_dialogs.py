@@ -3,11 +3,8 @@
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
@@ -16,7 +13,7 @@ from skill.app import RequestContext
 from skill.dialogs import ScriptError, check, find_scripts, load_script, run_script
 from skill.simulator import Turn, in_process, over_http
 from tests.conftest import PUBLIC_URL
-from tests.helpers import assert_within_limits
+from tests.helpers import assert_within_limits, start_server, stop_server
 
 DIALOGS = Path(__file__).parent / "dialogs"
 SCRIPTS = find_scripts(DIALOGS)
@@ -29,54 +26,29 @@ def failures(results) -> list[str]:
 @pytest.mark.parametrize("path", SCRIPTS, ids=[p.stem for p in SCRIPTS])
 def test_script_in_process(service, path):
     send = in_process(service.skill, RequestContext(base_url=PUBLIC_URL))
-    results = run_script(load_script(path), send)
+    results = run_script(
+        load_script(path), send, length_s=service.audio_s, onsets_s=service.onsets_s
+    )
     assert not failures(results), "\n".join(failures(results))
     for result in results:
-        assert_within_limits(result.turn.response, service.audio_s)
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+        for turn in [result.turn, *result.events]:
+            if turn is not None:
+                assert_within_limits(turn.response, service.audio_s)
 
 
 @pytest.fixture(scope="module")
 def server(config):
     """`backcoach serve --no-verify` in a subprocess, on a free port."""
-    port = _free_port()
-    environment = {
-        **os.environ,
-        "BACKCOACH_AUDIO_DIR": str(config.audio_cache),
-        "BACKCOACH_DATA_DIR": str(config.data_dir),
-        "BACKCOACH_PUBLIC_URL": PUBLIC_URL,
-    }
-    command = [sys.executable, "-m", "skill.cli", "serve", "--no-verify", "--port", str(port)]
-    process = subprocess.Popen(
-        command, env=environment, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
-    )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            urllib.request.urlopen(f"{base}/healthz", timeout=1)
-            break
-        except OSError:
-            if process.poll() is not None:
-                pytest.fail(f"server exited: {process.stdout.read()}")
-            time.sleep(0.2)
-    else:
-        process.kill()
-        pytest.fail("server did not start in 30 s")
-    yield f"{base}/alexa"
-    process.terminate()
-    output = process.communicate(timeout=10)[0]
-    assert "REQUEST VERIFICATION IS OFF" in output
+    process, url = start_server(config, BACKCOACH_PUBLIC_URL=PUBLIC_URL)
+    yield url
+    assert "REQUEST VERIFICATION IS OFF" in stop_server(process)
 
 
 @pytest.mark.parametrize("path", SCRIPTS, ids=[p.stem for p in SCRIPTS])
-def test_script_over_http(server, path):
-    results = run_script(load_script(path), over_http(server))
+def test_script_over_http(server, service, path):
+    results = run_script(
+        load_script(path), over_http(server), length_s=service.audio_s, onsets_s=service.onsets_s
+    )
     assert not failures(results), "\n".join(failures(results))
 
 
@@ -103,7 +75,9 @@ def test_test_dialogs_command_reports_each_step(config, tmp_path):
     "text,message",
     [
         ("steps: 3", "needs a 'steps' list"),
-        ("steps:\n  - say: hi\n    request: LaunchRequest", "exactly one of 'say' or 'request'"),
+        ("steps:\n  - say: hi\n    request: LaunchRequest", "needs exactly one of 'say'"),
+        ("steps:\n  - wait: soon", "'wait' takes seconds"),
+        ("steps:\n  - wait: 5\n    expect: {speech: hi}", "a wait has no response"),
         ("steps:\n  - say: yes", "quote yes and no"),
         ("steps:\n  - say: hi\n    expect: {colour: red}", "unknown expectation ['colour']"),
         ("steps:\n  - request: Teleport", "unknown request 'Teleport'"),

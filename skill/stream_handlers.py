@@ -1,0 +1,195 @@
+"""ASK handlers for hands-free mode: AudioPlayer events, playback buttons, voice commands."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+from ask_sdk_core.handler_input import HandlerInput
+from ask_sdk_core.utils import get_intent_name, get_request_type, get_supported_interfaces
+from ask_sdk_model import Response
+
+from .coach import Reply, State
+from .handlers import PLAYER_PREFIXES, CoachHandler, Deps
+from .player import HandsFree, Stream, parse_token
+from .respond import to_response
+
+log = logging.getLogger(__name__)
+
+ACTIVE = {"PLAYING", "PAUSED", "STOPPED", "BUFFER_UNDERRUN"}
+"""Player activities in which voice commands act on our stream."""
+
+Operation = Callable[[HandsFree, State, Stream], Reply]
+
+COMMANDS: dict[str, Operation] = {
+    "AMAZON.PauseIntent": lambda hf, s, st: hf.pause(st),
+    "AMAZON.ResumeIntent": lambda hf, s, st: hf.resume(st),
+    "AMAZON.NextIntent": lambda hf, s, st: hf.move(s, st, +1),
+    "AMAZON.PreviousIntent": lambda hf, s, st: hf.move(s, st, -1),
+    "AMAZON.RepeatIntent": lambda hf, s, st: hf.move(s, st, 0),
+    "AMAZON.StartOverIntent": lambda hf, s, st: hf.move(s, st, None),
+    "AMAZON.StopIntent": lambda hf, s, st: hf.stop(st),
+    "AMAZON.CancelIntent": lambda hf, s, st: hf.stop(st),
+    "AMAZON.LoopOnIntent": lambda hf, s, st: hf.not_available(),
+    "AMAZON.LoopOffIntent": lambda hf, s, st: hf.not_available(),
+    "AMAZON.ShuffleOnIntent": lambda hf, s, st: hf.not_available(),
+    "AMAZON.ShuffleOffIntent": lambda hf, s, st: hf.not_available(),
+    "PlaybackController.PauseCommandIssued": lambda hf, s, st: hf.pause(st),
+    "PlaybackController.PlayCommandIssued": lambda hf, s, st: hf.resume(st),
+    "PlaybackController.NextCommandIssued": lambda hf, s, st: hf.move(s, st, +1),
+    "PlaybackController.PreviousCommandIssued": lambda hf, s, st: hf.move(s, st, -1),
+}
+
+
+def _event(kind: str) -> Operation:
+    def run(hf: HandsFree, s: State, st: Stream, request) -> Reply:
+        token = getattr(request, "token", "") or ""
+        offset = int(getattr(request, "offset_in_milliseconds", 0) or 0)
+        if kind == "AudioPlayer.PlaybackStarted":
+            return hf.reported(st, token, offset, "PLAYING")
+        if kind == "AudioPlayer.PlaybackStopped":
+            return hf.reported(st, token, offset, "STOPPED")
+        if kind == "AudioPlayer.PlaybackNearlyFinished":
+            return hf.nearly_finished(s, st, token)
+        if kind == "AudioPlayer.PlaybackFinished":
+            return hf.finished(s, st, token)
+        log.warning("playback failed for %s at %d ms: %s", token, offset, request.error)
+        return hf.failed(st, token, offset)
+
+    return run
+
+
+EVENTS = {
+    kind: _event(kind)
+    for kind in (
+        "AudioPlayer.PlaybackStarted",
+        "AudioPlayer.PlaybackStopped",
+        "AudioPlayer.PlaybackNearlyFinished",
+        "AudioPlayer.PlaybackFinished",
+        "AudioPlayer.PlaybackFailed",
+    )
+}
+
+
+def in_dialog(handler_input: HandlerInput) -> bool:
+    """Whether a step-by-step conversation is under way in this session."""
+    session = handler_input.request_envelope.session
+    if session is None or session.new:
+        return False
+    coach = (session.attributes or {}).get("coach") or {}
+    return coach.get("phase", "idle") != "idle"
+
+
+class StreamHandler(CoachHandler):
+    """Base: load the coach state and the stream, run, save both, respond."""
+
+    def __init__(self, deps: Deps):
+        super().__init__(deps)
+        self.hands_free = HandsFree(deps.coach)
+
+    def exchange(self, handler_input: HandlerInput, operation) -> Reply:
+        """Load the state and the stream, run the operation, save both."""
+        store = self.deps.store
+        state, stream = store.load(handler_input), store.load_stream(handler_input)
+        reply = operation(self.hands_free, state, stream)
+        store.save(handler_input, state)
+        store.save_stream(handler_input, stream)
+        return reply
+
+    def respond(self, handler_input: HandlerInput, reply: Reply) -> Response:
+        clip_url = self.deps.clip_url(handler_input)
+        return to_response(reply, handler_input.response_builder, clip_url)
+
+    def run_stream(self, handler_input: HandlerInput, operation) -> Response:
+        """Events get directives only; voice commands end the session (the stream plays on)."""
+        reply = self.exchange(handler_input, operation)
+        if get_request_type(handler_input).startswith(PLAYER_PREFIXES):
+            reply = Reply((), directives=reply.directives)
+        else:
+            reply = Reply(reply.parts, end_session=True, directives=reply.directives)
+        return self.respond(handler_input, reply)
+
+
+class HandsFreeStartHandler(StreamHandler):
+    """ "Play my back routine": the first track, or dialog mode on a device without a player."""
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return (
+            get_request_type(handler_input) == "IntentRequest"
+            and get_intent_name(handler_input) == "HandsFreeIntent"
+        )
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        player = get_supported_interfaces(handler_input).audio_player is not None
+        coach = self.deps.coach
+        reply = self.exchange(
+            handler_input, lambda hf, s, st: coach.with_disclaimer(s, hf.start(s, st, player))
+        )
+        return self.respond(handler_input, reply)
+
+
+class StreamCommandHandler(StreamHandler):
+    """Pause, resume, next, previous, repeat, start over, stop, loop and shuffle while our
+    stream is playing or stopped, by voice or with the device's buttons."""
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        kind = get_request_type(handler_input)
+        if kind.startswith("PlaybackController."):
+            return kind in COMMANDS
+        return (
+            kind == "IntentRequest"
+            and get_intent_name(handler_input) in COMMANDS
+            and _our_stream_is_active(handler_input, self.deps)
+            and not in_dialog(handler_input)
+        )
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        kind = get_request_type(handler_input)
+        name = get_intent_name(handler_input) if kind == "IntentRequest" else kind
+        return self.run_stream(handler_input, COMMANDS[name])
+
+
+class StreamOfferHandler(StreamHandler):
+    """Yes to "your hands-free routine is paused: shall I resume it?"."""
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        if get_request_type(handler_input) != "IntentRequest":
+            return False
+        if get_intent_name(handler_input) != "AMAZON.YesIntent":
+            return False
+        session = handler_input.request_envelope.session
+        coach = ((session.attributes or {}) if session else {}).get("coach") or {}
+        return coach.get("pending") == "resume_stream"
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        return self.run_stream(handler_input, lambda hf, s, st: hf.resume(st))
+
+
+class PlayerEventHandler(StreamHandler):
+    """AudioPlayer events: remember the position, queue the next track, retry a failure."""
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return get_request_type(handler_input) in EVENTS
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        request = handler_input.request_envelope.request
+        run = EVENTS[get_request_type(handler_input)]
+        return self.run_stream(handler_input, lambda hf, s, st: run(hf, s, st, request))
+
+
+def _our_stream_is_active(handler_input: HandlerInput, deps: Deps) -> bool:
+    player = handler_input.request_envelope.context.audio_player
+    if player is None or player.player_activity is None:
+        return False
+    activity = getattr(player.player_activity, "value", player.player_activity)
+    return activity in ACTIVE and parse_token(player.token, deps.coach) is not None
+
+
+def stream_handlers(deps: Deps) -> list:
+    """The hands-free handlers, in the order they must be tried (before the dialog ones)."""
+    return [
+        HandsFreeStartHandler(deps),
+        StreamCommandHandler(deps),
+        StreamOfferHandler(deps),
+        PlayerEventHandler(deps),
+    ]

@@ -1,0 +1,285 @@
+"""It remembers you: progress per person across sessions, server restarts and devices."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+import subprocess
+import sys
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from skill import envelopes as env
+from skill.app import RequestContext
+from skill.persistence import StoreUnavailable
+from skill.service import make_service
+from skill.simulator import SessionState, Simulator, in_process
+from tests.conftest import PUBLIC_URL
+from tests.helpers import assert_within_limits, start_server, stop_server
+
+
+class Clock:
+    """A settable clock, so days and hours can pass in a test."""
+
+    def __init__(self):
+        self.now = datetime(2026, 11, 23, 7, 30, tzinfo=UTC)  # a Monday
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **kwargs) -> None:
+        self.now += timedelta(**kwargs)
+
+
+@pytest.fixture
+def clock():
+    return Clock()
+
+
+@pytest.fixture
+def memory(config, tmp_path, clock):
+    """A skill with its own SQLite store, and a way to talk to it as one person."""
+    cfg = dataclasses.replace(config, data_dir=tmp_path)
+    service = make_service(cfg, clock=clock)
+    return service
+
+
+def person(service, user_id="amzn1.ask.account.me", person_id=None) -> Simulator:
+    """A simulator talking as one user (and optionally one recognised voice)."""
+    send = in_process(service.skill, RequestContext(base_url=PUBLIC_URL))
+
+    def checked(envelope: dict) -> dict:
+        if person_id:
+            envelope["context"]["System"]["person"] = {"personId": person_id}
+        response = send(envelope)
+        assert_within_limits(response, service.audio_s)
+        return response
+
+    return Simulator(checked, state=SessionState(user_id=user_id))
+
+
+def walk(sim: Simulator) -> list:
+    """Open the skill and do the whole routine; return the turns."""
+    turns = [sim.say("start my back routine")]
+    while not turns[-1].ends_session:
+        turns.append(sim.say("ready" if "ready" in turns[-1].speech.lower() else "yes"))
+        assert len(turns) < 40
+    return turns
+
+
+def test_the_disclaimer_once_per_person_ever(memory):
+    me = person(memory)
+    assert "not intended to supplement" in me.say("open back coach").speech
+    me.say("stop")
+    assert "not intended to supplement" not in me.say("open back coach").speech
+    other = person(memory, "amzn1.ask.account.someone-else")
+    assert "not intended to supplement" in other.say("open back coach").speech
+
+
+def test_completing_the_routine_twice_means_a_higher_dose_the_third_time(memory, clock):
+    me = person(memory)
+    first = " ".join(t.speech for t in walk(me))
+    assert "Today: 5 reps, holding each for 3 seconds" in first
+    clock.advance(days=1)
+    second = " ".join(t.speech for t in walk(me))
+    assert "done the plank twice without trouble, so next time it goes up" in second
+    clock.advance(days=1)
+    third = walk(me)
+    said = " ".join(t.speech for t in third)
+    assert "Today: 8 reps, holding each for 3 seconds" in said
+    assert "Today: 3 holds of 10 seconds" in said
+    clips = [url for t in third for url in t.audio]
+    assert any("/reps-steamroller-15-both-" in url for url in clips)
+
+
+def test_too_hard_stops_the_move_up(memory, clock):
+    me = person(memory)
+    walk(me)
+    clock.advance(days=1)
+    me.say("start the plank")
+    me.say("this is too hard")  # beginner already: stays, but counts as trouble
+    me.say("ready")  # the second completion, but not a clean one
+    me.say("stop")
+    assert "Today: 3 holds of 5 seconds" in me.say("start the plank").speech
+
+
+def test_harder_and_easier_last(memory):
+    me = person(memory)
+    me.say("start the butt lifter")
+    assert "8 on each leg" in me.say("make it harder").speech
+    me.say("stop")
+    assert "Today: 8 on each leg" in me.say("start the butt lifter").speech
+
+
+def test_pain_moves_down_and_the_next_session_asks_how_the_back_feels(memory, clock):
+    me = person(memory)
+    me.say("start the lifting lunge")
+    me.say("harder")
+    me.say("harder")
+    hurt = me.say("my back hurts")
+    assert "Stop the exercise now" in hurt.speech
+    assert "easier for next time: 6 on each leg" in hurt.speech
+    me.say("stop")
+    clock.advance(days=1)
+    opening = me.say("open back coach")
+    assert "your back hurt during the lifting lunge" in opening.speech
+    assert "physician" in opening.speech and opening.speech.endswith("?")
+    ready = me.say("yes")
+    assert "Go gently" in ready.speech
+    me.say("stop")
+    assert "back hurt" not in me.say("open back coach").speech  # asked once
+
+
+def test_pain_then_not_ready_rests(memory):
+    me = person(memory)
+    me.say("start the plank")
+    me.say("ouch")
+    me.say("stop")
+    me.say("open back coach")
+    rest = me.say("no")
+    assert rest.ends_session and "rest today" in rest.speech
+
+
+def test_resume_within_a_day_but_not_after(memory, clock):
+    me = person(memory)
+    me.say("start my back routine")
+    me.say("ready")
+    me.say("yes")  # on to the plank
+    me.end_session()
+    clock.advance(hours=3)
+    offer = me.say("open back coach")
+    assert "You stopped at the plank. Pick up there?" in offer.speech
+    picked = me.say("yes")
+    assert "Exercise 2 of 5: the plank" in picked.speech
+    progress = me.say("how much is left")
+    assert "1 of 5 done" in progress.speech
+    me.end_session()
+    clock.advance(hours=25)
+    assert "stopped at" not in me.say("open back coach").speech
+
+
+def test_resume_no_starts_fresh(memory):
+    me = person(memory)
+    me.say("start the butt lifter")
+    me.end_session()
+    me.say("open back coach")
+    fresh = me.say("no")
+    assert "Exercise 1 of 5: the pelvic extension" in fresh.speech
+
+
+def test_how_am_i_doing(memory, clock):
+    me = person(memory)
+    assert "haven't done a session" in me.say("how am I doing").speech
+    me.end_session()
+    for _ in range(3):
+        walk(me)
+        clock.advance(days=1)
+    for _ in range(2):
+        walk(me)
+        clock.advance(days=1)
+    stats = me.say("how am I doing").speech
+    assert "This week you've done 5 sessions" in stats  # Monday to Friday
+    assert "streak is 5 days in a row" in stats
+    assert "All five exercises are at level 3." in stats
+
+
+def test_people_on_one_account_are_kept_apart_by_voice(memory):
+    alice = person(memory, "amzn1.ask.account.family", person_id="amzn1.ask.person.alice")
+    bob = person(memory, "amzn1.ask.account.family", person_id="amzn1.ask.person.bob")
+    alice.say("start the plank")
+    alice.say("harder")
+    alice.say("stop")
+    assert "3 holds of 10 seconds" in alice.say("start the plank").speech
+    assert "3 holds of 5 seconds" in bob.say("start the plank").speech
+
+
+def test_disabling_the_skill_deletes_the_data(memory):
+    me = person(memory)
+    me.say("start the plank")
+    me.say("stop")
+    assert memory.adapter.load("amzn1.ask.account.me") is not None
+    disabled = {"type": "AlexaSkillEvent.SkillDisabled", "eventCreationTime": env.timestamp()}
+    me.send(disabled, in_session=False)
+    assert memory.adapter.load("amzn1.ask.account.me") is None
+
+
+class DownAdapter:
+    """A store that cannot be reached."""
+
+    def get_attributes(self, request_envelope):
+        raise StoreUnavailable("database is down")
+
+    def save_attributes(self, request_envelope, attributes):
+        raise StoreUnavailable("database is down")
+
+    def delete_attributes(self, request_envelope):
+        raise StoreUnavailable("database is down")
+
+
+def test_a_store_that_is_down_gets_a_spoken_apology(config):
+    service = make_service(dataclasses.replace(config), adapter=DownAdapter())
+    me = person(service)
+    turn = me.say("open back coach")
+    assert "couldn't reach your saved progress" in turn.speech
+    assert not turn.ends_session
+    event = me.send(env.player_event("AudioPlayer.PlaybackStopped", "t", 5), in_session=False)
+    assert "outputSpeech" not in event.body
+
+
+def test_a_restarted_server_offers_to_resume_at_the_right_exercise(config, tmp_path):
+    from skill.simulator import over_http
+
+    cfg = dataclasses.replace(config, data_dir=tmp_path)
+    state = SessionState(user_id="amzn1.ask.account.restart")
+    process, url = start_server(cfg)
+    try:
+        sim = Simulator(over_http(url), state=state)
+        sim.say("open back coach")
+        sim.say("start the butt lifter")
+        assert "go on to the lifting lunge" in sim.say("ready").speech
+    finally:
+        stop_server(process)
+    state.session_id, state.attributes = None, {}  # the session died with the server
+    process, url = start_server(cfg)
+    try:
+        sim = Simulator(over_http(url), state=state)
+        offer = sim.say("open back coach")
+        assert "You stopped at the lifting lunge. Pick up there?" in offer.speech
+        assert "Exercise 4 of 5: the lifting lunge" in sim.say("yes").speech
+    finally:
+        stop_server(process)
+
+
+def test_user_show_and_forget(memory, config, tmp_path):
+    me = person(memory, "amzn1.ask.account.cli")
+    me.say("start the plank")
+    me.say("stop")
+    environment = {**os.environ, "BACKCOACH_DATA_DIR": str(tmp_path)}
+    cli = [sys.executable, "-m", "skill.cli", "user"]
+    shown = subprocess.run(
+        [*cli, "show", "amzn1.ask.account.cli"],
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert shown.returncode == 0, shown.stderr
+    assert json.loads(shown.stdout)["coach"]["disclaimer_heard"] is True
+    forgot = subprocess.run(
+        [*cli, "forget", "amzn1.ask.account.cli"],
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert forgot.returncode == 0 and "forgot" in forgot.stdout
+    again = subprocess.run(
+        [*cli, "show", "amzn1.ask.account.cli"],
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert again.returncode == 2 and "nothing is kept" in again.stderr

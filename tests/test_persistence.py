@@ -1,0 +1,698 @@
+"""Per-user persistent attributes: merging, SQLite, PostgreSQL, DynamoDB (moto), no lost updates.
+
+PostgreSQL tests need a real server: `bash .ci/postgres.sh`, then export the
+BACKCOACH_TEST_POSTGRES=... line it prints; without it they skip.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import multiprocessing
+import os
+import socket
+import sqlite3
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from ask_sdk_core.attributes_manager import AttributesManager
+from ask_sdk_model import Context, Person, RequestEnvelope, Session, User
+from ask_sdk_model.intent_request import IntentRequest
+from ask_sdk_model.interfaces.system import SystemState
+
+from skill.persistence import (
+    POSTGRES_MIGRATIONS,
+    REMEMBERED,
+    SQLITE_MIGRATIONS,
+    LazyDynamoDbAdapter,
+    PostgresAdapter,
+    SqliteAdapter,
+    StoreUnavailable,
+    attributes_id,
+    make_adapter,
+    merge,
+)
+
+ROOT = Path(__file__).resolve().parent.parent
+PG_ENV = "BACKCOACH_TEST_POSTGRES"
+PG_HOWTO = f"run `bash .ci/postgres.sh` and export the {PG_ENV}=... line it prints"
+
+
+def envelope(user: str | None = "amzn1.ask.account.A", person: str | None = None, **kw):
+    """A request envelope as ASK hands it to a persistence adapter."""
+    system = SystemState(
+        user=User(user_id=user) if user else None,
+        person=Person(person_id=person) if person else None,
+    )
+    return RequestEnvelope(
+        context=kw.get("context", Context(system=system)),
+        session=kw.get("session"),
+        request=IntentRequest(request_id=kw.get("request_id") or f"req.{uuid.uuid4()}"),
+    )
+
+
+def turn(adapter, change, user="amzn1.ask.account.A", barrier=None):
+    """One request: load, (wait for the others), apply change, save."""
+    request = envelope(user)
+    data = adapter.get_attributes(request)
+    if barrier is not None:
+        barrier.wait(timeout=10)
+    change(data)
+    adapter.save_attributes(request, data)
+
+
+def increment(name: str):
+    """A change adding one to data["counts"][name]."""
+
+    def change(data: dict) -> None:
+        counts = data.setdefault("counts", {})
+        counts[name] = counts.get(name, 0) + 1
+
+    return change
+
+
+# --- merge --------------------------------------------------------------------------------------
+
+MERGES = [
+    # (id, base, ours, theirs, expected)
+    ("nothing changed", {"a": 1}, {"a": 1}, {"a": 1}, {"a": 1}),
+    ("only ours changed", {"a": 1}, {"a": 2}, {"a": 1}, {"a": 2}),
+    ("only theirs changed", {"a": 1}, {"a": 1}, {"a": 3}, {"a": 3}),
+    ("both changed: ours wins", {"a": 1}, {"a": 2}, {"a": 3}, {"a": 2}),
+    ("both made the same change", {"a": 1}, {"a": 2}, {"a": 2}, {"a": 2}),
+    ("different keys both land", {}, {"a": 1}, {"b": 2}, {"a": 1, "b": 2}),
+    ("both added a key: ours wins", {}, {"a": 1}, {"a": 2}, {"a": 1}),
+    ("ours deleted, theirs kept", {"a": 1, "b": 2}, {"b": 2}, {"a": 1, "b": 2}, {"b": 2}),
+    ("ours deleted, theirs changed", {"a": 1}, {}, {"a": 5}, {"a": 5}),
+    ("theirs deleted, ours kept", {"a": 1, "b": 2}, {"a": 1, "b": 2}, {"b": 2}, {"b": 2}),
+    ("theirs deleted, ours changed", {"a": 1}, {"a": 2}, {}, {"a": 2}),
+    ("both deleted", {"a": 1, "b": 2}, {"b": 2}, {"b": 2}, {"b": 2}),
+    (
+        "nested dicts merge key by key",
+        {"coach": {"levels": {"plank": 1, "bridge": 1}}, "player": {"offset_ms": 0}},
+        {"coach": {"levels": {"plank": 2, "bridge": 1}}, "player": {"offset_ms": 0}},
+        {"coach": {"levels": {"plank": 1, "bridge": 1}}, "player": {"offset_ms": 17000}},
+        {"coach": {"levels": {"plank": 2, "bridge": 1}}, "player": {"offset_ms": 17000}},
+    ),
+    (
+        "nested: both sides change different leaves",
+        {"c": {"x": 1, "y": 1}},
+        {"c": {"x": 2, "y": 1}},
+        {"c": {"x": 1, "y": 3}},
+        {"c": {"x": 2, "y": 3}},
+    ),
+    (
+        "nested dicts both created",
+        {},
+        {"c": {"x": 1}},
+        {"c": {"y": 2}},
+        {"c": {"x": 1, "y": 2}},
+    ),
+    (
+        "nested: ours deleted a leaf theirs left alone",
+        {"c": {"x": 1, "y": 1}},
+        {"c": {"y": 1}},
+        {"c": {"x": 1, "y": 2}},
+        {"c": {"y": 2}},
+    ),
+    (
+        "append-only logs from two writers both survive",
+        {"log": ["a"]},
+        {"log": ["a", "b"]},
+        {"log": ["a", "c"]},
+        {"log": ["a", "c", "b"]},
+    ),
+    (
+        "lists: an item both appended appears once",
+        {"log": []},
+        {"log": ["x", "y"]},
+        {"log": ["x"]},
+        {"log": ["x", "y"]},
+    ),
+    ("lists created on both sides", {}, {"l": [1]}, {"l": [2]}, {"l": [2, 1]}),
+    (
+        "lists of dicts",
+        {"log": [{"d": 1}]},
+        {"log": [{"d": 1}, {"d": 2}]},
+        {"log": [{"d": 1}, {"d": 3}]},
+        {"log": [{"d": 1}, {"d": 3}, {"d": 2}]},
+    ),
+    ("dict against scalar: ours wins", {"a": 1}, {"a": {"x": 1}}, {"a": 2}, {"a": {"x": 1}}),
+    ("list against dict: ours wins", {}, {"a": [1]}, {"a": {"x": 1}}, {"a": [1]}),
+    ("None is a value", {"a": 1}, {"a": None}, {"a": 1}, {"a": None}),
+    ("True is not 1", {"a": 1}, {"a": True}, {"a": 1}, {"a": True}),
+    ("1.0 is not 1", {"a": 1}, {"a": 1}, {"a": 1.0}, {"a": 1.0}),
+    ("everything empty", {}, {}, {}, {}),
+]
+
+
+@pytest.mark.parametrize(
+    "base,ours,theirs,expected", [m[1:] for m in MERGES], ids=[m[0] for m in MERGES]
+)
+def test_merge(base, ours, theirs, expected):
+    before = json.dumps([base, ours, theirs])
+    result = merge(base, ours, theirs)
+    assert result == expected
+    assert json.dumps(result, sort_keys=True) == json.dumps(expected, sort_keys=True)
+    assert json.dumps([base, ours, theirs]) == before, "merge must not change its inputs"
+
+
+def test_merge_result_shares_nothing_with_its_inputs():
+    theirs = {"a": {"x": [1]}, "b": [1]}
+    result = merge({}, {}, theirs)
+    result["a"]["x"].append(2)
+    result["b"].append(2)
+    assert theirs == {"a": {"x": [1]}, "b": [1]}
+
+
+# --- keys ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "request_envelope,expected",
+    [
+        (envelope("user-1"), "user-1"),
+        (envelope("user-1", person="person-1"), "person-1"),
+        (RequestEnvelope(session=Session(user=User(user_id="user-2"))), "user-2"),
+        (envelope(None, session=Session(user=User(user_id="user-3"))), "user-3"),
+    ],
+    ids=["user", "recognised voice", "no context: session user", "context without user"],
+)
+def test_attributes_id(request_envelope, expected):
+    assert attributes_id(request_envelope) == expected
+
+
+def test_attributes_id_without_any_user_is_a_value_error():
+    with pytest.raises(ValueError, match="request has no user id"):
+        attributes_id(RequestEnvelope(request=IntentRequest(request_id="r")))
+    with pytest.raises(ValueError):
+        SqliteAdapter(Path("unused.sqlite3")).get_attributes(envelope(None))
+
+
+# --- SQLite -------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def db_path(tmp_path) -> Path:
+    return tmp_path / "data" / "backcoach.sqlite3"
+
+
+def test_sqlite_round_trip(db_path):
+    adapter = SqliteAdapter(db_path)
+    request = envelope()
+    assert adapter.get_attributes(request) == {}
+    data = {"coach": {"levels": {"plank": 2}}, "history": [1, 2.5, "x", None, True]}
+    adapter.save_attributes(request, data)
+    assert SqliteAdapter(db_path).get_attributes(envelope()) == data
+
+
+def test_sqlite_new_user_is_empty(db_path):
+    adapter = SqliteAdapter(db_path)
+    turn(adapter, lambda d: d.update(a=1), user="someone")
+    assert adapter.get_attributes(envelope("someone-else")) == {}
+    assert adapter.load("someone-else") is None
+
+
+def test_sqlite_keys_by_person_when_a_voice_is_recognised(db_path):
+    adapter = SqliteAdapter(db_path)
+    adapter.save_attributes(envelope("acct", person="alice"), {"who": "alice"})
+    adapter.save_attributes(envelope("acct", person="bob"), {"who": "bob"})
+    adapter.save_attributes(envelope("acct"), {"who": "account"})
+    assert adapter.get_attributes(envelope("acct", person="alice")) == {"who": "alice"}
+    assert adapter.get_attributes(envelope("acct")) == {"who": "account"}
+    assert adapter.user_ids() == ["acct", "alice", "bob"]
+
+
+def test_sqlite_delete_attributes(db_path):
+    adapter = SqliteAdapter(db_path)
+    turn(adapter, lambda d: d.update(a=1))
+    adapter.delete_attributes(envelope())
+    assert adapter.get_attributes(envelope()) == {}
+    assert adapter.user_ids() == []
+
+
+def test_sqlite_operations_commands(db_path):
+    adapter = SqliteAdapter(db_path)
+    assert adapter.user_ids() == []
+    for user in ("b", "a", "c"):
+        turn(adapter, lambda d, u=user: d.update(name=u), user=user)
+    assert adapter.user_ids() == ["a", "b", "c"]
+    assert adapter.load("b") == {"name": "b"}
+    assert adapter.delete("b") is True
+    assert adapter.delete("b") is False
+    assert adapter.load("b") is None
+    assert adapter.user_ids() == ["a", "c"]
+
+
+def test_sqlite_schema_version_and_wal(db_path):
+    SqliteAdapter(db_path).user_ids()
+    with sqlite3.connect(db_path) as conn:
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == len(SQLITE_MIGRATIONS)
+        assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        columns = [row[1] for row in conn.execute("PRAGMA table_info(attributes)")]
+    assert columns == ["id", "data", "version", "updated_at"]
+
+
+def test_sqlite_upgrades_a_v1_file_with_an_appended_migration(db_path, monkeypatch):
+    SqliteAdapter(db_path).save_attributes(envelope(), {"kept": True})
+    migrations = [*SQLITE_MIGRATIONS, "ALTER TABLE attributes ADD COLUMN note TEXT"]
+    monkeypatch.setattr(SqliteAdapter, "migrations", migrations)
+    upgraded = SqliteAdapter(db_path)
+    assert upgraded.load("amzn1.ask.account.A") == {"kept": True}
+    with sqlite3.connect(db_path) as conn:
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == 2
+        assert "note" in [row[1] for row in conn.execute("PRAGMA table_info(attributes)")]
+    turn(upgraded, lambda d: d.update(more=1))
+    assert upgraded.load("amzn1.ask.account.A") == {"kept": True, "more": 1}
+
+
+def test_sqlite_refuses_a_schema_newer_than_the_code(db_path, monkeypatch):
+    monkeypatch.setattr(SqliteAdapter, "migrations", [*SQLITE_MIGRATIONS, "SELECT 1"])
+    SqliteAdapter(db_path).user_ids()
+    monkeypatch.undo()
+    with pytest.raises(StoreUnavailable, match="newer than this code"):
+        SqliteAdapter(db_path).user_ids()
+
+
+def test_sqlite_creates_the_data_dir_on_first_use_only(tmp_path):
+    path = tmp_path / "a" / "b" / "backcoach.sqlite3"
+    adapter = SqliteAdapter(path)
+    assert not path.parent.exists()
+    assert adapter.get_attributes(envelope()) == {}
+    assert path.exists()
+
+
+def test_sqlite_uncreatable_path_fails_on_use_not_construction(tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a directory")
+    adapter = SqliteAdapter(blocker / "data" / "backcoach.sqlite3")
+    with pytest.raises(StoreUnavailable) as caught:
+        adapter.get_attributes(envelope())
+    assert isinstance(caught.value.__cause__, OSError)
+    with pytest.raises(StoreUnavailable):
+        adapter.save_attributes(envelope(), {"a": 1})
+
+
+def test_sqlite_unreadable_file_is_store_unavailable(db_path):
+    db_path.parent.mkdir(parents=True)
+    db_path.write_bytes(b"this is not a database" * 100)
+    with pytest.raises(StoreUnavailable):
+        SqliteAdapter(db_path).get_attributes(envelope())
+
+
+def test_sqlite_unreadable_row_is_store_unavailable(db_path):
+    adapter = SqliteAdapter(db_path)
+    adapter.save_attributes(envelope(), {"a": 1})
+    with sqlite3.connect(db_path) as conn:
+        conn.execute("UPDATE attributes SET data = '{broken'")
+    with pytest.raises(StoreUnavailable, match="unreadable"):
+        adapter.get_attributes(envelope())
+
+
+def test_sqlite_locked_database_fails_fast_and_keeps_data(db_path):
+    adapter = SqliteAdapter(db_path)
+    adapter.save_attributes(envelope(), {"before": 1})
+    locker = sqlite3.connect(db_path, isolation_level=None)
+    locker.execute("BEGIN EXCLUSIVE")
+    try:
+        started = time.monotonic()
+        with pytest.raises(StoreUnavailable, match="locked") as caught:
+            turn(adapter, lambda d: d.update(after=2))
+        elapsed = time.monotonic() - started
+    finally:
+        locker.rollback()
+        locker.close()
+    assert isinstance(caught.value.__cause__, sqlite3.OperationalError)
+    assert 2 < elapsed < 5, f"waited {elapsed:.1f} s"
+    assert adapter.load("amzn1.ask.account.A") == {"before": 1}
+    turn(adapter, lambda d: d.update(after=2))
+    assert adapter.load("amzn1.ask.account.A") == {"before": 1, "after": 2}
+
+
+def test_through_asks_attributes_manager(db_path):
+    adapter = SqliteAdapter(db_path)
+    first = AttributesManager(envelope(), persistence_adapter=adapter)
+    first.persistent_attributes["coach"] = {"levels": {"plank": 2}}
+    first.save_persistent_attributes()
+    second = AttributesManager(envelope(), persistence_adapter=adapter)
+    assert second.persistent_attributes == {"coach": {"levels": {"plank": 2}}}
+    second.delete_persistent_attributes()
+    assert adapter.user_ids() == []
+
+
+def test_save_without_load_replaces_and_a_second_save_builds_on_the_first(db_path):
+    adapter = SqliteAdapter(db_path)
+    adapter.save_attributes(envelope(), {"old": 1, "kept": 0})
+    request = envelope()
+    adapter.save_attributes(request, {"new": 1})
+    assert adapter.load("amzn1.ask.account.A") == {"new": 1}
+    turn(adapter, lambda d: d.update(other=1))
+    adapter.save_attributes(request, {"new": 2})
+    assert adapter.load("amzn1.ask.account.A") == {"new": 2, "other": 1}
+
+
+def test_attributes_that_are_not_json_are_rejected_and_nothing_is_written(db_path):
+    adapter = SqliteAdapter(db_path)
+    with pytest.raises(TypeError):
+        adapter.save_attributes(envelope(), {"when": object()})
+    with pytest.raises(ValueError):
+        adapter.save_attributes(envelope(), {"x": float("nan")})
+    assert adapter.user_ids() == []
+
+
+def test_remembered_bases_are_bounded(db_path):
+    adapter = SqliteAdapter(db_path)
+    for _ in range(REMEMBERED + 50):
+        adapter.get_attributes(envelope())
+    assert len(adapter._loaded) == REMEMBERED
+
+
+# --- stores under test: SQLite always, PostgreSQL when a server is given ------------------------
+
+
+@dataclass(frozen=True)
+class Store:
+    """A store the tests can open any number of adapters on, in this process or another."""
+
+    kind: str
+    target: str
+
+    def adapter(self):
+        return open_adapter(self.kind, self.target)
+
+
+def open_adapter(kind: str, target: str):
+    return SqliteAdapter(target) if kind == "sqlite" else PostgresAdapter(target)
+
+
+@pytest.fixture(scope="session")
+def pg_url() -> str:
+    """The test server's URL (skips when unset or unreachable)."""
+    url = os.environ.get(PG_ENV)
+    if not url:
+        pytest.skip(f"{PG_ENV} is not set: {PG_HOWTO}")
+    psycopg = pytest.importorskip("psycopg")
+    try:
+        psycopg.connect(url, connect_timeout=3).close()
+    except psycopg.Error as error:
+        pytest.skip(f"PostgreSQL at {PG_ENV} is unreachable ({error}): {PG_HOWTO}")
+    return url
+
+
+@pytest.fixture
+def pg_schema_url(pg_url):
+    """A URL whose connections work in a fresh schema, dropped afterwards."""
+    import psycopg
+
+    schema = f"backcoach_test_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(pg_url, autocommit=True) as conn:
+        conn.execute(f"CREATE SCHEMA {schema}")
+    sep = "&" if "?" in pg_url else "?"
+    yield f"{pg_url}{sep}options=-csearch_path%3D{schema}"
+    with psycopg.connect(pg_url, autocommit=True) as conn:
+        conn.execute(f"DROP SCHEMA {schema} CASCADE")
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def store(request, tmp_path) -> Store:
+    if request.param == "sqlite":
+        return Store("sqlite", str(tmp_path / "data" / "backcoach.sqlite3"))
+    return Store("postgres", request.getfixturevalue("pg_schema_url"))
+
+
+def test_round_trip_delete_and_operations(store):
+    adapter = store.adapter()
+    assert adapter.get_attributes(envelope()) == {}
+    data = {"coach": {"levels": {"plank": 2}}, "log": [{"at": "2024-01-01", "s": 1.5}]}
+    adapter.save_attributes(envelope(), data)
+    adapter.save_attributes(envelope("acct", person="alice"), {"who": "alice"})
+    again = store.adapter()
+    assert again.get_attributes(envelope()) == data
+    assert again.get_attributes(envelope("acct", person="alice")) == {"who": "alice"}
+    assert again.get_attributes(envelope("acct")) == {}
+    assert again.user_ids() == ["alice", "amzn1.ask.account.A"]
+    again.delete_attributes(envelope())
+    assert again.load("amzn1.ask.account.A") is None
+    assert again.delete("alice") is True
+    assert again.delete("alice") is False
+    assert again.user_ids() == []
+
+
+def test_two_writers_at_the_same_moment_both_land(store):
+    """A voice turn and an AudioPlayer event load together, then both save."""
+    seed = {"coach": {"levels": {"plank": 1, "bridge": 1}}, "player": {"offset_ms": 0}}
+    store.adapter().save_attributes(envelope(), seed)
+    barrier = threading.Barrier(2)
+    changes = [
+        lambda d: d["coach"]["levels"].update(plank=2),
+        lambda d: d["player"].update(offset_ms=17000),
+    ]
+    with ThreadPoolExecutor(2) as pool:
+        futures = [pool.submit(turn, store.adapter(), c, barrier=barrier) for c in changes]
+        for future in futures:
+            future.result()
+    assert store.adapter().load("amzn1.ask.account.A") == {
+        "coach": {"levels": {"plank": 2, "bridge": 1}},
+        "player": {"offset_ms": 17000},
+    }
+
+
+def test_a_second_save_in_the_same_request_keeps_the_other_writers_change(store):
+    adapter, other = store.adapter(), store.adapter()
+    request = envelope()
+    data = adapter.get_attributes(request)
+    turn(other, lambda d: d.update(player={"offset_ms": 17000}))
+    data["coach"] = {"levels": {"plank": 2}}
+    adapter.save_attributes(request, data)
+    data["coach"]["levels"]["plank"] = 3
+    adapter.save_attributes(request, data)
+    assert store.adapter().load("amzn1.ask.account.A") == {
+        "coach": {"levels": {"plank": 3}},
+        "player": {"offset_ms": 17000},
+    }
+
+
+def test_threads_lose_no_updates(store):
+    """8 threads sharing one adapter (as waitress does), 25 increments each."""
+    adapter = store.adapter()
+
+    def worker(name: str) -> None:
+        for _ in range(25):
+            turn(adapter, increment(name))
+
+    with ThreadPoolExecutor(8) as pool:
+        for future in [pool.submit(worker, f"t{i}") for i in range(8)]:
+            future.result()
+    assert adapter.load("amzn1.ask.account.A") == {"counts": {f"t{i}": 25 for i in range(8)}}
+
+
+def hammer(kind: str, target: str, name: str, count: int) -> int:
+    """Child process: `count` turns incrementing counts[name] (module level so spawn finds it)."""
+    adapter = open_adapter(kind, target)
+    for _ in range(count):
+        turn(adapter, increment(name))
+    return count
+
+
+def test_processes_lose_no_updates(store):
+    """4 spawned processes on one store, each incrementing its own key."""
+    count = 60 if store.kind == "sqlite" else 30
+    store.adapter().user_ids()  # create the schema before the race
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(4, mp_context=context) as pool:
+        names = [f"p{i}" for i in range(4)]
+        futures = [pool.submit(hammer, store.kind, store.target, n, count) for n in names]
+        done = [future.result() for future in futures]
+    assert done == [count] * 4
+    assert store.adapter().load("amzn1.ask.account.A") == {"counts": {n: count for n in names}}
+
+
+def test_postgres_schema_version_and_upgrade(pg_schema_url, monkeypatch):
+    import psycopg
+
+    PostgresAdapter(pg_schema_url).save_attributes(envelope(), {"kept": True})
+    with psycopg.connect(pg_schema_url) as conn:
+        version = conn.execute("SELECT version FROM backcoach_schema_version").fetchall()
+    assert version == [(len(POSTGRES_MIGRATIONS),)]
+    migrations = [*POSTGRES_MIGRATIONS, "ALTER TABLE backcoach_attributes ADD COLUMN note TEXT"]
+    monkeypatch.setattr(PostgresAdapter, "migrations", migrations)
+    assert PostgresAdapter(pg_schema_url).load("amzn1.ask.account.A") == {"kept": True}
+    with psycopg.connect(pg_schema_url) as conn:
+        version = conn.execute("SELECT version FROM backcoach_schema_version").fetchall()
+        conn.execute("SELECT note FROM backcoach_attributes")
+    assert version == [(2,)]
+
+
+def test_postgres_locked_row_fails_fast_and_keeps_data(pg_schema_url):
+    import psycopg
+
+    adapter = PostgresAdapter(pg_schema_url)
+    adapter.save_attributes(envelope(), {"before": 1})
+    with psycopg.connect(pg_schema_url) as locker:
+        locker.execute("SELECT * FROM backcoach_attributes FOR UPDATE")
+        started = time.monotonic()
+        with pytest.raises(StoreUnavailable, match="lock"):
+            turn(adapter, lambda d: d.update(after=2))
+        elapsed = time.monotonic() - started
+    assert 2 < elapsed < 5, f"waited {elapsed:.1f} s"
+    assert adapter.load("amzn1.ask.account.A") == {"before": 1}
+
+
+def test_postgres_reconnects_when_its_kept_connection_was_killed(pg_schema_url):
+    import psycopg
+
+    adapter = PostgresAdapter(pg_schema_url)
+    adapter.save_attributes(envelope(), {"before": 1})
+    kept = adapter._local.conn.info.backend_pid
+    with psycopg.connect(pg_schema_url, autocommit=True) as admin:
+        assert admin.execute("SELECT pg_terminate_backend(%s)", (kept,)).fetchone() == (True,)
+    turn(adapter, lambda d: d.update(after=2))
+    assert adapter.load("amzn1.ask.account.A") == {"before": 1, "after": 2}
+    assert adapter._local.conn.info.backend_pid != kept
+
+
+def closed_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def test_postgres_down_is_store_unavailable_quickly():
+    adapter = make_adapter(f"postgresql://u:secret@127.0.0.1:{closed_port()}/db", Path("unused"))
+    for call in (
+        lambda: adapter.get_attributes(envelope()),
+        lambda: adapter.save_attributes(envelope(), {"a": 1}),
+        lambda: adapter.delete_attributes(envelope()),
+        adapter.user_ids,
+    ):
+        started = time.monotonic()
+        with pytest.raises(StoreUnavailable) as caught:
+            call()
+        assert time.monotonic() - started < 5
+        assert "secret" not in str(caught.value)
+
+
+# --- DynamoDB (moto) ----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def fake_aws(monkeypatch):
+    """moto's in-process AWS with fake credentials; no region in the environment."""
+    moto = pytest.importorskip("moto")
+    for name in list(os.environ):
+        if name.startswith("AWS_"):
+            monkeypatch.delenv(name)
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    monkeypatch.setenv("AWS_CONFIG_FILE", os.devnull)
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", os.devnull)
+    with moto.mock_aws():
+        yield
+
+
+def test_dynamodb_round_trip_and_person_keys(fake_aws, tmp_path):
+    """Real DynamoDB can't be reached here: this runs ASK's adapter against moto's fake."""
+    adapter = make_adapter("dynamodb://backcoach-test?region=eu-west-1&create=1", tmp_path)
+    assert isinstance(adapter, LazyDynamoDbAdapter)
+    assert adapter.get_attributes(envelope()) == {}
+    data = {"coach": {"levels": {"plank": 2}}, "player": {"offset_ms": 17000, "gain": 0.5}}
+    adapter.save_attributes(envelope(), data)
+    adapter.save_attributes(envelope("acct", person="alice"), {"who": "alice"})
+    assert adapter.get_attributes(envelope()) == data
+    assert adapter.get_attributes(envelope("acct", person="alice")) == {"who": "alice"}
+    assert adapter.get_attributes(envelope("acct")) == {}
+    assert adapter.user_ids() == ["alice", "amzn1.ask.account.A"]
+    assert adapter.load("alice") == {"who": "alice"}
+    assert adapter.delete("alice") is True
+    assert adapter.delete("alice") is False
+    adapter.delete_attributes(envelope())
+    assert adapter.load("amzn1.ask.account.A") is None
+    assert adapter.adapter().partition_keygen is attributes_id
+
+
+def test_dynamodb_missing_table_is_store_unavailable(fake_aws, tmp_path):
+    """Against moto: a table that doesn't exist (and create=0) fails the request, not start-up."""
+    adapter = make_adapter("dynamodb://nowhere?region=eu-west-1", tmp_path)
+    with pytest.raises(StoreUnavailable, match="nowhere"):
+        adapter.get_attributes(envelope())
+
+
+NO_AWS_SCRIPT = """
+import sys
+from pathlib import Path
+from skill.persistence import StoreUnavailable, make_adapter
+adapter = make_adapter("", Path(sys.argv[1]))
+print(type(adapter).__name__, sorted(m for m in ("boto3", "psycopg") if m in sys.modules))
+dynamo = make_adapter("dynamodb://table", Path(sys.argv[1]))
+try:
+    dynamo.load("someone")
+except StoreUnavailable as error:
+    print("unavailable:", error)
+"""
+
+
+def test_start_up_needs_no_aws_settings(tmp_path):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    env.update(HOME=str(tmp_path), PYTHONPATH=str(ROOT))
+    answer = subprocess.run(
+        [sys.executable, "-c", NO_AWS_SCRIPT, str(tmp_path / "data")],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+        timeout=60,
+    )
+    assert answer.returncode == 0, answer.stderr
+    lines = answer.stdout.splitlines()
+    assert lines[0] == "SqliteAdapter []"
+    installed = importlib.util.find_spec("ask_sdk_dynamodb") is not None
+    assert ("AWS_REGION" if installed else "pip install ask-sdk-dynamodb") in lines[1]
+    assert not (tmp_path / "data").exists(), "make_adapter must not touch the store"
+
+
+# --- make_adapter -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "setting,kind,where",
+    [
+        (None, SqliteAdapter, "DATA/backcoach.sqlite3"),
+        ("", SqliteAdapter, "DATA/backcoach.sqlite3"),
+        ("sqlite", SqliteAdapter, "DATA/backcoach.sqlite3"),
+        ("sqlite:///srv/bc/store.db", SqliteAdapter, "/srv/bc/store.db"),
+        ("postgresql://u:p@db.internal:5433/bc", PostgresAdapter, "db.internal:5433/bc"),
+        ("postgres://u:p@db.internal/bc", PostgresAdapter, "db.internal:5432/bc"),
+        ("dynamodb://bc-table?region=eu-west-1&create=1", LazyDynamoDbAdapter, "bc-table"),
+    ],
+)
+def test_make_adapter_forms(setting, kind, where):
+    adapter = make_adapter(setting, Path("DATA"))
+    assert type(adapter) is kind
+    if kind is SqliteAdapter:
+        assert adapter.path == Path(where)
+    elif kind is PostgresAdapter:
+        assert adapter.where == where
+    else:
+        assert (adapter.table, adapter.region, adapter.create_table) == (where, "eu-west-1", True)
+
+
+def test_make_adapter_dynamodb_defaults():
+    adapter = make_adapter("dynamodb://bc-table", Path("DATA"))
+    assert (adapter.table, adapter.region, adapter.create_table) == ("bc-table", None, False)
+
+
+@pytest.mark.parametrize(
+    "setting",
+    ["mysql://x", "sqlite://relative.db", "sqlite:///", "redis", "dynamodb://", "dynamodb://t?x=1"],
+)
+def test_make_adapter_rejects_unknown_forms(setting):
+    with pytest.raises(ValueError) as caught:
+        make_adapter(setting, Path("DATA"))
+    assert "dynamodb://TABLE?region=REGION" in str(caught.value)
