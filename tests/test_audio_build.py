@@ -120,11 +120,9 @@ def test_onset_check_would_catch_a_shift(built, segments):
     delay_s = CODEC_DELAY_SAMPLES / rate
     assert len(on_time) >= len(hold.onsets_s)
     for planned in hold.onsets_s:
-        heard = min(on_time, key=lambda m: abs(m - planned))
-        heard_late = min(late, key=lambda m: abs(m - heard - delay_s))
-        # One 1 ms detection window either way: the two decodes' windows are not aligned.
-        assert abs(heard_late - heard - delay_s) <= 0.003
-        assert abs(heard_late - planned) > ONSET_TOLERANCE_S
+        heard_late = min(late, key=lambda m: abs(m - planned - delay_s))
+        assert abs(heard_late - planned - delay_s) <= ONSET_TOLERANCE_S  # there, 46 ms late
+        assert abs(heard_late - planned) > ONSET_TOLERANCE_S  # so the plain check would fail
 
 
 def test_manifest_lists_every_clip(built, segments, piper):
