@@ -12,6 +12,7 @@ from pathlib import Path
 from audio.catalog import CatalogError
 
 from .config import Config, ConfigError
+from .persistence import StoreUnavailable
 from .service import AudioMissing
 
 LOCAL_BASE_URL = "http://localhost:8080"
@@ -142,7 +143,8 @@ def _say(args: argparse.Namespace, config: Config) -> int:
         turn = sim.say(" ".join(args.utterance))
     except TransportError as exc:
         return _fail(str(exc))
-    _print_turn(turn, audio_s, args.json)
+    for shown in [turn, *sim.events]:
+        _print_turn(shown, audio_s, args.json)
     if path:
         state.save(path)
     return 0
@@ -198,11 +200,13 @@ def _chat(args: argparse.Namespace, config: Config) -> int:
             if line == ":player":
                 _print_player(sim)
                 continue
+            before = len(sim.events)
             turn = sim.say("open back coach" if line == ":launch" else line)
         except TransportError as exc:
             print(f"backcoach: {exc}", file=sys.stderr)
             continue
-        _print_turn(turn, audio_s, as_json)
+        for shown in [turn, *sim.events[before:]]:
+            _print_turn(shown, audio_s, as_json)
 
 
 def _test_dialogs(args: argparse.Namespace, config: Config) -> int:
@@ -378,7 +382,7 @@ def main(argv: list[str] | None = None) -> int:
         return args.run(args, config)
     except ConfigError as exc:
         return _fail(str(exc))
-    except (AudioMissing, CatalogError) as exc:  # the message says what to run
+    except (AudioMissing, CatalogError, StoreUnavailable) as exc:  # the message says why
         return _fail(str(exc))
 
 

@@ -1,0 +1,108 @@
+"""The `backcoach` command line, run as a person would run it."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+
+import pytest
+
+
+def backcoach(*args: str, env: dict | None = None, timeout: float = 120):
+    return subprocess.run(
+        [sys.executable, "-m", "skill.cli", *args],
+        env={**os.environ, **(env or {})},
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+
+
+@pytest.fixture
+def environment(config, tmp_path):
+    return {"BACKCOACH_AUDIO_DIR": str(config.audio_cache), "BACKCOACH_DATA_DIR": str(tmp_path)}
+
+
+def test_say_prints_intent_speech_clips_and_session(environment, tmp_path):
+    session = tmp_path / "me.json"
+    first = backcoach(
+        "say", "--session", str(session), "ask back coach to start the plank", env=environment
+    )
+    assert first.returncode == 0, first.stderr
+    assert "intent:  StartExerciseIntent  exercise='plank' -> plank" in first.stdout
+    assert "session: open" in first.stdout
+    second = backcoach("say", "--session", str(session), "I'm ready", env=environment)
+    assert "intent:  ReadyIntent" in second.stdout
+    assert "audio:   hold-5s (" in second.stdout and "rest-20s" in second.stdout
+
+
+def test_say_json_prints_the_request_and_the_response_as_returned(environment):
+    run = backcoach("say", "--json", "open back coach", env=environment)
+    (line,) = run.stdout.strip().splitlines()
+    turn = json.loads(line)
+    assert turn["request"]["request"]["type"] == "LaunchRequest"
+    assert "Welcome to Back Coach" in turn["response"]["response"]["outputSpeech"]["ssml"]
+
+
+def test_chat_reads_lines_until_quit(environment):
+    script = "open back coach\nplay my back routine\n:wait 30\n:player\n:quit\n"
+    run = subprocess.run(
+        [sys.executable, "-m", "skill.cli", "chat"],
+        input=script,
+        env={**os.environ, **environment},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert run.returncode == 0, run.stderr
+    assert "intent:  HandsFreeIntent" in run.stdout
+    assert "AudioPlayer.PlaybackStarted" in run.stdout
+    assert "player:  PLAYING bc1:back_routine:pelvic_extension:0:" in run.stdout
+    assert "at 30.0 s" in run.stdout
+
+
+def test_export_skill_package(tmp_path, environment):
+    out = tmp_path / "skill-package"
+    run = backcoach(
+        "export-skill-package",
+        str(out),
+        env={**environment, "BACKCOACH_PUBLIC_URL": "https://coach.example.com"},
+    )
+    assert run.returncode == 0, run.stderr
+    manifest = json.loads((out / "skill.json").read_text())["manifest"]
+    endpoint = manifest["apis"]["custom"]["endpoint"]
+    assert endpoint["uri"] == "https://coach.example.com/alexa"
+    assert {"type": "AUDIO_PLAYER"} in manifest["apis"]["custom"]["interfaces"]
+    assert manifest["publishingInformation"]["category"] == "HEALTH_AND_FITNESS"
+    model = json.loads((out / "interactionModels" / "custom" / "en-US.json").read_text())
+    assert model["interactionModel"]["languageModel"]["invocationName"] == "back coach"
+
+
+def test_gtts_without_a_network_fails_fast_and_says_so(tmp_path):
+    started = time.monotonic()
+    run = backcoach(
+        "audio",
+        "build",
+        "--engine",
+        "gtts",
+        "--out",
+        str(tmp_path / "a"),
+        env={"https_proxy": "http://127.0.0.1:9", "HTTPS_PROXY": "http://127.0.0.1:9"},
+    )
+    assert run.returncode == 2
+    assert "gtts" in run.stderr and "--engine piper" in run.stderr
+    assert time.monotonic() - started < 60
+
+
+def test_serving_without_an_audio_build_says_what_to_run(tmp_path):
+    run = backcoach("serve", "--port", "1", env={"BACKCOACH_DATA_DIR": str(tmp_path)})
+    assert run.returncode == 2
+    assert "run `backcoach audio build`" in run.stderr
+
+
+def test_a_bad_setting_is_named(tmp_path):
+    run = backcoach("say", "hi", env={"BACKCOACH_PUBLIC_URL": "http://plain.example.com"})
+    assert run.returncode == 2 and "BACKCOACH_PUBLIC_URL must be an https:// URL" in run.stderr
