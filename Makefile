@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8080
 
 .PHONY: run test lint format audio clean
 
@@ -16,7 +18,7 @@ audio: $(STAMP)
 	$(BIN)/backcoach audio build
 
 run: $(STAMP) audio
-	$(BIN)/backcoach serve --production
+	$(BIN)/backcoach serve --host $(HOST) --port $(PORT)
 
 test: $(STAMP)
 	$(BIN)/ruff check .
