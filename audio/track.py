@@ -8,6 +8,7 @@ import numpy as np
 
 from skill.coach import Coach
 from skill.plan import Segment
+from skill.player import track_id
 
 from .ffmpeg import AudioSegment
 from .render import RENDER, RenderParams, WordBank, render_segment
@@ -62,23 +63,16 @@ class Track:
 
     def to_json(self) -> list:
         """Plain data describing everything audible, for the content hash."""
-        return [
-            {"pause_s": i}
-            if isinstance(i, float)
-            else {
-                "clip": i.clip_id,
-                "s": i.duration_s,
-                "cues": [[c.at_s, c.text, c.kind] for c in i.cues],
-            }
-            if isinstance(i, Segment)
-            else {"say": i}
-            for i in self.items
-        ]
+        return [_item_json(i) for i in self.items]
 
 
-def track_id(exercise_id: str, level: int) -> str:
-    """The manifest id of an exercise's track at a level."""
-    return f"track-{exercise_id}-{level}"
+def _item_json(item: Item) -> dict:
+    if isinstance(item, float):
+        return {"pause_s": item}
+    if isinstance(item, Segment):
+        cues = [[c.at_s, c.text, c.kind] for c in item.cues]
+        return {"clip": item.clip_id, "s": item.duration_s, "cues": cues}
+    return {"say": item}
 
 
 def all_tracks(coach: Coach) -> dict[str, Track]:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ask_sdk_core.dispatch_components import AbstractExceptionHandler, AbstractRequestHandler
+from ask_sdk_core.exceptions import AttributesManagerException
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.utils import get_intent_name, get_request_type, get_slot
 from ask_sdk_model import Response
@@ -195,10 +196,11 @@ class SkillDisabledHandler(AbstractRequestHandler):
         return get_request_type(handler_input) == "AlexaSkillEvent.SkillDisabled"
 
     def handle(self, handler_input: HandlerInput) -> Response:
-        manager = handler_input.attributes_manager
-        if manager._persistence_adapter is not None:
-            manager.delete_persistent_attributes()
+        try:
+            handler_input.attributes_manager.delete_persistent_attributes()
             log.info("skill disabled: the user's data was deleted")
+        except AttributesManagerException:
+            log.info("skill disabled: nothing is kept beyond sessions")
         return handler_input.response_builder.response
 
 

@@ -129,3 +129,14 @@ def stop_server(process: subprocess.Popen) -> str:
     """Stop a server started by start_server; return what it printed."""
     process.terminate()
     return process.communicate(timeout=10)[0]
+
+
+def backcoach(*args: str, env: dict | None = None, timeout: float = 120):
+    """Run the `backcoach` command line in a subprocess, as a person would."""
+    return subprocess.run(
+        [sys.executable, "-m", "skill.cli", *args],
+        env={**os.environ, **(env or {})},
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )

@@ -10,15 +10,7 @@ import time
 
 import pytest
 
-
-def backcoach(*args: str, env: dict | None = None, timeout: float = 120):
-    return subprocess.run(
-        [sys.executable, "-m", "skill.cli", *args],
-        env={**os.environ, **(env or {})},
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-    )
+from tests.helpers import backcoach
 
 
 @pytest.fixture

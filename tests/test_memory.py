@@ -4,9 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import os
-import subprocess
-import sys
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -17,7 +14,7 @@ from skill.persistence import StoreUnavailable
 from skill.service import make_service
 from skill.simulator import SessionState, Simulator, in_process
 from tests.conftest import PUBLIC_URL
-from tests.helpers import assert_within_limits, start_server, stop_server
+from tests.helpers import assert_within_limits, backcoach, start_server, stop_server
 
 
 class Clock:
@@ -256,30 +253,11 @@ def test_user_show_and_forget(memory, config, tmp_path):
     me = person(memory, "amzn1.ask.account.cli")
     me.say("start the plank")
     me.say("stop")
-    environment = {**os.environ, "BACKCOACH_DATA_DIR": str(tmp_path)}
-    cli = [sys.executable, "-m", "skill.cli", "user"]
-    shown = subprocess.run(
-        [*cli, "show", "amzn1.ask.account.cli"],
-        env=environment,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    environment = {"BACKCOACH_DATA_DIR": str(tmp_path)}
+    shown = backcoach("user", "show", "amzn1.ask.account.cli", env=environment)
     assert shown.returncode == 0, shown.stderr
     assert json.loads(shown.stdout)["coach"]["disclaimer_heard"] is True
-    forgot = subprocess.run(
-        [*cli, "forget", "amzn1.ask.account.cli"],
-        env=environment,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    forgot = backcoach("user", "forget", "amzn1.ask.account.cli", env=environment)
     assert forgot.returncode == 0 and "forgot" in forgot.stdout
-    again = subprocess.run(
-        [*cli, "show", "amzn1.ask.account.cli"],
-        env=environment,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    again = backcoach("user", "show", "amzn1.ask.account.cli", env=environment)
     assert again.returncode == 2 and "nothing is kept" in again.stderr
