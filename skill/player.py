@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import secrets
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass, fields, replace
 
 from .coach import Coach, Reply, State
 from .progress import resumable
@@ -204,6 +204,15 @@ class HandsFree:
         play = self.play(s, index, current.play_id)
         stream.token, stream.offset_ms, stream.activity, stream.retried = play.token, 0, "", ""
         return Reply((), directives=(play,))
+
+    def pain(self, s: State, stream: Stream) -> Reply:
+        """It hurts: stop the stream at once, then the coach's pain answer for that exercise."""
+        current = parse_token(stream.token, self.coach)
+        stopped = self.stop(stream)
+        if current is not None:
+            s.exercise, s.phase = self.index_of(current), "intro"
+        answer = self.coach.pain(s)
+        return replace(answer, directives=stopped.directives)
 
     def stop(self, stream: Stream) -> Reply:
         """Stop and clear the queue."""

@@ -22,6 +22,7 @@ ACTIVE = {"PLAYING", "PAUSED", "STOPPED", "BUFFER_UNDERRUN"}
 Operation = Callable[[HandsFree, State, Stream], Reply]
 
 COMMANDS: dict[str, Operation] = {
+    "PainIntent": lambda hf, s, st: hf.pain(s, st),
     "AMAZON.PauseIntent": lambda hf, s, st: hf.pause(st),
     "AMAZON.ResumeIntent": lambda hf, s, st: hf.resume(st),
     "AMAZON.NextIntent": lambda hf, s, st: hf.move(s, st, +1),
@@ -101,11 +102,11 @@ class StreamHandler(CoachHandler):
         return to_response(reply, handler_input.response_builder, clip_url)
 
     def run_stream(self, handler_input: HandlerInput, operation) -> Response:
-        """Events get directives only; voice commands end the session (the stream plays on)."""
+        """Events get directives only; voice commands end the session unless they ask."""
         reply = self.exchange(handler_input, operation)
         if get_request_type(handler_input).startswith(PLAYER_PREFIXES):
             reply = Reply((), directives=reply.directives)
-        else:
+        elif not reply.reprompt:
             reply = Reply(reply.parts, end_session=True, directives=reply.directives)
         return self.respond(handler_input, reply)
 
