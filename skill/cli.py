@@ -84,6 +84,7 @@ def _simulator(args: argparse.Namespace, config: Config, state=None):
         state,
         skill_id=skill_id,
         audio_player=not args.no_audio_player,
+        apl=args.apl,
         length_s=audio_s,
     )
     return sim, audio_s
@@ -329,6 +330,7 @@ def parser(config: Config | None = None) -> argparse.ArgumentParser:
         sp.add_argument(
             "--no-audio-player", action="store_true", help="a device without AudioPlayer"
         )
+        sp.add_argument("--apl", action="store_true", help="a device with a screen (APL)")
 
     say = sub.add_parser("say", help="say one thing to the skill")
     say.add_argument("utterance", nargs="+")

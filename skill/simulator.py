@@ -234,6 +234,7 @@ class Simulator:
         *,
         skill_id: str = env.DEFAULT_SKILL_ID,
         audio_player: bool = True,
+        apl: bool = False,
         length_s: Callable[[str], float | None] | None = None,
     ):
         self.transport = transport
@@ -242,7 +243,7 @@ class Simulator:
         self.player = VirtualPlayer(length_s or fetched_length_s)
         self.events: list[Turn] = []
         """Every player event sent, with the skill's answer, in order."""
-        device = env.Device(device_id=self.state.device_id, audio_player=audio_player)
+        device = env.Device(device_id=self.state.device_id, audio_player=audio_player, apl=apl)
         self.caller = env.Caller(skill_id=skill_id, user_id=self.state.user_id, device=device)
 
     def send(self, request: dict, match: Match | None = None, in_session: bool = True) -> Turn:
