@@ -147,6 +147,7 @@ def _say(args: argparse.Namespace, config: Config) -> int:
     for shown in [turn, *sim.events]:
         _print_turn(shown, audio_s, args.json)
     if path:
+        sim.keep_player()
         state.save(path)
     return 0
 

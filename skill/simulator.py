@@ -82,6 +82,8 @@ class SessionState:
     device_id: str = field(default_factory=lambda: env.Device().device_id)
     session_id: str | None = None
     attributes: dict = field(default_factory=dict)
+    player: dict = field(default_factory=dict)
+    """The virtual player's stream, queue and position."""
 
     @classmethod
     def load(cls, path: Path) -> SessionState:
@@ -241,6 +243,10 @@ class Simulator:
         self.nlu = nlu or Nlu.load()
         self.state = state or SessionState()
         self.player = VirtualPlayer(length_s or fetched_length_s)
+        for name in ("token", "url", "offset_ms", "activity", "nearly_sent"):
+            if name in self.state.player:
+                setattr(self.player, name, self.state.player[name])
+        self.player.queue = [tuple(item) for item in self.state.player.get("queue", [])]
         self.events: list[Turn] = []
         """Every player event sent, with the skill's answer, in order."""
         device = env.Device(device_id=self.state.device_id, audio_player=audio_player, apl=apl)
@@ -267,6 +273,18 @@ class Simulator:
                 s.session_id, s.attributes = None, {}
         self.pump(self.player.apply(turn.directives))
         return turn
+
+    def keep_player(self) -> None:
+        """Copy the virtual player into the session state (to save it between calls)."""
+        p = self.player
+        self.state.player = {
+            "token": p.token,
+            "url": p.url,
+            "offset_ms": p.offset_ms,
+            "activity": p.activity,
+            "nearly_sent": p.nearly_sent,
+            "queue": [list(item) for item in p.queue],
+        }
 
     def pump(self, events: list[dict]) -> None:
         """Send player events (outside any session), applying what comes back, until quiet."""

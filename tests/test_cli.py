@@ -31,6 +31,16 @@ def test_say_prints_intent_speech_clips_and_session(environment, tmp_path):
     assert "audio:   hold-5s (" in second.stdout and "rest-20s" in second.stdout
 
 
+def test_say_session_keeps_the_virtual_player_between_calls(environment, tmp_path):
+    session = str(tmp_path / "hands-free.json")
+    started = backcoach("say", "--session", session, "play my back routine", env=environment)
+    assert "AudioPlayer.PlaybackStarted" in started.stdout
+    paused = backcoach("say", "--session", session, "pause", env=environment)
+    assert "intent:  AMAZON.PauseIntent" in paused.stdout
+    assert "directive: AudioPlayer.Stop" in paused.stdout
+    assert "AudioPlayer.PlaybackStopped" in paused.stdout
+
+
 def test_say_json_prints_the_request_and_the_response_as_returned(environment):
     run = backcoach("say", "--json", "open back coach", env=environment)
     (line,) = run.stdout.strip().splitlines()
