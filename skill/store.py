@@ -22,7 +22,9 @@ def _session(handler_input: HandlerInput) -> dict | None:
 
 
 def _user(handler_input: HandlerInput) -> str:
-    system = handler_input.request_envelope.context.system
+    """The request's user id ('' when it carries none)."""
+    context = handler_input.request_envelope.context
+    system = context.system if context else None
     return system.user.user_id if system and system.user else ""
 
 
