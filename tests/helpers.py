@@ -140,3 +140,20 @@ def backcoach(*args: str, env: dict | None = None, timeout: float = 120):
         text=True,
         timeout=timeout,
     )
+
+
+DELETE = object()
+"""Stands for "remove this key" in `changed`."""
+
+
+def changed(data, path: tuple, value):
+    """A deep copy of JSON-like `data` with the item at `path` replaced (or DELETE'd)."""
+    out = json.loads(json.dumps(data))
+    node = out
+    for key in path[:-1]:
+        node = node[key]
+    if value is DELETE:
+        del node[path[-1]]
+    else:
+        node[path[-1]] = value
+    return out

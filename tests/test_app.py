@@ -9,7 +9,7 @@ import pytest
 from skill import envelopes as env
 from skill.app import create_app
 from skill.config import Config, ConfigError
-from tests.helpers import Conversation, plain
+from tests.helpers import DELETE, Conversation, changed, plain
 
 
 @pytest.fixture(scope="module")
@@ -136,21 +136,9 @@ def _without_each_key(node, path=()):
     """Every copy of the envelope with one key removed or one value replaced by junk."""
     if isinstance(node, dict):
         for key, value in node.items():
-            yield (*path, key), None
+            yield (*path, key), DELETE
             yield (*path, key), 7
             yield from _without_each_key(value, (*path, key))
-
-
-def _mutate(envelope: dict, path: tuple, value) -> dict:
-    out = json.loads(json.dumps(envelope))
-    node = out
-    for key in path[:-1]:
-        node = node[key]
-    if value is None:
-        del node[path[-1]]
-    else:
-        node[path[-1]] = value
-    return out
 
 
 @pytest.mark.parametrize("kind", ["launch", "intent"])
@@ -163,7 +151,7 @@ def test_no_mutilated_envelope_causes_a_500(client, kind):
     base = CALLER.envelope(request, session_id="s3", new=True, attributes={"coach": {}})
     statuses = set()
     for path, value in _without_each_key(base):
-        reply = post(client, json.dumps(_mutate(base, path, value)))
+        reply = post(client, json.dumps(changed(base, path, value)))
         assert reply.status_code < 500, (path, value, reply.get_data(as_text=True))
         statuses.add(reply.status_code)
     assert statuses == {200, 400}

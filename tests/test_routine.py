@@ -8,6 +8,7 @@ import pytest
 import yaml
 
 from skill.routine import DEFAULT_ROUTINE, ContentError, load_routine
+from tests.helpers import DELETE, changed
 
 IDS = ["pelvic_extension", "plank", "butt_lifter", "lifting_lunge", "steamroller"]
 
@@ -147,21 +148,9 @@ def _raw():
     return yaml.safe_load(DEFAULT_ROUTINE.read_text())
 
 
-def _break(path: tuple, value):
-    data = _raw()
-    node = data
-    for key in path[:-1]:
-        node = node[key]
-    if value is KeyError:
-        del node[path[-1]]
-    else:
-        node[path[-1]] = value
-    return data
-
-
 BROKEN = [
     (("exercises", 1, "steps"), [], "exercise 'plank': field 'steps'"),
-    (("exercises", 1, "name"), KeyError, "exercise 'plank': field 'name'"),
+    (("exercises", 1, "name"), DELETE, "exercise 'plank': field 'name'"),
     (
         ("exercises", 0, "dose", "pattern"),
         "jumps",
@@ -192,7 +181,7 @@ BROKEN = [
 @pytest.mark.parametrize("path,value,where", BROKEN, ids=[b[2] for b in BROKEN])
 def test_malformed_content_names_file_exercise_and_field(tmp_path, path, value, where):
     broken = tmp_path / "broken_routine.yaml"
-    broken.write_text(yaml.safe_dump(_break(path, value)))
+    broken.write_text(yaml.safe_dump(changed(_raw(), path, value)))
     with pytest.raises(ContentError) as info:
         load_routine(broken)
     message = str(info.value)
