@@ -23,8 +23,8 @@ class AudioCatalog:
     cache_dir: Path
     clips: Mapping[str, ClipEntry]
     """Clip id -> entry, for the clips whose file exists."""
-    files: frozenset[str]
-    """The file names of those clips: the only names `path_for` answers."""
+    files: Mapping[str, ClipEntry]
+    """File name -> entry for those clips: the only names `path_for` answers."""
 
     @classmethod
     def load(cls, cache_dir: Path | str) -> AudioCatalog:
@@ -38,12 +38,26 @@ class AudioCatalog:
         except (OSError, ManifestError) as exc:
             raise CatalogError(f"unreadable audio manifest ({exc}): {BUILD_HINT}") from exc
         present = {cid: e for cid, e in entries.items() if (cache / e.file).is_file()}
-        files = frozenset(e.file for e in present.values())
-        return cls(cache, MappingProxyType(present), files)
+        files = {e.file: e for e in present.values()}
+        return cls(cache, MappingProxyType(present), MappingProxyType(files))
 
     def clip(self, clip_id: str) -> ClipEntry | None:
         """The entry of a clip, or None when it was not built (or its file is gone)."""
         return self.clips.get(clip_id)
+
+    def by_url(self, url: str) -> ClipEntry | None:
+        """The entry whose file an audio URL names (None if it isn't one of ours)."""
+        return self.files.get(url.rsplit("/", 1)[-1])
+
+    def audio_s(self, url: str) -> float | None:
+        """Length of the clip or track an audio URL points at."""
+        entry = self.by_url(url)
+        return entry.duration_s if entry else None
+
+    def onsets_s(self, url: str) -> tuple[float, ...]:
+        """Planned onsets of the timed counts in the clip or track at a URL."""
+        entry = self.by_url(url)
+        return entry.onsets_s if entry else ()
 
     def missing(self, clip_ids: Iterable[str]) -> list[str]:
         """The clip ids, in order and once each, that this cache cannot play."""

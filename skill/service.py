@@ -12,6 +12,7 @@ from ask_sdk_core.skill import CustomSkill
 from .config import Config
 from .factory import build_skill
 from .plan import all_segments
+from .player import track_id
 from .respond import ClipUrl
 from .routine import Routine, load_routine
 from .speech import Phrases, load_phrases
@@ -36,25 +37,13 @@ class Service:
     adapter: object | None = None
     """Where people's progress is kept (a persistence adapter), or None: the session only."""
 
-    def entry(self, url: str):
-        """The manifest entry an audio URL points at (None if it isn't one of ours)."""
-        if self.catalog is None:
-            return None
-        name = url.rsplit("/", 1)[-1]
-        for entry in self.catalog.clips.values():
-            if entry.file == name:
-                return entry
-        return None
-
     def audio_s(self, url: str) -> float | None:
-        """Length of the clip or track an audio URL points at."""
-        entry = self.entry(url)
-        return entry.duration_s if entry else None
+        """Length of the clip or track an audio URL points at (see AudioCatalog)."""
+        return self.catalog.audio_s(url) if self.catalog else None
 
     def onsets_s(self, url: str) -> tuple[float, ...]:
         """Planned onsets of the timed counts in the clip or track at a URL."""
-        entry = self.entry(url)
-        return entry.onsets_s if entry else ()
+        return self.catalog.onsets_s(url) if self.catalog else ()
 
 
 def load_catalog(config: Config, routine: Routine, phrases: Phrases):
@@ -62,7 +51,8 @@ def load_catalog(config: Config, routine: Routine, phrases: Phrases):
     from audio.catalog import AudioCatalog
 
     catalog = AudioCatalog.load(config.audio_cache)
-    needed = all_segments(routine, phrases.cue_words)
+    needed = [*all_segments(routine, phrases.cue_words)]
+    needed += [track_id(ex.id, lv) for ex in routine.exercises for lv in range(len(ex.dose.levels))]
     missing = catalog.missing(needed)
     if missing:
         shown = ", ".join(missing[:5]) + (" …" if len(missing) > 5 else "")
