@@ -24,17 +24,13 @@ def _fail(message: str) -> int:
     return 2
 
 
-def _service(config: Config):
-    from .service import make_service
-
-    return make_service(dataclasses.replace(config, verify=False))
-
-
-def _local_audio(config: Config):
+def _local_catalog(config: Config):
     """This machine's audio build, to time a remote skill's tracks (None if not built)."""
+    from audio.catalog import AudioCatalog
+
     try:
-        return _service(dataclasses.replace(config, store="session"))
-    except (AudioMissing, CatalogError):
+        return AudioCatalog.load(config.audio_cache)
+    except CatalogError:
         return None
 
 
@@ -62,20 +58,22 @@ def _serve(args: argparse.Namespace, config: Config) -> int:
 
 
 def _simulator(args: argparse.Namespace, config: Config, state=None):
-    """A simulator talking in-process, or over HTTP with --url."""
+    """A simulator talking in-process, or over HTTP with --url; and the audio it can time."""
     from .app import RequestContext
     from .envelopes import DEFAULT_SKILL_ID
     from .nlu import Nlu
+    from .service import make_service
     from .simulator import Simulator, in_process, over_http
 
-    audio_s = None
     if args.url:
         transport = over_http(args.url)
+        catalog = _local_catalog(config)
     else:
-        service = _service(config)
+        service = make_service(dataclasses.replace(config, verify=False))
         base = config.public_url or LOCAL_BASE_URL
         transport = in_process(service.skill, RequestContext(base_url=base))
-        audio_s = service.audio_s
+        catalog = service.catalog
+    audio_s = catalog.audio_s if catalog else None
     skill_id = config.skill_id or DEFAULT_SKILL_ID
     nlu = Nlu.load(config.locale, skill_id_authority=f"amzn1.er-authority.echo-sdk.{skill_id}")
     sim = Simulator(
@@ -87,7 +85,7 @@ def _simulator(args: argparse.Namespace, config: Config, state=None):
         apl=args.apl,
         length_s=audio_s,
     )
-    return sim, audio_s
+    return sim, catalog
 
 
 def _print_turn(turn, audio_s, as_json: bool) -> None:
@@ -139,7 +137,8 @@ def _say(args: argparse.Namespace, config: Config) -> int:
     state = SessionState.load(path) if path else SessionState()
     if args.user:
         state.user_id = args.user
-    sim, audio_s = _simulator(args, config, state)
+    sim, catalog = _simulator(args, config, state)
+    audio_s = catalog.audio_s if catalog else None
     try:
         turn = sim.say(" ".join(args.utterance))
     except TransportError as exc:
@@ -170,7 +169,8 @@ def _chat(args: argparse.Namespace, config: Config) -> int:
     state = SessionState()
     if args.user:
         state.user_id = args.user
-    sim, audio_s = _simulator(args, config, state)
+    sim, catalog = _simulator(args, config, state)
+    audio_s = catalog.audio_s if catalog else None
     as_json = args.json
     print(CHAT_HELP, file=sys.stderr)
     while True:
@@ -220,7 +220,10 @@ def _test_dialogs(args: argparse.Namespace, config: Config) -> int:
     paths = find_scripts(directory) if directory.is_dir() else [directory]
     if not paths:
         return _fail(f"no dialog scripts (*.yaml) in {directory}")
-    sim, _ = _simulator(args, config)
+    sim, catalog = _simulator(args, config)
+    timing = {"length_s": sim.player.length_s}
+    if catalog is not None:
+        timing["onsets_s"] = catalog.onsets_s
     failed = 0
 
     def report(script, result):
@@ -231,10 +234,6 @@ def _test_dialogs(args: argparse.Namespace, config: Config) -> int:
         for problem in result.problems:
             print(f"       {problem}")
 
-    lookups = _service(config) if not args.url else _local_audio(config)
-    timing = {"length_s": sim.player.length_s}
-    if lookups is not None:
-        timing = {"length_s": lookups.audio_s, "onsets_s": lookups.onsets_s}
     for path in paths:
         script = load_script(path)
         print(f"{script.name} ({path.name})")
@@ -311,7 +310,7 @@ def _user(args: argparse.Namespace, config: Config) -> int:
     return 0
 
 
-def parser(config: Config | None = None) -> argparse.ArgumentParser:
+def parser() -> argparse.ArgumentParser:
     """The argument parser with every subcommand."""
     p = argparse.ArgumentParser(prog="backcoach", description="Back Coach voice skill.")
     sub = p.add_subparsers(dest="command", required=True)

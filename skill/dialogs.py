@@ -51,10 +51,6 @@ class Step:
     expect: dict
 
     @property
-    def say(self) -> str | None:
-        return self.value if self.action == "say" else None
-
-    @property
     def label(self) -> str:
         shown = repr(self.value) if self.action == "say" else self.value
         return f"step {self.number}: {self.action.replace('_', ' ')} {shown}"

@@ -72,9 +72,12 @@ class IntentFamilyHandler(CoachHandler):
             and get_intent_name(handler_input) in self.intents
         )
 
+    def operation(self, handler_input: HandlerInput) -> Callable[[State], Reply]:
+        """The Coach operation this intent calls."""
+        return getattr(self.deps.coach, self.intents[get_intent_name(handler_input)])
+
     def handle(self, handler_input: HandlerInput) -> Response:
-        operation = getattr(self.deps.coach, self.intents[get_intent_name(handler_input)])
-        return self.run(handler_input, operation)
+        return self.run(handler_input, self.operation(handler_input))
 
 
 class LaunchHandler(CoachHandler):
@@ -160,10 +163,10 @@ class ExerciseHandler(IntentFamilyHandler):
 
     intents = {"StartExerciseIntent": "start_exercise", "DescribeExerciseIntent": "describe"}
 
-    def handle(self, handler_input: HandlerInput) -> Response:
-        operation = getattr(self.deps.coach, self.intents[get_intent_name(handler_input)])
+    def operation(self, handler_input: HandlerInput) -> Callable[[State], Reply]:
+        named = super().operation(handler_input)
         exercise_id = exercise_slot(handler_input)
-        return self.run(handler_input, lambda state: operation(state, exercise_id))
+        return lambda state: named(state, exercise_id)
 
 
 class FallbackHandler(CoachHandler):

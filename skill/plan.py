@@ -80,7 +80,6 @@ class Block:
     """Consecutive units played in one response, within Alexa's limits."""
 
     segments: tuple[Segment, ...]
-    first_unit: int
     end_unit: int
     """Index after the last unit played."""
 
@@ -180,7 +179,7 @@ def block(
             break
         segments = candidate
         end = i + 1
-    return Block(tuple(segments), start, end)
+    return Block(tuple(segments), end)
 
 
 def all_segments(routine: Routine, words: CueWords) -> dict[str, Segment]:

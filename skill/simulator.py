@@ -154,6 +154,20 @@ class VirtualPlayer:
     queue: list[tuple[str, str]] = field(default_factory=list)
     nearly_sent: bool = False
 
+    SAVED = ("token", "url", "offset_ms", "activity", "queue", "nearly_sent")
+    """What `saved` keeps and `restore` brings back."""
+
+    def saved(self) -> dict:
+        """The player as plain data (for a session file)."""
+        return {name: getattr(self, name) for name in self.SAVED}
+
+    def restore(self, data: dict) -> None:
+        """Take up a player saved by `saved`."""
+        for name in self.SAVED:
+            if name in data:
+                setattr(self, name, data[name])
+        self.queue = [tuple(item) for item in self.queue]
+
     def context(self) -> dict:
         """context.AudioPlayer as Alexa sends it."""
         out: dict = {"playerActivity": self.activity}
@@ -243,10 +257,7 @@ class Simulator:
         self.nlu = nlu or Nlu.load()
         self.state = state or SessionState()
         self.player = VirtualPlayer(length_s or fetched_length_s)
-        for name in ("token", "url", "offset_ms", "activity", "nearly_sent"):
-            if name in self.state.player:
-                setattr(self.player, name, self.state.player[name])
-        self.player.queue = [tuple(item) for item in self.state.player.get("queue", [])]
+        self.player.restore(self.state.player)
         self.events: list[Turn] = []
         """Every player event sent, with the skill's answer, in order."""
         device = env.Device(device_id=self.state.device_id, audio_player=audio_player, apl=apl)
@@ -276,22 +287,12 @@ class Simulator:
 
     def keep_player(self) -> None:
         """Copy the virtual player into the session state (to save it between calls)."""
-        p = self.player
-        self.state.player = {
-            "token": p.token,
-            "url": p.url,
-            "offset_ms": p.offset_ms,
-            "activity": p.activity,
-            "nearly_sent": p.nearly_sent,
-            "queue": [list(item) for item in p.queue],
-        }
+        self.state.player = self.player.saved()
 
     def pump(self, events: list[dict]) -> None:
-        """Send player events (outside any session), applying what comes back, until quiet."""
-        pending = list(events)
-        while pending:
-            turn = self.send(pending.pop(0), in_session=False)
-            self.events.append(turn)
+        """Send player events (outside any session); `send` applies what comes back."""
+        for event in events:
+            self.events.append(self.send(event, in_session=False))
 
     def wait(self, seconds: float) -> list[Turn]:
         """Let `seconds` of playback pass; return the events sent meanwhile."""

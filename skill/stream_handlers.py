@@ -42,34 +42,37 @@ COMMANDS: dict[str, Operation] = {
 }
 
 
-def _event(kind: str) -> Operation:
-    def run(hf: HandsFree, s: State, st: Stream, request) -> Reply:
-        token = getattr(request, "token", "") or ""
-        offset = int(getattr(request, "offset_in_milliseconds", 0) or 0)
-        if kind == "AudioPlayer.PlaybackStarted":
-            return hf.reported(st, token, offset, "PLAYING")
-        if kind == "AudioPlayer.PlaybackStopped":
-            return hf.reported(st, token, offset, "STOPPED")
-        if kind == "AudioPlayer.PlaybackNearlyFinished":
-            return hf.nearly_finished(s, st, token)
-        if kind == "AudioPlayer.PlaybackFinished":
-            return hf.finished(s, st, token)
-        log.warning("playback failed for %s at %d ms: %s", token, offset, request.error)
-        return hf.failed(st, token, offset)
-
-    return run
-
-
-EVENTS = {
-    kind: _event(kind)
-    for kind in (
+EVENTS = frozenset(
+    {
         "AudioPlayer.PlaybackStarted",
         "AudioPlayer.PlaybackStopped",
         "AudioPlayer.PlaybackNearlyFinished",
         "AudioPlayer.PlaybackFinished",
         "AudioPlayer.PlaybackFailed",
-    )
-}
+    }
+)
+
+
+def on_event(kind: str, request, hf: HandsFree, s: State, st: Stream) -> Reply:
+    """One AudioPlayer event: what the hands-free mode does about it."""
+    token = getattr(request, "token", "") or ""
+    offset = int(getattr(request, "offset_in_milliseconds", 0) or 0)
+    if kind == "AudioPlayer.PlaybackStarted":
+        return hf.reported(st, token, offset, "PLAYING")
+    if kind == "AudioPlayer.PlaybackStopped":
+        return hf.reported(st, token, offset, "STOPPED")
+    if kind == "AudioPlayer.PlaybackNearlyFinished":
+        return hf.nearly_finished(s, st, token)
+    if kind == "AudioPlayer.PlaybackFinished":
+        return hf.finished(s, st, token)
+    log.warning("playback failed for %s at %d ms: %s", token, offset, request.error)
+    return hf.failed(st, token, offset)
+
+
+def _session_coach(handler_input: HandlerInput) -> dict:
+    """The coach state this request's session carries ({} outside a session)."""
+    session = handler_input.request_envelope.session
+    return ((session.attributes or {}) if session else {}).get("coach") or {}
 
 
 def in_dialog(handler_input: HandlerInput) -> bool:
@@ -77,8 +80,7 @@ def in_dialog(handler_input: HandlerInput) -> bool:
     session = handler_input.request_envelope.session
     if session is None or session.new:
         return False
-    coach = (session.attributes or {}).get("coach") or {}
-    return coach.get("phase", "idle") != "idle"
+    return _session_coach(handler_input).get("phase", "idle") != "idle"
 
 
 class StreamHandler(CoachHandler):
@@ -158,9 +160,7 @@ class StreamOfferHandler(StreamHandler):
             return False
         if get_intent_name(handler_input) != "AMAZON.YesIntent":
             return False
-        session = handler_input.request_envelope.session
-        coach = ((session.attributes or {}) if session else {}).get("coach") or {}
-        return coach.get("pending") == "resume_stream"
+        return _session_coach(handler_input).get("pending") == "resume_stream"
 
     def handle(self, handler_input: HandlerInput) -> Response:
         return self.run_stream(handler_input, lambda hf, s, st: hf.resume(st))
@@ -174,12 +174,13 @@ class PlayerEventHandler(StreamHandler):
 
     def handle(self, handler_input: HandlerInput) -> Response:
         request = handler_input.request_envelope.request
-        run = EVENTS[get_request_type(handler_input)]
-        return self.run_stream(handler_input, lambda hf, s, st: run(hf, s, st, request))
+        kind = get_request_type(handler_input)
+        return self.run_stream(handler_input, lambda hf, s, st: on_event(kind, request, hf, s, st))
 
 
 def _our_stream_is_active(handler_input: HandlerInput, deps: Deps) -> bool:
-    player = handler_input.request_envelope.context.audio_player
+    context = handler_input.request_envelope.context
+    player = context.audio_player if context else None
     if player is None or player.player_activity is None:
         return False
     activity = getattr(player.player_activity, "value", player.player_activity)
