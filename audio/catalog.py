@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
 
-from .manifest import MANIFEST_NAME, ClipEntry, ManifestError, read_manifest
+from backcoach.audio.manifest import MANIFEST_NAME, ClipEntry, ManifestError, read_manifest
 
 BUILD_HINT = "run `backcoach audio build`"
 

@@ -11,14 +11,14 @@ import tempfile
 import time
 from pathlib import Path
 
-from audio.build import build
-from audio.manifest import read_manifest
-from audio.measure import onsets_s
-from audio.mp3 import decode_mp3
-from audio.voices import make_voice
-from skill.plan import all_segments
-from skill.routine import load_routine
-from skill.speech import load_phrases
+from backcoach.audio.build.builder import build
+from backcoach.audio.build.measure import onsets_s
+from backcoach.audio.build.mp3 import decode_mp3
+from backcoach.audio.build.voices import make_voice
+from backcoach.audio.manifest import read_manifest
+from backcoach.skill.domain.phrases import load_phrases
+from backcoach.skill.domain.plan import all_segments
+from backcoach.skill.domain.routine import load_routine
 
 
 def worst_onset_error_s(cache: Path, segments) -> tuple[float, int]:

@@ -22,8 +22,7 @@ from pathlib import Path
 from ask_sdk_model import Context, RequestEnvelope, User
 from ask_sdk_model.intent_request import IntentRequest
 from ask_sdk_model.interfaces.system import SystemState
-
-from skill.persistence import PostgresAdapter, SqliteAdapter, StoreUnavailable
+from backcoach.skill.storage.adapters import PostgresAdapter, SqliteAdapter, StoreUnavailable
 
 
 def open_adapter(kind: str, target: str):

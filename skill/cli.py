@@ -9,11 +9,10 @@ import logging
 import sys
 from pathlib import Path
 
-from audio.catalog import CatalogError
-
-from .config import Config, ConfigError
-from .persistence import StoreUnavailable
-from .service import AudioMissing
+from backcoach.audio.catalog import CatalogError
+from backcoach.skill.config import Config, ConfigError
+from backcoach.skill.service import AudioMissing
+from backcoach.skill.storage.adapters import StoreUnavailable
 
 LOCAL_BASE_URL = "http://localhost:8080"
 """Where in-process runs pretend to be served from (only names of clips are shown)."""
@@ -26,7 +25,7 @@ def _fail(message: str) -> int:
 
 def _local_catalog(config: Config):
     """This machine's audio build, to time a remote skill's tracks (None if not built)."""
-    from audio.catalog import AudioCatalog
+    from backcoach.audio.catalog import AudioCatalog
 
     try:
         return AudioCatalog.load(config.audio_cache)
@@ -37,8 +36,7 @@ def _local_catalog(config: Config):
 def _serve(args: argparse.Namespace, config: Config) -> int:
     """Serve the skill with waitress, a production WSGI server."""
     import waitress
-
-    from .app import create_app
+    from backcoach.skill.web.app import create_app
 
     if args.no_verify:
         config = dataclasses.replace(config, verify=False)
@@ -59,11 +57,11 @@ def _serve(args: argparse.Namespace, config: Config) -> int:
 
 def _simulator(args: argparse.Namespace, config: Config, state=None):
     """A simulator talking in-process, or over HTTP with --url; and the audio it can time."""
-    from .app import RequestContext
-    from .envelopes import DEFAULT_SKILL_ID
-    from .nlu import Nlu
-    from .service import make_service
-    from .simulator import Simulator, in_process, over_http
+    from backcoach.skill.devtools.envelopes import DEFAULT_SKILL_ID
+    from backcoach.skill.devtools.nlu import Nlu
+    from backcoach.skill.devtools.simulator import Simulator, in_process, over_http
+    from backcoach.skill.service import make_service
+    from backcoach.skill.web.app import RequestContext
 
     if args.url:
         transport = over_http(args.url)
@@ -90,7 +88,7 @@ def _simulator(args: argparse.Namespace, config: Config, state=None):
 
 def _print_turn(turn, audio_s, as_json: bool) -> None:
     """One turn, for people or (with --json) as one JSON line."""
-    from .dialogs import clip_id_of
+    from backcoach.skill.devtools.dialogs import clip_id_of
 
     if as_json:
         print(json.dumps({"request": turn.request, "response": turn.response}), flush=True)
@@ -131,7 +129,7 @@ def _print_player(sim) -> None:
 
 def _say(args: argparse.Namespace, config: Config) -> int:
     """One turn; --session FILE carries the conversation across calls."""
-    from .simulator import SessionState, TransportError
+    from backcoach.skill.devtools.simulator import SessionState, TransportError
 
     path = Path(args.session) if args.session else None
     state = SessionState.load(path) if path else SessionState()
@@ -160,7 +158,7 @@ CHAT_HELP = """Type what you would say to Alexa. Commands:
 
 def _chat(args: argparse.Namespace, config: Config) -> int:
     """An interactive conversation, with line editing and history."""
-    from .simulator import SessionState, TransportError
+    from backcoach.skill.devtools.simulator import SessionState, TransportError
 
     try:
         import readline  # noqa: F401  (line editing and history for input())
@@ -213,11 +211,20 @@ def _chat(args: argparse.Namespace, config: Config) -> int:
 
 def _test_dialogs(args: argparse.Namespace, config: Config) -> int:
     """Run dialog scripts and report pass/fail per step."""
-    from .dialogs import find_scripts, load_script, run_script
-    from .simulator import TransportError
+    from backcoach.skill.devtools.dialogs import (
+        find_scripts,
+        load_script,
+        run_script,
+        shipped_scripts,
+    )
+    from backcoach.skill.devtools.simulator import TransportError
 
-    directory = Path(args.directory)
-    paths = find_scripts(directory) if directory.is_dir() else [directory]
+    if args.directory is None:
+        paths = shipped_scripts()
+        directory = "the shipped dialog scripts"
+    else:
+        directory = Path(args.directory)
+        paths = find_scripts(directory) if directory.is_dir() else [directory]
     if not paths:
         return _fail(f"no dialog scripts (*.yaml) in {directory}")
     sim, catalog = _simulator(args, config)
@@ -248,7 +255,7 @@ def _test_dialogs(args: argparse.Namespace, config: Config) -> int:
 
 def _export(args: argparse.Namespace, config: Config) -> int:
     """Write skill.json and the interaction model in the layout the ASK CLI deploys."""
-    from .package import export_skill_package
+    from backcoach.skill.devtools.skill_package import export_skill_package
 
     written = export_skill_package(Path(args.directory), config)
     for path in written:
@@ -258,10 +265,9 @@ def _export(args: argparse.Namespace, config: Config) -> int:
 
 def _audio_build(args: argparse.Namespace, config: Config) -> int:
     """Render every clip the skill can play into the audio cache."""
-    from audio import cli as audio_cli
-
-    from .routine import load_routine
-    from .speech import load_phrases
+    from backcoach.audio.build import cli as audio_cli
+    from backcoach.skill.domain.phrases import load_phrases
+    from backcoach.skill.domain.routine import load_routine
 
     if args.voice is None and config.piper_voice:
         args.voice = Path(config.piper_voice)
@@ -271,12 +277,11 @@ def _audio_build(args: argparse.Namespace, config: Config) -> int:
 
 def _render(args: argparse.Namespace, config: Config) -> int:
     """The whole routine as one MP3, with chapters printed at the end."""
-    from audio.practice import chapter_lines, render_routine
-    from audio.voices import EngineError, make_voice
-
-    from .coach import Coach
-    from .routine import load_routine
-    from .speech import load_phrases
+    from backcoach.audio.build.practice import chapter_lines, render_routine
+    from backcoach.audio.build.voices import EngineError, make_voice
+    from backcoach.skill.domain.coach import Coach
+    from backcoach.skill.domain.phrases import load_phrases
+    from backcoach.skill.domain.routine import load_routine
 
     coach = Coach(load_routine(config.routine_path), load_phrases(config.locale))
     try:
@@ -293,7 +298,7 @@ def _render(args: argparse.Namespace, config: Config) -> int:
 
 def _user(args: argparse.Namespace, config: Config) -> int:
     """Show or forget what is kept about one person."""
-    from .service import make_adapter
+    from backcoach.skill.service import make_adapter
 
     adapter = make_adapter(config)
     if adapter is None or not hasattr(adapter, "load"):
@@ -343,7 +348,11 @@ def parser() -> argparse.ArgumentParser:
     chat.set_defaults(run=_chat)
 
     dialogs = sub.add_parser("test-dialogs", help="run dialog scripts")
-    dialogs.add_argument("directory", help="a directory of *.yaml scripts, or one script")
+    dialogs.add_argument(
+        "directory",
+        nargs="?",
+        help="a directory of *.yaml scripts, or one script (default: the shipped scripts)",
+    )
     talk(dialogs)
     dialogs.set_defaults(run=_test_dialogs)
 
@@ -366,7 +375,7 @@ def parser() -> argparse.ArgumentParser:
     audio = sub.add_parser("audio", help="precomputed audio")
     audio_sub = audio.add_subparsers(dest="audio_command", required=True)
     build = audio_sub.add_parser("build", help="render every clip into the audio cache")
-    from audio import cli as audio_cli
+    from backcoach.audio.build import cli as audio_cli
 
     audio_cli.add_arguments(build)
     build.set_defaults(run=_audio_build)

@@ -5,10 +5,11 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
+from importlib.resources.abc import Traversable
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from .routine import DEFAULT_ROUTINE
+from backcoach.skill.domain.routine import DEFAULT_ROUTINE
 
 TRUE = {"1", "true", "yes", "on"}
 FALSE = {"0", "false", "no", "off"}
@@ -41,7 +42,7 @@ class Config:
     `dynamodb://TABLE?region=…`, or `session` for nothing beyond the session (BACKCOACH_STORE)."""
     locale: str = "en-US"
     """Locale of the spoken strings (BACKCOACH_LOCALE)."""
-    routine_path: Path = DEFAULT_ROUTINE
+    routine_path: Path | Traversable = DEFAULT_ROUTINE
     """The routine content file (BACKCOACH_ROUTINE)."""
     engine: str = "piper"
     """Text-to-speech engine for audio builds: piper or gtts (BACKCOACH_ENGINE)."""
@@ -94,7 +95,7 @@ class Config:
             audio=flag("AUDIO", True),
             store=get("STORE"),
             locale=get("LOCALE") or "en-US",
-            routine_path=Path(get("ROUTINE") or DEFAULT_ROUTINE),
+            routine_path=Path(get("ROUTINE")) if get("ROUTINE") else DEFAULT_ROUTINE,
             engine=get("ENGINE") or "piper",
             piper_voice=get("PIPER_VOICE"),
         ).validated()

@@ -8,14 +8,13 @@ from dataclasses import dataclass
 
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.skill import CustomSkill
-
-from .config import Config
-from .factory import build_skill
-from .plan import all_segments
-from .player import track_id
-from .respond import ClipUrl
-from .routine import Routine, load_routine
-from .speech import Phrases, load_phrases
+from backcoach.skill.alexa.respond import ClipUrl
+from backcoach.skill.alexa.skill_builder import build_skill
+from backcoach.skill.config import Config
+from backcoach.skill.domain.hands_free import track_id
+from backcoach.skill.domain.phrases import Phrases, load_phrases
+from backcoach.skill.domain.plan import all_segments
+from backcoach.skill.domain.routine import Routine, load_routine
 
 log = logging.getLogger(__name__)
 
@@ -48,7 +47,7 @@ class Service:
 
 def load_catalog(config: Config, routine: Routine, phrases: Phrases):
     """The built audio, refusing to start if any clip the skill can play is missing."""
-    from audio.catalog import AudioCatalog
+    from backcoach.audio.catalog import AudioCatalog
 
     catalog = AudioCatalog.load(config.audio_cache)
     needed = [*all_segments(routine, phrases.cue_words)]
@@ -88,7 +87,7 @@ def make_adapter(config: Config):
     """The persistence adapter the config names (None: the session only). Never connects."""
     if config.store == "session":
         return None
-    from .persistence import make_adapter as adapter_for
+    from backcoach.skill.storage.adapters import make_adapter as adapter_for
 
     return adapter_for(config.store, config.data_dir)
 

@@ -5,14 +5,14 @@ from __future__ import annotations
 import random
 
 import pytest
+from backcoach.skill.config import Config
+from backcoach.skill.devtools.simulator import in_process
+from backcoach.skill.domain.coach import Coach
+from backcoach.skill.domain.phrases import load_phrases
+from backcoach.skill.domain.routine import load_routine
+from backcoach.skill.service import make_service
+from backcoach.skill.web.app import RequestContext
 
-from skill.app import RequestContext
-from skill.coach import Coach
-from skill.config import Config
-from skill.routine import load_routine
-from skill.service import make_service
-from skill.simulator import in_process
-from skill.speech import load_phrases
 from tests.helpers import Conversation
 
 PUBLIC_URL = "https://coach.example.com"
@@ -36,8 +36,8 @@ def coach(routine, phrases):
 @pytest.fixture(scope="session")
 def audio_dir(tmp_path_factory, routine, phrases):
     """The real audio build of every clip (piper, offline; about ten seconds)."""
-    from audio.build import build
-    from audio.voices import make_voice
+    from backcoach.audio.build.builder import build
+    from backcoach.audio.build.voices import make_voice
 
     directory = tmp_path_factory.mktemp("audio")
     build(routine, phrases, directory, make_voice("piper"), progress=False)

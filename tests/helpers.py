@@ -12,9 +12,9 @@ import urllib.request
 from collections.abc import Callable
 from pathlib import Path
 
-from skill import envelopes as env
-from skill.limits import check_response
-from skill.simulator import SessionState, Simulator
+from backcoach.skill.devtools import envelopes as env
+from backcoach.skill.devtools.response_rules import check_response
+from backcoach.skill.devtools.simulator import SessionState, Simulator
 
 ROOT = Path(__file__).resolve().parent.parent
 MODEL = json.loads((ROOT / "interaction_models" / "en-US.json").read_text())
@@ -107,7 +107,15 @@ def start_server(config, **env_vars: str) -> tuple[subprocess.Popen, str]:
         "BACKCOACH_DATA_DIR": str(config.data_dir),
         **env_vars,
     }
-    command = [sys.executable, "-m", "skill.cli", "serve", "--no-verify", "--port", str(port)]
+    command = [
+        sys.executable,
+        "-m",
+        "backcoach.skill.cli",
+        "serve",
+        "--no-verify",
+        "--port",
+        str(port),
+    ]
     process = subprocess.Popen(
         command, env=environment, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
     )
@@ -134,7 +142,7 @@ def stop_server(process: subprocess.Popen) -> str:
 def backcoach(*args: str, env: dict | None = None, timeout: float = 120):
     """Run the `backcoach` command line in a subprocess, as a person would."""
     return subprocess.run(
-        [sys.executable, "-m", "skill.cli", *args],
+        [sys.executable, "-m", "backcoach.skill.cli", *args],
         env={**os.environ, **(env or {})},
         capture_output=True,
         text=True,

@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 
 import pytest
+from backcoach.skill.config import Config, ConfigError
+from backcoach.skill.devtools import envelopes as env
+from backcoach.skill.web.app import create_app
 
-from skill import envelopes as env
-from skill.app import create_app
-from skill.config import Config, ConfigError
 from tests.helpers import DELETE, Conversation, changed, plain
 
 
@@ -120,14 +120,13 @@ def test_config_from_environment():
 
 
 def test_lambda_entry_point(monkeypatch, tmp_path):
-    import skill
-    from skill import lambda_entry
+    from backcoach.skill.web import lambda_entry
 
     lambda_entry._skill.cache_clear()
     monkeypatch.setenv("BACKCOACH_SKILL_ID", CALLER.skill_id)
     monkeypatch.setenv("BACKCOACH_AUDIO", "false")
     monkeypatch.setenv("BACKCOACH_DATA_DIR", str(tmp_path))
-    out = skill.lambda_handler(GOOD, None)
+    out = lambda_entry.lambda_handler(GOOD, None)
     assert "Welcome to Back Coach" in out["response"]["outputSpeech"]["ssml"]
     lambda_entry._skill.cache_clear()
 

@@ -9,11 +9,11 @@ import re
 import shutil
 
 import pytest
+from backcoach.audio.catalog import CatalogError
+from backcoach.skill.devtools import envelopes as env
+from backcoach.skill.service import AudioMissing, make_service
+from backcoach.skill.web.app import create_app
 
-from audio.catalog import CatalogError
-from skill import envelopes as env
-from skill.app import create_app
-from skill.service import AudioMissing, make_service
 from tests.helpers import Conversation, assert_within_limits
 
 AUDIO = re.compile(r'<audio src="([^"]+)"/>')
@@ -109,7 +109,7 @@ def test_start_refuses_without_an_audio_build(config, tmp_path):
 
 
 def test_every_response_of_a_plank_at_its_target_stays_within_limits(service):
-    from skill.simulator import in_process
+    from backcoach.skill.devtools.simulator import in_process
 
     conv = Conversation(in_process(service.skill), audio_s=service.audio_s)
     conv.launch()

@@ -5,9 +5,8 @@ from __future__ import annotations
 import json
 
 import pytest
-
-from audio.catalog import AudioCatalog, CatalogError
-from audio.manifest import MANIFEST_NAME, ClipEntry, read_manifest, write_manifest
+from backcoach.audio.catalog import AudioCatalog, CatalogError
+from backcoach.audio.manifest import MANIFEST_NAME, ClipEntry, read_manifest, write_manifest
 
 HOLD = ClipEntry("hold-5s-0123456789ab.mp3", 8.56, "hold", (2.0, 3.0, 4.0, 5.0, 6.0))
 REST = ClipEntry("rest-20s-ba9876543210.mp3", 20.56, "rest", (17.0, 18.0, 19.0))

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-
-from audio.ffmpeg import AudioSegment, Sine, pcm_args, run_ffmpeg
-from audio.measure import onsets_s
-from audio.mp3 import (
+from backcoach.audio.build.ffmpeg import AudioSegment, Sine, pcm_args, run_ffmpeg
+from backcoach.audio.build.measure import onsets_s
+from backcoach.audio.build.mp3 import (
     CODEC_DELAY_SAMPLES,
     MAX_LENGTH_S,
     check_mp3,

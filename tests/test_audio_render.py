@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-
-from audio.ffmpeg import AudioSegment, Sine
-from audio.measure import onsets_s
-from audio.render import RENDER, RenderError, WordBank, render_segment
-from audio.words import even_loudness, samples_of, trim_silence
-from skill.plan import Cue, CueWords, Segment, hold_segment, rest_segment
+from backcoach.audio.build.ffmpeg import AudioSegment, Sine
+from backcoach.audio.build.measure import onsets_s
+from backcoach.audio.build.render import RENDER, RenderError, WordBank, render_segment
+from backcoach.audio.build.words import even_loudness, samples_of, trim_silence
+from backcoach.skill.domain.plan import Cue, CueWords, Segment, hold_segment, rest_segment
 
 WORDS = CueWords(
     hold="Hold", relax="and relax", rest="Rest", switch_sides="Switch sides.", last_one="Last one"

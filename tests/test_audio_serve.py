@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from backcoach.audio.build.ffmpeg import AudioSegment, Sine
+from backcoach.audio.build.mp3 import encode_mp3
+from backcoach.audio.catalog import AudioCatalog
+from backcoach.audio.manifest import MANIFEST_NAME, ClipEntry, write_manifest
+from backcoach.audio.serve import audio_blueprint
 from flask import Flask
-
-from audio.catalog import AudioCatalog
-from audio.ffmpeg import AudioSegment, Sine
-from audio.manifest import MANIFEST_NAME, ClipEntry, write_manifest
-from audio.mp3 import encode_mp3
-from audio.serve import audio_blueprint
 
 FILE = "hold-5s-0123456789ab.mp3"
 

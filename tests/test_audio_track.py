@@ -7,10 +7,10 @@ import re
 import subprocess
 import sys
 
-from audio.catalog import AudioCatalog
-from audio.measure import onsets_s
-from audio.mp3 import check_mp3, decode_mp3, mp3_length_s
-from audio.track import MAX_TRACK_S, track_id
+from backcoach.audio.build.measure import onsets_s
+from backcoach.audio.build.mp3 import check_mp3, decode_mp3, mp3_length_s
+from backcoach.audio.build.track import MAX_TRACK_S, track_id
+from backcoach.audio.catalog import AudioCatalog
 
 ONSET_TOLERANCE_S = 0.020
 
@@ -48,7 +48,7 @@ def test_track_reads_steps_then_sets_then_names_what_comes_next(coach):
 def test_render_writes_a_playable_mp3_of_the_whole_routine(tmp_path):
     out = tmp_path / "routine.mp3"
     run = subprocess.run(
-        [sys.executable, "-m", "skill.cli", "render", "--out", str(out), "--level", "1"],
+        [sys.executable, "-m", "backcoach.skill.cli", "render", "--out", str(out), "--level", "1"],
         capture_output=True,
         text=True,
         timeout=300,

@@ -8,11 +8,10 @@ import threading
 import time
 
 import pytest
-
-from audio import cli
-from audio.voices import EngineError, GttsEngine, PiperEngine, Voice, make_voice
-from skill.routine import load_routine
-from skill.speech import load_phrases
+from backcoach.audio.build import cli
+from backcoach.audio.build.voices import EngineError, GttsEngine, PiperEngine, Voice, make_voice
+from backcoach.skill.domain.phrases import load_phrases
+from backcoach.skill.domain.routine import load_routine
 
 
 def assert_gtts_failure(exc: EngineError) -> None:

@@ -52,7 +52,7 @@ def test_say_json_prints_the_request_and_the_response_as_returned(environment):
 def test_chat_reads_lines_until_quit(environment):
     script = "open back coach\nplay my back routine\n:wait 30\n:player\n:quit\n"
     run = subprocess.run(
-        [sys.executable, "-m", "skill.cli", "chat"],
+        [sys.executable, "-m", "backcoach.skill.cli", "chat"],
         input=script,
         env={**os.environ, **environment},
         capture_output=True,

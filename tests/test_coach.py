@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import pytest
-
-from skill.coach import State
+from backcoach.skill.domain.coach import State
 
 
 def at(coach, exercise_id: str, phase: str = "intro") -> State:

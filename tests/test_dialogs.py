@@ -8,14 +8,21 @@ import sys
 from pathlib import Path
 
 import pytest
+from backcoach.skill.devtools.dialogs import (
+    SHIPPED_SCRIPTS,
+    ScriptError,
+    check,
+    find_scripts,
+    load_script,
+    run_script,
+)
+from backcoach.skill.devtools.simulator import Turn, in_process, over_http
+from backcoach.skill.web.app import RequestContext
 
-from skill.app import RequestContext
-from skill.dialogs import ScriptError, check, find_scripts, load_script, run_script
-from skill.simulator import Turn, in_process, over_http
 from tests.conftest import PUBLIC_URL
 from tests.helpers import assert_within_limits, start_server, stop_server
 
-DIALOGS = Path(__file__).parent / "dialogs"
+DIALOGS = Path(str(SHIPPED_SCRIPTS))
 SCRIPTS = find_scripts(DIALOGS)
 
 
@@ -60,7 +67,7 @@ def test_test_dialogs_command_reports_each_step(config, tmp_path):
     )
     environment = {**os.environ, "BACKCOACH_AUDIO_DIR": str(config.audio_cache)}
     run = subprocess.run(
-        [sys.executable, "-m", "skill.cli", "test-dialogs", str(tmp_path)],
+        [sys.executable, "-m", "backcoach.skill.cli", "test-dialogs", str(tmp_path)],
         env=environment,
         capture_output=True,
         text=True,

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import pytest
-
-from skill.limits import check_response
+from backcoach.skill.devtools.response_rules import check_response
 
 
 def response(ssml: str, reprompt: str | None = None) -> dict:

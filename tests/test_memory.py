@@ -7,12 +7,12 @@ import json
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from backcoach.skill.devtools import envelopes as env
+from backcoach.skill.devtools.simulator import SessionState, Simulator, in_process
+from backcoach.skill.service import make_service
+from backcoach.skill.storage.adapters import StoreUnavailable
+from backcoach.skill.web.app import RequestContext
 
-from skill import envelopes as env
-from skill.app import RequestContext
-from skill.persistence import StoreUnavailable
-from skill.service import make_service
-from skill.simulator import SessionState, Simulator, in_process
 from tests.conftest import PUBLIC_URL
 from tests.helpers import assert_within_limits, backcoach, start_server, stop_server
 
@@ -226,7 +226,7 @@ def test_a_store_that_is_down_gets_a_spoken_apology(config):
 
 
 def test_a_restarted_server_offers_to_resume_at_the_right_exercise(config, tmp_path):
-    from skill.simulator import over_http
+    from backcoach.skill.devtools.simulator import over_http
 
     cfg = dataclasses.replace(config, data_dir=tmp_path)
     state = SessionState(user_id="amzn1.ask.account.restart")

@@ -11,9 +11,8 @@ from pathlib import Path
 import pytest
 from ask_sdk_core.serialize import DefaultSerializer
 from ask_sdk_model import IntentRequest, LaunchRequest, RequestEnvelope
-
-from skill import envelopes
-from skill.nlu import Match, Nlu, canonical, normalise
+from backcoach.skill.devtools import envelopes
+from backcoach.skill.devtools.nlu import Match, Nlu, canonical, normalise
 
 ROOT = Path(__file__).resolve().parent.parent
 MODEL = json.loads((ROOT / "interaction_models" / "en-US.json").read_text(encoding="utf-8"))

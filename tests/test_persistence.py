@@ -26,8 +26,7 @@ from ask_sdk_core.attributes_manager import AttributesManager
 from ask_sdk_model import Context, Person, RequestEnvelope, Session, User
 from ask_sdk_model.intent_request import IntentRequest
 from ask_sdk_model.interfaces.system import SystemState
-
-from skill.persistence import (
+from backcoach.skill.storage.adapters import (
     POSTGRES_MIGRATIONS,
     REMEMBERED,
     SQLITE_MIGRATIONS,
@@ -627,7 +626,7 @@ def test_dynamodb_missing_table_is_store_unavailable(fake_aws, tmp_path):
 NO_AWS_SCRIPT = """
 import sys
 from pathlib import Path
-from skill.persistence import StoreUnavailable, make_adapter
+from backcoach.skill.storage.adapters import StoreUnavailable, make_adapter
 adapter = make_adapter("", Path(sys.argv[1]))
 print(type(adapter).__name__, sorted(m for m in ("boto3", "psycopg") if m in sys.modules))
 dynamo = make_adapter("dynamodb://table", Path(sys.argv[1]))

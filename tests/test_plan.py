@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import pytest
-
-from skill.plan import (
+from backcoach.skill.domain.plan import (
     HOLD_LEAD_S,
     MAX_AUDIO_S,
     MAX_CLIPS,

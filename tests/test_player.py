@@ -3,9 +3,16 @@
 from __future__ import annotations
 
 import pytest
-
-from skill.coach import State
-from skill.player import MAX_TOKEN_LENGTH, HandsFree, Play, Stop, Stream, Token, parse_token
+from backcoach.skill.domain.coach import State
+from backcoach.skill.domain.hands_free import (
+    MAX_TOKEN_LENGTH,
+    HandsFree,
+    Play,
+    Stop,
+    Stream,
+    Token,
+    parse_token,
+)
 
 
 @pytest.fixture

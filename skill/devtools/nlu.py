@@ -7,11 +7,13 @@ import json
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from pathlib import Path
+from importlib.resources import files
+from importlib.resources.abc import Traversable
 
-from . import envelopes
+from backcoach.skill.devtools import envelopes
 
-MODELS_DIR = Path(__file__).resolve().parent.parent / "interaction_models"
+MODELS_DIR = files("backcoach.interaction_models")
+"""The interaction models shipped inside the package (the top-level folder, as package data)."""
 FALLBACK = "AMAZON.FallbackIntent"
 AUTHORITY_PREFIX = f"amzn1.er-authority.echo-sdk.{envelopes.DEFAULT_SKILL_ID}"
 """Entity-resolution authority for a skill; the slot type's name is appended per slot."""
@@ -305,7 +307,7 @@ class Nlu:
     def load(
         cls,
         locale: str = "en-US",
-        root: Path | None = None,
+        root: Traversable | None = None,
         skill_id_authority: str = AUTHORITY_PREFIX,
     ) -> Nlu:
         """The Nlu for interaction_models/<locale>.json."""

@@ -5,8 +5,8 @@ from __future__ import annotations
 import secrets
 from dataclasses import asdict, dataclass, fields, replace
 
-from .coach import Coach, Reply, State
-from .progress import resumable
+from backcoach.skill.domain.coach import Coach, Reply, State
+from backcoach.skill.domain.progress import resumable
 
 TOKEN_VERSION = "bc1"
 MAX_TOKEN_LENGTH = 1024

@@ -11,7 +11,7 @@ import numpy as np
 from mutagen import MutagenError
 from mutagen.mp3 import MP3, BitrateMode
 
-from .ffmpeg import AudioSegment, pcm_args, run_ffmpeg
+from backcoach.audio.build.ffmpeg import AudioSegment, pcm_args, run_ffmpeg
 
 SAMPLE_RATE_HZ = 24000
 """Rate we encode at (MPEG-2 allows 24000, 22050 and 16000 Hz)."""

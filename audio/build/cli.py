@@ -6,9 +6,9 @@ import argparse
 import sys
 from pathlib import Path
 
-from .build import build
-from .render import RenderError
-from .voices import ENGINES, EngineError, make_voice
+from backcoach.audio.build.builder import build
+from backcoach.audio.build.render import RenderError
+from backcoach.audio.build.voices import ENGINES, EngineError, make_voice
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from ask_sdk_core.dispatch_components import AbstractResponseInterceptor
 from ask_sdk_core.handler_input import HandlerInput
-
-from .coach import PROFILE_FIELDS, SESSION_FIELDS, Coach, State
-from .player import HandsFree, Stream
+from backcoach.skill.domain.coach import PROFILE_FIELDS, SESSION_FIELDS, Coach, State
+from backcoach.skill.domain.hands_free import HandsFree, Stream
 
 STATE_KEY = "coach"
 """Key of the coach state in session and persistent attributes."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .routine import Exercise, Routine
+from backcoach.skill.domain.routine import Exercise, Routine
 
 MAX_CLIPS = 5
 """Alexa plays at most five <audio> clips in one response."""

@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from .config import Config
+from backcoach.skill.config import Config
+from backcoach.skill.devtools.nlu import MODELS_DIR
 
-MODELS_DIR = Path(__file__).resolve().parent.parent / "interaction_models"
 PLACEHOLDER_URL = "https://YOUR-PUBLIC-HOST"
 
 
@@ -67,7 +67,10 @@ def manifest(config: Config, locales: list[str]) -> dict:
 
 def export_skill_package(directory: Path, config: Config) -> list[Path]:
     """Write skill.json and interactionModels/custom/<locale>.json; return the paths."""
-    locales = sorted(p.stem for p in MODELS_DIR.glob("*.json"))
+    names = (p.name for p in MODELS_DIR.iterdir())
+    locales = sorted(name.removesuffix(".json") for name in names if name.endswith(".json"))
+    if not locales:
+        raise FileNotFoundError(f"no interaction model (*.json) in {MODELS_DIR}")
     directory.mkdir(parents=True, exist_ok=True)
     written = [directory / "skill.json"]
     written[0].write_text(json.dumps(manifest(config, locales), indent=2) + "\n")

@@ -16,10 +16,9 @@ from ask_sdk_model.interfaces.audioplayer import (
 )
 from ask_sdk_model.interfaces.audioplayer import Stream as AudioStream
 from ask_sdk_model.ui import SimpleCard
-
-from .coach import Reply
-from .plan import Segment
-from .player import Play, Stop
+from backcoach.skill.domain.coach import Reply
+from backcoach.skill.domain.hands_free import Play, Stop
+from backcoach.skill.domain.plan import Segment
 
 MAX_BREAK_MS = 10_000
 """Alexa's longest <break>."""

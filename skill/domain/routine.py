@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from importlib.resources import files
+from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-CONTENT_DIR = Path(__file__).parent / "content"
-DEFAULT_ROUTINE = CONTENT_DIR / "back_routine.yaml"
+DEFAULT_ROUTINE = files("backcoach.skill") / "content" / "back_routine.yaml"
+"""The routine shipped inside the package (read with importlib.resources, so wheels carry it)."""
 
 PATTERNS = ("reps", "holds")
 SIDES = ("none", "each", "alternating")
@@ -267,9 +269,9 @@ def _exercise(r: _Reader, data: Any, index: int) -> Exercise:
     )
 
 
-def load_routine(path: Path | str = DEFAULT_ROUTINE) -> Routine:
+def load_routine(path: Traversable | Path | str = DEFAULT_ROUTINE) -> Routine:
     """Load and validate a routine file; raise ContentError naming file, exercise and field."""
-    path = Path(path)
+    path = Path(path) if isinstance(path, str) else path
     r = _Reader(path)
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))

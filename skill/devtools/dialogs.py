@@ -5,12 +5,12 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from importlib.resources import files
 from pathlib import Path
 
 import yaml
-
-from . import envelopes as env
-from .simulator import SessionState, Simulator, Turn
+from backcoach.skill.devtools import envelopes as env
+from backcoach.skill.devtools.simulator import SessionState, Simulator, Turn
 
 EXPECTATIONS = (
     "intent", "speech", "no_speech", "not_speech", "audio", "directives", "end", "events",
@@ -31,6 +31,9 @@ PLAYER_REQUESTS = (
     "AudioPlayer.PlaybackFailed",
 )
 """Sent outside the session, about the virtual player's stream."""
+SHIPPED_SCRIPTS = files("backcoach.skill.devtools") / "dialog_scripts"
+"""Where the shipped dialog scripts live: package data, so an installed wheel can run them."""
+
 ACTIONS = ("say", "request", "wait", "wait_into_hold")
 HOLD_TOLERANCE_S = 0.5
 
@@ -236,3 +239,8 @@ def run_script(
 def find_scripts(directory: Path) -> list[Path]:
     """The dialog scripts in a directory, in name order."""
     return sorted(directory.glob("*.yaml"))
+
+
+def shipped_scripts() -> list[Path]:
+    """The dialog scripts shipped inside the package (`backcoach test-dialogs` with no path)."""
+    return find_scripts(Path(str(SHIPPED_SCRIPTS)))

@@ -10,7 +10,7 @@ from typing import Protocol, runtime_checkable
 
 import numpy as np
 
-from .ffmpeg import AudioSegment, FfmpegError, decode_audio
+from backcoach.audio.build.ffmpeg import AudioSegment, FfmpegError, decode_audio
 
 ENGINES = ("piper", "gtts")
 """Engine names the command line accepts; piper is the default and works offline."""

@@ -7,9 +7,8 @@ from functools import cache
 
 from ask_sdk_core.serialize import DefaultSerializer
 from ask_sdk_model import RequestEnvelope
-
-from .config import Config
-from .service import make_service
+from backcoach.skill.config import Config
+from backcoach.skill.service import make_service
 
 
 @cache
@@ -19,8 +18,8 @@ def _skill():
     return make_service(config, skill_id=config.skill_id).skill
 
 
-def handle(event: dict, context) -> dict:
-    """Deserialise Alexa's event, run the skill, serialise the response."""
+def lambda_handler(event: dict, context) -> dict:
+    """AWS Lambda entry point: deserialise Alexa's event, run the skill, serialise the response."""
     serializer = DefaultSerializer()
     envelope = serializer.deserialize(payload=json.dumps(event), obj_type=RequestEnvelope)
     return serializer.serialize(_skill().invoke(request_envelope=envelope, context=context))

@@ -9,12 +9,12 @@ from pathlib import Path
 
 from pydub import AudioSegment
 
-from skill.coach import Coach
+from backcoach.skill.domain.coach import Coach
 
-from .mp3 import encode_mp3
-from .render import RENDER, WordBank
-from .track import Track, render_track, track_id
-from .voices import Voice
+from backcoach.audio.build.mp3 import encode_mp3
+from backcoach.audio.build.render import RENDER, WordBank
+from backcoach.audio.build.track import Track, render_track, track_id
+from backcoach.audio.build.voices import Voice
 
 CHAPTER_GAP_S = 2.0
 """Silence between one exercise's track and the next."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .ffmpeg import AudioSegment
+from backcoach.audio.build.ffmpeg import AudioSegment
 
 
 def samples_of(audio: AudioSegment) -> np.ndarray:

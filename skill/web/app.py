@@ -10,13 +10,12 @@ from ask_sdk_core.exceptions import SerializationException
 from ask_sdk_core.serialize import DefaultSerializer
 from ask_sdk_model import RequestEnvelope
 from ask_sdk_model.request import Request
+from backcoach.skill.config import Config
+from backcoach.skill.service import Service, make_service
+from backcoach.skill.web.verify import RequestVerifier, VerificationError
 from flask import Flask, jsonify, request
 from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
-
-from .config import Config
-from .service import Service, make_service
-from .verify import RequestVerifier, VerificationError
 
 log = logging.getLogger(__name__)
 
@@ -81,13 +80,13 @@ def create_app(
         verifier = None
         log.warning("REQUEST VERIFICATION IS OFF: for local experiments only, never expose this")
 
-    app = Flask("backcoach")
+    app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = MAX_BODY_BYTES
     app.config["BACKCOACH"] = config
     if config.trust_proxy:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_proto=1, x_host=1)
     if service.catalog is not None:
-        from audio.serve import audio_blueprint
+        from backcoach.audio.serve import audio_blueprint
 
         app.register_blueprint(audio_blueprint(service.catalog))
 

@@ -12,9 +12,8 @@ from pathlib import Path
 
 from ask_sdk_core.serialize import DefaultSerializer
 from ask_sdk_model import RequestEnvelope
-
-from . import envelopes as env
-from .nlu import Match, Nlu
+from backcoach.skill.devtools import envelopes as env
+from backcoach.skill.devtools.nlu import Match, Nlu
 
 Transport = Callable[[dict], dict]
 """Sends one request envelope to the skill and returns the response envelope."""

@@ -13,10 +13,9 @@ from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.utils import get_intent_name, get_request_type, get_slot
 from ask_sdk_model import Response
 from ask_sdk_model.slu.entityresolution import StatusCode
-
-from .coach import Coach, Reply, State
-from .persistence import StoreUnavailable
-from .respond import ClipUrl, to_response
+from backcoach.skill.alexa.respond import ClipUrl, to_response
+from backcoach.skill.domain.coach import Coach, Reply, State
+from backcoach.skill.storage.adapters import StoreUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -245,7 +244,7 @@ class ApologyHandler(AbstractExceptionHandler):
 
 def request_handlers(deps: Deps) -> list[AbstractRequestHandler]:
     """All request handlers, most specific first."""
-    from .stream_handlers import stream_handlers
+    from backcoach.skill.alexa.stream_handlers import stream_handlers
 
     families = [
         LaunchHandler,

@@ -5,12 +5,11 @@ from __future__ import annotations
 from ask_sdk_core.attributes_manager import AbstractPersistenceAdapter
 from ask_sdk_core.skill import CustomSkill
 from ask_sdk_core.skill_builder import CustomSkillBuilder
-
-from .coach import Coach
-from .handlers import ApologyHandler, Deps, request_handlers
-from .routine import Routine
-from .speech import Phrases
-from .store import PersistentStore, SaveInterceptor, SessionStore
+from backcoach.skill.alexa.handlers import ApologyHandler, Deps, request_handlers
+from backcoach.skill.alexa.state_store import PersistentStore, SaveInterceptor, SessionStore
+from backcoach.skill.domain.coach import Coach
+from backcoach.skill.domain.phrases import Phrases
+from backcoach.skill.domain.routine import Routine
 
 
 def no_clips(handler_input) -> None:

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
-from pathlib import Path
+from importlib.resources import files
 
 import yaml
+from backcoach.skill.domain.plan import CueWords
 
-from .plan import CueWords
-
-LOCALE_DIR = Path(__file__).parent / "locale"
+LOCALE_DIR = files("backcoach.skill") / "locale"
+"""The phrase tables shipped inside the package, one YAML file per locale."""
 
 
 class PhraseError(KeyError):

@@ -7,10 +7,10 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, fields, replace
 from datetime import UTC, datetime
 
-from . import progress
-from .plan import Segment, block, units
-from .routine import Exercise, Routine
-from .speech import Phrases
+from backcoach.skill.domain import progress
+from backcoach.skill.domain.phrases import Phrases
+from backcoach.skill.domain.plan import Segment, block, units
+from backcoach.skill.domain.routine import Exercise, Routine
 
 PHASES = ("idle", "intro", "between", "exercise_done", "paused", "pain", "finished")
 """idle: nothing started; intro: steps read, waiting for "ready"; between: sets left;

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .ffmpeg import AudioSegment, Sine
+from backcoach.audio.build.ffmpeg import AudioSegment, Sine
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .words import window_levels_db
+from backcoach.audio.build.words import window_levels_db
 
 
 def onsets_s(

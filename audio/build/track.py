@@ -6,13 +6,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from skill.coach import Coach
-from skill.plan import Segment
-from skill.player import track_id
+from backcoach.skill.domain.coach import Coach
+from backcoach.skill.domain.plan import Segment
+from backcoach.skill.domain.hands_free import track_id
 
-from .ffmpeg import AudioSegment
-from .render import RENDER, RenderParams, WordBank, render_segment
-from .words import from_samples, samples_of
+from backcoach.audio.build.ffmpeg import AudioSegment
+from backcoach.audio.build.render import RENDER, RenderParams, WordBank, render_segment
+from backcoach.audio.build.words import from_samples, samples_of
 
 SENTENCE_GAP_S = 0.45
 """Silence between two spoken sentences."""

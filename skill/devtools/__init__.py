@@ -1,0 +1,1 @@
+"""Tools for developers and tests: envelopes, NLU, simulator, dialog scripts, skill package."""

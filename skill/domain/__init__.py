@@ -1,0 +1,1 @@
+"""Pure coaching: the routine, its words, the timed plan, the coach; no ASK, web, SQL or audio."""

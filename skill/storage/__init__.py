@@ -1,0 +1,1 @@
+"""Where people's progress is kept: one module per store behind ASK's persistence adapter."""
