@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from backcoach.audio.catalog import AudioCatalog
 from flask import Blueprint, abort, send_file
+
+from backcoach.audio.catalog import AudioCatalog
 
 MAX_AGE_S = 31_536_000
 """One year: a clip's name changes whenever its content does."""

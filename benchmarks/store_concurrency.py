@@ -22,7 +22,10 @@ from pathlib import Path
 from ask_sdk_model import Context, RequestEnvelope, User
 from ask_sdk_model.intent_request import IntentRequest
 from ask_sdk_model.interfaces.system import SystemState
-from backcoach.skill.storage.adapters import PostgresAdapter, SqliteAdapter, StoreUnavailable
+
+from backcoach.skill.storage.base import StoreUnavailable
+from backcoach.skill.storage.postgres import PostgresAdapter
+from backcoach.skill.storage.sqlite import SqliteAdapter
 
 
 def open_adapter(kind: str, target: str):

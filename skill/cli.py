@@ -12,7 +12,7 @@ from pathlib import Path
 from backcoach.audio.catalog import CatalogError
 from backcoach.skill.config import Config, ConfigError
 from backcoach.skill.service import AudioMissing
-from backcoach.skill.storage.adapters import StoreUnavailable
+from backcoach.skill.storage.base import StoreUnavailable
 
 LOCAL_BASE_URL = "http://localhost:8080"
 """Where in-process runs pretend to be served from (only names of clips are shown)."""
@@ -36,6 +36,7 @@ def _local_catalog(config: Config):
 def _serve(args: argparse.Namespace, config: Config) -> int:
     """Serve the skill with waitress, a production WSGI server."""
     import waitress
+
     from backcoach.skill.web.app import create_app
 
     if args.no_verify:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.skill import CustomSkill
+
 from backcoach.skill.alexa.respond import ClipUrl
 from backcoach.skill.alexa.skill_builder import build_skill
 from backcoach.skill.config import Config
@@ -87,7 +88,7 @@ def make_adapter(config: Config):
     """The persistence adapter the config names (None: the session only). Never connects."""
     if config.store == "session":
         return None
-    from backcoach.skill.storage.adapters import make_adapter as adapter_for
+    from backcoach.skill.storage.factory import make_adapter as adapter_for
 
     return adapter_for(config.store, config.data_dir)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 
 import pytest
+
 from backcoach.skill.config import Config
 from backcoach.skill.devtools.simulator import in_process
 from backcoach.skill.domain.coach import Coach
@@ -12,7 +13,6 @@ from backcoach.skill.domain.phrases import load_phrases
 from backcoach.skill.domain.routine import load_routine
 from backcoach.skill.service import make_service
 from backcoach.skill.web.app import RequestContext
-
 from tests.helpers import Conversation
 
 PUBLIC_URL = "https://coach.example.com"

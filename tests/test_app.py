@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 
 import pytest
+
 from backcoach.skill.config import Config, ConfigError
 from backcoach.skill.devtools import envelopes as env
 from backcoach.skill.web.app import create_app
-
 from tests.helpers import DELETE, Conversation, changed, plain
 
 

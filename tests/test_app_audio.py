@@ -9,11 +9,11 @@ import re
 import shutil
 
 import pytest
+
 from backcoach.audio.catalog import CatalogError
 from backcoach.skill.devtools import envelopes as env
 from backcoach.skill.service import AudioMissing, make_service
 from backcoach.skill.web.app import create_app
-
 from tests.helpers import Conversation, assert_within_limits
 
 AUDIO = re.compile(r'<audio src="([^"]+)"/>')

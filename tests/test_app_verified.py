@@ -6,10 +6,10 @@ import json
 from datetime import UTC, datetime
 
 import pytest
+
 from backcoach.skill.config import Config
 from backcoach.skill.devtools import envelopes as env
 from backcoach.skill.web.app import create_app
-
 from tests.test_verify import Pki, headers_for, pki, verifier_for  # noqa: F401 (fixture)
 
 SKILL_ID = "amzn1.ask.skill.verified-test"

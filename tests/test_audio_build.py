@@ -7,6 +7,8 @@ import re
 import shutil
 
 import pytest
+from mutagen.mp3 import MP3
+
 from backcoach.audio.build.builder import build, clip_file_name
 from backcoach.audio.build.measure import onsets_s
 from backcoach.audio.build.mp3 import CODEC_DELAY_SAMPLES, check_mp3, decode_mp3
@@ -16,7 +18,6 @@ from backcoach.audio.manifest import MANIFEST_NAME, read_manifest
 from backcoach.skill.domain.phrases import load_phrases
 from backcoach.skill.domain.plan import Segment, hold_segment, reps_segment, rest_segment
 from backcoach.skill.domain.routine import load_routine
-from mutagen.mp3 import MP3
 
 ONSET_TOLERANCE_S = 0.020
 ONSET_THRESHOLD_DBFS = -60.0

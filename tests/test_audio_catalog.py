@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
+
 from backcoach.audio.catalog import AudioCatalog, CatalogError
 from backcoach.audio.manifest import MANIFEST_NAME, ClipEntry, read_manifest, write_manifest
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+
 from backcoach.audio.build.ffmpeg import AudioSegment, Sine, pcm_args, run_ffmpeg
 from backcoach.audio.build.measure import onsets_s
 from backcoach.audio.build.mp3 import (

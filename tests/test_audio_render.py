@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+
 from backcoach.audio.build.ffmpeg import AudioSegment, Sine
 from backcoach.audio.build.measure import onsets_s
 from backcoach.audio.build.render import RENDER, RenderError, WordBank, render_segment

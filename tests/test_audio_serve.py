@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import pytest
+from flask import Flask
+
 from backcoach.audio.build.ffmpeg import AudioSegment, Sine
 from backcoach.audio.build.mp3 import encode_mp3
 from backcoach.audio.catalog import AudioCatalog
 from backcoach.audio.manifest import MANIFEST_NAME, ClipEntry, write_manifest
 from backcoach.audio.serve import audio_blueprint
-from flask import Flask
 
 FILE = "hold-5s-0123456789ab.mp3"
 

@@ -8,6 +8,7 @@ import threading
 import time
 
 import pytest
+
 from backcoach.audio.build import cli
 from backcoach.audio.build.voices import EngineError, GttsEngine, PiperEngine, Voice, make_voice
 from backcoach.skill.domain.phrases import load_phrases

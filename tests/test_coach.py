@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from backcoach.skill.domain.coach import State
 
 

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
+
 from backcoach.skill.devtools.dialogs import (
     SHIPPED_SCRIPTS,
     ScriptError,
@@ -18,7 +19,6 @@ from backcoach.skill.devtools.dialogs import (
 )
 from backcoach.skill.devtools.simulator import Turn, in_process, over_http
 from backcoach.skill.web.app import RequestContext
-
 from tests.conftest import PUBLIC_URL
 from tests.helpers import assert_within_limits, start_server, stop_server
 

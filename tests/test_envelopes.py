@@ -7,6 +7,7 @@ import json
 import pytest
 from ask_sdk_core.serialize import DefaultSerializer
 from ask_sdk_model import RequestEnvelope
+
 from backcoach.skill.devtools import envelopes as env
 
 CASES = [

@@ -7,12 +7,12 @@ import json
 from datetime import UTC, datetime, timedelta
 
 import pytest
+
 from backcoach.skill.devtools import envelopes as env
 from backcoach.skill.devtools.simulator import SessionState, Simulator, in_process
 from backcoach.skill.service import make_service
-from backcoach.skill.storage.adapters import StoreUnavailable
+from backcoach.skill.storage.base import StoreUnavailable
 from backcoach.skill.web.app import RequestContext
-
 from tests.conftest import PUBLIC_URL
 from tests.helpers import assert_within_limits, backcoach, start_server, stop_server
 

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from ask_sdk_core.serialize import DefaultSerializer
 from ask_sdk_model import IntentRequest, LaunchRequest, RequestEnvelope
+
 from backcoach.skill.devtools import envelopes
 from backcoach.skill.devtools.nlu import Match, Nlu, canonical, normalise
 

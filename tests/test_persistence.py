@@ -26,18 +26,12 @@ from ask_sdk_core.attributes_manager import AttributesManager
 from ask_sdk_model import Context, Person, RequestEnvelope, Session, User
 from ask_sdk_model.intent_request import IntentRequest
 from ask_sdk_model.interfaces.system import SystemState
-from backcoach.skill.storage.adapters import (
-    POSTGRES_MIGRATIONS,
-    REMEMBERED,
-    SQLITE_MIGRATIONS,
-    LazyDynamoDbAdapter,
-    PostgresAdapter,
-    SqliteAdapter,
-    StoreUnavailable,
-    attributes_id,
-    make_adapter,
-    merge,
-)
+
+from backcoach.skill.storage.base import REMEMBERED, StoreUnavailable, attributes_id, merge
+from backcoach.skill.storage.dynamodb import LazyDynamoDbAdapter
+from backcoach.skill.storage.factory import make_adapter
+from backcoach.skill.storage.postgres import POSTGRES_MIGRATIONS, PostgresAdapter
+from backcoach.skill.storage.sqlite import SQLITE_MIGRATIONS, SqliteAdapter
 
 ROOT = Path(__file__).resolve().parent.parent
 PG_ENV = "BACKCOACH_TEST_POSTGRES"
@@ -626,7 +620,8 @@ def test_dynamodb_missing_table_is_store_unavailable(fake_aws, tmp_path):
 NO_AWS_SCRIPT = """
 import sys
 from pathlib import Path
-from backcoach.skill.storage.adapters import StoreUnavailable, make_adapter
+from backcoach.skill.storage.base import StoreUnavailable
+from backcoach.skill.storage.factory import make_adapter
 adapter = make_adapter("", Path(sys.argv[1]))
 print(type(adapter).__name__, sorted(m for m in ("boto3", "psycopg") if m in sys.modules))
 dynamo = make_adapter("dynamodb://table", Path(sys.argv[1]))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from backcoach.skill.domain.plan import (
     HOLD_LEAD_S,
     MAX_AUDIO_S,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from backcoach.skill.domain.coach import State
 from backcoach.skill.domain.hands_free import (
     MAX_TOKEN_LENGTH,

@@ -6,8 +6,8 @@ import copy
 
 import pytest
 import yaml
-from backcoach.skill.domain.routine import DEFAULT_ROUTINE, ContentError, load_routine
 
+from backcoach.skill.domain.routine import DEFAULT_ROUTINE, ContentError, load_routine
 from tests.helpers import DELETE, changed
 
 IDS = ["pelvic_extension", "plank", "butt_lifter", "lifting_lunge", "steamroller"]

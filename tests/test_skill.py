@@ -6,12 +6,12 @@ import logging
 import re
 
 import pytest
+
 from backcoach.skill.alexa.handlers import handled_intents
 from backcoach.skill.alexa.skill_builder import build_skill
 from backcoach.skill.devtools import envelopes as env
 from backcoach.skill.devtools.dialogs import clip_id_of
 from backcoach.skill.devtools.simulator import in_process
-
 from tests.conftest import PUBLIC_URL
 from tests.helpers import MODEL, Conversation, ends, plain, speech
 

@@ -9,12 +9,13 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from backcoach.skill.web import verify as verify_module
-from backcoach.skill.web.verify import RequestVerifier, VerificationError
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+
+from backcoach.skill.web import verify as verify_module
+from backcoach.skill.web.verify import RequestVerifier, VerificationError
 
 NOW = datetime(2026, 11, 24, 5, 30, tzinfo=UTC)
 SKILL_ID = "amzn1.ask.skill.00000000-1111-2222-3333-444444444444"

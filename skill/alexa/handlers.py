@@ -8,14 +8,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from ask_sdk_core.dispatch_components import AbstractExceptionHandler, AbstractRequestHandler
-from ask_sdk_core.exceptions import AttributesManagerException
+from ask_sdk_core.exceptions import AttributesManagerException, PersistenceException
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.utils import get_intent_name, get_request_type, get_slot
 from ask_sdk_model import Response
 from ask_sdk_model.slu.entityresolution import StatusCode
+
 from backcoach.skill.alexa.respond import ClipUrl, to_response
 from backcoach.skill.domain.coach import Coach, Reply, State
-from backcoach.skill.storage.adapters import StoreUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -236,7 +236,7 @@ class ApologyHandler(AbstractExceptionHandler):
         if get_request_type(handler_input).startswith(PLAYER_PREFIXES):
             return builder.response
         coach = self.deps.coach
-        key = "error.store" if isinstance(exception, StoreUnavailable) else "error.apology"
+        key = "error.store" if isinstance(exception, PersistenceException) else "error.apology"
         question = coach.say("ask.continue")
         reply = Reply((coach.say(key), question), reprompt=question)
         return to_response(reply, builder)

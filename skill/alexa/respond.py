@@ -16,6 +16,7 @@ from ask_sdk_model.interfaces.audioplayer import (
 )
 from ask_sdk_model.interfaces.audioplayer import Stream as AudioStream
 from ask_sdk_model.ui import SimpleCard
+
 from backcoach.skill.domain.coach import Reply
 from backcoach.skill.domain.hands_free import Play, Stop
 from backcoach.skill.domain.plan import Segment

@@ -5,6 +5,7 @@ from __future__ import annotations
 from ask_sdk_core.attributes_manager import AbstractPersistenceAdapter
 from ask_sdk_core.skill import CustomSkill
 from ask_sdk_core.skill_builder import CustomSkillBuilder
+
 from backcoach.skill.alexa.handlers import ApologyHandler, Deps, request_handlers
 from backcoach.skill.alexa.state_store import PersistentStore, SaveInterceptor, SessionStore
 from backcoach.skill.domain.coach import Coach

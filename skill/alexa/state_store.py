@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ask_sdk_core.dispatch_components import AbstractResponseInterceptor
 from ask_sdk_core.handler_input import HandlerInput
+
 from backcoach.skill.domain.coach import PROFILE_FIELDS, SESSION_FIELDS, Coach, State
 from backcoach.skill.domain.hands_free import HandsFree, Stream
 

@@ -9,6 +9,7 @@ from importlib.resources import files
 from pathlib import Path
 
 import yaml
+
 from backcoach.skill.devtools import envelopes as env
 from backcoach.skill.devtools.simulator import SessionState, Simulator, Turn
 

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from ask_sdk_core.serialize import DefaultSerializer
 from ask_sdk_model import RequestEnvelope
+
 from backcoach.skill.devtools import envelopes as env
 from backcoach.skill.devtools.nlu import Match, Nlu
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from importlib.resources import files
 
 import yaml
+
 from backcoach.skill.domain.plan import CueWords
 
 LOCALE_DIR = files("backcoach.skill") / "locale"

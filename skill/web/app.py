@@ -10,12 +10,13 @@ from ask_sdk_core.exceptions import SerializationException
 from ask_sdk_core.serialize import DefaultSerializer
 from ask_sdk_model import RequestEnvelope
 from ask_sdk_model.request import Request
-from backcoach.skill.config import Config
-from backcoach.skill.service import Service, make_service
-from backcoach.skill.web.verify import RequestVerifier, VerificationError
 from flask import Flask, jsonify, request
 from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
+
+from backcoach.skill.config import Config
+from backcoach.skill.service import Service, make_service
+from backcoach.skill.web.verify import RequestVerifier, VerificationError
 
 log = logging.getLogger(__name__)
 

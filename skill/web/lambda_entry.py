@@ -7,6 +7,7 @@ from functools import cache
 
 from ask_sdk_core.serialize import DefaultSerializer
 from ask_sdk_model import RequestEnvelope
+
 from backcoach.skill.config import Config
 from backcoach.skill.service import make_service
 
