@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from backcoach.skill.domain.alexa_limits import MAX_AUDIO_S, MAX_AUDIO_TAGS
 from backcoach.skill.domain.plan import (
     HOLD_LEAD_S,
-    MAX_AUDIO_S,
-    MAX_CLIPS,
     all_segments,
     block,
     hold_segment,
@@ -71,7 +70,7 @@ def test_every_block_at_every_level_fits_one_response(routine, words):
             while start < n:
                 b = block(exercise, level, start, words)
                 assert b.end_unit > start
-                assert len(b.segments) <= MAX_CLIPS
+                assert len(b.segments) <= MAX_AUDIO_TAGS
                 assert b.duration_s <= MAX_AUDIO_S, (exercise.id, level, b.duration_s)
                 start = b.end_unit
 

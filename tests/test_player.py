@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from backcoach.skill.domain.alexa_limits import MAX_TOKEN_LENGTH
 from backcoach.skill.domain.coach import State
 from backcoach.skill.domain.hands_free import (
-    MAX_TOKEN_LENGTH,
     HandsFree,
     Play,
     Stop,

@@ -7,8 +7,7 @@ import re
 
 import pytest
 
-from backcoach.skill.alexa.handlers import handled_intents
-from backcoach.skill.alexa.skill_builder import build_skill
+from backcoach.skill.alexa.skill_builder import build_skill, handled_intents
 from backcoach.skill.devtools import envelopes as env
 from backcoach.skill.devtools.dialogs import clip_id_of
 from backcoach.skill.devtools.simulator import in_process

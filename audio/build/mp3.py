@@ -11,16 +11,15 @@ import numpy as np
 from mutagen import MutagenError
 from mutagen.mp3 import MP3, BitrateMode
 
+from backcoach.skill.domain.alexa_limits import AUDIO_BITRATE_BPS, AUDIO_SAMPLE_RATES_HZ, MAX_AUDIO_S
 from backcoach.audio.build.ffmpeg import AudioSegment, pcm_args, run_ffmpeg
 
-SAMPLE_RATE_HZ = 24000
-"""Rate we encode at (MPEG-2 allows 24000, 22050 and 16000 Hz)."""
-BITRATE_BPS = 48000
-"""Alexa requires exactly 48 kbps."""
-ALLOWED_SAMPLE_RATES_HZ = (24000, 22050, 16000)
-"""Sample rates Alexa accepts."""
-MAX_LENGTH_S = 240.0
-"""Alexa plays at most 240 s per file."""
+SAMPLE_RATE_HZ = AUDIO_SAMPLE_RATES_HZ[0]
+"""The rate we render and encode at: the highest Alexa accepts."""
+BITRATE_BPS = AUDIO_BITRATE_BPS
+ALLOWED_SAMPLE_RATES_HZ = AUDIO_SAMPLE_RATES_HZ
+MAX_LENGTH_S = MAX_AUDIO_S
+"""An SSML clip cannot be longer than a response may play."""
 CODEC_DELAY_SAMPLES = 1105
 """LAME's encoder delay (576) plus the decoder's (529): how late a plain decode starts.
 
@@ -29,7 +28,7 @@ player hears each clip's whole timeline shifted by the same 46 ms. `decode_mp3` 
 as a gapless decoder would, so measured onsets compare with the plan.
 """
 ENCODE_ARGS = (
-    "-codec:a", "libmp3lame", "-b:a", "48k", "-ar", str(SAMPLE_RATE_HZ), "-ac", "1",
+    "-codec:a", "libmp3lame", "-b:a", f"{BITRATE_BPS // 1000}k", "-ar", str(SAMPLE_RATE_HZ), "-ac", "1",
     "-write_xing", "0", "-id3v2_version", "0", "-map_metadata", "-1",
     "-fflags", "+bitexact", "-flags:a", "+bitexact",
 )  # fmt: skip

@@ -9,6 +9,7 @@ import numpy as np
 from backcoach.skill.domain.plan import Segment
 
 from backcoach.audio.build.ffmpeg import AudioSegment, atempo, to_pcm
+from backcoach.audio.build.mp3 import SAMPLE_RATE_HZ
 from backcoach.audio.build.tones import END_TONE, START_TONE, Tone, render_tone
 from backcoach.audio.build.voices import Voice
 from backcoach.audio.build.words import even_loudness, from_samples, samples_of, trim_silence
@@ -25,7 +26,7 @@ class RenderError(ValueError):
 class RenderParams:
     """Everything besides the plan and the voice that shapes a clip (all part of its hash)."""
 
-    sample_rate_hz: int = 24000
+    sample_rate_hz: int = SAMPLE_RATE_HZ
     speech_dbfs: float = -20.0
     """RMS level every spoken cue is brought to."""
     speech_peak_max_dbfs: float = -1.0

@@ -11,6 +11,7 @@ from typing import Protocol, runtime_checkable
 import numpy as np
 
 from backcoach.audio.build.ffmpeg import AudioSegment, FfmpegError, decode_audio
+from backcoach.audio.build.mp3 import SAMPLE_RATE_HZ
 
 ENGINES = ("piper", "gtts")
 """Engine names the command line accepts; piper is the default and works offline."""
@@ -159,7 +160,7 @@ class GttsEngine:
         if outcome[0] is not None:
             raise self._fail(str(outcome[0]) or type(outcome[0]).__name__) from outcome[0]
         try:
-            return decode_audio(buf.getvalue(), 24000)
+            return decode_audio(buf.getvalue(), SAMPLE_RATE_HZ)
         except FfmpegError as exc:
             raise self._fail(f"unreadable audio: {exc}") from exc
 

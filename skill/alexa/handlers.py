@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any
 
 from ask_sdk_core.dispatch_components import AbstractExceptionHandler, AbstractRequestHandler
 from ask_sdk_core.exceptions import AttributesManagerException, PersistenceException
@@ -14,25 +12,13 @@ from ask_sdk_core.utils import get_intent_name, get_request_type, get_slot
 from ask_sdk_model import Response
 from ask_sdk_model.slu.entityresolution import StatusCode
 
-from backcoach.skill.alexa.respond import ClipUrl, to_response
-from backcoach.skill.domain.coach import Coach, Reply, State
+from backcoach.skill.alexa.base import PLAYER_PREFIXES, CoachHandler, Deps
+from backcoach.skill.alexa.respond import to_response
+from backcoach.skill.domain.coach import Reply, State
 
 log = logging.getLogger(__name__)
 
 EXERCISE_SLOT = "exercise"
-PLAYER_PREFIXES = ("AudioPlayer.", "PlaybackController.")
-"""Requests whose replies may carry directives only: no speech, card or reprompt."""
-
-
-@dataclass(frozen=True)
-class Deps:
-    """What every handler needs, injected by the factory."""
-
-    coach: Coach
-    store: Any
-    """Loads and saves a State for a request (see store.py)."""
-    clip_url: Callable[[HandlerInput], ClipUrl | None]
-    """Gives, for a request, how to link to precomputed clips (None: SSML timing)."""
 
 
 def exercise_slot(handler_input: HandlerInput) -> str | None:
@@ -44,20 +30,6 @@ def exercise_slot(handler_input: HandlerInput) -> str | None:
         if authority.status.code == StatusCode.ER_SUCCESS_MATCH and authority.values:
             return authority.values[0].value.id
     return slot.value.strip().lower().replace(" ", "_")
-
-
-class CoachHandler(AbstractRequestHandler):
-    """Base: load the state, run one coach operation, save, and respond."""
-
-    def __init__(self, deps: Deps):
-        self.deps = deps
-
-    def run(self, handler_input: HandlerInput, operation: Callable[[State], Reply]) -> Response:
-        state = self.deps.store.load(handler_input)
-        reply = self.deps.coach.with_disclaimer(state, operation(state))
-        self.deps.store.save(handler_input, state)
-        builder = handler_input.response_builder
-        return to_response(reply, builder, self.deps.clip_url(handler_input))
 
 
 class IntentFamilyHandler(CoachHandler):
@@ -240,31 +212,3 @@ class ApologyHandler(AbstractExceptionHandler):
         question = coach.say("ask.continue")
         reply = Reply((coach.say(key), question), reprompt=question)
         return to_response(reply, builder)
-
-
-def request_handlers(deps: Deps) -> list[AbstractRequestHandler]:
-    """All request handlers, most specific first."""
-    from backcoach.skill.alexa.stream_handlers import stream_handlers
-
-    families = [
-        LaunchHandler,
-        RoutineHandler,
-        NavigationHandler,
-        ExerciseHandler,
-        InfoHandler,
-        SafetyHandler,
-        DoseHandler,
-        AnswerHandler,
-        ExitHandler,
-        FallbackHandler,
-    ]
-    events = [SessionEndedHandler(), SkillDisabledHandler(), SilentEventHandler()]
-    return stream_handlers(deps) + [cls(deps) for cls in families] + events
-
-
-def handled_intents() -> set[str]:
-    """Every intent name some handler answers by name (the fallback answers the rest)."""
-    names: set[str] = {"AMAZON.FallbackIntent", "HandsFreeIntent"}
-    for cls in IntentFamilyHandler.__subclasses__():
-        names |= set(cls.intents)
-    return names

@@ -17,12 +17,12 @@ from ask_sdk_model.interfaces.audioplayer import (
 from ask_sdk_model.interfaces.audioplayer import Stream as AudioStream
 from ask_sdk_model.ui import SimpleCard
 
+from backcoach.skill.domain.alexa_limits import MAX_BREAK_S
 from backcoach.skill.domain.coach import Reply
 from backcoach.skill.domain.hands_free import Play, Stop
 from backcoach.skill.domain.plan import Segment
 
-MAX_BREAK_MS = 10_000
-"""Alexa's longest <break>."""
+MAX_BREAK_MS = round(MAX_BREAK_S * 1000)
 SPEECH_MS_PER_CHAR = 70
 """Rough speaking time per character, to pace SSML-timed clips."""
 

@@ -3,11 +3,31 @@
 from __future__ import annotations
 
 from ask_sdk_core.attributes_manager import AbstractPersistenceAdapter
+from ask_sdk_core.dispatch_components import AbstractRequestHandler
 from ask_sdk_core.skill import CustomSkill
 from ask_sdk_core.skill_builder import CustomSkillBuilder
 
-from backcoach.skill.alexa.handlers import ApologyHandler, Deps, request_handlers
-from backcoach.skill.alexa.state_store import PersistentStore, SaveInterceptor, SessionStore
+from backcoach.skill.alexa.base import Deps
+from backcoach.skill.alexa.handlers import (
+    AnswerHandler,
+    ApologyHandler,
+    DoseHandler,
+    ExerciseHandler,
+    ExitHandler,
+    FallbackHandler,
+    InfoHandler,
+    IntentFamilyHandler,
+    LaunchHandler,
+    NavigationHandler,
+    RoutineHandler,
+    SafetyHandler,
+    SessionEndedHandler,
+    SilentEventHandler,
+    SkillDisabledHandler,
+)
+from backcoach.skill.alexa.interceptors import SaveInterceptor
+from backcoach.skill.alexa.state_store import PersistentStore, SessionStore
+from backcoach.skill.alexa.stream_handlers import stream_handlers
 from backcoach.skill.domain.coach import Coach
 from backcoach.skill.domain.phrases import Phrases
 from backcoach.skill.domain.routine import Routine
@@ -45,3 +65,29 @@ def build_skill(
         builder.add_global_response_interceptor(SaveInterceptor())
     builder.add_exception_handler(ApologyHandler(deps))
     return builder.create()
+
+
+def request_handlers(deps: Deps) -> list[AbstractRequestHandler]:
+    """All request handlers, most specific first."""
+    families = [
+        LaunchHandler,
+        RoutineHandler,
+        NavigationHandler,
+        ExerciseHandler,
+        InfoHandler,
+        SafetyHandler,
+        DoseHandler,
+        AnswerHandler,
+        ExitHandler,
+        FallbackHandler,
+    ]
+    events = [SessionEndedHandler(), SkillDisabledHandler(), SilentEventHandler()]
+    return stream_handlers(deps) + [cls(deps) for cls in families] + events
+
+
+def handled_intents() -> set[str]:
+    """Every intent name some handler answers by name (the fallback answers the rest)."""
+    names: set[str] = {"AMAZON.FallbackIntent", "HandsFreeIntent"}
+    for cls in IntentFamilyHandler.__subclasses__():
+        names |= set(cls.intents)
+    return names

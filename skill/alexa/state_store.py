@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from ask_sdk_core.dispatch_components import AbstractResponseInterceptor
 from ask_sdk_core.handler_input import HandlerInput
 
 from backcoach.skill.domain.coach import PROFILE_FIELDS, SESSION_FIELDS, Coach, State
@@ -91,10 +90,3 @@ class PersistentStore:
         session = _session(handler_input)
         if session is not None:
             session[STATE_KEY] = state.to_dict(SESSION_FIELDS)
-
-
-class SaveInterceptor(AbstractResponseInterceptor):
-    """Saves persistent attributes once per request, after the handler (ASK never does)."""
-
-    def process(self, handler_input: HandlerInput, response) -> None:
-        handler_input.attributes_manager.save_persistent_attributes()

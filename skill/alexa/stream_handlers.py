@@ -9,7 +9,7 @@ from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.utils import get_intent_name, get_request_type, get_supported_interfaces
 from ask_sdk_model import Response
 
-from backcoach.skill.alexa.handlers import PLAYER_PREFIXES, CoachHandler, Deps
+from backcoach.skill.alexa.base import PLAYER_PREFIXES, CoachHandler, Deps
 from backcoach.skill.alexa.respond import to_response
 from backcoach.skill.domain.coach import Reply, State
 from backcoach.skill.domain.hands_free import HandsFree, Stream, parse_token

@@ -7,12 +7,14 @@ import re
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
 
-MAX_AUDIO_TAGS = 5
-MAX_AUDIO_S = 240.0
-MAX_REPROMPT_AUDIO_S = 90.0
-MAX_BREAK_S = 10.0
-MAX_SPEECH_CHARS = 8000
-MAX_RESPONSE_BYTES = 24 * 1024
+from backcoach.skill.domain.alexa_limits import (
+    MAX_AUDIO_S,
+    MAX_AUDIO_TAGS,
+    MAX_BREAK_S,
+    MAX_REPROMPT_AUDIO_S,
+    MAX_RESPONSE_BYTES,
+    MAX_SPEECH_CHARS,
+)
 
 _TIME = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s)\s*$")
 
@@ -60,7 +62,7 @@ def check_ssml(
     for tag in root.iter("break"):
         length = _seconds(tag.get("time", ""))
         if length is None or length > MAX_BREAK_S:
-            problems.append(f"{where}: <break time={tag.get('time')!r}> (limit 10 s)")
+            problems.append(f"{where}: <break time={tag.get('time')!r}> (limit {MAX_BREAK_S:g} s)")
     return problems
 
 

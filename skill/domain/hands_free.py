@@ -5,12 +5,11 @@ from __future__ import annotations
 import secrets
 from dataclasses import asdict, dataclass, fields, replace
 
+from backcoach.skill.domain.alexa_limits import MAX_TOKEN_LENGTH
 from backcoach.skill.domain.coach import Coach, Reply, State
 from backcoach.skill.domain.progress import resumable
 
 TOKEN_VERSION = "bc1"
-MAX_TOKEN_LENGTH = 1024
-"""Alexa's limit on a stream token."""
 
 
 @dataclass(frozen=True)

@@ -4,12 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from backcoach.skill.domain.alexa_limits import MAX_AUDIO_S, MAX_AUDIO_TAGS
 from backcoach.skill.domain.routine import Exercise, Routine
-
-MAX_CLIPS = 5
-"""Alexa plays at most five <audio> clips in one response."""
-MAX_AUDIO_S = 240.0
-"""Alexa plays at most 240 s of audio in one response (and per file)."""
 
 HOLD_LEAD_S = 1.0
 """From the "Hold" cue to the start of the hold (count k lands k seconds after it)."""
@@ -174,7 +170,9 @@ def block(
         if i > start:
             extra.append(rest_segment(exercise.dose.rest_s, words, unit.side != todo[i - 1].side))
         candidate = segments + extra + [main]
-        too_much = len(candidate) > MAX_CLIPS or sum(s.duration_s for s in candidate) > MAX_AUDIO_S
+        too_much = (
+            len(candidate) > MAX_AUDIO_TAGS or sum(s.duration_s for s in candidate) > MAX_AUDIO_S
+        )
         if i > start and limited and too_much:
             break
         segments = candidate

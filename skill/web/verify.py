@@ -24,6 +24,8 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from cryptography.x509 import verification as xv
 
+from backcoach.skill.domain.alexa_limits import MAX_TIMESTAMP_SKEW_S
+
 logger = logging.getLogger(__name__)
 
 CERT_URL_HEADER = "SignatureCertChainUrl"
@@ -186,7 +188,7 @@ class RequestVerifier:
         trust_roots: list[x509.Certificate] | None = None,
         fetch: Callable[[str], bytes] | None = None,
         now: Callable[[], datetime] | None = None,
-        max_skew_s: float = 150.0,
+        max_skew_s: float = MAX_TIMESTAMP_SKEW_S,
         cache_size: int = 8,
     ) -> None:
         self.skill_id = skill_id

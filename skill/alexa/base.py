@@ -1,0 +1,42 @@
+"""What every handler shares: its injected dependencies and the load-run-save-respond cycle."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from ask_sdk_core.dispatch_components import AbstractRequestHandler
+from ask_sdk_core.handler_input import HandlerInput
+from ask_sdk_model import Response
+
+from backcoach.skill.alexa.respond import ClipUrl, to_response
+from backcoach.skill.domain.coach import Coach, Reply, State
+
+PLAYER_PREFIXES = ("AudioPlayer.", "PlaybackController.")
+"""Requests whose replies may carry directives only: no speech, card or reprompt."""
+
+
+@dataclass(frozen=True)
+class Deps:
+    """What every handler needs, injected by the factory."""
+
+    coach: Coach
+    store: Any
+    """Loads and saves a State for a request (see store.py)."""
+    clip_url: Callable[[HandlerInput], ClipUrl | None]
+    """Gives, for a request, how to link to precomputed clips (None: SSML timing)."""
+
+
+class CoachHandler(AbstractRequestHandler):
+    """Base: load the state, run one coach operation, save, and respond."""
+
+    def __init__(self, deps: Deps):
+        self.deps = deps
+
+    def run(self, handler_input: HandlerInput, operation: Callable[[State], Reply]) -> Response:
+        state = self.deps.store.load(handler_input)
+        reply = self.deps.coach.with_disclaimer(state, operation(state))
+        self.deps.store.save(handler_input, state)
+        builder = handler_input.response_builder
+        return to_response(reply, builder, self.deps.clip_url(handler_input))
