@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8080
 
-.PHONY: run test lint format audio clean
+.PHONY: run test check lint format audio bench clean
 
 $(STAMP): pyproject.toml
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -20,9 +20,14 @@ audio: $(STAMP)
 run: $(STAMP) audio
 	$(BIN)/backcoach serve --host $(HOST) --port $(PORT)
 
-test: $(STAMP)
+# Static checks: style, the import-direction contracts (pyproject.toml), types.
+check: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
+	@echo "mypy: configured in a later commit"
+
+test: check
 	$(BIN)/pytest
 
 lint: $(STAMP)

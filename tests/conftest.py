@@ -6,14 +6,9 @@ import random
 
 import pytest
 
-from backcoach.skill.config import Config
-from backcoach.skill.devtools.simulator import in_process
 from backcoach.skill.domain.coach import Coach
 from backcoach.skill.domain.phrases import load_phrases
 from backcoach.skill.domain.routine import load_routine
-from backcoach.skill.service import make_service
-from backcoach.skill.web.app import RequestContext
-from tests.helpers import Conversation
 
 PUBLIC_URL = "https://coach.example.com"
 
@@ -31,35 +26,3 @@ def phrases():
 @pytest.fixture
 def coach(routine, phrases):
     return Coach(routine, phrases, rng=random.Random(7))
-
-
-@pytest.fixture(scope="session")
-def audio_dir(tmp_path_factory, routine, phrases):
-    """The real audio build of every clip (piper, offline; about ten seconds)."""
-    from backcoach.audio.build.builder import build
-    from backcoach.audio.build.voices import make_voice
-
-    directory = tmp_path_factory.mktemp("audio")
-    build(routine, phrases, directory, make_voice("piper"), progress=False)
-    return directory
-
-
-@pytest.fixture(scope="session")
-def config(audio_dir, tmp_path_factory):
-    return Config(verify=False, audio_dir=audio_dir, data_dir=tmp_path_factory.mktemp("data"))
-
-
-@pytest.fixture(scope="session")
-def service(config):
-    return make_service(config)
-
-
-@pytest.fixture(scope="session")
-def skill(service):
-    return service.skill
-
-
-@pytest.fixture
-def conv(service):
-    send = in_process(service.skill, RequestContext(base_url=PUBLIC_URL))
-    return Conversation(send, audio_s=service.audio_s)

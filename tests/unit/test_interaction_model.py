@@ -14,7 +14,8 @@ from pathlib import Path
 
 import pytest
 
-MODEL_PATH = Path(__file__).resolve().parents[1] / "interaction_models" / "en-US.json"
+MODEL_PATH = Path(__file__).resolve().parents[2] / "interaction_models" / "en-US.json"
+"""The ASK-facing copy at the top of the repository (the package ships the same file)."""
 
 CUSTOM_INTENTS = [
     "StartRoutineIntent",

@@ -33,7 +33,7 @@ from backcoach.skill.storage.factory import make_adapter
 from backcoach.skill.storage.postgres import POSTGRES_MIGRATIONS, PostgresAdapter
 from backcoach.skill.storage.sqlite import SQLITE_MIGRATIONS, SqliteAdapter
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 PG_ENV = "BACKCOACH_TEST_POSTGRES"
 PG_HOWTO = f"run `bash .ci/postgres.sh` and export the {PG_ENV}=... line it prints"
 

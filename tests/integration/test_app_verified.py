@@ -10,7 +10,7 @@ import pytest
 from backcoach.skill.config import Config
 from backcoach.skill.devtools import envelopes as env
 from backcoach.skill.web.app import create_app
-from tests.test_verify import Pki, headers_for, pki, verifier_for  # noqa: F401 (fixture)
+from tests.unit.test_verify import Pki, headers_for, pki, verifier_for  # noqa: F401 (fixture)
 
 SKILL_ID = "amzn1.ask.skill.verified-test"
 

@@ -19,8 +19,8 @@ from backcoach.skill.devtools.dialogs import (
 )
 from backcoach.skill.devtools.simulator import Turn, in_process, over_http
 from backcoach.skill.web.app import RequestContext
-from tests.conftest import PUBLIC_URL
 from tests.helpers import assert_within_limits, start_server, stop_server
+from tests.integration.conftest import PUBLIC_URL
 
 DIALOGS = Path(str(SHIPPED_SCRIPTS))
 SCRIPTS = find_scripts(DIALOGS)

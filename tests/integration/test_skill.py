@@ -11,8 +11,8 @@ from backcoach.skill.alexa.skill_builder import build_skill, handled_intents
 from backcoach.skill.devtools import envelopes as env
 from backcoach.skill.devtools.dialogs import clip_id_of
 from backcoach.skill.devtools.simulator import in_process
-from tests.conftest import PUBLIC_URL
 from tests.helpers import MODEL, Conversation, ends, plain, speech
+from tests.integration.conftest import PUBLIC_URL
 
 AUDIO = re.compile(r'<audio src="([^"]+)"/>')
 

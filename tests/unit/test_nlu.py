@@ -6,17 +6,15 @@ import copy
 import dataclasses
 import json
 import time
-from pathlib import Path
 
 import pytest
 from ask_sdk_core.serialize import DefaultSerializer
 from ask_sdk_model import IntentRequest, LaunchRequest, RequestEnvelope
 
 from backcoach.skill.devtools import envelopes
-from backcoach.skill.devtools.nlu import Match, Nlu, canonical, normalise
+from backcoach.skill.devtools.nlu import MODELS_DIR, Match, Nlu, canonical, normalise
 
-ROOT = Path(__file__).resolve().parent.parent
-MODEL = json.loads((ROOT / "interaction_models" / "en-US.json").read_text(encoding="utf-8"))
+MODEL = json.loads((MODELS_DIR / "en-US.json").read_text(encoding="utf-8"))
 LANG = MODEL["interactionModel"]["languageModel"]
 (EXERCISE_TYPE,) = [t for t in LANG["types"] if t["name"] == "EXERCISE"]
 AUTHORITY = f"amzn1.er-authority.echo-sdk.{envelopes.DEFAULT_SKILL_ID}.EXERCISE"

@@ -13,8 +13,8 @@ from backcoach.skill.devtools.simulator import SessionState, Simulator, in_proce
 from backcoach.skill.service import make_service
 from backcoach.skill.storage.base import StoreUnavailable
 from backcoach.skill.web.app import RequestContext
-from tests.conftest import PUBLIC_URL
 from tests.helpers import assert_within_limits, backcoach, start_server, stop_server
+from tests.integration.conftest import PUBLIC_URL
 
 
 class Clock:
