@@ -5,6 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8080
+TYPECHECK := build/typecheck
 
 .PHONY: run test check lint format audio bench clean
 
@@ -25,7 +26,10 @@ check: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
-	@echo "mypy: configured in a later commit"
+	mkdir -p $(TYPECHECK)/backcoach
+	ln -sfn $(CURDIR)/skill $(TYPECHECK)/backcoach/skill
+	ln -sfn $(CURDIR)/audio $(TYPECHECK)/backcoach/audio
+	cd $(TYPECHECK) && $(CURDIR)/$(BIN)/mypy --config-file $(CURDIR)/pyproject.toml
 
 test: check
 	$(BIN)/pytest

@@ -221,13 +221,13 @@ def _test_dialogs(args: argparse.Namespace, config: Config) -> int:
     from backcoach.skill.devtools.simulator import TransportError
 
     if args.directory is None:
-        paths = shipped_scripts()
-        directory = "the shipped dialog scripts"
+        paths, where = shipped_scripts(), "the shipped dialog scripts"
     else:
         directory = Path(args.directory)
         paths = find_scripts(directory) if directory.is_dir() else [directory]
+        where = str(directory)
     if not paths:
-        return _fail(f"no dialog scripts (*.yaml) in {directory}")
+        return _fail(f"no dialog scripts (*.yaml) in {where}")
     sim, catalog = _simulator(args, config)
     timing = {"length_s": sim.player.length_s}
     if catalog is not None:

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.skill import CustomSkill
 
+from backcoach.audio.catalog import AudioCatalog
 from backcoach.skill.alexa.respond import ClipUrl
 from backcoach.skill.alexa.skill_builder import build_skill
 from backcoach.skill.config import Config
@@ -31,8 +32,8 @@ class Service:
     config: Config
     routine: Routine
     phrases: Phrases
-    catalog: object | None
-    """An audio.catalog.AudioCatalog, or None when clips are off (SSML timing)."""
+    catalog: AudioCatalog | None
+    """The built audio, or None when clips are off (SSML timing)."""
     skill: CustomSkill
     adapter: object | None = None
     """Where people's progress is kept (a persistence adapter), or None: the session only."""
@@ -46,10 +47,8 @@ class Service:
         return self.catalog.onsets_s(url) if self.catalog else ()
 
 
-def load_catalog(config: Config, routine: Routine, phrases: Phrases):
+def load_catalog(config: Config, routine: Routine, phrases: Phrases) -> AudioCatalog:
     """The built audio, refusing to start if any clip the skill can play is missing."""
-    from backcoach.audio.catalog import AudioCatalog
-
     catalog = AudioCatalog.load(config.audio_cache)
     needed = [*all_segments(routine, phrases.cue_words)]
     needed += [track_id(ex.id, lv) for ex in routine.exercises for lv in range(len(ex.dose.levels))]

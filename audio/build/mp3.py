@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import numpy as np
 from mutagen import MutagenError
@@ -77,10 +77,20 @@ def decode_mp3(path: Path | str, strip_codec_delay: bool = True) -> tuple[np.nda
     return (samples[CODEC_DELAY_SAMPLES:] if strip_codec_delay else samples), rate_hz
 
 
+def _info(path: Path | str) -> Any:
+    """The stream info mutagen reads from an MP3's frames (MutagenError when there is none).
+
+    Typed Any: mutagen's MPEGInfo sets its fields at run time, undeclared."""
+    info = MP3(str(path)).info
+    if info is None:
+        raise MutagenError("no MPEG frames")
+    return info
+
+
 def mp3_length_s(path: Path | str) -> float:
     """Playing time of an MP3 file, as mutagen measures it from its frames."""
     try:
-        return float(MP3(str(path)).info.length)
+        return float(_info(path).length)
     except MutagenError as exc:
         raise Mp3Error(f"{path}: {exc}") from exc
 
@@ -92,7 +102,7 @@ def check_mp3(path: Path | str, max_length_s: float = MAX_LENGTH_S) -> list[str]
     """
     path = Path(path)
     try:
-        info = MP3(str(path)).info
+        info = _info(path)
     except (MutagenError, OSError) as exc:
         return [f"not a readable MP3: {exc}"]
     problems = []

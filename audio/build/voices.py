@@ -6,7 +6,7 @@ import hashlib
 import io
 import threading
 from pathlib import Path
-from typing import Protocol, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
 
@@ -67,7 +67,7 @@ class PiperEngine:
         self.config_path = config
         self.length_scale = length_scale
         self._id: str | None = None
-        self._voice = None
+        self._voice: Any = None
         self._lock = threading.Lock()
 
     @property

@@ -270,7 +270,7 @@ def _usable(words: list[str]) -> bool:
 
 def _sample_tokens(sample: str) -> list[str]:
     """A sample's words, with {slot} references kept whole."""
-    out = []
+    out: list[str] = []
     for part in re.split(r"(\{\w+\})", sample):
         out += [part] if part.startswith("{") else canonical(part).split()
     return out

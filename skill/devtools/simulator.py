@@ -68,7 +68,8 @@ def fetched_length_s(url: str) -> float | None:
 
         try:
             with urllib.request.urlopen(url, timeout=10) as reply:
-                _lengths[url] = float(MP3(BytesIO(reply.read())).info.length)
+                info = MP3(BytesIO(reply.read())).info
+                _lengths[url] = float(info.length) if info else 0.0
         except (OSError, ValueError) as exc:
             raise TransportError(f"cannot fetch {url} to time it: {exc}") from exc
     return _lengths[url]
@@ -166,7 +167,7 @@ class VirtualPlayer:
         for name in self.SAVED:
             if name in data:
                 setattr(self, name, data[name])
-        self.queue = [tuple(item) for item in self.queue]
+        self.queue = [(str(token), str(url)) for token, url in self.queue]
 
     def context(self) -> dict:
         """context.AudioPlayer as Alexa sends it."""

@@ -149,7 +149,7 @@ class PostgresAdapter(MergingAdapter):
                 " ON CONFLICT (id) DO NOTHING",
                 (key,),
             )
-            current, version = self._row(conn, key, lock="FOR UPDATE")
+            current, version = self._row(conn, key, lock="FOR UPDATE") or ({}, 0)
             data = resolve(current, version)
             conn.execute(
                 "UPDATE backcoach_attributes SET data = %s, version = %s, updated_at = now()"

@@ -23,6 +23,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from cryptography.x509 import verification as xv
+from werkzeug.datastructures import Headers
 
 from backcoach.skill.domain.alexa_limits import MAX_TIMESTAMP_SKEW_S
 
@@ -50,7 +51,7 @@ class _CachedCert:
     expires: datetime
 
 
-def _header(headers: Mapping[str, str], name: str) -> str:
+def _header(headers: Headers | Mapping[str, str], name: str) -> str:
     """Return a header's value, looked up case-insensitively, or raise if missing or empty."""
     wanted = name.lower()
     for key, value in headers.items():
@@ -201,7 +202,7 @@ class RequestVerifier:
         self._cache: OrderedDict[str, _CachedCert] = OrderedDict()
         self._lock = threading.Lock()
 
-    def verify(self, headers: Mapping[str, str], body: bytes) -> dict:
+    def verify(self, headers: Headers | Mapping[str, str], body: bytes) -> dict:
         """Check everything; return the parsed JSON envelope, or raise VerificationError."""
         raw_url = _header(headers, CERT_URL_HEADER)
         signature = _header(headers, SIGNATURE_HEADER)
