@@ -7,9 +7,10 @@ from dataclasses import dataclass, replace
 
 from pydantic import StrictInt, StrictStr
 
-from backcoach.skill.domain import navigation, pain, progression
+from backcoach.skill.domain import navigation, progression
 from backcoach.skill.domain.alexa_limits import MAX_TOKEN_LENGTH
 from backcoach.skill.domain.coach import Coach
+from backcoach.skill.domain.pain import pain as pain_answer
 from backcoach.skill.domain.progress import resumable
 from backcoach.skill.domain.reply import Reply
 from backcoach.skill.domain.state import Phase, State
@@ -207,7 +208,7 @@ class HandsFree:
         stopped = self.stop(stream)
         if current is not None:
             s.place.exercise, s.place.phase = self.index_of(current), Phase.INTRO
-        answer = pain.pain(self.coach, s)
+        answer = pain_answer(self.coach, s)
         return replace(answer, directives=stopped.directives)
 
     def stop(self, stream: Stream) -> Reply:
