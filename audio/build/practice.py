@@ -10,6 +10,7 @@ from pathlib import Path
 from pydub import AudioSegment
 
 from backcoach.skill.domain.coach import Coach
+from backcoach.skill.domain import track_script
 
 from backcoach.audio.build.mp3 import encode_mp3
 from backcoach.audio.build.render import RENDER, WordBank
@@ -47,7 +48,8 @@ def render_routine(
     parts: list[tuple[str, Track]] = [("Welcome", opening)]
     for index, exercise in enumerate(coach.routine.exercises):
         lv = max(0, min(level, len(exercise.dose.levels) - 1))
-        parts.append((exercise.name, Track(track_id(exercise.id, lv), coach.track(index, lv))))
+        script = track_script.track(coach.phrasing, coach.words, index, lv)
+        parts.append((exercise.name, Track(track_id(exercise.id, lv), script)))
     closing = Track("closing", (coach.say("block.done_routine"), safety.outcome))
     parts.append(("The end", closing))
 

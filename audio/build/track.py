@@ -9,6 +9,7 @@ import numpy as np
 from backcoach.skill.domain.coach import Coach
 from backcoach.skill.domain.plan import Segment
 from backcoach.skill.domain.hands_free import track_id
+from backcoach.skill.domain import track_script
 
 from backcoach.audio.build.ffmpeg import AudioSegment
 from backcoach.audio.build.render import RENDER, RenderParams, WordBank, render_segment
@@ -81,7 +82,7 @@ def all_tracks(coach: Coach) -> dict[str, Track]:
     for index, exercise in enumerate(coach.routine.exercises):
         for level in range(len(exercise.dose.levels)):
             tid = track_id(exercise.id, level)
-            out[tid] = Track(tid, coach.track(index, level))
+            out[tid] = Track(tid, track_script.track(coach.phrasing, coach.words, index, level))
     return out
 
 

@@ -11,7 +11,10 @@ from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_model import Response
 
 from backcoach.skill.alexa.respond import ClipUrl, to_response
-from backcoach.skill.domain.coach import Coach, Reply, State
+from backcoach.skill.domain.coach import Coach
+from backcoach.skill.domain.opening import with_disclaimer
+from backcoach.skill.domain.reply import Reply
+from backcoach.skill.domain.state import State
 
 PLAYER_PREFIXES = ("AudioPlayer.", "PlaybackController.")
 """Requests whose replies may carry directives only: no speech, card or reprompt."""
@@ -23,7 +26,7 @@ class Deps:
 
     coach: Coach
     store: Any
-    """Loads and saves a State for a request (see store.py)."""
+    """Loads and saves a State for a request (see state_store.py)."""
     clip_url: Callable[[HandlerInput], ClipUrl | None]
     """Gives, for a request, how to link to precomputed clips (None: SSML timing)."""
 
@@ -36,7 +39,7 @@ class CoachHandler(AbstractRequestHandler):
 
     def run(self, handler_input: HandlerInput, operation: Callable[[State], Reply]) -> Response:
         state = self.deps.store.load(handler_input)
-        reply = self.deps.coach.with_disclaimer(state, operation(state))
+        reply = with_disclaimer(self.deps.coach, state, operation(state))
         self.deps.store.save(handler_input, state)
         builder = handler_input.response_builder
         return to_response(reply, builder, self.deps.clip_url(handler_input))

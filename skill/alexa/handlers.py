@@ -1,9 +1,8 @@
-"""ASK request handlers: one class per intent family, each a thin shell over the Coach."""
+"""ASK request handlers for the dialog: intents run the operations intents.py maps them to."""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 
 from ask_sdk_core.dispatch_components import AbstractExceptionHandler, AbstractRequestHandler
 from ask_sdk_core.exceptions import AttributesManagerException, PersistenceException
@@ -13,8 +12,10 @@ from ask_sdk_model import Response
 from ask_sdk_model.slu.entityresolution import StatusCode
 
 from backcoach.skill.alexa.base import PLAYER_PREFIXES, CoachHandler, Deps
+from backcoach.skill.alexa.intents import FALLBACK, OPERATIONS, Operation
 from backcoach.skill.alexa.respond import to_response
-from backcoach.skill.domain.coach import Reply, State
+from backcoach.skill.domain.opening import launch
+from backcoach.skill.domain.reply import Reply
 
 log = logging.getLogger(__name__)
 
@@ -32,25 +33,6 @@ def exercise_slot(handler_input: HandlerInput) -> str | None:
     return slot.value.strip().lower().replace(" ", "_")
 
 
-class IntentFamilyHandler(CoachHandler):
-    """Handles a family of intents, each mapped to the name of a Coach operation."""
-
-    intents: dict[str, str] = {}
-
-    def can_handle(self, handler_input: HandlerInput) -> bool:
-        return (
-            get_request_type(handler_input) == "IntentRequest"
-            and get_intent_name(handler_input) in self.intents
-        )
-
-    def operation(self, handler_input: HandlerInput) -> Callable[[State], Reply]:
-        """The Coach operation this intent calls."""
-        return getattr(self.deps.coach, self.intents[get_intent_name(handler_input)])
-
-    def handle(self, handler_input: HandlerInput) -> Response:
-        return self.run(handler_input, self.operation(handler_input))
-
-
 class LaunchHandler(CoachHandler):
     """Opening the skill: welcome, and the disclaimer for a new user."""
 
@@ -58,96 +40,35 @@ class LaunchHandler(CoachHandler):
         return get_request_type(handler_input) == "LaunchRequest"
 
     def handle(self, handler_input: HandlerInput) -> Response:
-        return self.run(handler_input, self.deps.coach.launch)
+        return self.run(handler_input, lambda s: launch(self.deps.coach, s))
 
 
-class RoutineHandler(IntentFamilyHandler):
-    """Starting, doing and pausing the routine."""
+class IntentHandler(CoachHandler):
+    """Every dialog intent: runs the operation OPERATIONS names for it (intents.py)."""
 
-    intents = {
-        "StartRoutineIntent": "start_routine",
-        "ReadyIntent": "ready",
-        "AMAZON.PauseIntent": "pause",
-        "AMAZON.ResumeIntent": "resume",
-    }
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return (
+            get_request_type(handler_input) == "IntentRequest"
+            and get_intent_name(handler_input) in OPERATIONS
+        )
 
+    def handle(self, handler_input: HandlerInput) -> Response:
+        operation = OPERATIONS[get_intent_name(handler_input)]
+        return self.run_operation(handler_input, operation)
 
-class NavigationHandler(IntentFamilyHandler):
-    """Moving between exercises and asking where you are."""
-
-    intents = {
-        "AMAZON.NextIntent": "next",
-        "AMAZON.PreviousIntent": "previous",
-        "AMAZON.RepeatIntent": "repeat",
-        "AMAZON.StartOverIntent": "start_over",
-        "WhatsNextIntent": "whats_next",
-        "ProgressIntent": "progress",
-    }
-
-
-class InfoHandler(IntentFamilyHandler):
-    """Help and questions about the routine."""
-
-    intents = {
-        "AMAZON.HelpIntent": "help",
-        "ListExercisesIntent": "list_exercises",
-        "SafetyIntent": "safety",
-        "AboutIntent": "about",
-        "StatsIntent": "stats",
-        "AMAZON.LoopOnIntent": "not_available",
-        "AMAZON.LoopOffIntent": "not_available",
-        "AMAZON.ShuffleOnIntent": "not_available",
-        "AMAZON.ShuffleOffIntent": "not_available",
-    }
-
-
-class SafetyHandler(IntentFamilyHandler):
-    """Pain stops the exercise at once."""
-
-    intents = {"PainIntent": "pain"}
-
-
-class DoseHandler(IntentFamilyHandler):
-    """Too easy or too hard."""
-
-    intents = {"EasierIntent": "easier", "HarderIntent": "harder"}
-
-
-class AnswerHandler(IntentFamilyHandler):
-    """Yes and no to the last question."""
-
-    intents = {"AMAZON.YesIntent": "yes", "AMAZON.NoIntent": "no"}
-
-
-class ExitHandler(IntentFamilyHandler):
-    """Stop, cancel and going home end politely."""
-
-    intents = {
-        "AMAZON.StopIntent": "stop",
-        "AMAZON.CancelIntent": "stop",
-        "AMAZON.NavigateHomeIntent": "stop",
-    }
-
-
-class ExerciseHandler(IntentFamilyHandler):
-    """Intents naming an exercise: start it, or hear how it's done."""
-
-    intents = {"StartExerciseIntent": "start_exercise", "DescribeExerciseIntent": "describe"}
-
-    def operation(self, handler_input: HandlerInput) -> Callable[[State], Reply]:
-        named = super().operation(handler_input)
+    def run_operation(self, handler_input: HandlerInput, operation: Operation) -> Response:
         exercise_id = exercise_slot(handler_input)
-        return lambda state: named(state, exercise_id)
+        return self.run(handler_input, lambda s: operation(self.deps.coach, s, exercise_id))
 
 
-class FallbackHandler(CoachHandler):
+class FallbackHandler(IntentHandler):
     """Anything not understood, including intents we have no handler for, never dead-ends."""
 
     def can_handle(self, handler_input: HandlerInput) -> bool:
         return get_request_type(handler_input) == "IntentRequest"
 
     def handle(self, handler_input: HandlerInput) -> Response:
-        return self.run(handler_input, self.deps.coach.fallback)
+        return self.run_operation(handler_input, FALLBACK)
 
 
 class SessionEndedHandler(AbstractRequestHandler):

@@ -18,9 +18,9 @@ from ask_sdk_model.interfaces.audioplayer import Stream as AudioStream
 from ask_sdk_model.ui import SimpleCard
 
 from backcoach.skill.domain.alexa_limits import MAX_BREAK_S
-from backcoach.skill.domain.coach import Reply
 from backcoach.skill.domain.hands_free import Play, Stop
 from backcoach.skill.domain.plan import Segment
+from backcoach.skill.domain.reply import Reply
 
 MAX_BREAK_MS = round(MAX_BREAK_S * 1000)
 SPEECH_MS_PER_CHAR = 70

@@ -9,22 +9,15 @@ from ask_sdk_core.skill_builder import CustomSkillBuilder
 
 from backcoach.skill.alexa.base import Deps
 from backcoach.skill.alexa.handlers import (
-    AnswerHandler,
     ApologyHandler,
-    DoseHandler,
-    ExerciseHandler,
-    ExitHandler,
     FallbackHandler,
-    InfoHandler,
-    IntentFamilyHandler,
+    IntentHandler,
     LaunchHandler,
-    NavigationHandler,
-    RoutineHandler,
-    SafetyHandler,
     SessionEndedHandler,
     SilentEventHandler,
     SkillDisabledHandler,
 )
+from backcoach.skill.alexa.intents import OPERATIONS
 from backcoach.skill.alexa.interceptors import SaveInterceptor
 from backcoach.skill.alexa.state_store import PersistentStore, SessionStore
 from backcoach.skill.alexa.stream_handlers import stream_handlers
@@ -69,25 +62,11 @@ def build_skill(
 
 def request_handlers(deps: Deps) -> list[AbstractRequestHandler]:
     """All request handlers, most specific first."""
-    families = [
-        LaunchHandler,
-        RoutineHandler,
-        NavigationHandler,
-        ExerciseHandler,
-        InfoHandler,
-        SafetyHandler,
-        DoseHandler,
-        AnswerHandler,
-        ExitHandler,
-        FallbackHandler,
-    ]
+    dialog = [LaunchHandler(deps), IntentHandler(deps), FallbackHandler(deps)]
     events = [SessionEndedHandler(), SkillDisabledHandler(), SilentEventHandler()]
-    return stream_handlers(deps) + [cls(deps) for cls in families] + events
+    return stream_handlers(deps) + dialog + events
 
 
 def handled_intents() -> set[str]:
     """Every intent name some handler answers by name (the fallback answers the rest)."""
-    names: set[str] = {"AMAZON.FallbackIntent", "HandsFreeIntent"}
-    for cls in IntentFamilyHandler.__subclasses__():
-        names |= set(cls.intents)
-    return names
+    return set(OPERATIONS) | {"HandsFreeIntent"}

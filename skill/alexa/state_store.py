@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from ask_sdk_core.handler_input import HandlerInput
 
-from backcoach.skill.domain.coach import PROFILE_FIELDS, SESSION_FIELDS, Coach, State
+from backcoach.skill.domain.coach import Coach
 from backcoach.skill.domain.hands_free import HandsFree, Stream
+from backcoach.skill.domain.opening import begin_session
+from backcoach.skill.domain.state import Place, State
 
 STATE_KEY = "coach"
 """Key of the coach state in session and persistent attributes."""
@@ -27,6 +29,13 @@ def _user(handler_input: HandlerInput) -> str:
     return system.user.user_id if system and system.user else ""
 
 
+def carried_place(handler_input: HandlerInput) -> Place | None:
+    """The place this request's session carries (None outside a session or before one)."""
+    session = handler_input.request_envelope.session
+    row = (session.attributes or {}).get(STATE_KEY) if session else None
+    return None if row is None else Place.from_row(row, "session place")[0]
+
+
 class SessionStore:
     """Keeps the whole state in the session's attributes (forgotten when the session ends)."""
 
@@ -36,57 +45,57 @@ class SessionStore:
         """With no persistent store, streams are kept in memory per user (this process)."""
 
     def load_stream(self, handler_input: HandlerInput) -> Stream:
-        return Stream.from_dict(self.streams.get(_user(handler_input)))
+        return Stream.read(self.streams.get(_user(handler_input)))
 
     def save_stream(self, handler_input: HandlerInput, stream: Stream) -> None:
-        self.streams[_user(handler_input)] = stream.to_dict()
+        self.streams[_user(handler_input)] = stream.to_row()
 
     def load(self, handler_input: HandlerInput) -> State:
         """The state carried by this request's session, or a fresh one."""
         carried = (_session(handler_input) or {}).get(STATE_KEY)
-        state = State.from_dict(carried, self.coach.routine)
+        # The profile rides along in the same row as the place: each reads its own fields.
+        state = State.load(self.coach.routine, carried, carried)
         if carried is None:
-            self.coach.begin_session(state)
+            begin_session(self.coach, state)
         return state
 
     def save(self, handler_input: HandlerInput, state: State) -> None:
         """Carry the state into the next request of this session."""
         session = _session(handler_input)
         if session is not None:
-            session[STATE_KEY] = state.to_dict()
+            session[STATE_KEY] = {**state.profile.to_row(), **state.place.to_row()}
 
 
 class PersistentStore:
-    """What lasts (levels, history, where you stopped) in persistent attributes, per person;
-    the place in this conversation in the session's attributes."""
+    """What lasts (the profile: levels, history, where you stopped) in persistent attributes,
+    per person; the place in this conversation in the session's attributes."""
 
     def __init__(self, coach: Coach):
         self.coach = coach
 
     def load(self, handler_input: HandlerInput) -> State:
-        """Profile from the store, overlaid with this session's place; new sessions begin."""
-        saved = handler_input.attributes_manager.persistent_attributes.get(STATE_KEY) or {}
+        """Profile from the store, with this session's place; new sessions begin."""
+        saved = handler_input.attributes_manager.persistent_attributes.get(STATE_KEY)
         carried = (_session(handler_input) or {}).get(STATE_KEY)
-        profile = {k: saved[k] for k in PROFILE_FIELDS if isinstance(saved, dict) and k in saved}
-        state = State.from_dict({**(carried or {}), **profile}, self.coach.routine)
+        state = State.load(self.coach.routine, saved, carried)
         if carried is None:
             stopped = HandsFree(self.coach).stopped_stream(self.load_stream(handler_input))
-            self.coach.begin_session(state, stopped.exercise_id if stopped else "")
+            begin_session(self.coach, state, stopped.exercise_id if stopped else "")
         return state
 
     def load_stream(self, handler_input: HandlerInput) -> Stream:
         """The hands-free stream's saved position."""
         attributes = handler_input.attributes_manager.persistent_attributes
-        return Stream.from_dict(attributes.get(STREAM_KEY))
+        return Stream.read(attributes.get(STREAM_KEY))
 
     def save_stream(self, handler_input: HandlerInput, stream: Stream) -> None:
         """Remember the stream's position (written once, by SaveInterceptor)."""
-        handler_input.attributes_manager.persistent_attributes[STREAM_KEY] = stream.to_dict()
+        handler_input.attributes_manager.persistent_attributes[STREAM_KEY] = stream.to_row()
 
     def save(self, handler_input: HandlerInput, state: State) -> None:
         """Profile to persistent attributes (written once, by SaveInterceptor); place to session."""
         attributes = handler_input.attributes_manager.persistent_attributes
-        attributes[STATE_KEY] = state.to_dict(PROFILE_FIELDS)
+        attributes[STATE_KEY] = state.profile.to_row()
         session = _session(handler_input)
         if session is not None:
-            session[STATE_KEY] = state.to_dict(SESSION_FIELDS)
+            session[STATE_KEY] = state.place.to_row()

@@ -11,8 +11,11 @@ from ask_sdk_model import Response
 
 from backcoach.skill.alexa.base import PLAYER_PREFIXES, CoachHandler, Deps
 from backcoach.skill.alexa.respond import to_response
-from backcoach.skill.domain.coach import Reply, State
+from backcoach.skill.alexa.state_store import carried_place
 from backcoach.skill.domain.hands_free import HandsFree, Stream, parse_token
+from backcoach.skill.domain.opening import with_disclaimer
+from backcoach.skill.domain.reply import Reply
+from backcoach.skill.domain.state import Pending, Phase, State
 
 log = logging.getLogger(__name__)
 
@@ -69,18 +72,13 @@ def on_event(kind: str, request, hf: HandsFree, s: State, st: Stream) -> Reply:
     return hf.failed(st, token, offset)
 
 
-def _session_coach(handler_input: HandlerInput) -> dict:
-    """The coach state this request's session carries ({} outside a session)."""
-    session = handler_input.request_envelope.session
-    return ((session.attributes or {}) if session else {}).get("coach") or {}
-
-
 def in_dialog(handler_input: HandlerInput) -> bool:
     """Whether a step-by-step conversation is under way in this session."""
     session = handler_input.request_envelope.session
     if session is None or session.new:
         return False
-    return _session_coach(handler_input).get("phase", "idle") != "idle"
+    place = carried_place(handler_input)
+    return place is not None and place.phase != Phase.IDLE
 
 
 class StreamHandler(CoachHandler):
@@ -90,7 +88,7 @@ class StreamHandler(CoachHandler):
         super().__init__(deps)
         self.hands_free = HandsFree(deps.coach)
 
-    def exchange(self, handler_input: HandlerInput, operation) -> Reply:
+    def exchange(self, handler_input: HandlerInput, operation: Operation) -> Reply:
         """Load the state and the stream, run the operation, save both."""
         store = self.deps.store
         state, stream = store.load(handler_input), store.load_stream(handler_input)
@@ -103,7 +101,7 @@ class StreamHandler(CoachHandler):
         clip_url = self.deps.clip_url(handler_input)
         return to_response(reply, handler_input.response_builder, clip_url)
 
-    def run_stream(self, handler_input: HandlerInput, operation) -> Response:
+    def run_stream(self, handler_input: HandlerInput, operation: Operation) -> Response:
         """Events get directives only; voice commands end the session unless they ask."""
         reply = self.exchange(handler_input, operation)
         if get_request_type(handler_input).startswith(PLAYER_PREFIXES):
@@ -126,7 +124,7 @@ class HandsFreeStartHandler(StreamHandler):
         player = get_supported_interfaces(handler_input).audio_player is not None
         coach = self.deps.coach
         reply = self.exchange(
-            handler_input, lambda hf, s, st: coach.with_disclaimer(s, hf.start(s, st, player))
+            handler_input, lambda hf, s, st: with_disclaimer(coach, s, hf.start(s, st, player))
         )
         return self.respond(handler_input, reply)
 
@@ -160,7 +158,8 @@ class StreamOfferHandler(StreamHandler):
             return False
         if get_intent_name(handler_input) != "AMAZON.YesIntent":
             return False
-        return _session_coach(handler_input).get("pending") == "resume_stream"
+        place = carried_place(handler_input)
+        return place is not None and place.pending == Pending.RESUME_STREAM
 
     def handle(self, handler_input: HandlerInput) -> Response:
         return self.run_stream(handler_input, lambda hf, s, st: hf.resume(st))

@@ -3,11 +3,18 @@
 from __future__ import annotations
 
 import secrets
-from dataclasses import asdict, dataclass, fields, replace
+from dataclasses import dataclass, replace
 
+from pydantic import StrictInt, StrictStr
+
+from backcoach.skill.domain import navigation, progression
 from backcoach.skill.domain.alexa_limits import MAX_TOKEN_LENGTH
-from backcoach.skill.domain.coach import Coach, Reply, State
+from backcoach.skill.domain.coach import Coach
+from backcoach.skill.domain.pain import pain as pain_answer
 from backcoach.skill.domain.progress import resumable
+from backcoach.skill.domain.reply import Reply
+from backcoach.skill.domain.state import Phase, State
+from backcoach.skill.domain.stored import StoredRow
 
 TOKEN_VERSION = "bc1"
 
@@ -67,33 +74,23 @@ class Stop:
     clear_queue: bool = False
 
 
-@dataclass
-class Stream:
+class Stream(StoredRow):
     """The player's saved position, kept in persistent attributes (player events carry no
     session)."""
 
-    token: str = ""
-    offset_ms: int = 0
-    activity: str = ""
+    token: StrictStr = ""
+    offset_ms: StrictInt = 0
+    activity: StrictStr = ""
     """PLAYING, STOPPED or FINISHED, as last reported."""
-    at: str = ""
+    at: StrictStr = ""
     """When it was last reported (ISO 8601)."""
-    retried: str = ""
+    retried: StrictStr = ""
     """The token already retried once after a playback failure."""
 
-    def to_dict(self) -> dict:
-        return asdict(self)
-
     @classmethod
-    def from_dict(cls, data: object) -> Stream:
-        """Rebuild from attributes, ignoring anything malformed."""
-        stream = cls()
-        if isinstance(data, dict):
-            for f in fields(cls):
-                value = data.get(f.name)
-                if isinstance(value, type(getattr(stream, f.name))):
-                    setattr(stream, f.name, value)
-        return stream
+    def read(cls, row: object) -> Stream:
+        """The stream a stored row holds (refused or unreadable parts start fresh)."""
+        return cls.from_row(row, "stored stream")[0]
 
 
 class HandsFree:
@@ -123,7 +120,8 @@ class HandsFree:
     def start(self, s: State, stream: Stream, audio_player: bool) -> Reply:
         """One short line, then the first track; a device without AudioPlayer gets dialog."""
         if not audio_player:
-            return self.coach.start_routine_with(s, self.coach.say("hands_free.unsupported"))
+            lead = self.coach.say("hands_free.unsupported")
+            return navigation.start_routine_with(self.coach, s, lead)
         play = self.play(s, 0, secrets.token_hex(4))
         stream.token, stream.offset_ms, stream.activity, stream.retried = play.token, 0, "", ""
         return Reply((self.coach.say("hands_free.start"),), end_session=True, directives=(play,))
@@ -162,7 +160,7 @@ class HandsFree:
         if current is None:
             return Reply(())
         index = self.index_of(current)
-        self.coach.record_done(s, index, run_id=current.play_id)
+        progression.record_done(self.coach, s, index, run_id=current.play_id)
         stream.token, stream.offset_ms, stream.at = token, 0, self.now()
         last = index + 1 >= len(self.routine.exercises)
         stream.activity = "FINISHED" if last else "PLAYING"
@@ -209,8 +207,8 @@ class HandsFree:
         current = parse_token(stream.token, self.coach)
         stopped = self.stop(stream)
         if current is not None:
-            s.exercise, s.phase = self.index_of(current), "intro"
-        answer = self.coach.pain(s)
+            s.place.exercise, s.place.phase = self.index_of(current), Phase.INTRO
+        answer = pain_answer(self.coach, s)
         return replace(answer, directives=stopped.directives)
 
     def stop(self, stream: Stream) -> Reply:

@@ -11,6 +11,7 @@ from backcoach.audio.build.measure import onsets_s
 from backcoach.audio.build.mp3 import check_mp3, decode_mp3, mp3_length_s
 from backcoach.audio.build.track import MAX_TRACK_S, track_id
 from backcoach.audio.catalog import AudioCatalog
+from backcoach.skill.domain.track_script import track
 
 ONSET_TOLERANCE_S = 0.020
 
@@ -36,13 +37,13 @@ def test_track_counts_land_where_the_manifest_says(audio_dir):
 
 
 def test_track_reads_steps_then_sets_then_names_what_comes_next(coach):
-    items = coach.track(2, 0)
+    items = track(coach.phrasing, coach.words, 2, 0)
     assert items[0] == "Exercise 3 of 5: the butt lifter."
     assert any("parallel with the floor" in i for i in items if isinstance(i, str))
     clips = [i.clip_id for i in items if hasattr(i, "clip_id")]
     assert clips == ["reps-butt_lifter-5-right", "switch-10s", "reps-butt_lifter-5-left"]
     assert items[-1] == "Well done. Next up: the lifting lunge."
-    assert coach.track(4, 0)[-1].startswith("That was the last exercise")
+    assert track(coach.phrasing, coach.words, 4, 0)[-1].startswith("That was the last exercise")
 
 
 def test_render_writes_a_playable_mp3_of_the_whole_routine(tmp_path):

@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 
 from backcoach.skill.domain.alexa_limits import MAX_TOKEN_LENGTH
-from backcoach.skill.domain.coach import State
 from backcoach.skill.domain.hands_free import (
     HandsFree,
     Play,
@@ -14,6 +13,7 @@ from backcoach.skill.domain.hands_free import (
     Token,
     parse_token,
 )
+from backcoach.skill.domain.state import Profile, State
 
 
 @pytest.fixture
@@ -48,7 +48,7 @@ def test_foreign_or_broken_tokens_are_refused(coach, text):
 
 
 def test_start_plays_the_first_track_at_the_persons_level(hands_free):
-    s, stream = State(levels={"pelvic_extension": 2}), Stream()
+    s, stream = State(Profile(levels={"pelvic_extension": 2})), Stream()
     reply = hands_free.start(s, stream, audio_player=True)
     (play,) = reply.directives
     assert isinstance(play, Play) and play.behavior == "REPLACE_ALL" and play.offset_ms == 0
@@ -76,8 +76,8 @@ def test_finishing_the_last_track_completes_the_routine(hands_free, coach):
         token = str(Token("back_routine", exercise.id, 0, "run1"))
         hands_free.finished(s, stream, token)
     assert stream.activity == "FINISHED"
-    assert s.history[-1]["done"] == [ex.id for ex in coach.routine.exercises]
-    assert len(s.history) == 1 and s.stopped == {}
+    assert s.profile.history[-1]["done"] == [ex.id for ex in coach.routine.exercises]
+    assert len(s.profile.history) == 1 and s.profile.stopped == {}
 
 
 def test_a_failure_is_retried_once_from_its_offset(hands_free):

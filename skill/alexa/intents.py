@@ -1,0 +1,66 @@
+"""Which coach operation each dialog intent runs: every intent-to-code link, in one table."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from backcoach.skill.domain import answers, info, navigation, pain, progression
+from backcoach.skill.domain.coach import Coach
+from backcoach.skill.domain.reply import Reply
+from backcoach.skill.domain.state import State
+
+Operation = Callable[[Coach, State, str | None], Reply]
+"""A coach operation on a person's state, given the exercise the request named (if any)."""
+
+
+def unslotted(operation: Callable[[Coach, State], Reply]) -> Operation:
+    """An operation that needs no slot (most of them)."""
+    return lambda coach, s, _exercise: operation(coach, s)
+
+
+OPERATIONS: dict[str, Operation] = {
+    # Starting, doing and pausing the routine.
+    "StartRoutineIntent": unslotted(navigation.start_routine),
+    "ReadyIntent": unslotted(navigation.ready),
+    "AMAZON.PauseIntent": unslotted(navigation.pause),
+    "AMAZON.ResumeIntent": unslotted(navigation.resume),
+    # Moving between exercises.
+    "AMAZON.NextIntent": unslotted(navigation.next_exercise),
+    "AMAZON.PreviousIntent": unslotted(navigation.previous),
+    "AMAZON.RepeatIntent": unslotted(navigation.repeat),
+    "AMAZON.StartOverIntent": unslotted(navigation.start_over),
+    # Intents naming an exercise: start it, or hear how it's done.
+    "StartExerciseIntent": navigation.start_exercise,
+    "DescribeExerciseIntent": info.describe,
+    # Questions about the routine and the person.
+    "WhatsNextIntent": unslotted(info.whats_next),
+    "ProgressIntent": unslotted(info.how_far),
+    "ListExercisesIntent": unslotted(info.list_exercises),
+    "SafetyIntent": unslotted(info.safety),
+    "AboutIntent": unslotted(info.about),
+    "StatsIntent": unslotted(info.stats),
+    "AMAZON.HelpIntent": unslotted(info.help),
+    # Pain stops the exercise at once; too easy or too hard changes the dose now.
+    "PainIntent": unslotted(pain.pain),
+    "EasierIntent": unslotted(progression.easier),
+    "HarderIntent": unslotted(progression.harder),
+    # Yes and no to the last question.
+    "AMAZON.YesIntent": unslotted(answers.yes),
+    "AMAZON.NoIntent": unslotted(answers.no),
+    # Player features this skill doesn't offer.
+    "AMAZON.LoopOnIntent": unslotted(info.not_available),
+    "AMAZON.LoopOffIntent": unslotted(info.not_available),
+    "AMAZON.ShuffleOnIntent": unslotted(info.not_available),
+    "AMAZON.ShuffleOffIntent": unslotted(info.not_available),
+    # Stop, cancel and going home end politely.
+    "AMAZON.StopIntent": unslotted(navigation.stop),
+    "AMAZON.CancelIntent": unslotted(navigation.stop),
+    "AMAZON.NavigateHomeIntent": unslotted(navigation.stop),
+    # Not understood (any intent missing here gets the same answer).
+    "AMAZON.FallbackIntent": unslotted(info.fallback),
+}
+"""Dialog intents to coach operations. Hands-free handlers come first (stream_handlers.py):
+while our stream plays, some of these intents drive the player instead."""
+
+FALLBACK: Operation = OPERATIONS["AMAZON.FallbackIntent"]
+"""What an intent with no entry gets."""

@@ -1,0 +1,113 @@
+"""Questions about the routine, answered without moving: how, what next, how far, help."""
+
+from __future__ import annotations
+
+from backcoach.skill.domain import progress
+from backcoach.skill.domain.coach import Coach
+from backcoach.skill.domain.plan import block, units
+from backcoach.skill.domain.reply import Reply
+from backcoach.skill.domain.state import Phase, State
+
+INTRO_S = 40
+"""Rough time to hear an exercise's steps and get into position, for time estimates."""
+
+
+def describe(coach: Coach, s: State, exercise_id: str | None) -> Reply:
+    """How to do one exercise (the current one if none is named), without moving."""
+    if exercise_id is None and s.place.phase not in (Phase.IDLE, Phase.FINISHED):
+        exercise_id = coach.current(s).id
+    ex = coach.routine.get(exercise_id or "")
+    if ex is None:
+        key = "describe.unknown" if exercise_id else "describe.ask_which"
+        return coach.ask(s, coach.say(key, names=coach.phrasing.names()))
+    card = coach.phrasing.card(ex)
+    return coach.ask(s, ex.start, *ex.steps, ex.variation, ex.why, ex.target, card=card)
+
+
+def list_exercises(coach: Coach, s: State) -> Reply:
+    """Name the five exercises in order."""
+    return coach.ask(s, coach.say("describe.list", names=coach.phrasing.names()))
+
+
+def whats_next(coach: Coach, s: State) -> Reply:
+    """Name the exercise after the current one."""
+    phase, say = s.place.phase, coach.say
+    if phase == Phase.IDLE:
+        return coach.ask(s, say("whats_next.not_started", name=coach.current(s).name))
+    if phase == Phase.FINISHED:
+        return coach.ask(s, say("whats_next.finished"))
+    name = coach.current(s).name
+    if s.place.exercise == coach.total - 1:
+        return coach.ask(s, say("whats_next.last", current=name))
+    nxt = coach.routine.exercises[s.place.exercise + 1].name
+    return coach.ask(s, say("whats_next.next", current=name, name=nxt))
+
+
+def remaining_s(coach: Coach, s: State) -> float:
+    """Estimated seconds left in the routine, from the plan's clip lengths."""
+    place, total = s.place, 0.0
+    for i in range(place.exercise, coach.total):
+        ex = coach.routine.exercises[i]
+        if ex.id in place.done:
+            continue
+        level = s.level_of(coach.routine, i)
+        start = place.unit if i == place.exercise and place.phase == Phase.BETWEEN else 0
+        total += 0 if start else INTRO_S
+        while start < len(units(ex, level)):
+            b = block(ex, level, start, coach.words)
+            total += b.duration_s + ex.dose.rest_s
+            start = b.end_unit
+    return total
+
+
+def how_far(coach: Coach, s: State) -> Reply:
+    """How much is done and roughly how long is left."""
+    say = coach.say
+    if s.place.phase == Phase.FINISHED:
+        return coach.ask(s, say("progress.finished", total=coach.total))
+    n = max(1, round(remaining_s(coach, s) / 60))
+    minutes = say("progress.minute.one") if n == 1 else say("progress.minute.many", n=n)
+    key = "progress.report" if s.place.done else "progress.none_done"
+    return coach.ask(s, say(key, done=len(s.place.done), total=coach.total, minutes=minutes))
+
+
+def about(coach: Coach, s: State) -> Reply:
+    """Why strengthen your back, and the seed's back-health fundamentals."""
+    r = coach.routine
+    return coach.ask(s, r.intro, coach.say("about.fundamentals"), *r.fundamentals)
+
+
+def not_available(coach: Coach, s: State) -> Reply:
+    """A built-in feature this skill doesn't offer (loop, shuffle)."""
+    return coach.ask(s, coach.say("audio_player.not_available"))
+
+
+def safety(coach: Coach, s: State) -> Reply:
+    """The seed's disclaimer and caution."""
+    return coach.ask(s, coach.routine.safety.disclaimer, coach.routine.safety.caution)
+
+
+def help(coach: Coach, s: State) -> Reply:
+    """What can be said right now."""
+    return coach.ask(s, coach.say(f"help.{s.place.phase}"), coach.say("help.always"))
+
+
+def fallback(coach: Coach, s: State) -> Reply:
+    """Not understood: say so and ask the current question again."""
+    return coach.ask(s, coach.say("fallback"))
+
+
+def stats(coach: Coach, s: State) -> Reply:
+    """Sessions this week, the streak in days, and where each exercise stands."""
+    history, say = s.profile.history, coach.say
+    if not history:
+        return coach.ask(s, say("stats.none"))
+    today = coach.clock().date()
+    week = progress.sessions_this_week(history, today)
+    streak = progress.streak_days(history, today)
+    parts = [
+        say("stats.week.one" if week == 1 else "stats.week.many", n=week),
+        say("stats.streak.one" if streak == 1 else "stats.streak.many", n=streak) if streak else "",
+        coach.phrasing.standing(s),
+    ]
+    return coach.ask(s, *parts)

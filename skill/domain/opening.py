@@ -1,0 +1,45 @@
+"""How a session opens: a fresh place, which offer to make, the welcome and the disclaimer."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from backcoach.skill.domain import progress
+from backcoach.skill.domain.coach import Coach
+from backcoach.skill.domain.reply import Reply
+from backcoach.skill.domain.state import Offer, Place, State
+
+
+def begin_session(coach: Coach, s: State, stream: str = "") -> None:
+    """A new session: a fresh place; the profile stays.
+
+    `stream` is the exercise where a hands-free stream was stopped, if one was.
+    """
+    s.place = Place(stream=stream)
+    if s.profile.back_check:
+        s.place.offer = Offer.BACK_CHECK
+    elif stream:
+        s.place.offer = Offer.RESUME_STREAM
+    elif progress.resumable(s.profile.stopped, coach.clock()):
+        s.place.offer = Offer.RESUME
+
+
+def launch(coach: Coach, s: State) -> Reply:
+    """Open the skill: disclaimer for a new user; else how's the back, resume, or welcome."""
+    if not s.profile.disclaimer_heard:
+        s.profile.disclaimer_heard = True
+        return coach.ask(s, coach.say("welcome.new"), coach.routine.safety.disclaimer)
+    if s.place.offer == Offer.BACK_CHECK:
+        hurt = coach.routine.get(s.profile.back_check)
+        return coach.ask(s, coach.say("back.last_time", name=hurt.name if hurt else ""))
+    if s.place.offer in (Offer.RESUME, Offer.RESUME_STREAM):
+        return coach.ask(s)
+    return coach.ask(s, coach.say("welcome.returning"))
+
+
+def with_disclaimer(coach: Coach, s: State, reply: Reply) -> Reply:
+    """Put the disclaimer first for someone who has never heard it (a one-shot request)."""
+    if s.profile.disclaimer_heard or (reply.end_session and not reply.directives):
+        return reply
+    s.profile.disclaimer_heard = True
+    return replace(reply, parts=(coach.routine.safety.disclaimer, *reply.parts))

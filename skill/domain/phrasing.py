@@ -1,0 +1,119 @@
+"""How the coach words things: doses, names, steps, and the question that ends a turn."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+
+from backcoach.skill.domain.phrases import Phrases
+from backcoach.skill.domain.routine import Exercise, Routine
+from backcoach.skill.domain.state import Offer, Pending, Phase, State
+
+
+@dataclass(frozen=True)
+class Question:
+    """A question to end a turn with, and what "yes" will then mean."""
+
+    text: str
+    pending: Pending
+
+
+QUESTIONS: dict[Phase, tuple[str, Pending]] = {
+    Phase.IDLE: ("ask.start", Pending.START),
+    Phase.INTRO: ("ask.ready", Pending.READY),
+    Phase.BETWEEN: ("ask.next_set", Pending.READY),
+    Phase.PAUSED: ("ask.paused", Pending.RESUME),
+    Phase.PAIN: ("ask.pain", Pending.SKIP),
+    Phase.FINISHED: ("ask.finished", Pending.START_OVER),
+}
+"""The question each phase ends on (an opening offer or a finished exercise asks its own)."""
+
+
+class Phrasing:
+    """The sentences of one routine in one locale (random variants from `rng`)."""
+
+    def __init__(self, routine: Routine, phrases: Phrases, rng: random.Random | None = None):
+        self.routine = routine
+        self.phrases = phrases
+        self.rng = rng or random.Random()
+
+    def say(self, key: str, **values) -> str:
+        """One phrase from the locale file."""
+        return self.phrases.say(key, rng=self.rng, **values)
+
+    def names(self) -> str:
+        """Every exercise, in order ("a, b, and c")."""
+        names = [ex.name for ex in self.routine.exercises]
+        return ", ".join(names[:-1]) + ", and " + names[-1]
+
+    def dose_text(self, ex: Exercise, level: int) -> str:
+        """Today's dose in words ("8 on each leg")."""
+        lv = ex.dose.level(level)
+        if ex.dose.pattern == "holds":
+            return self.say("dose.holds", sets=lv.sets, hold_s=lv.hold_s)
+        key = {"each": "reps_each", "alternating": "reps_alternating"}.get(ex.dose.sides, "reps")
+        if lv.hold_s:
+            key = "reps_hold"
+        per_set = self.say(f"dose.{key}", reps=lv.reps, hold_s=lv.hold_s)
+        return self.say("dose.sets", sets=lv.sets, per_set=per_set) if lv.sets > 1 else per_set
+
+    def steps_text(self, index: int, level: int) -> list[str]:
+        """An exercise's name, starting position, steps and today's dose, as spoken."""
+        ex = self.routine.exercises[index]
+        total = len(self.routine.exercises)
+        return [
+            self.say("intro.position", number=index + 1, total=total, name=ex.name),
+            ex.start,
+            *ex.steps,
+            ex.variation,
+            ex.why,
+            self.say("intro.dose", dose=self.dose_text(ex, level)),
+        ]
+
+    @staticmethod
+    def card(ex: Exercise) -> tuple[str, str]:
+        """The companion-app card for an exercise: its name, position, steps and target."""
+        return ex.name.title(), "\n".join([ex.start, *ex.steps, ex.target])
+
+    def question(self, s: State) -> Question:
+        """The question that ends every open turn, for where the person is now."""
+        place, exercises = s.place, self.routine.exercises
+        if place.phase == Phase.IDLE and place.offer == Offer.BACK_CHECK:
+            return Question(self.say("ask.back_check"), Pending.BACK_CHECK)
+        if place.phase == Phase.IDLE and place.offer == Offer.RESUME_STREAM:
+            exercise = self.routine.get(place.stream)
+            name = exercise.name if exercise else ""
+            return Question(self.say("ask.resume_stream", name=name), Pending.RESUME_STREAM)
+        if place.phase == Phase.IDLE and place.offer == Offer.RESUME:
+            name = exercises[s.profile.stopped_index(len(exercises))].name
+            return Question(self.say("ask.resume_routine", name=name), Pending.RESUME_ROUTINE)
+        if place.phase == Phase.EXERCISE_DONE:
+            nxt = exercises[min(place.exercise + 1, len(exercises) - 1)]
+            return Question(self.say("ask.next_exercise", name=nxt.name), Pending.NEXT)
+        key, pending = QUESTIONS[place.phase]
+        return Question(self.say(key), pending)
+
+    def closing(self) -> tuple[str, ...]:
+        """What is said when the routine is over."""
+        return (self.say("block.done_routine"), self.routine.safety.outcome, self.say("goodbye"))
+
+    def standing(self, s: State) -> str:
+        """Where each exercise stands, in a few words: exercises grouped by level."""
+        groups: dict[str, list[str]] = {}
+        for i, ex in enumerate(self.routine.exercises):
+            level, top = s.level_of(self.routine, i), len(ex.dose.levels) - 1
+            where = "target" if level == top else "start" if level == 0 else str(level + 1)
+            groups.setdefault(where, []).append(ex.name)
+        said = []
+        for where, names in groups.items():
+            place = self.say(
+                f"stats.where.{where}" if where in ("target", "start") else "stats.where.n",
+                level=where,
+            )
+            if len(groups) == 1:
+                said.append(self.say("stats.level.all", where=place))
+                break
+            joined = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+            key = "stats.level.one" if len(names) == 1 else "stats.level.many"
+            said.append(self.say(key, names=joined, where=place))
+        return " ".join(said)

@@ -1,0 +1,89 @@
+"""Progression bookkeeping: the history entry, where a routine stopped, completions, levels."""
+
+from __future__ import annotations
+
+from backcoach.skill.domain import progress
+from backcoach.skill.domain.coach import Coach
+from backcoach.skill.domain.plan import units
+from backcoach.skill.domain.reply import Reply
+from backcoach.skill.domain.routine import Exercise
+from backcoach.skill.domain.state import Phase, State
+
+
+def mark(coach: Coach, s: State) -> None:
+    """Note where the routine is, so a later session can pick it up there."""
+    profile, place = s.profile, s.place
+    if not place.logged:
+        profile.history, place.logged = progress.log_start(profile.history, coach.clock()), True
+    profile.stopped = {
+        "exercise": place.exercise,
+        "done": list(place.done),
+        "at": coach.clock().isoformat(),
+    }
+
+
+def complete(coach: Coach, s: State, ex: Exercise) -> str:
+    """Record a finished exercise; after enough clean runs, move it up (and say so)."""
+    profile, place = s.profile, s.place
+    if ex.id not in place.done:
+        place.done.append(ex.id)
+    progress.log(profile.history, "done", ex.id)
+    level = s.level_of(coach.routine)
+    runs = progress.completed(profile.clean, ex.id, ex.id in place.trouble)
+    if not progress.due_to_move_up(runs) or level + 1 >= len(ex.dose.levels):
+        return ""
+    profile.levels[ex.id], profile.clean[ex.id] = level + 1, 0
+    dose = coach.phrasing.dose_text(ex, level + 1)
+    return coach.say("level.moved_up", name=ex.name, dose=dose)
+
+
+def record_done(coach: Coach, s: State, index: int, run_id: str) -> None:
+    """An exercise finished outside a dialog (a hands-free track played to its end)."""
+    profile = s.profile
+    if not profile.history or profile.history[-1].get("run") != run_id:
+        profile.history = progress.log_start(profile.history, coach.clock())
+        profile.history[-1]["run"] = run_id
+    s.place.exercise = index
+    complete(coach, s, coach.routine.exercises[index])
+    last = index + 1 >= coach.total
+    nxt = {"exercise": index + 1, "done": list(s.place.done), "at": coach.clock().isoformat()}
+    profile.stopped = {} if last else nxt
+
+
+def easier(coach: Coach, s: State) -> Reply:
+    """Too hard: one level down, now."""
+    return change_level(coach, s, -1)
+
+
+def harder(coach: Coach, s: State) -> Reply:
+    """Too easy: one level up, now."""
+    return change_level(coach, s, +1)
+
+
+def change_level(coach: Coach, s: State, step: int) -> Reply:
+    """Make the current exercise easier (-1) or harder (+1) now."""
+    profile, place = s.profile, s.place
+    if place.phase in (Phase.IDLE, Phase.FINISHED):
+        return coach.ask(s, coach.say("level.none"))
+    ex = coach.current(s)
+    before = s.level_of(coach.routine)
+    after = max(0, min(before + step, len(ex.dose.levels) - 1))
+    dose = coach.phrasing.dose_text(ex, after)
+    profile.clean[ex.id] = 0
+    if step < 0 and ex.id not in place.trouble:
+        place.trouble.append(ex.id)
+    said = "too hard" if step < 0 else "too easy"
+    progress.log(profile.history, "feedback", {"exercise": ex.id, "said": said})
+    if after == before:
+        key = "level.easiest" if step < 0 else "level.hardest"
+        return coach.ask(s, coach.say(key, name=ex.name, dose=dose))
+    profile.levels[ex.id] = after
+    n_units = len(units(ex, after))
+    # Easier can leave fewer sets than already done: the exercise is then complete.
+    if place.unit >= n_units and place.phase == Phase.BETWEEN:
+        place.unit = n_units
+        place.phase = Phase.EXERCISE_DONE
+        complete(coach, s, ex)
+    place.last_block = min(place.last_block, place.unit)
+    key = "level.easier" if step < 0 else "level.harder"
+    return coach.ask(s, coach.say(key, name=ex.name, dose=dose))

@@ -1,0 +1,171 @@
+"""A person's state: the long-lived profile and the place in today's session, as typed data."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Annotated, Any
+
+from pydantic import (
+    AfterValidator,
+    BeforeValidator,
+    Field,
+    OnErrorOmit,
+    PlainSerializer,
+    StrictBool,
+    StrictInt,
+    StrictStr,
+)
+
+from backcoach.skill.domain.plan import units
+from backcoach.skill.domain.routine import Routine
+from backcoach.skill.domain.stored import StoredRow
+
+
+class Phase(StrEnum):
+    """Where the conversation is (the values are what session attributes hold)."""
+
+    IDLE = "idle"
+    """Nothing started."""
+    INTRO = "intro"
+    """Steps read, waiting for "ready"."""
+    BETWEEN = "between"
+    """Sets left in the current exercise."""
+    EXERCISE_DONE = "exercise_done"
+    """An exercise finished: asking to go on."""
+    PAUSED = "paused"
+    PAIN = "pain"
+    """Stopped for pain."""
+    FINISHED = "finished"
+    """The routine is done."""
+
+
+class Pending(StrEnum):
+    """What "yes" (and "no") answer right now: the last question asked."""
+
+    NONE = ""
+    START = "start"
+    READY = "ready"
+    NEXT = "next"
+    RESUME = "resume"
+    SKIP = "skip"
+    START_OVER = "start_over"
+    RESUME_ROUTINE = "resume_routine"
+    BACK_CHECK = "back_check"
+    RESUME_STREAM = "resume_stream"
+
+
+class Offer(StrEnum):
+    """A question asked as a session opens."""
+
+    NONE = ""
+    BACK_CHECK = "back_check"
+    """How is your back (it hurt last time)?"""
+    RESUME = "resume"
+    """Pick up the routine where it stopped?"""
+    RESUME_STREAM = "resume_stream"
+    """Resume the hands-free stream that was stopped?"""
+
+
+def _entry(entry: dict[str, Any]) -> dict[str, Any]:
+    """A history entry with the lists every later turn appends to (old rows may lack them)."""
+    for key in ("done", "feedback", "pain"):
+        if not isinstance(entry.get(key), list):
+            entry[key] = []
+    return entry
+
+
+HistoryEntry = Annotated[dict[str, Any], AfterValidator(_entry)]
+"""One session: date, started, exercises done, feedback, pain reports (and a hands-free run)."""
+
+Ids = list[OnErrorOmit[StrictStr]]
+"""Exercise ids; anything else in a stored list is dropped."""
+
+PerExercise = dict[str, OnErrorOmit[StrictInt]]
+"""A count per exercise id; entries that are not whole numbers are dropped."""
+
+MaybePhase = Annotated[
+    Phase | None,
+    BeforeValidator(lambda v: v or None),
+    PlainSerializer(lambda v: v or "", return_type=str),
+]
+"""A phase or none, stored as "" for none (as rows always have)."""
+
+
+class Profile(StoredRow):
+    """What is known about a person across sessions (persistent attributes)."""
+
+    disclaimer_heard: StrictBool = False
+    """Whether this person has ever heard the safety disclaimer."""
+    levels: PerExercise = Field(default_factory=dict)
+    """Level index per exercise id (absent: beginner)."""
+    clean: PerExercise = Field(default_factory=dict)
+    """Completions at the current level without trouble, per exercise id."""
+    history: list[OnErrorOmit[HistoryEntry]] = Field(default_factory=list)
+    """One entry per session, oldest first."""
+    back_check: StrictStr = ""
+    """Id of the exercise that hurt last time: the next session asks how the back feels."""
+    stopped: dict[str, Any] = Field(default_factory=dict)
+    """Where an unfinished routine stopped: exercise index, exercises done, and when."""
+
+    def stopped_index(self, total: int) -> int:
+        """The exercise an unfinished routine stopped at (0 if unknown)."""
+        index = self.stopped.get("exercise", 0)
+        return index if type(index) is int and 0 <= index < total else 0
+
+
+class Place(StoredRow):
+    """Where a person is in today's session (session attributes; gone when it ends)."""
+
+    phase: Phase = Phase.IDLE
+    exercise: StrictInt = 0
+    """Index of the current exercise."""
+    unit: StrictInt = 0
+    """Index of the next unit (set on a side) to play in the current exercise."""
+    last_block: StrictInt = 0
+    """Unit index where the last played block began, for "repeat"."""
+    paused_phase: MaybePhase = None
+    """The phase to return to on "resume"."""
+    pending: Pending = Pending.NONE
+    done: Ids = Field(default_factory=list)
+    """Ids of exercises completed in this routine."""
+    pain: Ids = Field(default_factory=list)
+    """Ids of exercises stopped for pain in this session."""
+    trouble: Ids = Field(default_factory=list)
+    """Ids of exercises that were too hard or hurt in this session (no clean completion)."""
+    offer: Offer = Offer.NONE
+    logged: StrictBool = False
+    """Whether this session has its entry in the history yet."""
+    stream: StrictStr = ""
+    """Exercise id where a hands-free stream was stopped (set as the session begins)."""
+
+
+@dataclass
+class State:
+    """A person's profile and their place in this session, loaded and saved once per request."""
+
+    profile: Profile = field(default_factory=Profile)
+    place: Place = field(default_factory=Place)
+
+    @classmethod
+    def load(cls, routine: Routine, profile_row: object, place_row: object) -> State:
+        """Read both parts from their stored rows and fit the place to the routine."""
+        profile, _ = Profile.from_row(profile_row, "stored profile")
+        place, refused = Place.from_row(place_row, "session place")
+        state = cls(profile, place)
+        # A place whose phase or exercise cannot be trusted is no place to resume from.
+        if "phase" in refused or not 0 <= place.exercise < len(routine.exercises):
+            state.place = Place()
+            return state
+        if place.paused_phase == Phase.PAUSED:
+            place.paused_phase = None
+        n_units = len(units(routine.exercises[place.exercise], state.level_of(routine)))
+        place.unit = max(0, min(place.unit, n_units))
+        place.last_block = max(0, min(place.last_block, place.unit))
+        return state
+
+    def level_of(self, routine: Routine, index: int | None = None) -> int:
+        """Level of the current (or given) exercise, clamped to its levels."""
+        ex = routine.exercises[self.place.exercise if index is None else index]
+        level = self.profile.levels.get(ex.id, 0)
+        return max(0, min(level, len(ex.dose.levels) - 1))

@@ -1,0 +1,68 @@
+"""Stored rows: validated with pydantic, versioned, migrated or refused with a logged reason."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any, ClassVar, Self
+
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+log = logging.getLogger(__name__)
+
+SCHEMA_VERSION = 2
+"""Version of every stored coaching row (profile, place, stream) written today."""
+
+Migration = Callable[[dict[str, Any]], dict[str, Any]]
+"""Turns a row of one version into a row of the next."""
+
+
+def _unversioned(row: dict[str, Any]) -> dict[str, Any]:
+    """Version 1: rows written before they carried a version have today's fields already."""
+    return row
+
+
+class StoredRow(BaseModel):
+    """A part of a person's state as kept in Alexa's attributes (extra keys are ignored,
+    so parts kept side by side in one dict read only their own fields)."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    migrations: ClassVar[dict[int, Migration]] = {1: _unversioned}
+    """Per version older than SCHEMA_VERSION, how to bring a row one version forward."""
+
+    @classmethod
+    def from_row(cls, row: object, what: str = "") -> tuple[Self, frozenset[str]]:
+        """The part a stored row holds, and the fields refused from it.
+
+        A missing row starts fresh quietly; an unknown version or a row that is not a
+        mapping starts fresh with a warning; a field that does not validate is dropped
+        (with a warning) and the rest is kept, so a bad field never fails a later turn.
+        """
+        what = what or cls.__name__
+        if row is None:
+            return cls(), frozenset()
+        if not isinstance(row, dict):
+            log.warning("%s refused: a %s, not a mapping; starting fresh", what, type(row).__name__)
+            return cls(), frozenset()
+        version = row.get("schema_version", 1)
+        if type(version) is not int or not 1 <= version <= SCHEMA_VERSION:
+            log.warning("%s refused: unknown schema_version %r; starting fresh", what, version)
+            return cls(), frozenset()
+        data = dict(row)
+        for step in range(version, SCHEMA_VERSION):
+            data = cls.migrations[step](data)
+        try:
+            return cls.model_validate(data), frozenset()
+        except ValidationError as error:
+            bad = frozenset(str(e["loc"][0]) for e in error.errors() if e["loc"])
+        log.warning("%s: dropped unreadable fields %s", what, ", ".join(sorted(bad)))
+        try:
+            return cls.model_validate({k: v for k, v in data.items() if k not in bad}), bad
+        except ValidationError:  # an error no single field explains: nothing can be kept
+            log.warning("%s refused: unreadable as a whole; starting fresh", what)
+            return cls(), frozenset(data)
+
+    def to_row(self) -> dict[str, Any]:
+        """A JSON-safe dict for attributes, tagged with the schema version."""
+        return {"schema_version": SCHEMA_VERSION, **self.model_dump(mode="json")}

@@ -1,0 +1,56 @@
+"""The intent table: every intent of the interaction model reaches exactly one coach operation."""
+
+from __future__ import annotations
+
+import json
+from importlib.resources import files
+
+import pytest
+
+from backcoach.skill.alexa.intents import FALLBACK, OPERATIONS
+from backcoach.skill.alexa.skill_builder import handled_intents
+from backcoach.skill.domain import navigation
+from backcoach.skill.domain.reply import Reply
+from backcoach.skill.domain.state import Profile, State
+
+MODEL = json.loads((files("backcoach.interaction_models") / "en-US.json").read_text())
+DECLARED = {i["name"] for i in MODEL["interactionModel"]["languageModel"]["intents"]}
+HANDS_FREE = {"HandsFreeIntent"}
+"""Intents the hands-free handlers answer before the dialog table is consulted."""
+
+
+def test_every_declared_intent_has_an_operation():
+    assert DECLARED - HANDS_FREE <= set(OPERATIONS), DECLARED - HANDS_FREE - set(OPERATIONS)
+
+
+def test_every_custom_operation_is_declared():
+    custom = {name for name in OPERATIONS if not name.startswith("AMAZON.")}
+    assert custom <= DECLARED, custom - DECLARED
+
+
+def test_handled_intents_are_the_table_and_hands_free():
+    assert handled_intents() == set(OPERATIONS) | HANDS_FREE
+
+
+def states(coach) -> list[State]:
+    """A fresh state, one mid-exercise and one between sets."""
+    fresh = State()
+    intro = State(Profile(disclaimer_heard=True))
+    navigation.start_exercise(coach, intro, "plank")
+    between = State(Profile(disclaimer_heard=True, levels={"plank": 2}))
+    navigation.start_exercise(coach, between, "plank")
+    navigation.ready(coach, between)
+    return [fresh, intro, between]
+
+
+@pytest.mark.parametrize("intent", sorted(OPERATIONS))
+def test_every_operation_answers_from_any_place(coach, intent):
+    for s in states(coach):
+        for exercise in (None, "plank", "burpee"):
+            reply = OPERATIONS[intent](coach, s, exercise)
+            assert isinstance(reply, Reply)
+            assert reply.end_session or reply.parts[-1] == reply.reprompt
+
+
+def test_unknown_intents_get_the_fallback(coach):
+    assert "didn't catch" in FALLBACK(coach, State(), None).text
