@@ -13,15 +13,20 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from backcoach.skill.domain.coach import Coach
-from backcoach.skill.domain.plan import CueWords, Segment, all_segments
-from backcoach.skill.domain.routine import Routine
-
-from backcoach.audio.manifest import CLIP_FILE, ClipEntry, ManifestError, read_manifest, write_manifest
 from backcoach.audio.build.mp3 import ENCODE_ARGS, MAX_LENGTH_S, check_mp3, encode_mp3, mp3_length_s
 from backcoach.audio.build.render import RENDER, RenderError, RenderParams, WordBank, render_segment
 from backcoach.audio.build.track import MAX_TRACK_S, Track, all_tracks, render_track
 from backcoach.audio.build.voices import Voice
+from backcoach.audio.manifest import (
+    CLIP_FILE,
+    ClipEntry,
+    ManifestError,
+    read_manifest,
+    write_manifest,
+)
+from backcoach.skill.domain.coach import Coach
+from backcoach.skill.domain.plan import CueWords, Segment, all_segments
+from backcoach.skill.domain.routine import Routine
 
 Clip = Segment | Track
 """Anything the build renders to one file."""
@@ -130,6 +135,8 @@ def build(
     """
     started = time.monotonic()
     if segments is None:
+        if routine is None:
+            raise ValueError("build: give a routine, or the segments to render")
         words: CueWords = getattr(phrases, "cue_words", phrases)
         segments = [*all_segments(routine, words).values()]
         segments += all_tracks(Coach(routine, phrases)).values()

@@ -11,8 +11,12 @@ import numpy as np
 from mutagen import MutagenError
 from mutagen.mp3 import MP3, BitrateMode
 
-from backcoach.skill.domain.alexa_limits import AUDIO_BITRATE_BPS, AUDIO_SAMPLE_RATES_HZ, MAX_AUDIO_S
 from backcoach.audio.build.ffmpeg import AudioSegment, pcm_args, run_ffmpeg
+from backcoach.skill.domain.alexa_limits import (
+    AUDIO_BITRATE_BPS,
+    AUDIO_SAMPLE_RATES_HZ,
+    MAX_AUDIO_S,
+)
 
 SAMPLE_RATE_HZ = AUDIO_SAMPLE_RATES_HZ[0]
 """The rate we render and encode at: the highest Alexa accepts."""
@@ -28,7 +32,8 @@ player hears each clip's whole timeline shifted by the same 46 ms. `decode_mp3` 
 as a gapless decoder would, so measured onsets compare with the plan.
 """
 ENCODE_ARGS = (
-    "-codec:a", "libmp3lame", "-b:a", f"{BITRATE_BPS // 1000}k", "-ar", str(SAMPLE_RATE_HZ), "-ac", "1",
+    "-codec:a", "libmp3lame", "-b:a", f"{BITRATE_BPS // 1000}k",
+    "-ar", str(SAMPLE_RATE_HZ), "-ac", "1",
     "-write_xing", "0", "-id3v2_version", "0", "-map_metadata", "-1",
     "-fflags", "+bitexact", "-flags:a", "+bitexact",
 )  # fmt: skip

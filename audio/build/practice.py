@@ -9,13 +9,12 @@ from pathlib import Path
 
 from pydub import AudioSegment
 
-from backcoach.skill.domain.coach import Coach
-from backcoach.skill.domain import track_script
-
 from backcoach.audio.build.mp3 import encode_mp3
 from backcoach.audio.build.render import RENDER, WordBank
 from backcoach.audio.build.track import Track, render_track, track_id
 from backcoach.audio.build.voices import Voice
+from backcoach.skill.domain import track_script
+from backcoach.skill.domain.coach import Coach
 
 CHAPTER_GAP_S = 2.0
 """Silence between one exercise's track and the next."""

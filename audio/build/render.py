@@ -6,13 +6,12 @@ from dataclasses import asdict, dataclass, field
 
 import numpy as np
 
-from backcoach.skill.domain.plan import Segment
-
 from backcoach.audio.build.ffmpeg import AudioSegment, atempo, to_pcm
 from backcoach.audio.build.mp3 import SAMPLE_RATE_HZ
 from backcoach.audio.build.tones import END_TONE, START_TONE, Tone, render_tone
 from backcoach.audio.build.voices import Voice
 from backcoach.audio.build.words import even_loudness, from_samples, samples_of, trim_silence
+from backcoach.skill.domain.plan import Segment
 
 RENDER_VERSION = 1
 """Bump when a code change alters how clips sound: every clip is then rendered again."""

@@ -6,14 +6,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from backcoach.skill.domain.coach import Coach
-from backcoach.skill.domain.plan import Segment
-from backcoach.skill.domain.hands_free import track_id
-from backcoach.skill.domain import track_script
-
 from backcoach.audio.build.ffmpeg import AudioSegment
 from backcoach.audio.build.render import RENDER, RenderParams, WordBank, render_segment
 from backcoach.audio.build.words import from_samples, samples_of
+from backcoach.skill.domain import track_script
+from backcoach.skill.domain.coach import Coach
+from backcoach.skill.domain.hands_free import track_id
+from backcoach.skill.domain.plan import Segment
 
 SENTENCE_GAP_S = 0.45
 """Silence between two spoken sentences."""
@@ -35,9 +34,10 @@ class Track:
     """Sentences, pauses (seconds) and timed clips, in order."""
     kind: str = "track"
 
-    def layout(self, sentence_s: dict[str, float]) -> list[tuple[float, Item]]:
-        """Start time of each item, given how long each sentence takes to say."""
-        t, out, previous = 0.0, [], None
+    def layout(self, sentence_s: dict[str, float]) -> list[tuple[float, Item | None]]:
+        """Start time of each item, given how long each sentence takes to say; then the end."""
+        t, previous = 0.0, None
+        out: list[tuple[float, Item | None]] = []
         for item in self.items:
             if previous is not None and not isinstance(item, float):
                 clip_edge = isinstance(item, Segment) or isinstance(previous, Segment)
