@@ -1,0 +1,1 @@
+"""Everything that synthesises or encodes audio; never imported while serving."""
