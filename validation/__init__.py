@@ -65,6 +65,7 @@ def one_line(error: ValidationError, source: str, where: Callable[[Loc], str] = 
 
 _PHRASES = {
     "missing": "is missing",
+    "json_invalid": "is not JSON: {error}",
     "string_type": "must be text",
     "string_too_short": "must be non-empty text",
     "int_type": "must be a whole number",
@@ -88,6 +89,9 @@ _PHRASES = {
     "path_type": "must be a path",
 }
 
+_UNQUOTED = {"missing", "string_too_short", "json_invalid"}
+"""Kinds of error whose input says nothing more (absent, empty, or a whole file)."""
+
 
 def problem(error: ErrorDetails) -> str:
     """What is wrong, in the words of the old hand-written readers, with what was found."""
@@ -105,7 +109,7 @@ def problem(error: ErrorDetails) -> str:
     else:  # a kind no reader uses yet: pydantic's own words
         msg = error["msg"]
         phrase = msg[:1].lower() + msg[1:]
-    if kind not in ("missing", "string_too_short") and _is_scalar(error["input"]):
+    if kind not in _UNQUOTED and _is_scalar(error["input"]):
         phrase += f", got {_shown(error['input'])}"
     return phrase
 
