@@ -63,6 +63,11 @@ def one_line(error: ValidationError, source: str, where: Callable[[Loc], str] = 
     return " ".join(line.split())
 
 
+def unreadable(source: str, exc: Exception) -> str:
+    """`source: cannot be read: why`, on one line (YAML errors span several)."""
+    return " ".join(f"{source}: cannot be read: {exc}".split())
+
+
 _PHRASES = {
     "missing": "is missing",
     "json_invalid": "is not JSON: {error}",

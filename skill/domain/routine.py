@@ -19,7 +19,7 @@ from pydantic import (
     model_validator,
 )
 
-from backcoach.validation import Invalid, Loc, dotted, one_line
+from backcoach.validation import Invalid, Loc, dotted, one_line, unreadable
 
 DEFAULT_ROUTINE = files("backcoach.skill") / "content" / "back_routine.yaml"
 """The routine shipped inside the package (read with importlib.resources, so wheels carry it)."""
@@ -239,7 +239,7 @@ def load_routine(path: Traversable | Path | str = DEFAULT_ROUTINE) -> Routine:
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:
-        raise ContentError(f"{path.name}: cannot be read: {exc}") from exc
+        raise ContentError(unreadable(path.name, exc)) from exc
     try:
         return _ROUTINE.validate_python(data)
     except ValidationError as exc:
