@@ -99,7 +99,7 @@ _UNQUOTED = {"missing", "string_too_short", "json_invalid"}
 
 
 def problem(error: ErrorDetails) -> str:
-    """What is wrong, in the words of the old hand-written readers, with what was found."""
+    """What is wrong, in plain words, with what was found (`must be >= 0, got -3`)."""
     kind, ctx = error["type"], error.get("ctx", {})
     if kind in ("value_error", "assertion_error"):
         return str(ctx["error"])
