@@ -8,6 +8,11 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Annotated
+
+from pydantic import AfterValidator, StringConstraints, TypeAdapter, ValidationError
+
+from backcoach.validation import Loc, dotted, one_line
 
 MANIFEST_NAME = "manifest.json"
 """File name of the manifest inside the cache directory."""
@@ -16,20 +21,26 @@ CLIP_FILE = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]*-[0-9a-f]{12}\.mp3$")
 
 
 class ManifestError(ValueError):
-    """The manifest is unreadable or malformed."""
+    """The manifest is unreadable or malformed; the message names the file, clip and field."""
+
+
+def _clip_file(name: str) -> str:
+    if not CLIP_FILE.match(name):
+        raise ValueError(f"{name!r} is not a clip file name (<clip id>-<hash12>.mp3)")
+    return name
 
 
 @dataclass(frozen=True)
 class ClipEntry:
     """One rendered clip, as the manifest lists it."""
 
-    file: str
+    file: Annotated[str, StringConstraints(strict=True), AfterValidator(_clip_file)]
     """File name inside the cache directory (`<clip_id>-<hash12>.mp3`)."""
     duration_s: float
     """Playing time measured from the encoded file."""
     kind: str
     """`hold`, `reps` or `rest`, as in the plan."""
-    onsets_s: tuple[float, ...]
+    onsets_s: tuple[float, ...] = ()
     """Planned onsets of the timed counts."""
 
     def to_json(self) -> dict:
@@ -42,21 +53,14 @@ class ClipEntry:
         }
 
 
-def _entry(clip_id: str, data: object) -> ClipEntry:
-    if not isinstance(data, dict):
-        raise ManifestError(f"clip {clip_id!r}: not a mapping")
-    try:
-        entry = ClipEntry(
-            file=str(data["file"]),
-            duration_s=float(data["duration_s"]),
-            kind=str(data["kind"]),
-            onsets_s=tuple(float(t) for t in data.get("onsets_s", ())),
-        )
-    except (KeyError, TypeError, ValueError) as exc:
-        raise ManifestError(f"clip {clip_id!r}: bad or missing field: {exc}") from exc
-    if not CLIP_FILE.match(entry.file):
-        raise ManifestError(f"clip {clip_id!r}: file {entry.file!r} is not a clip file name")
-    return entry
+_MANIFEST = TypeAdapter(dict[str, ClipEntry])
+
+
+def _where(loc: Loc) -> str:
+    """`clip 'hold-5s': file`: the clip by its id, then the field."""
+    if not loc:
+        return ""
+    return ": ".join(filter(None, (f"clip {loc[0]!r}", dotted(loc[1:]))))
 
 
 def read_manifest(cache_dir: Path | str) -> dict[str, ClipEntry]:
@@ -64,12 +68,9 @@ def read_manifest(cache_dir: Path | str) -> dict[str, ClipEntry]:
     path = Path(cache_dir) / MANIFEST_NAME
     text = path.read_text(encoding="utf-8")
     try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise ManifestError(f"{path}: not JSON: {exc}") from exc
-    if not isinstance(data, dict):
-        raise ManifestError(f"{path}: not a mapping of clip ids")
-    return {str(clip_id): _entry(clip_id, value) for clip_id, value in data.items()}
+        return _MANIFEST.validate_json(text)
+    except ValidationError as exc:
+        raise ManifestError(one_line(exc, str(path), _where)) from None
 
 
 def write_manifest(cache_dir: Path | str, entries: Mapping[str, ClipEntry]) -> Path:

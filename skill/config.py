@@ -4,12 +4,23 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from importlib.resources.abc import Traversable
 from pathlib import Path
+from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 
+from pydantic import (
+    AfterValidator,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    TypeAdapter,
+    ValidationError,
+)
+
 from backcoach.skill.domain.routine import DEFAULT_ROUTINE
+from backcoach.validation import Loc, dotted, one_line
 
 TRUE = {"1", "true", "yes", "on"}
 FALSE = {"0", "false", "no", "off"}
@@ -19,23 +30,46 @@ class ConfigError(ValueError):
     """A configuration value is unusable; the message says which and why."""
 
 
+def _flag(value: Any) -> Any:
+    """`true`, `yes`, `on`, `1` (and their opposites) as a bool; anything else is refused."""
+    if isinstance(value, str) and value.strip().lower() in TRUE | FALSE:
+        return value.strip().lower() in TRUE
+    return value
+
+
+def _https(url: str | None) -> str | None:
+    """The base URL without a trailing slash; only https, which is all Alexa plays."""
+    if url is None:
+        return None
+    parts = urlsplit(url)
+    if parts.scheme != "https" or not parts.netloc:
+        raise ValueError(f"must be an https:// URL (Alexa only plays https audio), got {url!r}")
+    return url.rstrip("/")
+
+
+Flag = Annotated[bool, BeforeValidator(_flag), Field(strict=True)]
+BaseUrl = Annotated[str | None, AfterValidator(_https)]
+
+
 @dataclass(frozen=True)
 class Config:
     """Everything the skill and its endpoint can be told."""
 
+    __pydantic_config__ = ConfigDict(arbitrary_types_allowed=True)  # Traversable
+
     skill_id: str | None = None
     """Alexa skill id; requests for another skill are refused (BACKCOACH_SKILL_ID)."""
-    verify: bool = True
+    verify: Flag = True
     """Verify Alexa's request signatures (BACKCOACH_VERIFY; off only for local experiments)."""
-    public_url: str | None = None
+    public_url: BaseUrl = None
     """https base URL Alexa reaches us at, for audio links (BACKCOACH_PUBLIC_URL)."""
-    trust_proxy: bool = False
+    trust_proxy: Flag = False
     """Honour X-Forwarded-Proto/Host from a reverse proxy (BACKCOACH_TRUST_PROXY)."""
     data_dir: Path = Path("var")
     """Where built audio and saved progress live (BACKCOACH_DATA_DIR)."""
     audio_dir: Path | None = None
     """Built audio cache; defaults to DATA_DIR/audio (BACKCOACH_AUDIO_DIR)."""
-    audio: bool = True
+    audio: Flag = True
     """Play precomputed clips; off means SSML-timed counts (BACKCOACH_AUDIO)."""
     store: str | None = None
     """Where people's progress is kept: unset for SQLite in DATA_DIR, `postgresql://…`,
@@ -44,7 +78,7 @@ class Config:
     """Locale of the spoken strings (BACKCOACH_LOCALE)."""
     routine_path: Path | Traversable = DEFAULT_ROUTINE
     """The routine content file (BACKCOACH_ROUTINE)."""
-    engine: str = "piper"
+    engine: Literal["piper", "gtts"] = "piper"
     """Text-to-speech engine for audio builds: piper or gtts (BACKCOACH_ENGINE)."""
     piper_voice: str | None = None
     """Path to another Piper voice (.onnx) (BACKCOACH_PIPER_VOICE)."""
@@ -55,47 +89,32 @@ class Config:
         return self.audio_dir or self.data_dir / "audio"
 
     def validated(self) -> Config:
-        """This config, or ConfigError with a clear message."""
-        if self.public_url:
-            parts = urlsplit(self.public_url)
-            if parts.scheme != "https" or not parts.netloc:
-                raise ConfigError(
-                    f"BACKCOACH_PUBLIC_URL must be an https:// URL (Alexa only plays https audio), "
-                    f"got {self.public_url!r}"
-                )
-        if self.engine not in ("piper", "gtts"):
-            raise ConfigError(f"BACKCOACH_ENGINE must be piper or gtts, got {self.engine!r}")
-        return self
+        """This config, checked (and normalised), or ConfigError with a clear message."""
+        return _validate({f.name: getattr(self, f.name) for f in fields(self)})
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Config:
-        """Read BACKCOACH_* variables; unset ones keep their defaults."""
+        """Read BACKCOACH_* variables; unset (or blank) ones keep their defaults."""
         env = os.environ if env is None else env
+        given = {name: env.get(var, "").strip() for name, var in SETTINGS.items()}
+        return _validate({name: value for name, value in given.items() if value})
 
-        def get(name: str) -> str | None:
-            value = env.get(f"BACKCOACH_{name}", "").strip()
-            return value or None
 
-        def flag(name: str, default: bool) -> bool:
-            value = get(name)
-            if value is None:
-                return default
-            if value.lower() in TRUE | FALSE:
-                return value.lower() in TRUE
-            raise ConfigError(f"BACKCOACH_{name} must be true or false, got {value!r}")
+SETTINGS = {f.name: f"BACKCOACH_{f.name.upper()}" for f in fields(Config)} | {
+    "routine_path": "BACKCOACH_ROUTINE"
+}
+"""The environment variable of each field."""
 
-        data_dir = Path(get("DATA_DIR") or "var")
-        return cls(
-            skill_id=get("SKILL_ID"),
-            verify=flag("VERIFY", True),
-            public_url=(get("PUBLIC_URL") or "").rstrip("/") or None,
-            trust_proxy=flag("TRUST_PROXY", False),
-            data_dir=data_dir,
-            audio_dir=Path(get("AUDIO_DIR")) if get("AUDIO_DIR") else None,
-            audio=flag("AUDIO", True),
-            store=get("STORE"),
-            locale=get("LOCALE") or "en-US",
-            routine_path=Path(get("ROUTINE")) if get("ROUTINE") else DEFAULT_ROUTINE,
-            engine=get("ENGINE") or "piper",
-            piper_voice=get("PIPER_VOICE"),
-        ).validated()
+_CONFIG = TypeAdapter(Config)
+
+
+def _setting(loc: Loc) -> str:
+    """The variable that sets the field (`BACKCOACH_VERIFY`)."""
+    return dotted((SETTINGS.get(str(loc[0]), str(loc[0])), *loc[1:])) if loc else ""
+
+
+def _validate(values: dict[str, Any]) -> Config:
+    try:
+        return _CONFIG.validate_python(values)
+    except ValidationError as exc:
+        raise ConfigError(one_line(exc, "", _setting)) from None

@@ -7,11 +7,21 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib.resources import files
 from pathlib import Path
+from typing import Any, Literal
 
 import yaml
+from pydantic import (
+    StrictBool,
+    StrictStr,
+    TypeAdapter,
+    ValidationError,
+    ValidationInfo,
+    model_validator,
+)
 
 from backcoach.skill.devtools import envelopes as env
 from backcoach.skill.devtools.simulator import SessionState, Simulator, Turn
+from backcoach.validation import Invalid, Loc, dotted, one_line, unreadable
 
 EXPECTATIONS = (
     "intent", "speech", "no_speech", "not_speech", "audio", "directives", "end", "events",
@@ -36,6 +46,7 @@ SHIPPED_SCRIPTS = files("backcoach.skill.devtools") / "dialog_scripts"
 """Where the shipped dialog scripts live: package data, so an installed wheel can run them."""
 
 ACTIONS = ("say", "request", "wait", "wait_into_hold")
+Action = Literal["say", "request", "wait", "wait_into_hold"]
 HOLD_TOLERANCE_S = 0.5
 
 
@@ -48,11 +59,43 @@ class Step:
     """One turn of a script: what is said (or sent) and what must come back."""
 
     number: int
-    action: str
+    action: Action
     """One of ACTIONS."""
-    value: object
+    value: Any
     """What is said, the request type, or the seconds to wait ("end": until it stops)."""
-    expect: dict
+    expect: dict[str, Any]
+
+    @model_validator(mode="before")
+    @classmethod
+    def _one_action(cls, raw: Any) -> Any:
+        """The file's `{say: ..., expect: ...}` as action and value (`number` added by Script)."""
+        actions = [a for a in ACTIONS if isinstance(raw, dict) and a in raw]
+        if len(actions) != 1:
+            raise ValueError(f"needs exactly one of {', '.join(map(repr, ACTIONS))}")
+        action = actions[0]
+        return {
+            "number": raw["number"],
+            "action": action,
+            "value": raw[action],
+            "expect": raw.get("expect") or {},
+        }
+
+    @model_validator(mode="after")
+    def _well_formed(self) -> Step:
+        action, value, expect = self.action, self.value, self.expect
+        unknown = set(expect) - set(EXPECTATIONS)
+        if unknown:
+            raise ValueError(f"unknown expectation {sorted(unknown)}")
+        if action == "say" and not isinstance(value, str):
+            raise ValueError("'say' must be text (quote yes and no)")
+        if action == "request" and value not in RAW_REQUESTS and value not in PLAYER_REQUESTS:
+            raise ValueError(f"unknown request {value!r}")
+        if action.startswith("wait"):
+            if not (value == "end" or isinstance(value, int | float)) or isinstance(value, bool):
+                raise ValueError(f"'{action}' takes seconds (or 'end')")
+            if set(expect) & TURN_EXPECTATIONS:
+                raise ValueError("a wait has no response; expect events or player")
+        return self
 
     @property
     def label(self) -> str:
@@ -65,9 +108,30 @@ class Script:
     """A named sequence of steps, with the device it runs on."""
 
     path: Path
-    name: str
+    name: StrictStr
     steps: tuple[Step, ...]
-    audio_player: bool = True
+    audio_player: StrictBool = True
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_file(cls, data: Any, info: ValidationInfo) -> Any:
+        """The file's content, with its path (from the context), named and numbered steps."""
+        path: Path = (info.context or {})["path"]
+        if not isinstance(data, dict) or not isinstance(data.get("steps"), list):
+            raise ValueError("needs a 'steps' list")
+        steps = [
+            {**raw, "number": i} if isinstance(raw, dict) else raw
+            for i, raw in enumerate(data["steps"], 1)
+        ]
+        device = data.get("device") or {}
+        if not isinstance(device, dict):
+            raise Invalid("must be a mapping", "device")
+        return {
+            "path": path,
+            "name": data.get("name", path.stem),
+            "steps": steps,
+            "audio_player": device.get("audio_player", True),
+        }
 
 
 @dataclass
@@ -83,37 +147,26 @@ class StepResult:
         return not self.problems
 
 
-def _step(path: Path, i: int, raw: object) -> Step:
-    """One step, checked."""
-    where = f"{path.name}: step {i}"
-    actions = [a for a in ACTIONS if isinstance(raw, dict) and a in raw]
-    if len(actions) != 1:
-        raise ScriptError(f"{where}: needs exactly one of {', '.join(map(repr, ACTIONS))}")
-    action, value = actions[0], raw[actions[0]]
-    expect = raw.get("expect") or {}
-    unknown = set(expect) - set(EXPECTATIONS)
-    if unknown:
-        raise ScriptError(f"{where}: unknown expectation {sorted(unknown)}")
-    if action == "say" and not isinstance(value, str):
-        raise ScriptError(f"{where}: 'say' must be text (quote yes and no)")
-    if action == "request" and value not in RAW_REQUESTS and value not in PLAYER_REQUESTS:
-        raise ScriptError(f"{where}: unknown request {value!r}")
-    if action.startswith("wait"):
-        if not (value == "end" or isinstance(value, int | float)) or isinstance(value, bool):
-            raise ScriptError(f"{where}: '{action}' takes seconds (or 'end')")
-        if set(expect) & TURN_EXPECTATIONS:
-            raise ScriptError(f"{where}: a wait has no response; expect events or player")
-    return Step(i, action, value, expect)
+_SCRIPT = TypeAdapter(Script)
+
+
+def _where(loc: Loc) -> str:
+    """`step 3` for the third step (counted from 1, as the runner reports them)."""
+    if len(loc) >= 2 and loc[0] == "steps" and isinstance(loc[1], int):
+        return ": ".join(filter(None, (f"step {loc[1] + 1}", dotted(loc[2:]))))
+    return "device.audio_player" if loc == ("audio_player",) else dotted(loc)
 
 
 def load_script(path: Path) -> Script:
-    """Read and check one script file."""
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    if not isinstance(data, dict) or not isinstance(data.get("steps"), list):
-        raise ScriptError(f"{path.name}: needs a 'steps' list")
-    steps = tuple(_step(path, i, raw) for i, raw in enumerate(data["steps"], 1))
-    device = data.get("device") or {}
-    return Script(path, data.get("name", path.stem), steps, device.get("audio_player", True))
+    """Read and check one script file; ScriptError naming the file and the step."""
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise ScriptError(unreadable(path.name, exc)) from exc
+    try:
+        return _SCRIPT.validate_python(data, context={"path": path})
+    except ValidationError as exc:
+        raise ScriptError(one_line(exc, path.name, _where)) from None
 
 
 def clip_id_of(url: str) -> str:

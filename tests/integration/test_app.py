@@ -115,7 +115,7 @@ def test_config_from_environment():
     assert config.skill_id == "amzn1.ask.skill.x" and config.verify is False
     assert config.public_url == "https://coach.example.com"
     assert str(config.audio_cache) == "/tmp/bc/audio"
-    with pytest.raises(ConfigError, match="BACKCOACH_VERIFY must be true or false"):
+    with pytest.raises(ConfigError, match="^BACKCOACH_VERIFY: must be true or false, got .maybe.$"):
         Config.from_env({"BACKCOACH_VERIFY": "maybe"})
 
 

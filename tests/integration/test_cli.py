@@ -107,4 +107,4 @@ def test_serving_without_an_audio_build_says_what_to_run(tmp_path):
 
 def test_a_bad_setting_is_named(tmp_path):
     run = backcoach("say", "hi", env={"BACKCOACH_PUBLIC_URL": "http://plain.example.com"})
-    assert run.returncode == 2 and "BACKCOACH_PUBLIC_URL must be an https:// URL" in run.stderr
+    assert run.returncode == 2 and "BACKCOACH_PUBLIC_URL: must be an https:// URL" in run.stderr

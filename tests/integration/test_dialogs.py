@@ -88,6 +88,8 @@ def test_test_dialogs_command_reports_each_step(config, tmp_path):
         ("steps:\n  - say: yes", "quote yes and no"),
         ("steps:\n  - say: hi\n    expect: {colour: red}", "unknown expectation ['colour']"),
         ("steps:\n  - request: Teleport", "unknown request 'Teleport'"),
+        ("steps: [unclosed", "bad.yaml: cannot be read: while parsing a flow sequence"),
+        ("device: {audio_player: maybe}\nsteps: []", "device.audio_player: must be true or false"),
     ],
 )
 def test_malformed_scripts_are_refused(tmp_path, text, message):

@@ -7,7 +7,13 @@ import json
 import pytest
 
 from backcoach.audio.catalog import AudioCatalog, CatalogError
-from backcoach.audio.manifest import MANIFEST_NAME, ClipEntry, read_manifest, write_manifest
+from backcoach.audio.manifest import (
+    MANIFEST_NAME,
+    ClipEntry,
+    ManifestError,
+    read_manifest,
+    write_manifest,
+)
 
 HOLD = ClipEntry("hold-5s-0123456789ab.mp3", 8.56, "hold", (2.0, 3.0, 4.0, 5.0, 6.0))
 REST = ClipEntry("rest-20s-ba9876543210.mp3", 20.56, "rest", (17.0, 18.0, 19.0))
@@ -97,3 +103,29 @@ def test_a_malformed_manifest_is_refused(tmp_path, content):
     (tmp_path / MANIFEST_NAME).write_text(content)
     with pytest.raises(CatalogError, match="run `backcoach audio build`"):
         AudioCatalog.load(tmp_path)
+
+
+@pytest.mark.parametrize(
+    "content,message",
+    [
+        ("not json", "is not JSON: expected ident at line 1 column 2"),
+        ("[1, 2]", "must be a mapping"),
+        (
+            '{"hold-5s": {"file": "../x-0123456789ab.mp3", "duration_s": 1, "kind": "hold"}}',
+            "clip 'hold-5s': file: '../x-0123456789ab.mp3' is not a clip file name",
+        ),
+        (
+            '{"hold-5s": {"file": "hold-5s-0123456789ab.mp3", "duration_s": "long", "kind": "h"}}',
+            "clip 'hold-5s': duration_s: must be a number, got 'long'",
+        ),
+        (
+            '{"rest-20s": {"file": "rest-20s-ba9876543210.mp3"}}',
+            "clip 'rest-20s': duration_s: is missing",
+        ),
+    ],
+)
+def test_a_manifest_error_names_the_file_clip_and_field(tmp_path, content, message):
+    (tmp_path / MANIFEST_NAME).write_text(content)
+    with pytest.raises(ManifestError) as info:
+        read_manifest(tmp_path)
+    assert str(info.value).startswith(f"{tmp_path / MANIFEST_NAME}: {message}")

@@ -149,32 +149,55 @@ def _raw():
 
 
 BROKEN = [
-    (("exercises", 1, "steps"), [], "exercise 'plank': field 'steps'"),
-    (("exercises", 1, "name"), DELETE, "exercise 'plank': field 'name'"),
+    (("exercises", 1, "steps"), [], "exercise 'plank': steps: must be a non-empty list"),
+    (("exercises", 1, "name"), DELETE, "exercise 'plank': name: is missing"),
     (
         ("exercises", 0, "dose", "pattern"),
         "jumps",
-        "exercise 'pelvic_extension': dose.field 'pattern'",
+        "exercise 'pelvic_extension': dose.pattern: must be 'reps' or 'holds', got 'jumps'",
     ),
     (
         ("exercises", 1, "dose", "levels", 2, "hold_s"),
         -3,
-        "exercise 'plank': dose.levels[2].field 'hold_s'",
+        "exercise 'plank': dose.levels[2].hold_s: must be >= 0, got -3",
     ),
     (
         ("exercises", 2, "dose", "levels", 1, "reps"),
         "eight",
-        "exercise 'butt_lifter': dose.levels[1].field 'reps'",
+        "exercise 'butt_lifter': dose.levels[1].reps: must be a whole number, got 'eight'",
     ),
     (
         ("exercises", 3, "dose", "tempo", 0, "seconds"),
         0,
-        "exercise 'lifting_lunge': dose.tempo[0]: field 'seconds'",
+        "exercise 'lifting_lunge': dose.tempo[0].seconds: must be > 0 for a movement that is not",
     ),
-    (("exercises", 4, "dose", "levels", 3), {"reps": 1}, "exercise 'steamroller': dose.levels[3]"),
-    (("exercises", 4, "dose", "sides"), "both", "exercise 'steamroller': dose.field 'sides'"),
-    (("exercises", 0, "id"), "pelvic extension", "exercises[0]: field 'id'"),
-    (("safety", "disclaimer"), "", "safety: field 'disclaimer'"),
+    (
+        ("exercises", 0, "dose", "tempo", 1, "counted"),
+        "yes",
+        "exercise 'pelvic_extension': dose.tempo[1].counted: must be true or false, got 'yes'",
+    ),
+    (
+        ("exercises", 1, "dose", "levels", 2, "hold_s"),
+        0,
+        "exercise 'plank': dose.levels[2].hold_s: must be at least 1 second for a counted hold",
+    ),
+    (
+        ("exercises", 4, "dose", "levels", 3),
+        {"reps": 1},
+        "exercise 'steamroller': dose.levels[3]: each level must be harder",
+    ),
+    (
+        ("exercises", 4, "dose", "sides"),
+        "both",
+        "exercise 'steamroller': dose.sides: must be 'none', 'each' or 'alternating'",
+    ),
+    (
+        ("exercises", 0, "id"),
+        "pelvic extension",
+        "exercises[0].id: must be an identifier like 'plank'",
+    ),
+    (("exercises", 1), "plank", "exercises[1]: must be a mapping, got 'plank'"),
+    (("safety", "disclaimer"), "", "safety.disclaimer: must be non-empty text"),
 ]
 
 
@@ -184,9 +207,8 @@ def test_malformed_content_names_file_exercise_and_field(tmp_path, path, value, 
     broken.write_text(yaml.safe_dump(changed(_raw(), path, value)))
     with pytest.raises(ContentError) as info:
         load_routine(broken)
-    message = str(info.value)
-    assert message.startswith("broken_routine.yaml: ")
-    assert where in message
+    assert str(info.value).startswith(f"broken_routine.yaml: {where}")
+    assert "\n" not in str(info.value)
 
 
 def test_duplicate_ids_are_refused(tmp_path):
@@ -195,8 +217,15 @@ def test_duplicate_ids_are_refused(tmp_path):
     path = tmp_path / "dup.yaml"
     path.write_text(yaml.safe_dump(data))
     with pytest.raises(
-        ContentError, match="exercise 'pelvic_extension': field 'id': is used twice"
+        ContentError, match="^dup.yaml: exercise 'pelvic_extension': id: is used twice$"
     ):
+        load_routine(path)
+
+
+def test_every_problem_is_counted_on_the_one_line(tmp_path):
+    path = tmp_path / "two.yaml"
+    path.write_text(yaml.safe_dump(changed(changed(_raw(), ("name",), 3), ("intro",), "")))
+    with pytest.raises(ContentError, match=r"^two.yaml: name: must be text, got 3 \(and 1 more"):
         load_routine(path)
 
 

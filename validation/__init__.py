@@ -1,0 +1,133 @@
+"""One way to validate files and settings: pydantic, its errors told in one precise line.
+
+Every reader (the routine, the audio manifest, dialog scripts, the configuration) describes
+its data as frozen dataclasses with pydantic constraints and validators, validates raw data
+with a `TypeAdapter`, and turns a `ValidationError` into its own error with `one_line`:
+
+    back_routine.yaml: exercise 'plank': dose.levels[2].hold_s: must be >= 0, got -3
+
+A validator rule about one field of what it checks (a cross-field rule) raises `Invalid` with
+that field's path, so the message names the field rather than the object.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from pydantic import ValidationError
+from pydantic_core import ErrorDetails
+
+Loc = tuple[str | int, ...]
+"""Where an error is, as pydantic gives it: field names and list indices (or mapping keys)."""
+
+MAX_SHOWN = 60
+"""Longest input quoted in a message (`got '…'`), so a message stays one readable line."""
+
+
+class Invalid(ValueError):
+    """Raised by a validator: `message` is about the value at path `at` below the object."""
+
+    def __init__(self, message: str, *at: str | int):
+        super().__init__(message)
+        self.at = at
+
+
+def dotted(loc: Sequence[str | int]) -> str:
+    """`dose.levels[2].hold_s` for ("dose", "levels", 2, "hold_s")."""
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += f".{part}" if out else str(part)
+    return out
+
+
+def one_line(error: ValidationError, source: str, where: Callable[[Loc], str] = dotted) -> str:
+    """`source: where: problem` for the first error (and how many more), on one line.
+
+    `source` names the file or setting ("" when `where` names it); `where` words the
+    location (by default dotted, `dose.levels[2].hold_s`).
+    """
+    errors = error.errors(include_url=False)
+    first = errors[0]
+    loc: Loc = tuple(first["loc"])
+    cause = first.get("ctx", {}).get("error")
+    if isinstance(cause, Invalid):
+        loc += cause.at
+    line = ": ".join(part for part in (source, where(loc), problem(first)) if part)
+    more = len(errors) - 1
+    if more:
+        line += f" (and {more} more {'error' if more == 1 else 'errors'})"
+    return " ".join(line.split())
+
+
+def unreadable(source: str, exc: Exception) -> str:
+    """`source: cannot be read: why`, on one line (YAML errors span several)."""
+    return " ".join(f"{source}: cannot be read: {exc}".split())
+
+
+_PHRASES = {
+    "missing": "is missing",
+    "json_invalid": "is not JSON: {error}",
+    "string_type": "must be text",
+    "string_too_short": "must be non-empty text",
+    "int_type": "must be a whole number",
+    "int_parsing": "must be a whole number",
+    "int_from_float": "must be a whole number",
+    "float_type": "must be a number",
+    "float_parsing": "must be a number",
+    "bool_type": "must be true or false",
+    "bool_parsing": "must be true or false",
+    "greater_than": "must be > {gt}",
+    "greater_than_equal": "must be >= {ge}",
+    "less_than": "must be < {lt}",
+    "less_than_equal": "must be <= {le}",
+    "literal_error": "must be {expected}",
+    "list_type": "must be a list",
+    "tuple_type": "must be a list",
+    "dict_type": "must be a mapping",
+    "mapping_type": "must be a mapping",
+    "dataclass_type": "must be a mapping",
+    "model_type": "must be a mapping",
+    "path_type": "must be a path",
+}
+
+_UNQUOTED = {"missing", "string_too_short", "json_invalid"}
+"""Kinds of error whose input says nothing more (absent, empty, or a whole file)."""
+
+
+def problem(error: ErrorDetails) -> str:
+    """What is wrong, in plain words, with what was found (`must be >= 0, got -3`)."""
+    kind, ctx = error["type"], error.get("ctx", {})
+    if kind in ("value_error", "assertion_error"):
+        return str(ctx["error"])
+    if kind == "too_short" and ctx.get("min_length") == 1:
+        return (
+            "must be a non-empty list"
+            if ctx.get("field_type") != "Dictionary"
+            else ("must be a non-empty mapping")
+        )
+    if kind in _PHRASES:
+        phrase = _PHRASES[kind].format(**{k: _number(v) for k, v in ctx.items()})
+    else:  # a kind no reader uses yet: pydantic's own words
+        msg = error["msg"]
+        phrase = msg[:1].lower() + msg[1:]
+    if kind not in _UNQUOTED and _is_scalar(error["input"]):
+        phrase += f", got {_shown(error['input'])}"
+    return phrase
+
+
+def _number(value: Any) -> Any:
+    """0 rather than 0.0 in a bound (`must be >= 0`)."""
+    return int(value) if isinstance(value, float) and value.is_integer() else value
+
+
+def _is_scalar(value: Any) -> bool:
+    return value is None or isinstance(value, str | int | float | bool)
+
+
+def _shown(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= MAX_SHOWN else text[: MAX_SHOWN - 4] + "…" + text[-3:]
