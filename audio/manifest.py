@@ -12,7 +12,7 @@ from typing import Annotated
 
 from pydantic import AfterValidator, StringConstraints, TypeAdapter, ValidationError
 
-from backcoach.validation import Loc, dotted, one_line
+from backcoach.skill.domain.validation import Loc, dotted, one_line
 
 MANIFEST_NAME = "manifest.json"
 """File name of the manifest inside the cache directory."""

@@ -20,7 +20,7 @@ from pydantic import (
 )
 
 from backcoach.skill.domain.routine import DEFAULT_ROUTINE
-from backcoach.validation import Loc, dotted, one_line
+from backcoach.skill.domain.validation import Loc, dotted, one_line
 
 TRUE = {"1", "true", "yes", "on"}
 FALSE = {"0", "false", "no", "off"}

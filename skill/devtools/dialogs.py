@@ -21,7 +21,7 @@ from pydantic import (
 
 from backcoach.skill.devtools import envelopes as env
 from backcoach.skill.devtools.simulator import SessionState, Simulator, Turn
-from backcoach.validation import Invalid, Loc, dotted, one_line, unreadable
+from backcoach.skill.domain.validation import Invalid, Loc, dotted, one_line, unreadable
 
 EXPECTATIONS = (
     "intent", "speech", "no_speech", "not_speech", "audio", "directives", "end", "events",
@@ -195,9 +195,9 @@ def check(step: Step, turn: Turn | None) -> list[str]:
         if got != list(e["audio"]):
             problems.append(f"audio: expected {e['audio']}, got {got}")
     if "directives" in e:
-        got = [d.get("type") for d in turn.directives]
-        if got != list(e["directives"]):
-            problems.append(f"directives: expected {e['directives']}, got {got}")
+        kinds = [d.get("type") for d in turn.directives]
+        if kinds != list(e["directives"]):
+            problems.append(f"directives: expected {e['directives']}, got {kinds}")
     if "end" in e and turn.ends_session != e["end"]:
         problems.append(f"end: expected {e['end']}, got {turn.ends_session}")
     return problems

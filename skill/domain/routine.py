@@ -19,7 +19,7 @@ from pydantic import (
     model_validator,
 )
 
-from backcoach.validation import Invalid, Loc, dotted, one_line, unreadable
+from backcoach.skill.domain.validation import Invalid, Loc, dotted, one_line, unreadable
 
 DEFAULT_ROUTINE = files("backcoach.skill") / "content" / "back_routine.yaml"
 """The routine shipped inside the package (read with importlib.resources, so wheels carry it)."""

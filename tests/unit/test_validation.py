@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import pytest
 from pydantic import TypeAdapter, ValidationError, model_validator
 
-from backcoach.validation import Invalid, dotted, one_line
+from backcoach.skill.domain.validation import Invalid, dotted, one_line
 
 
 @dataclass(frozen=True)
