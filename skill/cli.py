@@ -10,9 +10,25 @@ import sys
 from pathlib import Path
 
 from backcoach.audio.catalog import CatalogError
+from backcoach.audio.manifest import ManifestError
 from backcoach.skill.config import Config, ConfigError
+from backcoach.skill.devtools.dialogs import ScriptError
+from backcoach.skill.domain.phrases import PhraseError
+from backcoach.skill.domain.routine import ContentError
 from backcoach.skill.service import AudioMissing
 from backcoach.skill.storage.base import StoreUnavailable
+
+ONE_LINE_ERRORS = (
+    ConfigError,
+    ContentError,
+    PhraseError,
+    ManifestError,
+    ScriptError,
+    AudioMissing,
+    CatalogError,
+    StoreUnavailable,
+)
+"""Errors whose message names the setting or file and says why: one line, no traceback."""
 
 LOCAL_BASE_URL = "http://localhost:8080"
 """Where in-process runs pretend to be served from (only names of clips are shown)."""
@@ -392,10 +408,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         config = Config.from_env()
         return args.run(args, config)
-    except ConfigError as exc:
-        return _fail(str(exc))
-    except (AudioMissing, CatalogError, StoreUnavailable) as exc:  # the message says why
-        return _fail(str(exc))
+    except ONE_LINE_ERRORS as exc:
+        return _fail(str(exc.args[0]) if exc.args else str(exc))  # KeyError's str() quotes
 
 
 if __name__ == "__main__":

@@ -8,11 +8,25 @@ from backcoach.skill.domain.coach import Coach
 from backcoach.skill.domain.hands_free import HandsFree, Stream
 from backcoach.skill.domain.opening import begin_session
 from backcoach.skill.domain.state import Place, State
+from backcoach.skill.domain.stored import StoredRow
 
 STATE_KEY = "coach"
 """Key of the coach state in session and persistent attributes."""
 STREAM_KEY = "player"
 """Key of the hands-free stream's position in persistent attributes."""
+KEEP_STORED = "backcoach.keep_stored"
+"""Request attribute: the persistent keys whose rows a newer release wrote (left untouched)."""
+
+
+def _keep_if_newer(handler_input: HandlerInput, key: str, row: object) -> None:
+    """Remember, for this request, not to write back a row a newer release wrote."""
+    if StoredRow.is_newer(row):
+        kept = handler_input.attributes_manager.request_attributes.setdefault(KEEP_STORED, set())
+        kept.add(key)
+
+
+def _kept(handler_input: HandlerInput, key: str) -> bool:
+    return key in handler_input.attributes_manager.request_attributes.get(KEEP_STORED, ())
 
 
 def _session(handler_input: HandlerInput) -> dict | None:
@@ -76,6 +90,7 @@ class PersistentStore:
     def load(self, handler_input: HandlerInput) -> State:
         """Profile from the store, with this session's place; new sessions begin."""
         saved = handler_input.attributes_manager.persistent_attributes.get(STATE_KEY)
+        _keep_if_newer(handler_input, STATE_KEY, saved)
         carried = (_session(handler_input) or {}).get(STATE_KEY)
         state = State.load(self.coach.routine, saved, carried)
         if carried is None:
@@ -85,17 +100,21 @@ class PersistentStore:
 
     def load_stream(self, handler_input: HandlerInput) -> Stream:
         """The hands-free stream's saved position."""
-        attributes = handler_input.attributes_manager.persistent_attributes
-        return Stream.read(attributes.get(STREAM_KEY))
+        row = handler_input.attributes_manager.persistent_attributes.get(STREAM_KEY)
+        _keep_if_newer(handler_input, STREAM_KEY, row)
+        return Stream.read(row)
 
     def save_stream(self, handler_input: HandlerInput, stream: Stream) -> None:
         """Remember the stream's position (written once, by SaveInterceptor)."""
-        handler_input.attributes_manager.persistent_attributes[STREAM_KEY] = stream.to_row()
+        if not _kept(handler_input, STREAM_KEY):
+            handler_input.attributes_manager.persistent_attributes[STREAM_KEY] = stream.to_row()
 
     def save(self, handler_input: HandlerInput, state: State) -> None:
         """Profile to persistent attributes (written once, by SaveInterceptor); place to session."""
-        attributes = handler_input.attributes_manager.persistent_attributes
-        attributes[STATE_KEY] = state.profile.to_row()
+        if not _kept(handler_input, STATE_KEY):
+            handler_input.attributes_manager.persistent_attributes[STATE_KEY] = (
+                state.profile.to_row()
+            )
         session = _session(handler_input)
         if session is not None:
             session[STATE_KEY] = state.place.to_row()

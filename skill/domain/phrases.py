@@ -50,4 +50,15 @@ class Phrases:
 def load_phrases(locale: str = "en-US") -> Phrases:
     """Load the phrase table for a locale."""
     path = LOCALE_DIR / f"{locale}.yaml"
-    return Phrases(locale, yaml.safe_load(path.read_text(encoding="utf-8")))
+    if not path.is_file():
+        have = sorted(
+            p.name.removesuffix(".yaml") for p in LOCALE_DIR.iterdir() if p.name.endswith(".yaml")
+        )
+        raise PhraseError(f"BACKCOACH_LOCALE: no phrases for {locale!r} (have: {', '.join(have)})")
+    try:
+        table = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        raise PhraseError(f"{path.name}: cannot be read: {' '.join(str(exc).split())}") from exc
+    if not isinstance(table, dict):
+        raise PhraseError(f"{path.name}: must be a mapping of phrase keys")
+    return Phrases(locale, table)

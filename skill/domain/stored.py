@@ -63,6 +63,13 @@ class StoredRow(BaseModel):
             log.warning("%s refused: unreadable as a whole; starting fresh", what)
             return cls(), frozenset(data)
 
+    @staticmethod
+    def is_newer(row: object) -> bool:
+        """Whether a row was written by a newer release: refused here, and never overwritten
+        (a rollback must not destroy what the newer release saved)."""
+        version = row.get("schema_version") if isinstance(row, dict) else None
+        return type(version) is int and version > SCHEMA_VERSION
+
     def to_row(self) -> dict[str, Any]:
         """A JSON-safe dict for attributes, tagged with the schema version."""
         return {"schema_version": SCHEMA_VERSION, **self.model_dump(mode="json")}

@@ -108,3 +108,30 @@ def test_serving_without_an_audio_build_says_what_to_run(tmp_path):
 def test_a_bad_setting_is_named(tmp_path):
     run = backcoach("say", "hi", env={"BACKCOACH_PUBLIC_URL": "http://plain.example.com"})
     assert run.returncode == 2 and "BACKCOACH_PUBLIC_URL: must be an https:// URL" in run.stderr
+
+
+@pytest.mark.parametrize(
+    ("setting", "content", "named"),
+    [
+        ("script", "steps:\n  - teleport: 3\n", "bad.yaml: step 1: needs exactly one of"),
+        ("script", "steps:\n  - say: [unclosed\n", "bad.yaml: cannot be read:"),
+        ("routine", "id: broken\n", "bad.yaml: "),
+        ("locale", "", "BACKCOACH_LOCALE: no phrases for 'xx-XX' (have: en-US)"),
+    ],
+)
+def test_a_bad_file_or_locale_is_one_line_naming_it(tmp_path, setting, content, named):
+    """Content errors exit 2 with one line that names the file or setting; no traceback."""
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(content)
+    env = {"BACKCOACH_AUDIO": "false", "BACKCOACH_DATA_DIR": str(tmp_path)}
+    args = ["say", "hi"]
+    if setting == "script":
+        args = ["test-dialogs", str(bad)]
+    elif setting == "routine":
+        env["BACKCOACH_ROUTINE"] = str(bad)
+    else:
+        env["BACKCOACH_LOCALE"] = "xx-XX"
+    run = backcoach(*args, env=env)
+    assert run.returncode == 2, run.stderr
+    assert run.stderr.startswith(f"backcoach: {named}"), run.stderr
+    assert len(run.stderr.strip().splitlines()) == 1 and "Traceback" not in run.stderr

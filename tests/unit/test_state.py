@@ -185,14 +185,14 @@ class MemoryAdapter(AbstractPersistenceAdapter):
 
 
 def test_a_foreign_stored_row_is_refused_and_the_skill_answers(routine, phrases, caplog):
-    adapter = MemoryAdapter({"coach": {"schema_version": 99, "levels": 3}, "player": ["x"]})
+    adapter = MemoryAdapter({"coach": {"schema_version": "x", "levels": 3}, "player": ["x"]})
     send = in_process(build_skill(routine, phrases, adapter=adapter))
     with caplog.at_level(logging.WARNING):
         first = send(CALLER.envelope(env.launch_request(), session_id="s1", new=True))
     assert (
         "not intended to supplement or replace advice" in first["response"]["outputSpeech"]["ssml"]
     )
-    assert "unknown schema_version 99" in caplog.text and "stored stream refused" in caplog.text
+    assert "unknown schema_version 'x'" in caplog.text and "stored stream refused" in caplog.text
     assert adapter.saved["coach"]["schema_version"] == SCHEMA_VERSION
     assert adapter.saved["coach"]["disclaimer_heard"] is True
     carried = first["sessionAttributes"]
@@ -202,6 +202,21 @@ def test_a_foreign_stored_row_is_refused_and_the_skill_answers(routine, phrases,
         )
     )
     assert second["sessionAttributes"]["coach"]["phase"] == "intro"
+
+
+def test_rows_a_newer_release_wrote_are_never_overwritten(routine, phrases, caplog):
+    """After a rollback the older release answers from a fresh state but keeps the rows."""
+    newer = {
+        "coach": {"schema_version": SCHEMA_VERSION + 1, "levels": {"plank": 4}},
+        "player": {"schema_version": SCHEMA_VERSION + 1, "token": "t"},
+    }
+    adapter = MemoryAdapter(copy.deepcopy(newer))
+    send = in_process(build_skill(routine, phrases, adapter=adapter))
+    with caplog.at_level(logging.WARNING):
+        reply = send(CALLER.envelope(env.launch_request(), session_id="s3", new=True))
+    assert "Would you like to start" in reply["response"]["outputSpeech"]["ssml"]
+    assert f"unknown schema_version {SCHEMA_VERSION + 1}" in caplog.text
+    assert adapter.saved == newer
 
 
 def test_an_old_session_row_keeps_the_conversation_going(routine, phrases):
