@@ -7,6 +7,7 @@ intent matching unambiguous).
 
 from __future__ import annotations
 
+import inspect
 import json
 import re
 from collections import Counter
@@ -14,7 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from backcoach.skill.alexa.handlers import EXERCISE_SLOT, ExerciseHandler
+from backcoach.skill.alexa.handlers import EXERCISE_SLOT
+from backcoach.skill.alexa.intents import OPERATIONS
 from backcoach.skill.alexa.skill_builder import handled_intents
 from backcoach.skill.devtools.nlu import BUILTIN_PHRASES as NLU_BUILTIN_PHRASES
 from backcoach.skill.domain.routine import load_routine
@@ -47,8 +49,12 @@ ALEXA_REQUIRED = [
     "AMAZON.ShuffleOffIntent",
 ]
 """Built-in intents Alexa itself requires, whatever the handlers do."""
-EXERCISE_SLOT_INTENTS = sorted(ExerciseHandler.intents)
-"""Intents whose handler reads the exercise slot."""
+EXERCISE_SLOT_INTENTS = sorted(
+    name
+    for name, operation in OPERATIONS.items()
+    if not list(inspect.signature(operation).parameters)[-1].startswith("_")
+)
+"""Intents whose operation uses the exercise the request names (the rest ignore `_exercise`)."""
 ROUTINE = load_routine()
 EXERCISE_IDS = {exercise.id: exercise.name for exercise in ROUTINE.exercises}
 """Every exercise of the routine, by id, with the name the coach speaks."""
