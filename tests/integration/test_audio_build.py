@@ -19,6 +19,9 @@ from backcoach.skill.domain.phrases import load_phrases
 from backcoach.skill.domain.plan import Segment, hold_segment, reps_segment, rest_segment
 from backcoach.skill.domain.routine import load_routine
 
+pytestmark = pytest.mark.slow
+"""Every test here loads the Piper voice and renders with it."""
+
 ONSET_TOLERANCE_S = 0.020
 ONSET_THRESHOLD_DBFS = -60.0
 """Detector threshold: above the MP3's silence, at the level where words are trimmed."""

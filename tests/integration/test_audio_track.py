@@ -7,6 +7,8 @@ import re
 import subprocess
 import sys
 
+import pytest
+
 from backcoach.audio.build.measure import onsets_s
 from backcoach.audio.build.mp3 import check_mp3, decode_mp3, mp3_length_s
 from backcoach.audio.build.track import MAX_TRACK_S, track_id
@@ -46,6 +48,7 @@ def test_track_reads_steps_then_sets_then_names_what_comes_next(coach):
     assert track(coach.phrasing, coach.words, 4, 0)[-1].startswith("That was the last exercise")
 
 
+@pytest.mark.slow
 def test_render_writes_a_playable_mp3_of_the_whole_routine(tmp_path):
     out = tmp_path / "routine.mp3"
     run = subprocess.run(

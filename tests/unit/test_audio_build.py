@@ -1,0 +1,155 @@
+"""The audio build with a synthetic voice: incremental, manifest, Alexa's MP3 format, onsets.
+
+The same checks run with the real Piper voice in tests/integration/test_audio_build.py; here
+a deterministic test voice keeps them fast and free of any speech model.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import shutil
+
+import pytest
+from mutagen.mp3 import MP3
+
+from backcoach.audio.build.builder import build, clip_file_name
+from backcoach.audio.build.measure import onsets_s
+from backcoach.audio.build.mp3 import check_mp3, decode_mp3
+from backcoach.audio.build.voices import Voice
+from backcoach.audio.manifest import MANIFEST_NAME, read_manifest
+from backcoach.skill.domain.plan import Segment, hold_segment, reps_segment, rest_segment
+from tests.synthetic_voice import SyntheticVoice
+
+ONSET_TOLERANCE_S = 0.020
+ONSET_THRESHOLD_DBFS = -60.0
+
+
+class NoSpeech:
+    """A voice with another voice's id that fails if anything asks it to speak."""
+
+    def __init__(self, voice_id: str):
+        self.id = voice_id
+
+    def synthesize(self, text: str):
+        raise AssertionError(f"nothing should be rendered, but {text!r} was asked for")
+
+
+@pytest.fixture(scope="module")
+def voice() -> SyntheticVoice:
+    return SyntheticVoice()
+
+
+@pytest.fixture(scope="module")
+def segments(routine, phrases) -> tuple[Segment, ...]:
+    """A small plan covering every kind of clip: a hold, a rest, two rep runs."""
+    words = phrases.cue_words
+    return (
+        hold_segment(5, words),
+        rest_segment(6, words, switch_sides=True),
+        reps_segment(routine.get("pelvic_extension"), 2, 3, "", words),
+        reps_segment(routine.get("steamroller"), 3, 0, "", words),
+    )
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory, voice, segments):
+    """The small plan built once into a fresh cache: (cache_dir, report)."""
+    cache = tmp_path_factory.mktemp("audio-cache")
+    report = build(None, None, cache, voice, progress=False, segments=segments)
+    return cache, report
+
+
+def test_the_synthetic_voice_is_a_deterministic_voice():
+    voice = SyntheticVoice()
+    assert isinstance(voice, Voice)
+    one, again = voice.synthesize("and relax"), SyntheticVoice().synthesize("and relax")
+    assert one.raw_data == again.raw_data
+    assert len(voice.synthesize("seventeen")) > len(voice.synthesize("six"))
+
+
+def test_first_build_renders_every_clip_once(built, segments, voice):
+    _, report = built
+    assert report.rendered == tuple(s.clip_id for s in segments)
+    assert report.reused == () and report.removed == ()
+    assert report.total_audio_s == pytest.approx(sum(s.duration_s for s in segments), abs=0.5)
+    assert len(voice.calls) == len(set(voice.calls)), "each word is synthesized once per build"
+
+
+def test_every_clip_is_in_alexas_mp3_format(built, segments):
+    cache, _ = built
+    files = sorted(cache.glob("*.mp3"))
+    assert len(files) == len(segments)
+    for path in files:
+        assert check_mp3(path) == [], path.name
+        info = MP3(str(path)).info
+        assert (info.version, info.layer, info.bitrate) == (2, 3, 48000)
+        assert (info.sample_rate, info.channels) == (24000, 1)
+
+
+def test_manifest_lists_every_clip(built, segments, voice):
+    cache, _ = built
+    manifest = read_manifest(cache)
+    assert set(manifest) == {s.clip_id for s in segments}
+    for seg in segments:
+        entry = manifest[seg.clip_id]
+        assert entry.file == clip_file_name(seg, voice.id)
+        assert (cache / entry.file).is_file()
+        assert entry.kind == seg.kind
+        assert entry.onsets_s == seg.onsets_s
+        assert seg.duration_s < entry.duration_s <= seg.duration_s + 0.1
+    assert sorted(p.name for p in cache.iterdir()) == sorted(
+        [MANIFEST_NAME, *(e.file for e in manifest.values())]
+    )
+
+
+def test_count_onsets_measured_in_the_decoded_mp3_match_the_plan(built, segments):
+    cache, _ = built
+    manifest = read_manifest(cache)
+    errors: list[str] = []
+    checked = 0
+    for seg in segments:
+        samples, rate = decode_mp3(cache / manifest[seg.clip_id].file)
+        measured = onsets_s(samples, rate, threshold_dbfs=ONSET_THRESHOLD_DBFS)
+        for at in (*seg.onsets_s, *(c.at_s for c in seg.cues)):
+            error = min((m - at for m in measured), key=abs)
+            checked += 1
+            if abs(error) > ONSET_TOLERANCE_S:
+                errors.append(f"{seg.clip_id}: onset at {at} s heard {error * 1000:+.0f} ms off")
+    assert not errors, "\n".join(errors)
+    assert checked >= 5 + 3 + 2 * 3, "every count of the plan was checked"
+
+
+def test_second_build_renders_nothing_and_changes_no_file(built, segments, voice):
+    cache, _ = built
+    before = {p.name: (p.stat().st_mtime_ns, p.read_bytes()) for p in cache.iterdir()}
+    report = build(None, None, cache, NoSpeech(voice.id), progress=False, segments=segments)
+    assert report.rendered == ()
+    assert report.reused == tuple(s.clip_id for s in segments)
+    assert report.removed == ()
+    after = {p.name: (p.stat().st_mtime_ns, p.read_bytes()) for p in cache.iterdir()}
+    assert after.keys() == before.keys()
+    assert all(after[n][1] == before[n][1] for n in before)
+    assert all(after[n][0] == before[n][0] for n in before if n != MANIFEST_NAME)
+
+
+def test_changing_one_cue_rerenders_only_that_clip(built, segments, voice, tmp_path):
+    cache, _ = built
+    work = tmp_path / "cache"
+    shutil.copytree(cache, work)
+    hold = segments[0]
+    cues = tuple(
+        dataclasses.replace(c, text="and rest") if c.text == "and relax" else c for c in hold.cues
+    )
+    assert cues != hold.cues
+    changed = (dataclasses.replace(hold, cues=cues), *segments[1:])
+    old_file = read_manifest(work)[hold.clip_id].file
+    report = build(None, None, work, voice, progress=False, segments=changed)
+    assert report.rendered == (hold.clip_id,)
+    assert report.removed == (old_file,)
+    assert check_mp3(work / read_manifest(work)[hold.clip_id].file) == []
+
+
+def test_no_speech_engine_can_be_imported_in_unit_tests():
+    for name in ("piper", "gtts"):
+        with pytest.raises(ImportError):
+            __import__(name)
