@@ -13,29 +13,6 @@ from tests.helpers import Conversation
 PUBLIC_URL = "https://coach.example.com"
 
 
-SERVER_STARTERS = frozenset({"start_server"})
-"""Helpers that start `backcoach serve` in a subprocess: a test that uses one is slow."""
-
-
-def _starts_a_server(item: pytest.Item) -> bool:
-    """Whether the test, or a fixture it uses, calls one of SERVER_STARTERS."""
-    functions = [getattr(item, "function", None)]
-    info = getattr(item, "_fixtureinfo", None)
-    if info is not None:
-        functions += [d.func for defs in info.name2fixturedefs.values() for d in defs]
-    return any(
-        SERVER_STARTERS & set(getattr(getattr(f, "__code__", None), "co_names", ()))
-        for f in functions
-    )
-
-
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Mark `slow` every test that needs a server process (the rest mark themselves)."""
-    for item in items:
-        if _starts_a_server(item):
-            item.add_marker(pytest.mark.slow)
-
-
 @pytest.fixture(scope="session")
 def audio_dir(request, tmp_path_factory, routine, phrases):
     """The real audio build of every clip (Piper, offline), kept in pytest's cache directory.

@@ -51,6 +51,7 @@ def server(config):
     assert "REQUEST VERIFICATION IS OFF" in stop_server(process)
 
 
+@pytest.mark.slow  # a `backcoach serve` process
 @pytest.mark.parametrize("path", SCRIPTS, ids=[p.stem for p in SCRIPTS])
 def test_script_over_http(server, service, path):
     results = run_script(

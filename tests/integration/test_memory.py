@@ -225,6 +225,7 @@ def test_a_store_that_is_down_gets_a_spoken_apology(config):
     assert "outputSpeech" not in event.body
 
 
+@pytest.mark.slow  # two `backcoach serve` processes
 def test_a_restarted_server_offers_to_resume_at_the_right_exercise(config, tmp_path):
     from backcoach.skill.devtools.simulator import over_http
 
