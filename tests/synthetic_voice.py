@@ -7,6 +7,20 @@ import hashlib
 import numpy as np
 
 from backcoach.audio.build.ffmpeg import AudioSegment
+from backcoach.skill.domain.phrases import Phrases
+from backcoach.skill.domain.plan import Segment, hold_segment, reps_segment, rest_segment
+from backcoach.skill.domain.routine import Routine
+
+
+def small_plan(routine: Routine, phrases: Phrases) -> tuple[Segment, ...]:
+    """A small plan covering every kind of clip: a hold, a rest, two rep runs."""
+    words = phrases.cue_words
+    return (
+        hold_segment(5, words),
+        rest_segment(6, words, switch_sides=True),
+        reps_segment(routine.get("pelvic_extension"), 2, 3, "", words),
+        reps_segment(routine.get("steamroller"), 3, 0, "", words),
+    )
 
 
 class SyntheticVoice:

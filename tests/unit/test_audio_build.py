@@ -17,8 +17,8 @@ from backcoach.audio.build.measure import onsets_s
 from backcoach.audio.build.mp3 import check_mp3, decode_mp3
 from backcoach.audio.build.voices import Voice
 from backcoach.audio.manifest import MANIFEST_NAME, read_manifest
-from backcoach.skill.domain.plan import Segment, hold_segment, reps_segment, rest_segment
-from tests.synthetic_voice import SyntheticVoice
+from backcoach.skill.domain.plan import Segment
+from tests.synthetic_voice import SyntheticVoice, small_plan
 
 ONSET_TOLERANCE_S = 0.020
 ONSET_THRESHOLD_DBFS = -60.0
@@ -41,14 +41,7 @@ def voice() -> SyntheticVoice:
 
 @pytest.fixture(scope="module")
 def segments(routine, phrases) -> tuple[Segment, ...]:
-    """A small plan covering every kind of clip: a hold, a rest, two rep runs."""
-    words = phrases.cue_words
-    return (
-        hold_segment(5, words),
-        rest_segment(6, words, switch_sides=True),
-        reps_segment(routine.get("pelvic_extension"), 2, 3, "", words),
-        reps_segment(routine.get("steamroller"), 3, 0, "", words),
-    )
+    return small_plan(routine, phrases)
 
 
 @pytest.fixture(scope="module")
@@ -147,6 +140,18 @@ def test_changing_one_cue_rerenders_only_that_clip(built, segments, voice, tmp_p
     assert report.rendered == (hold.clip_id,)
     assert report.removed == (old_file,)
     assert check_mp3(work / read_manifest(work)[hold.clip_id].file) == []
+
+
+def test_a_build_of_fewer_clips_removes_the_old_files(built, segments, voice, tmp_path):
+    cache, _ = built
+    work = tmp_path / "cache"
+    shutil.copytree(cache, work)
+    (work / "notes.txt").write_text("not ours")
+    report = build(None, None, work, NoSpeech(voice.id), progress=False, segments=segments[:1])
+    assert len(report.removed) == 3
+    assert sorted(p.name for p in work.iterdir()) == sorted(
+        [MANIFEST_NAME, "notes.txt", read_manifest(work)[segments[0].clip_id].file]
+    )
 
 
 def test_no_speech_engine_can_be_imported_in_unit_tests():
