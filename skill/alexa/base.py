@@ -13,6 +13,7 @@ from ask_sdk_model import Response
 from backcoach.skill.alexa.respond import ClipUrl, to_response
 from backcoach.skill.domain.coach import Coach
 from backcoach.skill.domain.opening import with_disclaimer
+from backcoach.skill.domain.progression import remember_place
 from backcoach.skill.domain.reply import Reply
 from backcoach.skill.domain.state import State
 
@@ -40,6 +41,7 @@ class CoachHandler(AbstractRequestHandler):
     def run(self, handler_input: HandlerInput, operation: Callable[[State], Reply]) -> Response:
         state = self.deps.store.load(handler_input)
         reply = with_disclaimer(self.deps.coach, state, operation(state))
+        remember_place(self.deps.coach, state)
         self.deps.store.save(handler_input, state)
         builder = handler_input.response_builder
         return to_response(reply, builder, self.deps.clip_url(handler_input))

@@ -15,6 +15,7 @@ from backcoach.skill.alexa.base import PLAYER_PREFIXES, CoachHandler, Deps
 from backcoach.skill.alexa.intents import FALLBACK, OPERATIONS, Operation
 from backcoach.skill.alexa.respond import to_response
 from backcoach.skill.domain.opening import launch
+from backcoach.skill.domain.progression import remember_place
 from backcoach.skill.domain.reply import Reply
 
 log = logging.getLogger(__name__)
@@ -71,8 +72,9 @@ class FallbackHandler(IntentHandler):
         return self.run_operation(handler_input, FALLBACK)
 
 
-class SessionEndedHandler(AbstractRequestHandler):
-    """The session is over: log why, answer without speech."""
+class SessionEndedHandler(CoachHandler):
+    """The session is over (often a timeout while someone gets into position): keep the
+    place to the set, log why, answer without speech."""
 
     def can_handle(self, handler_input: HandlerInput) -> bool:
         return get_request_type(handler_input) == "SessionEndedRequest"
@@ -81,6 +83,9 @@ class SessionEndedHandler(AbstractRequestHandler):
         request = handler_input.request_envelope.request
         reason = getattr(request.reason, "value", request.reason)
         log.info("session ended: %s %s", reason, request.error or "")
+        state = self.deps.store.load(handler_input)
+        remember_place(self.deps.coach, state)
+        self.deps.store.save(handler_input, state)
         return handler_input.response_builder.response
 
 

@@ -24,10 +24,12 @@ OPERATIONS: dict[str, Operation] = {
     "ReadyIntent": unslotted(navigation.ready),
     "AMAZON.PauseIntent": unslotted(navigation.pause),
     "AMAZON.ResumeIntent": unslotted(navigation.resume),
+    "WaitIntent": unslotted(navigation.wait),
     # Moving between exercises.
     "AMAZON.NextIntent": unslotted(navigation.next_exercise),
     "AMAZON.PreviousIntent": unslotted(navigation.previous),
     "AMAZON.RepeatIntent": unslotted(navigation.repeat),
+    "AgainIntent": unslotted(navigation.again),
     "AMAZON.StartOverIntent": unslotted(navigation.start_over),
     # Intents naming an exercise: start it, or hear how it's done.
     "StartExerciseIntent": navigation.start_exercise,
@@ -40,6 +42,12 @@ OPERATIONS: dict[str, Operation] = {
     "AboutIntent": unslotted(info.about),
     "StatsIntent": unslotted(info.stats),
     "AMAZON.HelpIntent": unslotted(info.help),
+    "SetsLeftIntent": unslotted(info.sets_left),
+    "HoldTimeIntent": unslotted(info.hold_time),
+    "FormIntent": unslotted(info.form),
+    "TempoIntent": unslotted(info.tempo),
+    "SourceIntent": unslotted(info.source),
+    "ThanksIntent": unslotted(info.thanks),
     # Pain stops the exercise at once; too easy or too hard changes the dose now.
     "PainIntent": unslotted(pain.pain),
     "EasierIntent": unslotted(progression.easier),

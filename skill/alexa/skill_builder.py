@@ -63,7 +63,7 @@ def build_skill(
 def request_handlers(deps: Deps) -> list[AbstractRequestHandler]:
     """All request handlers, most specific first."""
     dialog = [LaunchHandler(deps), IntentHandler(deps), FallbackHandler(deps)]
-    events = [SessionEndedHandler(), SkillDisabledHandler(), SilentEventHandler()]
+    events = [SessionEndedHandler(deps), SkillDisabledHandler(), SilentEventHandler()]
     return stream_handlers(deps) + dialog + events
 
 

@@ -21,11 +21,8 @@ def back_answer(coach: Coach, s: State, ready: bool) -> Reply:
 
 
 def resume_routine(coach: Coach, s: State) -> Reply:
-    """Pick an unfinished routine up at the exercise where it stopped."""
-    s.place.offer = Offer.NONE
-    done = s.profile.stopped.get("done", [])
-    s.place.done = [d for d in done if isinstance(d, str)] if isinstance(done, list) else []
-    return navigation.intro(coach, s, s.profile.stopped_index(coach.total))
+    """Yes to "pick up where you stopped?": back to that set, with a recap."""
+    return navigation.pick_up(coach, s, play_now=False)
 
 
 YES: dict[Pending, Callable[[Coach, State], Reply]] = {
@@ -57,6 +54,8 @@ def no(coach: Coach, s: State) -> Reply:
         return coach.ask(s, coach.say("welcome.returning"))
     if pending == Pending.BACK_CHECK:
         return back_answer(coach, s, ready=False)
-    if pending in (Pending.START, Pending.NEXT, Pending.SKIP, Pending.START_OVER):
+    if pending in (Pending.READY, Pending.NEXT):
+        return navigation.wait(coach, s)  # "not yet": only stop, or "I'm done", ends it
+    if pending in (Pending.START, Pending.SKIP, Pending.START_OVER):
         return navigation.stop(coach, s)
     return coach.ask(s)

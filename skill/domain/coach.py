@@ -53,7 +53,10 @@ class Coach:
         answer "yes" and "no" will then give."""
         question = self.phrasing.question(s)
         s.place.pending = question.pending
-        return Reply((*[p for p in parts if p], question.text), reprompt=question.text, card=card)
+        reprompt = self.phrasing.reprompt(s, question)
+        reply = Reply((*[p for p in parts if p], question.text), reprompt=reprompt, card=card)
+        s.place.last_said = reply.text  # what "what did you say" repeats (never the audio)
+        return reply
 
     @staticmethod
     def end(*parts: str | Segment) -> Reply:

@@ -26,7 +26,8 @@ def describe(coach: Coach, s: State, exercise_id: str | None) -> Reply:
 
 def list_exercises(coach: Coach, s: State) -> Reply:
     """Name the five exercises in order."""
-    return coach.ask(s, coach.say("describe.list", names=coach.phrasing.names()))
+    names, count = coach.phrasing.names(), coach.phrasing.exercise_count
+    return coach.ask(s, coach.say("describe.list", count=count, names=names))
 
 
 def whats_next(coach: Coach, s: State) -> Reply:
@@ -89,12 +90,55 @@ def safety(coach: Coach, s: State) -> Reply:
 
 def help(coach: Coach, s: State) -> Reply:
     """What can be said right now."""
-    return coach.ask(s, coach.say(f"help.{s.place.phase}"), coach.say("help.always"))
+    return coach.ask(s, coach.phrasing.help(s), coach.say("help.always"))
 
 
 def fallback(coach: Coach, s: State) -> Reply:
-    """Not understood: say so and ask the current question again."""
-    return coach.ask(s, coach.say("fallback"))
+    """Not understood: say so, and what can be said at this point."""
+    return coach.ask(s, coach.say("fallback", help=coach.phrasing.help(s)))
+
+
+def thanks(coach: Coach, s: State) -> Reply:
+    """"Thank you": a short answer, and the conversation goes on where it was."""
+    return coach.ask(s, coach.say("chat.thanks"))
+
+
+def source(coach: Coach, s: State) -> Reply:
+    """Where the exercises come from: the article, attributed."""
+    return coach.ask(s, coach.say("chat.source", source=coach.routine.source))
+
+
+def hold_time(coach: Coach, s: State) -> Reply:
+    """How long to hold, in the current exercise at today's level (the first one if none)."""
+    ex = coach.current(s)
+    hold_s = ex.dose.level(s.level_of(coach.routine)).hold_s
+    if hold_s:
+        return coach.ask(s, coach.say("chat.hold", name=ex.name, hold_s=hold_s))
+    dose = coach.phrasing.dose_text(ex, s.level_of(coach.routine))
+    return coach.ask(s, coach.say("chat.no_hold", name=ex.name, dose=dose))
+
+
+def sets_left(coach: Coach, s: State) -> Reply:
+    """How many sets of the current exercise are left; before or after one, how far overall."""
+    if s.place.phase != Phase.BETWEEN:
+        return how_far(coach, s)
+    ex = coach.current(s)
+    todo = units(ex, s.level_of(coach.routine))
+    left = len({u.set_no for u in todo[s.place.unit :]})
+    key = "chat.sets_left." + ("none" if left == 0 else "one" if left == 1 else "many")
+    return coach.ask(s, coach.say(key, n=left, name=ex.name))
+
+
+def form(coach: Coach, s: State) -> Reply:
+    """"What do I do with my arms": the position and steps again, without moving."""
+    ex = coach.current(s)
+    said = [coach.say("chat.form", name=ex.name), ex.start, *ex.steps]
+    return coach.ask(s, *said, card=coach.phrasing.card(ex))
+
+
+def tempo(coach: Coach, s: State) -> Reply:
+    """Slower or faster: the counts are recorded at one pace; say what is possible."""
+    return coach.ask(s, coach.say("chat.tempo"))
 
 
 def stats(coach: Coach, s: State) -> Reply:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from backcoach.skill.domain import progress
 from backcoach.skill.domain.coach import Coach
 from backcoach.skill.domain.plan import block, units
 from backcoach.skill.domain.progression import complete, mark
@@ -10,13 +11,15 @@ from backcoach.skill.domain.state import Offer, Pending, Phase, State
 
 
 def intro(coach: Coach, s: State, index: int, *lead: str) -> Reply:
-    """Move to an exercise and read its starting position and steps."""
+    """Move to an exercise: its steps the first time, later just its dose and one key cue."""
     place = s.place
     place.exercise, place.unit, place.last_block = index, 0, 0
     place.phase, place.offer = Phase.INTRO, Offer.NONE
     mark(coach, s)
-    body = coach.phrasing.steps_text(index, s.level_of(coach.routine))
-    return coach.ask(s, *lead, *body, card=coach.phrasing.card(coach.current(s)))
+    ex, level = coach.current(s), s.level_of(coach.routine)
+    known = progress.ever_done(s.profile.history, ex.id)
+    words = coach.phrasing.brief_text if known else coach.phrasing.steps_text
+    return coach.ask(s, *lead, *words(index, level), card=coach.phrasing.card(ex))
 
 
 def start_routine(coach: Coach, s: State) -> Reply:
@@ -43,6 +46,8 @@ def start_exercise(coach: Coach, s: State, exercise_id: str | None) -> Reply:
 def ready(coach: Coach, s: State) -> Reply:
     """The person is in position: play the next block of sets, counted."""
     phase = s.place.phase
+    if phase == Phase.IDLE and s.place.offer == Offer.RESUME:
+        return pick_up(coach, s, play_now=True)
     if phase == Phase.IDLE:
         return start_routine(coach, s)
     if phase == Phase.EXERCISE_DONE:
@@ -54,14 +59,32 @@ def ready(coach: Coach, s: State) -> Reply:
     return play(coach, s)
 
 
-def play(coach: Coach, s: State) -> Reply:
+def pick_up(coach: Coach, s: State, *, play_now: bool, lead: str = "") -> Reply:
+    """A new session picks an unfinished routine up at the set where it stopped, with a
+    one-sentence recap instead of the steps; `play_now` when the person said they're ready."""
+    profile, place = s.profile, s.place
+    done = profile.stopped.get("done", [])
+    place.done = [d for d in done if isinstance(d, str)] if isinstance(done, list) else []
+    place.exercise, place.offer = profile.stopped_index(coach.total), Offer.NONE
+    ex, level = coach.current(s), s.level_of(coach.routine)
+    place.unit = place.last_block = min(profile.stopped_unit(), len(units(ex, level)) - 1)
+    place.phase = Phase.BETWEEN if place.unit else Phase.INTRO
+    mark(coach, s)
+    label = coach.phrasing.set_label(ex, level, place.unit)
+    recap = coach.say("resume.recap", name=ex.name, label=label)
+    if play_now:
+        return play(coach, s, lead, recap)
+    return coach.ask(s, lead, recap, card=coach.phrasing.card(ex))
+
+
+def play(coach: Coach, s: State, *before: str) -> Reply:
     """Play the block starting at the current unit and move past it."""
     place, say = s.place, coach.say
     ex = coach.current(s)
     level = s.level_of(coach.routine)
     todo = units(ex, level)
     b = block(ex, level, place.unit, coach.words)
-    lead = [say("block.lead")]
+    lead = [*before, say("block.lead")]
     side = todo[place.unit].side
     if side:
         lead.append(say("block.lead_side", side=say(f"side.{side}")))
@@ -72,11 +95,9 @@ def play(coach: Coach, s: State) -> Reply:
         return coach.ask(s, *lead, *b.segments, done)
     finished = [say("block.done_exercise", name=ex.name), complete(coach, s, ex)]
     if place.exercise == coach.total - 1:
-        place.phase, s.profile.stopped = Phase.FINISHED, {}
+        place.phase = Phase.FINISHED
         return coach.end(*lead, *b.segments, *finished, *coach.phrasing.closing())
     place.phase = Phase.EXERCISE_DONE
-    stopped = s.profile.stopped
-    s.profile.stopped = {**stopped, "exercise": place.exercise + 1, "done": list(place.done)}
     return coach.ask(s, *lead, *b.segments, *finished)
 
 
@@ -113,16 +134,32 @@ def previous(coach: Coach, s: State) -> Reply:
 
 
 def repeat(coach: Coach, s: State) -> Reply:
-    """Say the steps again, or do the last block of sets again."""
+    """"What did you say": the last turn's words again; no audio, nothing moves."""
+    question = coach.phrasing.question(s)
+    said = s.place.last_said or question.text
+    return Reply((said,), reprompt=coach.phrasing.reprompt(s, question))
+
+
+def again(coach: Coach, s: State) -> Reply:
+    """"Do it again": the last sets again, or the whole exercise once it is done. A second
+    run never counts as another completion (progression counts one a day)."""
     place = s.place
-    if place.phase == Phase.INTRO:
-        return intro(coach, s, place.exercise, coach.say("nav.again"))
-    if place.phase in (Phase.BETWEEN, Phase.EXERCISE_DONE, Phase.FINISHED):
-        place.unit, place.phase = place.last_block, Phase.BETWEEN
+    if place.phase == Phase.BETWEEN:
+        place.unit = place.last_block
         return play(coach, s)
+    if place.phase in (Phase.INTRO, Phase.EXERCISE_DONE, Phase.FINISHED):
+        return intro(coach, s, place.exercise, coach.say("nav.again"))
     if place.phase == Phase.PAIN:
         return coach.ask(s, coach.routine.safety.pain)
     return coach.ask(s)
+
+
+def wait(coach: Coach, s: State) -> Reply:
+    """"Not yet", "give me a minute": keep the place and the question; the reprompt helps.
+    If the session times out meanwhile, the place is kept for the next one."""
+    question = coach.phrasing.question(s)
+    text = coach.say("wait.idle" if s.place.phase == Phase.IDLE else "wait.ok")
+    return Reply((text,), reprompt=coach.phrasing.reprompt(s, question))
 
 
 def start_over(coach: Coach, s: State) -> Reply:
@@ -140,8 +177,12 @@ def pause(coach: Coach, s: State) -> Reply:
 
 
 def resume(coach: Coach, s: State) -> Reply:
-    """Carry on where the pause happened."""
+    """Carry on where the pause happened (or where the last session stopped, or now)."""
     place = s.place
+    if place.phase == Phase.IDLE and place.offer == Offer.RESUME:
+        return pick_up(coach, s, play_now=True)
+    if place.phase in (Phase.INTRO, Phase.BETWEEN, Phase.EXERCISE_DONE):
+        return ready(coach, s)  # "continue" after "not yet"
     if place.phase != Phase.PAUSED:
         return coach.ask(s, coach.say("pause.not_paused"))
     place.phase, place.paused_phase = place.paused_phase or Phase.IDLE, None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from backcoach.skill.domain import progress
+from backcoach.skill.domain import navigation, progress
 from backcoach.skill.domain.coach import Coach
 from backcoach.skill.domain.reply import Reply
 from backcoach.skill.domain.state import Offer, Place, State
@@ -16,6 +16,10 @@ def begin_session(coach: Coach, s: State, stream: str = "") -> None:
     `stream` is the exercise where a hands-free stream was stopped, if one was.
     """
     s.place = Place(stream=stream)
+    # Levels earned last time ("next time it goes up") take effect now, as announced.
+    for exercise_id, level in s.profile.level_up.items():
+        s.profile.levels[exercise_id] = max(level, s.profile.levels.get(exercise_id, 0))
+    s.profile.level_up = {}
     if s.profile.back_check:
         s.place.offer = Offer.BACK_CHECK
     elif stream:
@@ -28,11 +32,14 @@ def launch(coach: Coach, s: State) -> Reply:
     """Open the skill: disclaimer for a new user; else how's the back, resume, or welcome."""
     if not s.profile.disclaimer_heard:
         s.profile.disclaimer_heard = True
-        return coach.ask(s, coach.say("welcome.new"), coach.routine.safety.disclaimer)
+        welcome = coach.say("welcome.new", count=coach.phrasing.exercise_count)
+        return coach.ask(s, welcome, coach.routine.safety.disclaimer)
     if s.place.offer == Offer.BACK_CHECK:
         hurt = coach.routine.get(s.profile.back_check)
         return coach.ask(s, coach.say("back.last_time", name=hurt.name if hurt else ""))
-    if s.place.offer in (Offer.RESUME, Offer.RESUME_STREAM):
+    if s.place.offer == Offer.RESUME:
+        return navigation.pick_up(coach, s, play_now=False, lead=coach.say("welcome.returning"))
+    if s.place.offer == Offer.RESUME_STREAM:
         return coach.ask(s)
     return coach.ask(s, coach.say("welcome.returning"))
 

@@ -6,6 +6,7 @@ import random
 from dataclasses import dataclass
 
 from backcoach.skill.domain.phrases import Phrases
+from backcoach.skill.domain.plan import units
 from backcoach.skill.domain.routine import Exercise, Routine
 from backcoach.skill.domain.state import Offer, Pending, Phase, State
 
@@ -28,6 +29,9 @@ QUESTIONS: dict[Phase, tuple[str, Pending]] = {
 }
 """The question each phase ends on (an opening offer or a finished exercise asks its own)."""
 
+YES_NO_OFFERS = frozenset({Pending.BACK_CHECK, Pending.RESUME_ROUTINE, Pending.RESUME_STREAM})
+"""Questions a plain yes or no answers; their reprompt asks them again, saying so."""
+
 
 class Phrasing:
     """The sentences of one routine in one locale (random variants from `rng`)."""
@@ -40,6 +44,16 @@ class Phrasing:
     def say(self, key: str, **values) -> str:
         """One phrase from the locale file."""
         return self.phrases.say(key, rng=self.rng, **values)
+
+    def count_word(self, n: int) -> str:
+        """A small number as a word ("five"), else digits: counts come from the routine."""
+        words = self.phrases.raw("numbers")
+        return words[n] if 0 <= n < len(words) else str(n)
+
+    @property
+    def exercise_count(self) -> str:
+        """How many exercises the routine has, as a word."""
+        return self.count_word(len(self.routine.exercises))
 
     def names(self) -> str:
         """Every exercise, in order ("a, b, and c")."""
@@ -70,6 +84,27 @@ class Phrasing:
             self.say("intro.dose", dose=self.dose_text(ex, level)),
         ]
 
+    def brief_text(self, index: int, level: int) -> list[str]:
+        """For someone who has done it before: name, today's dose, one key cue (no steps)."""
+        ex = self.routine.exercises[index]
+        total = len(self.routine.exercises)
+        return [
+            self.say("intro.position", number=index + 1, total=total, name=ex.name),
+            self.say("intro.dose", dose=self.dose_text(ex, level)),
+            ex.cue,
+            self.say("intro.steps_on_request"),
+        ]
+
+    def set_label(self, ex: Exercise, level: int, unit: int) -> str:
+        """Which set a unit is, in words ("set 2 of 3, left leg")."""
+        todo = units(ex, level)
+        current = todo[min(unit, len(todo) - 1)]
+        sets = todo[-1].set_no
+        label = self.say("set.of", set=current.set_no, sets=sets)
+        if current.side:
+            label = self.say("set.side", label=label, side=self.say(f"side.{current.side}"))
+        return label
+
     @staticmethod
     def card(ex: Exercise) -> tuple[str, str]:
         """The companion-app card for an exercise: its name, position, steps and target."""
@@ -93,9 +128,20 @@ class Phrasing:
         key, pending = QUESTIONS[place.phase]
         return Question(self.say(key), pending)
 
+    def reprompt(self, s: State, question: Question) -> str:
+        """What is said if nobody answers: not the question again, but what can be said now."""
+        if question.pending in YES_NO_OFFERS:
+            return self.say("reprompt.offer", question=question.text)
+        return self.say("reprompt.help", help=self.help(s))
+
+    def help(self, s: State) -> str:
+        """What can be said at this point of the conversation, in a sentence or two."""
+        return self.say(f"help.{s.place.phase.value}")
+
     def closing(self) -> tuple[str, ...]:
         """What is said when the routine is over."""
-        return (self.say("block.done_routine"), self.routine.safety.outcome, self.say("goodbye"))
+        done = self.say("block.done_routine", count=self.exercise_count)
+        return (done, self.routine.safety.outcome, self.say("goodbye"))
 
     def standing(self, s: State) -> str:
         """Where each exercise stands, in a few words: exercises grouped by level."""

@@ -86,3 +86,8 @@ def resumable(stopped: dict, now: datetime) -> bool:
     except (KeyError, TypeError, ValueError):
         return False
     return timedelta(0) <= now - at <= RESUME_WITHIN
+
+
+def ever_done(history: list[dict], exercise_id: str) -> bool:
+    """Whether the history shows this exercise done in any session (today's included)."""
+    return any(exercise_id in (entry.get("done") or ()) for entry in history)

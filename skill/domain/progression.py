@@ -11,15 +11,30 @@ from backcoach.skill.domain.state import Phase, State
 
 
 def mark(coach: Coach, s: State) -> None:
-    """Note where the routine is, so a later session can pick it up there."""
+    """A routine is under way: this session gets its history entry."""
     profile, place = s.profile, s.place
     if not place.logged:
         profile.history, place.logged = progress.log_start(profile.history, coach.clock()), True
-    profile.stopped = {
-        "exercise": place.exercise,
-        "done": list(place.done),
-        "at": coach.clock().isoformat(),
-    }
+
+
+def remember_place(coach: Coach, s: State) -> None:
+    """After every turn: where the routine is, to the set, so that a session that times out
+    (Alexa closes it about 16 s after an unanswered question) can be picked up there."""
+    profile, place = s.profile, s.place
+    phase = place.paused_phase if place.phase == Phase.PAUSED else place.phase
+    if phase == Phase.FINISHED:
+        profile.stopped = {}
+        return
+    if phase not in (Phase.INTRO, Phase.BETWEEN, Phase.EXERCISE_DONE, Phase.PAIN):
+        return
+    exercise, unit = place.exercise, place.unit
+    if phase == Phase.EXERCISE_DONE:
+        if exercise + 1 >= coach.total:
+            profile.stopped = {}
+            return
+        exercise, unit = exercise + 1, 0
+    at = coach.clock().isoformat()
+    profile.stopped = {"exercise": exercise, "unit": unit, "done": list(place.done), "at": at}
 
 
 def complete(coach: Coach, s: State, ex: Exercise) -> str:
@@ -29,10 +44,16 @@ def complete(coach: Coach, s: State, ex: Exercise) -> str:
         place.done.append(ex.id)
     progress.log(profile.history, "done", ex.id)
     level = s.level_of(coach.routine)
-    runs = progress.completed(profile.clean, ex.id, ex.id in place.trouble)
+    troubled, today = ex.id in place.trouble, coach.clock().date().isoformat()
+    if not troubled and profile.clean_on.get(ex.id) == today:
+        return ""  # a second run the same day ("do it again") is not another clean run
+    runs = progress.completed(profile.clean, ex.id, troubled)
+    if not troubled:
+        profile.clean_on[ex.id] = today
     if not progress.due_to_move_up(runs) or level + 1 >= len(ex.dose.levels):
         return ""
-    profile.levels[ex.id], profile.clean[ex.id] = level + 1, 0
+    # Announced now, applied when the next session begins (opening.begin_session).
+    profile.level_up[ex.id], profile.clean[ex.id] = level + 1, 0
     dose = coach.phrasing.dose_text(ex, level + 1)
     return coach.say("level.moved_up", name=ex.name, dose=dose)
 

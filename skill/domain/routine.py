@@ -153,6 +153,8 @@ class Exercise:
     """Ordered instructions, faithful to the seed."""
     target: Text
     """The seed's goal for this exercise ("Build up to ...")."""
+    cue: Text
+    """One key cue from the steps, said instead of them to someone who has done it before."""
     dose: Dose
     """Pacing and levels."""
     why: OptionalText = ""

@@ -106,12 +106,22 @@ class Profile(StoredRow):
     back_check: StrictStr = ""
     """Id of the exercise that hurt last time: the next session asks how the back feels."""
     stopped: dict[str, Any] = Field(default_factory=dict)
-    """Where an unfinished routine stopped: exercise index, exercises done, and when."""
+    """Where an unfinished routine stopped: exercise index, next set (unit), exercises done,
+    and when; kept on every turn, so a session that times out loses nothing."""
+    clean_on: dict[str, OnErrorOmit[StrictStr]] = Field(default_factory=dict)
+    """The day (ISO date) each exercise last counted as a clean run: at most one a day."""
+    level_up: PerExercise = Field(default_factory=dict)
+    """Levels earned and announced, applied when the next session begins ("next time")."""
 
     def stopped_index(self, total: int) -> int:
         """The exercise an unfinished routine stopped at (0 if unknown)."""
         index = self.stopped.get("exercise", 0)
         return index if type(index) is int and 0 <= index < total else 0
+
+    def stopped_unit(self) -> int:
+        """The set (unit) an unfinished routine stopped before (0 if unknown)."""
+        unit = self.stopped.get("unit", 0)
+        return unit if type(unit) is int and unit >= 0 else 0
 
 
 class Place(StoredRow):
@@ -138,6 +148,8 @@ class Place(StoredRow):
     """Whether this session has its entry in the history yet."""
     stream: StrictStr = ""
     """Exercise id where a hands-free stream was stopped (set as the session begins)."""
+    last_said: StrictStr = ""
+    """The words of the last turn, for "what did you say" (never its audio)."""
 
 
 @dataclass

@@ -97,10 +97,12 @@ def test_previous_after_finishing_an_exercise_redoes_it(coach):
     assert s.place.exercise == 4 and s.place.phase == "intro"
 
 
-def test_resume_without_a_pause(coach):
+def test_resume_without_a_pause_carries_on(coach):
     s = at(coach, "plank")
-    reply = navigation.resume(coach, s)
-    assert "not paused" in reply.text and s.place.phase == "intro"
+    reply = navigation.resume(coach, s)  # "continue" after "not yet": the set starts
+    assert reply.segments and s.place.unit > 0
+    idle = State()
+    assert "not paused" in navigation.resume(coach, idle).text
 
 
 def test_pause_and_resume_return_to_the_same_place(coach):
@@ -132,13 +134,31 @@ def test_describe_does_not_move(coach, routine):
     assert "straight line from your neck to your ankles" in current.text
 
 
-def test_repeat_reads_steps_again_or_redoes_the_last_block(coach):
+def test_repeat_says_the_last_words_again_and_plays_nothing(coach):
     s = at(coach, "butt_lifter")
+    navigation.ready(coach, s)
+    before = s.place.model_copy(deep=True), s.profile.model_copy(deep=True)
+    said = s.place.last_said
     again = navigation.repeat(coach, s)
+    assert again.text == said and not again.segments and not again.end_session
+    assert (s.place, s.profile) == before
+
+
+def test_do_it_again_reads_steps_again_or_redoes_the_last_block(coach):
+    s = at(coach, "butt_lifter")
+    again = navigation.again(coach, s)
     assert "Once more" in again.text and s.place.phase == "intro"
+    s.profile.levels["plank"] = 4  # five holds: more than one response
+    navigation.start_exercise(coach, s, "plank")
     first = navigation.ready(coach, s)
-    redo = navigation.repeat(coach, s)
+    assert s.place.phase == "between"
+    redo = navigation.again(coach, s)
     assert [x.clip_id for x in redo.segments] == [x.clip_id for x in first.segments]
+    navigation.ready(coach, s)
+    while s.place.phase == "between":
+        navigation.ready(coach, s)
+    whole = navigation.again(coach, s)  # once done, "do it again" is the whole exercise
+    assert "Once more" in whole.text and s.place.phase == "intro" and s.place.unit == 0
 
 
 def test_start_over(coach):
@@ -266,4 +286,5 @@ def test_every_open_reply_ends_with_its_question(coach):
     ):
         reply = op(coach, s)
         assert not reply.end_session
-        assert reply.parts[-1] == reply.reprompt
+        assert reply.parts[-1].endswith("?")
+        assert reply.reprompt.startswith("Still there?") and reply.reprompt != reply.parts[-1]
