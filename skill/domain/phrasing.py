@@ -100,10 +100,11 @@ class Phrasing:
         todo = units(ex, level)
         current = todo[min(unit, len(todo) - 1)]
         sets = todo[-1].set_no
+        side = self.say(f"set.{current.side}") if current.side else ""
+        if sets == 1:
+            return self.say("set.only", side=side) if side else self.say("set.whole")
         label = self.say("set.of", set=current.set_no, sets=sets)
-        if current.side:
-            label = self.say("set.side", label=label, side=self.say(f"side.{current.side}"))
-        return label
+        return self.say("set.side", label=label, side=side) if side else label
 
     @staticmethod
     def card(ex: Exercise) -> tuple[str, str]:

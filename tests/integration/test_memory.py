@@ -139,30 +139,56 @@ def test_pain_then_not_ready_rests(memory):
     assert rest.ends_session and "rest today" in rest.speech
 
 
-def test_resume_within_a_day_but_not_after(memory, clock):
+def test_opening_picks_up_at_the_set_within_a_day_but_not_after(memory, clock):
     me = person(memory)
     me.say("start my back routine")
     me.say("ready")
     me.say("yes")  # on to the plank
-    me.end_session()
+    me.end_session()  # Alexa closed the session while they got into position
     clock.advance(hours=3)
-    offer = me.say("open back coach")
-    assert "You stopped at the plank. Pick up there?" in offer.speech
-    picked = me.say("yes")
-    assert "Exercise 2 of 5: the plank" in picked.speech
+    picked = me.say("open back coach")
+    assert "Back to the plank, set 1 of 3." in picked.speech
+    assert "Lie on a flat surface" not in picked.speech  # a recap, not the steps
     progress = me.say("how much is left")
     assert "1 of 5 done" in progress.speech
     me.end_session()
     clock.advance(hours=25)
-    assert "stopped at" not in me.say("open back coach").speech
+    assert "Back to the" not in me.say("open back coach").speech
 
 
-def test_resume_no_starts_fresh(memory):
+def test_a_timeout_between_sets_then_ready_resumes_at_the_next_set(memory, clock):
+    me = person(memory)
+    me.say("start the plank")
+    for _ in range(4):
+        me.say("too easy")  # five holds of thirty seconds: more than one response
+    first = me.say("ready")
+    assert "of 5 sets" in first.speech
+    me.end_session()  # SessionEndedRequest: they were resting and didn't answer
+    clock.advance(minutes=2)
+    again = me.say("tell back coach I'm ready")  # a new session, one shot
+    assert "Back to the plank, set 4 of 5." in again.speech
+    assert again.audio and "Lie on a flat surface" not in again.speech
+
+
+def test_not_yet_keeps_the_place_and_only_stop_ends(memory):
+    me = person(memory)
+    me.say("start my back routine")
+    me.say("ready")
+    for said in ("no", "not yet", "give me a minute", "I need a break"):
+        wait = me.say(said)
+        assert "Take your time" in wait.speech or "No rush" in wait.speech
+        assert not wait.ends_session and "Still there?" in str(wait.body["reprompt"])
+    on = me.say("ready")
+    assert "Exercise 2 of 5: the plank" in on.speech
+    assert me.say("that's enough for today").ends_session
+
+
+def test_start_over_still_restarts(memory):
     me = person(memory)
     me.say("start the butt lifter")
     me.end_session()
     me.say("open back coach")
-    fresh = me.say("no")
+    fresh = me.say("start over")
     assert "Exercise 1 of 5: the pelvic extension" in fresh.speech
 
 
@@ -226,7 +252,7 @@ def test_a_store_that_is_down_gets_a_spoken_apology(config):
 
 
 @pytest.mark.slow  # two `backcoach serve` processes
-def test_a_restarted_server_offers_to_resume_at_the_right_exercise(config, tmp_path):
+def test_a_restarted_server_picks_up_at_the_right_exercise(config, tmp_path):
     from backcoach.skill.devtools.simulator import over_http
 
     cfg = dataclasses.replace(config, data_dir=tmp_path)
@@ -244,8 +270,8 @@ def test_a_restarted_server_offers_to_resume_at_the_right_exercise(config, tmp_p
     try:
         sim = Simulator(over_http(url), state=state)
         offer = sim.say("open back coach")
-        assert "You stopped at the lifting lunge. Pick up there?" in offer.speech
-        assert "Exercise 4 of 5: the lifting lunge" in sim.say("yes").speech
+        assert "Back to the lifting lunge, right side." in offer.speech
+        assert sim.say("ready").audio
     finally:
         stop_server(process)
 
