@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 
+from backcoach.skill.domain import progress
 from backcoach.skill.domain.phrases import Phrases
 from backcoach.skill.domain.plan import units
 from backcoach.skill.domain.routine import Exercise, Routine
@@ -88,12 +89,9 @@ class Phrasing:
         """For someone who has done it before: name, today's dose, one key cue (no steps)."""
         ex = self.routine.exercises[index]
         total = len(self.routine.exercises)
-        return [
-            self.say("intro.position", number=index + 1, total=total, name=ex.name),
-            self.say("intro.dose", dose=self.dose_text(ex, level)),
-            ex.cue,
-            self.say("intro.steps_on_request"),
-        ]
+        dose = self.dose_text(ex, level)
+        position = self.say("intro.brief", number=index + 1, total=total, name=ex.name, dose=dose)
+        return [position, ex.cue, self.say("intro.steps_on_request")]
 
     def set_label(self, ex: Exercise, level: int, unit: int) -> str:
         """Which set a unit is, in words ("set 2 of 3, left leg")."""
@@ -114,6 +112,7 @@ class Phrasing:
     def question(self, s: State) -> Question:
         """The question that ends every open turn, for where the person is now."""
         place, exercises = s.place, self.routine.exercises
+        current = exercises[min(place.exercise, len(exercises) - 1)]
         if place.phase == Phase.IDLE and place.offer == Offer.BACK_CHECK:
             return Question(self.say("ask.back_check"), Pending.BACK_CHECK)
         if place.phase == Phase.IDLE and place.offer == Offer.RESUME_STREAM:
@@ -123,6 +122,8 @@ class Phrasing:
         if place.phase == Phase.IDLE and place.offer == Offer.RESUME:
             name = exercises[s.profile.stopped_index(len(exercises))].name
             return Question(self.say("ask.resume_routine", name=name), Pending.RESUME_ROUTINE)
+        if place.phase == Phase.INTRO and progress.ever_done(s.profile.history, current.id):
+            return Question(self.say("ask.ready_brief"), Pending.READY)  # they know the drill
         if place.phase == Phase.EXERCISE_DONE:
             nxt = exercises[min(place.exercise + 1, len(exercises) - 1)]
             return Question(self.say("ask.next_exercise", name=nxt.name), Pending.NEXT)

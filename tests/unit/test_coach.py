@@ -288,3 +288,18 @@ def test_every_open_reply_ends_with_its_question(coach):
         assert not reply.end_session
         assert reply.parts[-1].endswith("?")
         assert reply.reprompt.startswith("Still there?") and reply.reprompt != reply.parts[-1]
+
+
+def test_an_exercise_done_before_gets_a_brief_intro_at_every_level(coach, routine):
+    """Name, today's dose, one key cue and how to hear the steps: at most 35 words."""
+    for index, ex in enumerate(routine.exercises):
+        for level in range(len(ex.dose.levels)):
+            s = State(Profile(disclaimer_heard=True, levels={ex.id: level}))
+            s.profile.history = [
+                {"date": "2026-01-01", "done": [ex.id], "feedback": [], "pain": []}
+            ]
+            reply = navigation.start_exercise(coach, s, ex.id)
+            assert ex.cue in reply.text and ex.steps[0] not in reply.text
+            assert len(reply.text.split()) <= 35, (ex.id, level, reply.text)
+        first = navigation.start_exercise(coach, State(Profile(disclaimer_heard=True)), ex.id)
+        assert all(step in first.text for step in ex.steps), "the first time: every step"
