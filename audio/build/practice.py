@@ -43,7 +43,14 @@ def render_routine(
     bank = WordBank(voice, RENDER)
     silence = AudioSegment.silent(int(CHAPTER_GAP_S * 1000), frame_rate=RENDER.sample_rate_hz)
     safety = coach.routine.safety
-    opening = Track("opening", (coach.say("welcome.new"), safety.disclaimer, safety.caution))
+    opening = Track(
+        "opening",
+        (
+            coach.say("welcome.new", count=coach.phrasing.exercise_count),
+            safety.disclaimer,
+            safety.caution,
+        ),
+    )
     parts: list[tuple[str, Track]] = [("Welcome", opening)]
     for index, exercise in enumerate(coach.routine.exercises):
         lv = max(0, min(level, len(exercise.dose.levels) - 1))

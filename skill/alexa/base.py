@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 from ask_sdk_core.dispatch_components import AbstractRequestHandler
@@ -12,6 +13,7 @@ from ask_sdk_model import Response
 
 from backcoach.skill.alexa.respond import ClipUrl, to_response
 from backcoach.skill.domain.coach import Coach
+from backcoach.skill.domain.interruptions import arrive
 from backcoach.skill.domain.opening import with_disclaimer
 from backcoach.skill.domain.progression import remember_place
 from backcoach.skill.domain.reply import Reply
@@ -38,8 +40,17 @@ class CoachHandler(AbstractRequestHandler):
     def __init__(self, deps: Deps):
         self.deps = deps
 
-    def run(self, handler_input: HandlerInput, operation: Callable[[State], Reply]) -> Response:
+    def load(self, handler_input: HandlerInput) -> State:
+        """The person's state as this request finds it: the last block of sets settled as
+        heard or cut short, by the request's timestamp (interruptions.py)."""
         state = self.deps.store.load(handler_input)
+        stamp = getattr(handler_input.request_envelope.request, "timestamp", None)
+        state.arrived = stamp.astimezone(UTC) if isinstance(stamp, datetime) else None
+        arrive(state)
+        return state
+
+    def run(self, handler_input: HandlerInput, operation: Callable[[State], Reply]) -> Response:
+        state = self.load(handler_input)
         reply = with_disclaimer(self.deps.coach, state, operation(state))
         remember_place(self.deps.coach, state)
         self.deps.store.save(handler_input, state)

@@ -83,7 +83,7 @@ class SessionEndedHandler(CoachHandler):
         request = handler_input.request_envelope.request
         reason = getattr(request.reason, "value", request.reason)
         log.info("session ended: %s %s", reason, request.error or "")
-        state = self.deps.store.load(handler_input)
+        state = self.load(handler_input)
         remember_place(self.deps.coach, state)
         self.deps.store.save(handler_input, state)
         return handler_input.response_builder.response

@@ -64,6 +64,8 @@ class Step:
     value: Any
     """What is said, the request type, or the seconds to wait ("end": until it stops)."""
     expect: dict[str, Any]
+    barge_in_s: float | None = None
+    """For `say`: said this many seconds into the last response, before its clips ended."""
 
     @model_validator(mode="before")
     @classmethod
@@ -78,6 +80,7 @@ class Step:
             "action": action,
             "value": raw[action],
             "expect": raw.get("expect") or {},
+            "barge_in_s": raw.get("barge_in"),
         }
 
     @model_validator(mode="after")
@@ -88,6 +91,8 @@ class Step:
             raise ValueError(f"unknown expectation {sorted(unknown)}")
         if action == "say" and not isinstance(value, str):
             raise ValueError("'say' must be text (quote yes and no)")
+        if self.barge_in_s is not None and (action != "say" or self.barge_in_s < 0):
+            raise ValueError("'barge_in' takes seconds, with a 'say'")
         if action == "request" and value not in RAW_REQUESTS and value not in PLAYER_REQUESTS:
             raise ValueError(f"unknown request {value!r}")
         if action.startswith("wait"):
@@ -242,7 +247,7 @@ def check_player(step: Step, sim: Simulator, onsets_s) -> list[str]:
 def _act(sim: Simulator, step: Step, onsets_s) -> Turn | None:
     """Carry out one step."""
     if step.action == "say":
-        return sim.say(step.value)
+        return sim.say(step.value, barge_in_s=step.barge_in_s)
     if step.action == "wait":
         sim.play_to_end() if step.value == "end" else sim.wait(float(step.value))
         return None

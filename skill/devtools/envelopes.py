@@ -66,11 +66,13 @@ class Caller:
         new: bool = False,
         attributes: dict | None = None,
         audio_player: dict | None = None,
+        at: datetime | None = None,
     ) -> dict:
-        """A full envelope around `request`; with a session id, an in-session request."""
+        """A full envelope around `request`; with a session id, an in-session request;
+        sent `at` a given time (default now)."""
         request = {
             "requestId": _id("amzn1.echo-api.request"),
-            "timestamp": timestamp(),
+            "timestamp": timestamp(at),
             "locale": self.locale,
             **request,
         }

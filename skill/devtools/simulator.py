@@ -8,6 +8,7 @@ import urllib.error
 import urllib.request
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from ask_sdk_core.serialize import DefaultSerializer
@@ -138,6 +139,9 @@ class Turn:
         return request.get("intent", {}).get("name", request["type"])
 
 
+THINK_S = 1.0
+"""How long a person takes to answer once the response has finished playing."""
+
 NEARLY_FINISHED_S = 20.0
 """The virtual player reports PlaybackNearlyFinished this long before a track ends."""
 
@@ -261,11 +265,34 @@ class Simulator:
         self.player.restore(self.state.player)
         self.events: list[Turn] = []
         """Every player event sent, with the skill's answer, in order."""
+        self.clock = datetime.now(UTC)
+        """The simulated time: requests carry it as their timestamp. It moves on by what the
+        person listens to, by playback waits and by a moment to answer each turn."""
+        self.turn_at = self.clock
+        """When the last spoken turn was sent (barge-ins are counted from here)."""
+        self.listened_until = self.clock
+        """When the last response's clips finish playing."""
         device = env.Device(device_id=self.state.device_id, audio_player=audio_player, apl=apl)
         self.caller = env.Caller(skill_id=skill_id, user_id=self.state.user_id, device=device)
 
-    def send(self, request: dict, match: Match | None = None, in_session: bool = True) -> Turn:
-        """Send one request; requests outside a session (player events) carry none."""
+    def send(
+        self,
+        request: dict,
+        match: Match | None = None,
+        in_session: bool = True,
+        barge_in_s: float | None = None,
+    ) -> Turn:
+        """Send one request; requests outside a session (player events) carry none.
+
+        A spoken request is sent once the last response's clips have played (and a moment
+        to answer), unless the person barges in `barge_in_s` seconds into that response.
+        """
+        if in_session:
+            if barge_in_s is not None:
+                self.clock = self.turn_at + timedelta(seconds=barge_in_s)
+            else:
+                self.clock = max(self.clock, self.listened_until) + timedelta(seconds=THINK_S)
+            self.turn_at = self.clock
         s = self.state
         new = in_session and s.session_id is None
         if new:
@@ -276,9 +303,13 @@ class Simulator:
             new=new,
             attributes=s.attributes,
             audio_player=self.player.context(),
+            at=self.clock,
         )
         response = self.transport(envelope)
         turn = Turn(envelope, response, match)
+        if in_session:
+            heard_s = sum(self.player.length_s(url) or 0.0 for url in turn.audio)
+            self.listened_until = self.clock + timedelta(seconds=heard_s)
         if in_session:
             s.attributes = response.get("sessionAttributes") or {}
             if turn.ends_session:
@@ -298,6 +329,7 @@ class Simulator:
     def wait(self, seconds: float) -> list[Turn]:
         """Let `seconds` of playback pass; return the events sent meanwhile."""
         before = len(self.events)
+        self.clock += timedelta(seconds=seconds)
         left = seconds
         while left > 1e-6 and self.player.activity == "PLAYING":
             used, events = self.player.advance(left)
@@ -322,14 +354,16 @@ class Simulator:
             return None
         return self.player.offset_ms / 1000 - (onsets[0] - 1.0)  # count 1 lands 1 s in
 
-    def say(self, utterance: str) -> Turn:
-        """One spoken turn, understood with our interaction model."""
+    def say(self, utterance: str, barge_in_s: float | None = None) -> Turn:
+        """One spoken turn, understood with our interaction model (`barge_in_s`: said that
+        many seconds into the last response, before its clips finished)."""
         match = self.nlu.understand(utterance)
-        if match.launch:
-            return self.send(env.launch_request(), match)
-        if self.state.session_id is None and match.intent in ("", "AMAZON.FallbackIntent"):
-            return self.send(env.launch_request(), match)
-        return self.send(env.intent_request(match.intent, match.slots), match)
+        if match.launch or (
+            self.state.session_id is None and match.intent in ("", "AMAZON.FallbackIntent")
+        ):
+            return self.send(env.launch_request(), match, barge_in_s=barge_in_s)
+        request = env.intent_request(match.intent, match.slots)
+        return self.send(request, match, barge_in_s=barge_in_s)
 
     def end_session(self, reason: str = "USER_INITIATED") -> Turn | None:
         """The session ends without the skill asking (the user walked away)."""

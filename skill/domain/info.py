@@ -99,7 +99,7 @@ def fallback(coach: Coach, s: State) -> Reply:
 
 
 def thanks(coach: Coach, s: State) -> Reply:
-    """"Thank you": a short answer, and the conversation goes on where it was."""
+    """ "Thank you": a short answer, and the conversation goes on where it was."""
     return coach.ask(s, coach.say("chat.thanks"))
 
 
@@ -130,7 +130,7 @@ def sets_left(coach: Coach, s: State) -> Reply:
 
 
 def form(coach: Coach, s: State) -> Reply:
-    """"What do I do with my arms": the position and steps again, without moving."""
+    """ "What do I do with my arms": the position and steps again, without moving."""
     ex = coach.current(s)
     said = [coach.say("chat.form", name=ex.name), ex.start, *ex.steps]
     return coach.ask(s, *said, card=coach.phrasing.card(ex))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from backcoach.skill.domain import progress
+from backcoach.skill.domain import interruptions, progress
 from backcoach.skill.domain.coach import Coach
 from backcoach.skill.domain.plan import block, units
 from backcoach.skill.domain.progression import complete, mark
@@ -89,16 +89,28 @@ def play(coach: Coach, s: State, *before: str) -> Reply:
     if side:
         lead.append(say("block.lead_side", side=say(f"side.{side}")))
     place.last_block, place.unit = place.unit, b.end_unit
+    sent(s, b.duration_s)
     if place.unit < len(todo):
         place.phase = Phase.BETWEEN
         done = say("block.done_set", done=place.unit, total=len(todo))
         return coach.ask(s, *lead, *b.segments, done)
-    finished = [say("block.done_exercise", name=ex.name), complete(coach, s, ex)]
     if place.exercise == coach.total - 1:
+        # The session ends with this reply: no later request can say it was cut short.
+        finished = [say("block.done_exercise", name=ex.name), complete(coach, s, ex)]
         place.phase = Phase.FINISHED
         return coach.end(*lead, *b.segments, *finished, *coach.phrasing.closing())
+    place.undo = interruptions.before_completing(s, ex.id)
+    finished = [say("block.done_exercise", name=ex.name), complete(coach, s, ex)]
     place.phase = Phase.EXERCISE_DONE
     return coach.ask(s, *lead, *b.segments, *finished)
+
+
+def sent(s: State, audio_s: float) -> None:
+    """Note when a block of sets went out and how long it plays (see interruptions.py)."""
+    place = s.place
+    place.interrupted, place.undo = False, {}
+    place.played_at = s.arrived.isoformat() if s.arrived else ""
+    place.played_s = audio_s
 
 
 def next_exercise(coach: Coach, s: State) -> Reply:
@@ -134,14 +146,14 @@ def previous(coach: Coach, s: State) -> Reply:
 
 
 def repeat(coach: Coach, s: State) -> Reply:
-    """"What did you say": the last turn's words again; no audio, nothing moves."""
+    """ "What did you say": the last turn's words again; no audio, nothing moves."""
     question = coach.phrasing.question(s)
     said = s.place.last_said or question.text
     return Reply((said,), reprompt=coach.phrasing.reprompt(s, question))
 
 
 def again(coach: Coach, s: State) -> Reply:
-    """"Do it again": the last sets again, or the whole exercise once it is done. A second
+    """ "Do it again": the last sets again, or the whole exercise once it is done. A second
     run never counts as another completion (progression counts one a day)."""
     place = s.place
     if place.phase == Phase.BETWEEN:
@@ -155,7 +167,7 @@ def again(coach: Coach, s: State) -> Reply:
 
 
 def wait(coach: Coach, s: State) -> Reply:
-    """"Not yet", "give me a minute": keep the place and the question; the reprompt helps.
+    """ "Not yet", "give me a minute": keep the place and the question; the reprompt helps.
     If the session times out meanwhile, the place is kept for the next one."""
     question = coach.phrasing.question(s)
     text = coach.say("wait.idle" if s.place.phase == Phase.IDLE else "wait.ok")
@@ -179,6 +191,10 @@ def pause(coach: Coach, s: State) -> Reply:
 def resume(coach: Coach, s: State) -> Reply:
     """Carry on where the pause happened (or where the last session stopped, or now)."""
     place = s.place
+    if place.phase == Phase.PAUSED and place.interrupted:
+        # "Alexa, wait" cut the sets short: they are played again, not skipped.
+        place.phase, place.paused_phase = place.paused_phase or Phase.BETWEEN, None
+        return play(coach, s, coach.say("pause.redo", name=coach.current(s).name))
     if place.phase == Phase.IDLE and place.offer == Offer.RESUME:
         return pick_up(coach, s, play_now=True)
     if place.phase in (Phase.INTRO, Phase.BETWEEN, Phase.EXERCISE_DONE):

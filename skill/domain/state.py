@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from enum import StrEnum
 from typing import Annotated, Any
 
@@ -150,6 +151,14 @@ class Place(StoredRow):
     """Exercise id where a hands-free stream was stopped (set as the session begins)."""
     last_said: StrictStr = ""
     """The words of the last turn, for "what did you say" (never its audio)."""
+    played_at: StrictStr = ""
+    """When (the request's timestamp, ISO 8601) the last block of sets was sent."""
+    played_s: float = 0.0
+    """How long that block's audio plays: a request sooner than that interrupted it."""
+    undo: dict[str, Any] = Field(default_factory=dict)
+    """What finishing an exercise with that block changed, to take back if it was cut short."""
+    interrupted: StrictBool = False
+    """The last block was cut short: "resume" or "ready" plays it again."""
 
 
 @dataclass
@@ -158,6 +167,8 @@ class State:
 
     profile: Profile = field(default_factory=Profile)
     place: Place = field(default_factory=Place)
+    arrived: datetime | None = None
+    """When this request was sent (its timestamp); not stored."""
 
     @classmethod
     def load(cls, routine: Routine, profile_row: object, place_row: object) -> State:

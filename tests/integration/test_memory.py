@@ -85,8 +85,8 @@ def test_completing_the_routine_twice_means_a_higher_dose_the_third_time(memory,
     clock.advance(days=1)
     third = walk(me)
     said = " ".join(t.speech for t in third)
-    assert "Today: 8 reps, holding each for 3 seconds" in said
-    assert "Today: 3 holds of 10 seconds" in said
+    assert "the pelvic extension: 8 reps, holding each for 3 seconds" in said  # a brief intro
+    assert "the plank: 3 holds of 10 seconds" in said
     clips = [url for t in third for url in t.audio]
     assert any("/reps-steamroller-15-both-" in url for url in clips)
 
@@ -99,7 +99,7 @@ def test_too_hard_stops_the_move_up(memory, clock):
     me.say("this is too hard")  # beginner already: stays, but counts as trouble
     me.say("ready")  # the second completion, but not a clean one
     me.say("stop")
-    assert "Today: 3 holds of 5 seconds" in me.say("start the plank").speech
+    assert "the plank: 3 holds of 5 seconds" in me.say("start the plank").speech
 
 
 def test_harder_and_easier_last(memory):
@@ -107,7 +107,7 @@ def test_harder_and_easier_last(memory):
     me.say("start the butt lifter")
     assert "8 on each leg" in me.say("make it harder").speech
     me.say("stop")
-    assert "Today: 8 on each leg" in me.say("start the butt lifter").speech
+    assert "8 on each leg" in me.say("start the butt lifter").speech
 
 
 def test_pain_moves_down_and_the_next_session_asks_how_the_back_feels(memory, clock):

@@ -292,7 +292,7 @@ def test_every_open_reply_ends_with_its_question(coach):
 
 def test_an_exercise_done_before_gets_a_brief_intro_at_every_level(coach, routine):
     """Name, today's dose, one key cue and how to hear the steps: at most 35 words."""
-    for index, ex in enumerate(routine.exercises):
+    for _index, ex in enumerate(routine.exercises):
         for level in range(len(ex.dose.levels)):
             s = State(Profile(disclaimer_heard=True, levels={ex.id: level}))
             s.profile.history = [

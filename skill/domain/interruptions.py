@@ -1,0 +1,75 @@
+"""Interruptions: a block of sets cut short by the next request is not counted as done.
+
+Alexa gives every request a timestamp. When a block of sets is sent, the place keeps that
+request's timestamp and how long the block's audio plays; when the next request arrives,
+`arrive` compares. If the audio could not have finished, the person stopped listening ("Alexa,
+wait", a question, anything): the place goes back to the block's first set, so "resume" or
+"ready" plays it again, and an exercise that block finished is taken back as not done.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from backcoach.skill.domain.state import Phase, State
+
+TIMESTAMP_SLACK_S = 1.0
+"""Alexa's timestamps are whole seconds: a request up to a second early still heard it all."""
+
+
+def heard_s(s: State) -> float | None:
+    """How long the last block had been playing when this request was sent (None: unknown)."""
+    if not s.place.played_at or s.arrived is None:
+        return None
+    try:
+        started = datetime.fromisoformat(s.place.played_at)
+    except ValueError:
+        return None
+    return (s.arrived.astimezone(UTC) - started.astimezone(UTC)).total_seconds()
+
+
+def arrive(s: State) -> None:
+    """A request arrived: settle the block last sent, heard to its end or cut short."""
+    place, heard = s.place, heard_s(s)
+    undo, place.played_at, place.undo = place.undo, "", {}
+    if heard is None or heard + TIMESTAMP_SLACK_S >= place.played_s:
+        return
+    place.unit, place.interrupted = place.last_block, True
+    if place.phase in (Phase.BETWEEN, Phase.EXERCISE_DONE, Phase.FINISHED):
+        place.phase = Phase.BETWEEN if place.unit else Phase.INTRO
+    if undo:
+        take_back(s, undo)
+
+
+def before_completing(s: State, exercise_id: str) -> dict[str, Any]:
+    """What completing an exercise will change, as it is now (for `take_back`)."""
+    profile = s.profile
+    today = profile.history[-1].get("done") if profile.history else None
+    return {
+        "exercise": exercise_id,
+        "done": list(s.place.done),
+        "history_done": list(today) if isinstance(today, list) else None,
+        "clean": profile.clean.get(exercise_id),
+        "clean_on": profile.clean_on.get(exercise_id),
+        "level_up": profile.level_up.get(exercise_id),
+    }
+
+
+def take_back(s: State, undo: dict[str, Any]) -> None:
+    """Undo a completion whose audio was cut short: it was never heard, so it never counts."""
+    profile, exercise_id = s.profile, undo.get("exercise")
+    if not isinstance(exercise_id, str):
+        return
+    s.place.done = [d for d in undo.get("done") or [] if isinstance(d, str)]
+    if profile.history and isinstance(undo.get("history_done"), list):
+        profile.history[-1]["done"] = list(undo["history_done"])
+    for kept, value in (
+        (profile.clean, undo.get("clean")),
+        (profile.clean_on, undo.get("clean_on")),
+        (profile.level_up, undo.get("level_up")),
+    ):
+        if value is None:
+            kept.pop(exercise_id, None)
+        else:
+            kept[exercise_id] = value

@@ -1,0 +1,58 @@
+"""A block of sets cut short by the next request is played again and never counted."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from backcoach.skill.domain import navigation
+from backcoach.skill.domain.interruptions import TIMESTAMP_SLACK_S, arrive
+from backcoach.skill.domain.state import Phase, Profile, State
+
+T0 = datetime(2026, 3, 2, 18, 0, tzinfo=UTC)
+
+
+def played(coach, exercise_id: str, levels: dict | None = None) -> State:
+    """A state that has just been sent the first block of an exercise, at T0."""
+    s = State(Profile(disclaimer_heard=True, levels=levels or {}))
+    navigation.start_exercise(coach, s, exercise_id)
+    s.arrived = T0
+    navigation.ready(coach, s)
+    return s
+
+
+def next_request(s: State, after_s: float) -> None:
+    s.arrived = T0 + timedelta(seconds=after_s)
+    arrive(s)
+
+
+def test_a_block_heard_to_its_end_stands(coach):
+    s = played(coach, "plank", {"plank": 2})
+    unit, audio_s = s.place.unit, s.place.played_s
+    next_request(s, audio_s - TIMESTAMP_SLACK_S)  # whole-second timestamps: still heard
+    assert s.place.unit == unit and not s.place.interrupted and not s.place.played_at
+
+
+def test_a_block_cut_short_goes_back_to_its_first_set(coach):
+    s = played(coach, "plank", {"plank": 2})
+    next_request(s, 20)
+    assert s.place.unit == 0 and s.place.interrupted and s.place.phase == Phase.INTRO
+    replay = navigation.ready(coach, s)
+    assert replay.segments and not s.place.interrupted
+
+
+def test_a_finished_exercise_cut_short_is_taken_back(coach):
+    s = played(coach, "butt_lifter")
+    assert s.place.phase == Phase.EXERCISE_DONE and "butt_lifter" in s.place.done
+    assert s.profile.clean.get("butt_lifter") == 1
+    next_request(s, 5)
+    assert s.place.phase == Phase.INTRO and s.place.done == []
+    assert "butt_lifter" not in s.profile.clean and "butt_lifter" not in s.profile.clean_on
+    assert s.profile.history[-1]["done"] == []
+
+
+def test_without_timestamps_nothing_is_taken_back(coach):
+    s = State(Profile(disclaimer_heard=True))
+    navigation.start_exercise(coach, s, "butt_lifter")
+    navigation.ready(coach, s)  # no timestamp known
+    arrive(s)
+    assert "butt_lifter" in s.place.done
