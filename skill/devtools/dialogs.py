@@ -20,7 +20,7 @@ from pydantic import (
 )
 
 from backcoach.skill.devtools import envelopes as env
-from backcoach.skill.devtools.simulator import SessionState, Simulator, Turn
+from backcoach.skill.devtools.simulator import SessionState, Simulator, Turn, duration_s
 from backcoach.skill.domain.validation import Invalid, Loc, dotted, one_line, unreadable
 
 EXPECTATIONS = (
@@ -45,8 +45,8 @@ PLAYER_REQUESTS = (
 SHIPPED_SCRIPTS = files("backcoach.skill.devtools") / "dialog_scripts"
 """Where the shipped dialog scripts live: package data, so an installed wheel can run them."""
 
-ACTIONS = ("say", "request", "wait", "wait_into_hold")
-Action = Literal["say", "request", "wait", "wait_into_hold"]
+ACTIONS = ("say", "request", "wait", "wait_into_hold", "advance")
+Action = Literal["say", "request", "wait", "wait_into_hold", "advance"]
 HOLD_TOLERANCE_S = 0.5
 
 
@@ -62,7 +62,8 @@ class Step:
     action: Action
     """One of ACTIONS."""
     value: Any
-    """What is said, the request type, or the seconds to wait ("end": until it stops)."""
+    """What is said, the request type, the seconds to wait ("end": until it stops), or the
+    time to let pass (`advance: 10m`)."""
     expect: dict[str, Any]
 
     @model_validator(mode="before")
@@ -95,6 +96,10 @@ class Step:
                 raise ValueError(f"'{action}' takes seconds (or 'end')")
             if set(expect) & TURN_EXPECTATIONS:
                 raise ValueError("a wait has no response; expect events or player")
+        if action == "advance":
+            duration_s(value)  # ValueError says what a duration looks like
+            if expect:
+                raise ValueError("an advance sends nothing; it has no expectations")
         return self
 
     @property
@@ -245,6 +250,9 @@ def _act(sim: Simulator, step: Step, onsets_s) -> Turn | None:
         return sim.say(step.value)
     if step.action == "wait":
         sim.play_to_end() if step.value == "end" else sim.wait(float(step.value))
+        return None
+    if step.action == "advance":
+        sim.advance(duration_s(step.value))
         return None
     if step.action == "wait_into_hold":
         into = sim.into_hold_s(onsets_s) if onsets_s else None

@@ -8,6 +8,7 @@ import urllib.error
 import urllib.request
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from ask_sdk_core.serialize import DefaultSerializer
@@ -85,6 +86,8 @@ class SessionState:
     attributes: dict = field(default_factory=dict)
     player: dict = field(default_factory=dict)
     """The virtual player's stream, queue and position."""
+    later_s: float = 0.0
+    """How far the simulated clock is ahead of the real one (see `Simulator.advance`)."""
 
     @classmethod
     def load(cls, path: Path) -> SessionState:
@@ -136,6 +139,22 @@ class Turn:
     def intent(self) -> str:
         request = self.request["request"]
         return request.get("intent", {}).get("name", request["type"])
+
+
+DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhd]?)\s*$")
+UNIT_S = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+def duration_s(text: str | float) -> float:
+    """Seconds in `90`, `90s`, `10m`, `25h` or `2d`; ValueError for anything else."""
+    if isinstance(text, int | float) and not isinstance(text, bool):
+        if text < 0:
+            raise ValueError(f"{text}: time only moves on")
+        return float(text)
+    found = DURATION.match(str(text))
+    if not found:
+        raise ValueError(f"{text!r} is not a duration like 90, 10m, 25h or 2d")
+    return float(found.group(1)) * UNIT_S[found.group(2)]
 
 
 NEARLY_FINISHED_S = 20.0
@@ -276,6 +295,7 @@ class Simulator:
             new=new,
             attributes=s.attributes,
             audio_player=self.player.context(),
+            now=self.now(),
         )
         response = self.transport(envelope)
         turn = Turn(envelope, response, match)
@@ -285,6 +305,15 @@ class Simulator:
                 s.session_id, s.attributes = None, {}
         self.pump(self.player.apply(turn.directives))
         return turn
+
+    def now(self) -> datetime:
+        """The simulated time requests are stamped with: the real clock, moved on by
+        `advance` (the skill takes a request's timestamp as its time)."""
+        return datetime.now(UTC) + timedelta(seconds=self.state.later_s)
+
+    def advance(self, seconds: float) -> None:
+        """Let time pass with nothing played or said (the player stays as it is)."""
+        self.state.later_s += seconds
 
     def keep_player(self) -> None:
         """Copy the virtual player into the session state (to save it between calls)."""
