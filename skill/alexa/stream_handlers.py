@@ -195,7 +195,9 @@ class StreamQuestionHandler(StreamHandler):
             and get_intent_name(handler_input) in QUESTIONS
             and _our_stream_is_active(handler_input, self.deps)
             and not in_dialog(handler_input)
-            and self.deps.store.load_stream(handler_input).activity != "FINISHED"
+            and self.hands_free.answers_about(
+                self.deps.store.load_stream(handler_input), _position(handler_input)
+            )
         )
 
     def handle(self, handler_input: HandlerInput) -> Response:

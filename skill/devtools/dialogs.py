@@ -235,6 +235,9 @@ def check_player(step: Step, sim: Simulator, onsets_s) -> list[str]:
     exercise = player.token.split(":")[2] if player.token.count(":") >= 2 else ""
     if "exercise" in want and exercise != want["exercise"]:
         problems.append(f"player: playing {exercise!r}, expected {want['exercise']!r}")
+    level = player.token.split(":")[3] if player.token.count(":") >= 3 else ""
+    if "level" in want and level != str(want["level"]):
+        problems.append(f"player: at level {level!r}, expected {want['level']!r}")
     if "activity" in want and player.activity != want["activity"]:
         problems.append(f"player: {player.activity}, expected {want['activity']}")
     if "into_hold_s" in want:

@@ -262,8 +262,14 @@ class HandsFree:
     # -- commands (voice or buttons) -----------------------------------------
 
     def pause(self, stream: Stream) -> Reply:
-        stream.activity, stream.at = "STOPPED", self.now()
+        self.stopped(stream)
         return Reply((), directives=(Stop(),))
+
+    def stopped(self, stream: Stream) -> None:
+        """Note the stream stopped now (a stream already stopped keeps the time it stopped,
+        which says how late a resume is)."""
+        if stream.activity != "STOPPED":
+            stream.activity, stream.at = "STOPPED", self.now()
 
     def away(self, stream: Stream) -> timedelta:
         """How long the stream has been stopped (zero when unknown)."""
@@ -338,7 +344,7 @@ class HandsFree:
 
     def stop(self, stream: Stream) -> Reply:
         """Stop and clear the queue."""
-        stream.activity, stream.at = "STOPPED", self.now()
+        self.stopped(stream)
         return Reply((), directives=(Stop(clear_queue=True),))
 
     def not_available(self) -> Reply:
@@ -357,6 +363,15 @@ class HandsFree:
     # then plays the same track again from the offset the request's context reported
     # (REPLACE_ALL: the queue is rebuilt by the next PlaybackNearlyFinished), and the session
     # ends; an answer while it is paused asks whether to resume, keeping the session open.
+
+    def answers_about(self, stream: Stream, at: Position) -> bool:
+        """Whether a question is about this stream: ours, not over, and playing, or paused
+        less than STALE_STREAM ago (an older one is another day's: the dialog answers)."""
+        if parse_token(at.token, self.coach) is None:
+            return False
+        if stream.activity == "FINISHED" and stream.token == at.token:
+            return False
+        return at.playing or self.away(stream) <= STALE_STREAM
 
     def carry_on(
         self,

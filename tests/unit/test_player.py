@@ -325,3 +325,11 @@ def test_old_stream_rows_read_with_the_new_fields_empty():
     stream = Stream.read(row)
     assert (stream.trouble, stream.moved_up, stream.offset_ms) == ([], [], 5)
     assert Stream.read({**row, "moved_up": ["plank", 3]}).moved_up == ["plank"]
+
+
+def test_questions_are_about_the_stream_while_it_plays_or_was_paused_within_a_day(timed):
+    assert timed.answers_about(Stream(), Position(plank(), 0, playing=True))
+    assert timed.answers_about(paused(plank(), 0, timedelta(hours=3)), Position(plank(), 0))
+    assert not timed.answers_about(paused(plank(), 0, timedelta(days=3)), Position(plank(), 0))
+    assert not timed.answers_about(Stream(token=plank(), activity="FINISHED"), Position(plank()))
+    assert not timed.answers_about(Stream(), Position("someone-elses", 0, playing=True))
