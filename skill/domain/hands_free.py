@@ -241,14 +241,21 @@ class HandsFree:
             return Reply(())
         index = self.index_of(current)
         s.place.trouble = list(stream.trouble)
-        before = s.level_of(self.routine, index)
+        before = self.earned(s, index)
         progression.record_done(self.coach, s, index, run_id=current.play_id)
-        if s.level_of(self.routine, index) > before and current.exercise_id not in stream.moved_up:
+        if self.earned(s, index) > before and current.exercise_id not in stream.moved_up:
             stream.moved_up.append(current.exercise_id)
         stream.token, stream.offset_ms, stream.at = token, 0, self.now()
         last = index + 1 >= len(self.routine.exercises)
         stream.activity = "FINISHED" if last else "PLAYING"
         return Reply(())
+
+    def earned(self, s: State, index: int) -> int:
+        """The level earned at an exercise: its level now, or a higher one a profile keeps
+        for the next session to apply (`Profile.level_up`, where profiles have one)."""
+        pending = getattr(s.profile, "level_up", None)
+        later = pending.get(self.routine.exercises[index].id, 0) if isinstance(pending, dict) else 0
+        return max(s.level_of(self.routine, index), later)
 
     def failed(self, stream: Stream, token: str, offset_ms: int) -> Reply:
         """Retry the same track once from where it failed."""
@@ -479,15 +486,20 @@ class HandsFree:
         log_run(self.coach, s, current.play_id)
         s.profile.levels[ex.id] = current.level
         s.place.exercise, s.place.phase, s.place.unit = index, Phase.BETWEEN, 0
-        answer = progression.change_level(self.coach, s, step)
-        said = tuple(p for p in answer.parts if isinstance(p, str) and p != answer.reprompt)
+        # The dialog's change, for its effects (level, clean runs, trouble, the feedback
+        # logged); its words end on a dialog question, so the stream says its own.
+        progression.change_level(self.coach, s, step)
         if ex.id in s.place.trouble and ex.id not in stream.trouble:
             stream.trouble.append(ex.id)
         # The place is this session's only: back to where a stream answer leaves it.
         s.place.phase, s.place.pending, s.place.exercise = Phase.IDLE, Pending.NONE, 0
         level = s.level_of(self.routine, index)
+        dose = self.coach.phrasing.dose_text(ex, level)
         if level == current.level:
-            return self.carry_on(s, stream, at, said)
+            key = "level.easiest" if step < 0 else "level.hardest"
+            return self.carry_on(s, stream, at, (self.say(key, name=ex.name, dose=dose),))
+        key = "level.easier" if step < 0 else "level.harder"
+        said: tuple[str, ...] = (self.say(key, name=ex.name, dose=dose),)
         old = track_id(ex.id, current.level)
         _, number = self.set_start(old, at.offset_ms)
         new_starts = self.set_starts_s(track_id(ex.id, level))
