@@ -195,7 +195,7 @@ class HandsFree:
         exercises = [self.routine.exercises[i] for i in sorted(set(indices))]
         if len(exercises) == 1:
             (i,) = sorted(set(indices))
-            dose = self.coach.phrasing.dose_text(exercises[0], s.level_of(self.routine, i))
+            dose = self.coach.phrasing.dose_text(exercises[0], self.earned(s, i))
             return (self.say("moved_up.one", name=exercises[0].name, dose=dose),)
         names = [ex.name for ex in exercises]
         joined = ", the ".join(names[:-1]) + " and the " + names[-1]

@@ -300,7 +300,7 @@ def test_a_level_up_earned_hands_free_is_announced_once_at_the_next_start(timed,
     for run in ("run1", "run2"):
         timed.finished(s, stream, str(Token("back_routine", "plank", 0, run)))
         clock.now += timedelta(days=1)
-    assert s.profile.levels["plank"] == 1 and stream.moved_up == ["plank"]
+    assert timed.earned(s, 1) == 1 and stream.moved_up == ["plank"]
     reply = timed.start(s, stream, audio_player=True)
     assert reply.parts[0] == (
         "You've done the plank twice without trouble, so it's gone up a level: "
