@@ -170,12 +170,13 @@ CHAT_HELP = """Type what you would say to Alexa. Commands:
   :launch       open the skill      :end     end the session (SessionEndedRequest)
   :wait N       let N seconds of hands-free playback pass (:wait end: to the end)
   :player       what the virtual player is doing
+  :later T      let time pass with nothing played (T: 90, 10m, 25h, 2d)
   :json         toggle JSON output  :quit    leave"""
 
 
 def _chat(args: argparse.Namespace, config: Config) -> int:
     """An interactive conversation, with line editing and history."""
-    from backcoach.skill.devtools.simulator import SessionState, TransportError
+    from backcoach.skill.devtools.simulator import SessionState, TransportError, duration_s
 
     try:
         import readline  # noqa: F401  (line editing and history for input())
@@ -216,6 +217,12 @@ def _chat(args: argparse.Namespace, config: Config) -> int:
                 continue
             if line == ":player":
                 _print_player(sim)
+                continue
+            if line.startswith(":later"):
+                try:
+                    sim.advance(duration_s(line.removeprefix(":later").strip() or "10m"))
+                except ValueError as exc:
+                    print(f"backcoach: {exc}", file=sys.stderr)
                 continue
             before = len(sim.events)
             turn = sim.say("open back coach" if line == ":launch" else line)

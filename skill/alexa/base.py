@@ -13,6 +13,7 @@ from ask_sdk_model import Response
 
 from backcoach.skill.alexa.respond import ClipUrl, to_response
 from backcoach.skill.domain.coach import Coach
+from backcoach.skill.domain.hands_free import SetStarts, TrackLength
 from backcoach.skill.domain.interruptions import arrive
 from backcoach.skill.domain.opening import with_disclaimer
 from backcoach.skill.domain.progression import remember_place
@@ -32,6 +33,10 @@ class Deps:
     """Loads and saves a State for a request (see state_store.py)."""
     clip_url: Callable[[HandlerInput], ClipUrl | None]
     """Gives, for a request, how to link to precomputed clips (None: SSML timing)."""
+    track_length_s: TrackLength | None = None
+    """How long each hands-free track plays (from the audio catalog; None: estimated)."""
+    set_starts_s: SetStarts | None = None
+    """Where each set of a hands-free track starts (from the audio catalog; None: unknown)."""
 
 
 class CoachHandler(AbstractRequestHandler):

@@ -18,10 +18,11 @@ from backcoach.skill.alexa.handlers import (
     SkillDisabledHandler,
 )
 from backcoach.skill.alexa.intents import OPERATIONS
-from backcoach.skill.alexa.interceptors import SaveInterceptor
+from backcoach.skill.alexa.interceptors import ClockInterceptor, SaveInterceptor, request_clock
 from backcoach.skill.alexa.state_store import PersistentStore, SessionStore
 from backcoach.skill.alexa.stream_handlers import stream_handlers
 from backcoach.skill.domain.coach import Coach
+from backcoach.skill.domain.hands_free import SetStarts, TrackLength
 from backcoach.skill.domain.phrases import Phrases
 from backcoach.skill.domain.routine import Routine
 
@@ -40,18 +41,23 @@ def build_skill(
     clip_url=no_clips,
     skill_id: str | None = None,
     clock=None,
+    track_length_s: TrackLength | None = None,
+    set_starts_s: SetStarts | None = None,
 ) -> CustomSkill:
     """A CustomSkill with every handler, wired to this routine, storage and audio links.
 
     With a persistence adapter, what a person has done lasts across sessions; without one,
-    only the session remembers.
+    only the session remembers. Without a clock, now is each request's timestamp
+    (`request_clock`). `track_length_s` and `set_starts_s` tell hands-free mode about the
+    built tracks (from the audio catalog).
     """
-    coach = Coach(routine, phrases, clock=clock)
+    coach = Coach(routine, phrases, clock=clock or request_clock)
     if store is None:
         store = PersistentStore(coach) if adapter else SessionStore(coach)
-    deps = Deps(coach=coach, store=store, clip_url=clip_url)
+    deps = Deps(coach, store, clip_url, track_length_s, set_starts_s)
     builder = CustomSkillBuilder(persistence_adapter=adapter)
     builder.skill_id = skill_id
+    builder.add_global_request_interceptor(ClockInterceptor())
     for handler in request_handlers(deps):
         builder.add_request_handler(handler)
     if adapter:

@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from dataclasses import replace
 
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.utils import get_intent_name, get_request_type, get_supported_interfaces
 from ask_sdk_model import Response
 
 from backcoach.skill.alexa.base import PLAYER_PREFIXES, CoachHandler, Deps
+from backcoach.skill.alexa.handlers import exercise_slot
 from backcoach.skill.alexa.respond import to_response
 from backcoach.skill.alexa.state_store import carried_place
-from backcoach.skill.domain.hands_free import HandsFree, Stream, parse_token
-from backcoach.skill.domain.opening import with_disclaimer
+from backcoach.skill.domain.hands_free import HandsFree, Position, Stream, parse_token
+from backcoach.skill.domain.opening import launch, with_disclaimer
 from backcoach.skill.domain.reply import Reply
 from backcoach.skill.domain.state import Pending, Phase, State
 
@@ -21,13 +23,15 @@ log = logging.getLogger(__name__)
 
 ACTIVE = {"PLAYING", "PAUSED", "STOPPED", "BUFFER_UNDERRUN"}
 """Player activities in which voice commands act on our stream."""
+PLAYING = {"PLAYING", "BUFFER_UNDERRUN"}
+"""Player activities in which an answer lets the stream play on."""
 
 Operation = Callable[[HandsFree, State, Stream], Reply]
 
 COMMANDS: dict[str, Operation] = {
     "PainIntent": lambda hf, s, st: hf.pain(s, st),
     "AMAZON.PauseIntent": lambda hf, s, st: hf.pause(st),
-    "AMAZON.ResumeIntent": lambda hf, s, st: hf.resume(st),
+    "AMAZON.ResumeIntent": lambda hf, s, st: hf.resume(s, st),
     "AMAZON.NextIntent": lambda hf, s, st: hf.move(s, st, +1),
     "AMAZON.PreviousIntent": lambda hf, s, st: hf.move(s, st, -1),
     "AMAZON.RepeatIntent": lambda hf, s, st: hf.move(s, st, 0),
@@ -39,11 +43,27 @@ COMMANDS: dict[str, Operation] = {
     "AMAZON.ShuffleOnIntent": lambda hf, s, st: hf.not_available(),
     "AMAZON.ShuffleOffIntent": lambda hf, s, st: hf.not_available(),
     "PlaybackController.PauseCommandIssued": lambda hf, s, st: hf.pause(st),
-    "PlaybackController.PlayCommandIssued": lambda hf, s, st: hf.resume(st),
+    # A button cannot be asked a question: pressing play is the yes to an old stream.
+    "PlaybackController.PlayCommandIssued": lambda hf, s, st: hf.resume(s, st, confirmed=True),
     "PlaybackController.NextCommandIssued": lambda hf, s, st: hf.move(s, st, +1),
     "PlaybackController.PreviousCommandIssued": lambda hf, s, st: hf.move(s, st, -1),
 }
 
+Question = Callable[[HandsFree, State, Stream, Position, str | None], Reply]
+"""A question about the stream: the operation, given where the player is and the exercise
+the request named (if any)."""
+
+QUESTIONS: dict[str, Question] = {
+    "WhatsNextIntent": lambda hf, s, st, at, ex: hf.whats_next(s, st, at),
+    "ProgressIntent": lambda hf, s, st, at, ex: hf.how_much_left(s, st, at),
+    "DescribeExerciseIntent": lambda hf, s, st, at, ex: hf.describe(s, st, at, ex),
+    "AMAZON.HelpIntent": lambda hf, s, st, at, ex: hf.help(s, st, at),
+    "EasierIntent": lambda hf, s, st, at, ex: hf.relevel(s, st, at, -1),
+    "HarderIntent": lambda hf, s, st, at, ex: hf.relevel(s, st, at, +1),
+    "AMAZON.FallbackIntent": lambda hf, s, st, at, ex: hf.fallback(s, st, at),
+}
+"""Questions answered about the stream while it plays or is paused ("Alexa, tell Back Coach
+what's next"), instead of the dialog's answers."""
 
 EVENTS = frozenset(
     {
@@ -86,7 +106,7 @@ class StreamHandler(CoachHandler):
 
     def __init__(self, deps: Deps):
         super().__init__(deps)
-        self.hands_free = HandsFree(deps.coach)
+        self.hands_free = HandsFree(deps.coach, deps.track_length_s, deps.set_starts_s)
 
     def exchange(self, handler_input: HandlerInput, operation: Operation) -> Reply:
         """Load the state and the stream, run the operation, save both."""
@@ -107,7 +127,7 @@ class StreamHandler(CoachHandler):
         if get_request_type(handler_input).startswith(PLAYER_PREFIXES):
             reply = Reply((), directives=reply.directives)
         elif not reply.reprompt:
-            reply = Reply(reply.parts, end_session=True, directives=reply.directives)
+            reply = replace(reply, end_session=True)
         return self.respond(handler_input, reply)
 
 
@@ -162,7 +182,53 @@ class StreamOfferHandler(StreamHandler):
         return place is not None and place.pending == Pending.RESUME_STREAM
 
     def handle(self, handler_input: HandlerInput) -> Response:
-        return self.run_stream(handler_input, lambda hf, s, st: hf.resume(st))
+        return self.run_stream(handler_input, lambda hf, s, st: hf.resume(s, st, confirmed=True))
+
+
+class StreamQuestionHandler(StreamHandler):
+    """What's next, how much is left, how do I do this one, help, too hard or too easy, and
+    anything not understood, while our stream plays or is paused: answered about the stream."""
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return (
+            get_request_type(handler_input) == "IntentRequest"
+            and get_intent_name(handler_input) in QUESTIONS
+            and _our_stream_is_active(handler_input, self.deps)
+            and not in_dialog(handler_input)
+            and self.hands_free.answers_about(
+                self.deps.store.load_stream(handler_input), _position(handler_input)
+            )
+        )
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        question = QUESTIONS[get_intent_name(handler_input)]
+        at, exercise_id = _position(handler_input), exercise_slot(handler_input)
+        return self.run_stream(
+            handler_input, lambda hf, s, st: question(hf, s, st, at, exercise_id)
+        )
+
+
+class LevelUpLaunchHandler(StreamHandler):
+    """Opening the skill after a hands-free run moved an exercise up: say so first (the run's
+    PlaybackFinished events could not), then the usual opening."""
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return get_request_type(handler_input) == "LaunchRequest" and bool(
+            self.deps.store.load_stream(handler_input).moved_up
+        )
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        store, coach = self.deps.store, self.deps.coach
+        stream = store.load_stream(handler_input)
+
+        def announced_launch(s: State) -> Reply:
+            news = self.hands_free.announcement(s, stream)
+            opening = launch(coach, s)
+            return replace(opening, parts=(*news, *opening.parts))
+
+        response = self.run(handler_input, announced_launch)
+        store.save_stream(handler_input, stream)
+        return response
 
 
 class PlayerEventHandler(StreamHandler):
@@ -186,11 +252,24 @@ def _our_stream_is_active(handler_input: HandlerInput, deps: Deps) -> bool:
     return activity in ACTIVE and parse_token(player.token, deps.coach) is not None
 
 
+def _position(handler_input: HandlerInput) -> Position:
+    """Where the device's player is, from the request's context.AudioPlayer."""
+    context = handler_input.request_envelope.context
+    player = context.audio_player if context else None
+    if player is None:
+        return Position("")
+    activity = getattr(player.player_activity, "value", player.player_activity)
+    offset = int(player.offset_in_milliseconds or 0)
+    return Position(player.token or "", max(0, offset), activity in PLAYING)
+
+
 def stream_handlers(deps: Deps) -> list:
     """The hands-free handlers, in the order they must be tried (before the dialog ones)."""
     return [
         HandsFreeStartHandler(deps),
         StreamCommandHandler(deps),
+        StreamQuestionHandler(deps),
         StreamOfferHandler(deps),
+        LevelUpLaunchHandler(deps),
         PlayerEventHandler(deps),
     ]

@@ -20,7 +20,7 @@ from pydantic import (
 )
 
 from backcoach.skill.devtools import envelopes as env
-from backcoach.skill.devtools.simulator import SessionState, Simulator, Turn
+from backcoach.skill.devtools.simulator import SessionState, Simulator, Turn, duration_s
 from backcoach.skill.domain.validation import Invalid, Loc, dotted, one_line, unreadable
 
 EXPECTATIONS = (
@@ -45,8 +45,8 @@ PLAYER_REQUESTS = (
 SHIPPED_SCRIPTS = files("backcoach.skill.devtools") / "dialog_scripts"
 """Where the shipped dialog scripts live: package data, so an installed wheel can run them."""
 
-ACTIONS = ("say", "request", "wait", "wait_into_hold")
-Action = Literal["say", "request", "wait", "wait_into_hold"]
+ACTIONS = ("say", "request", "wait", "wait_into_hold", "advance")
+Action = Literal["say", "request", "wait", "wait_into_hold", "advance"]
 HOLD_TOLERANCE_S = 0.5
 
 
@@ -62,7 +62,8 @@ class Step:
     action: Action
     """One of ACTIONS."""
     value: Any
-    """What is said, the request type, or the seconds to wait ("end": until it stops)."""
+    """What is said, the request type, the seconds to wait ("end": until it stops), or the
+    time to let pass (`advance: 10m`)."""
     expect: dict[str, Any]
     barge_in_s: float | None = None
     """For `say`: said this many seconds into the last response, before its clips ended."""
@@ -100,6 +101,10 @@ class Step:
                 raise ValueError(f"'{action}' takes seconds (or 'end')")
             if set(expect) & TURN_EXPECTATIONS:
                 raise ValueError("a wait has no response; expect events or player")
+        if action == "advance":
+            duration_s(value)  # ValueError says what a duration looks like
+            if expect:
+                raise ValueError("an advance sends nothing; it has no expectations")
         return self
 
     @property
@@ -235,6 +240,9 @@ def check_player(step: Step, sim: Simulator, onsets_s) -> list[str]:
     exercise = player.token.split(":")[2] if player.token.count(":") >= 2 else ""
     if "exercise" in want and exercise != want["exercise"]:
         problems.append(f"player: playing {exercise!r}, expected {want['exercise']!r}")
+    level = player.token.split(":")[3] if player.token.count(":") >= 3 else ""
+    if "level" in want and level != str(want["level"]):
+        problems.append(f"player: at level {level!r}, expected {want['level']!r}")
     if "activity" in want and player.activity != want["activity"]:
         problems.append(f"player: {player.activity}, expected {want['activity']}")
     if "into_hold_s" in want:
@@ -250,6 +258,9 @@ def _act(sim: Simulator, step: Step, onsets_s) -> Turn | None:
         return sim.say(step.value, barge_in_s=step.barge_in_s)
     if step.action == "wait":
         sim.play_to_end() if step.value == "end" else sim.wait(float(step.value))
+        return None
+    if step.action == "advance":
+        sim.advance(duration_s(step.value))
         return None
     if step.action == "wait_into_hold":
         into = sim.into_hold_s(onsets_s) if onsets_s else None

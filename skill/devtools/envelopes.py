@@ -66,13 +66,14 @@ class Caller:
         new: bool = False,
         attributes: dict | None = None,
         audio_player: dict | None = None,
-        at: datetime | None = None,
+        now: datetime | None = None,
     ) -> dict:
-        """A full envelope around `request`; with a session id, an in-session request;
-        sent `at` a given time (default now)."""
+        """A full envelope around `request`; with a session id, an in-session request.
+
+        `now` is the time it is stamped with (the skill takes it as the request's time)."""
         request = {
             "requestId": _id("amzn1.echo-api.request"),
-            "timestamp": timestamp(at),
+            "timestamp": timestamp(now),
             "locale": self.locale,
             **request,
         }

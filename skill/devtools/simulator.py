@@ -16,6 +16,7 @@ from ask_sdk_model import RequestEnvelope
 
 from backcoach.skill.devtools import envelopes as env
 from backcoach.skill.devtools.nlu import Match, Nlu
+from backcoach.skill.domain.alexa_limits import MAX_AUDIO_S
 
 Transport = Callable[[dict], dict]
 """Sends one request envelope to the skill and returns the response envelope."""
@@ -86,6 +87,8 @@ class SessionState:
     attributes: dict = field(default_factory=dict)
     player: dict = field(default_factory=dict)
     """The virtual player's stream, queue and position."""
+    later_s: float = 0.0
+    """How far the simulated clock is ahead of the real one (see `Simulator.advance`)."""
 
     @classmethod
     def load(cls, path: Path) -> SessionState:
@@ -141,6 +144,22 @@ class Turn:
 
 THINK_S = 1.0
 """How long a person takes to answer once the response has finished playing."""
+
+DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhd]?)\s*$")
+UNIT_S = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+def duration_s(text: str | float) -> float:
+    """Seconds in `90`, `90s`, `10m`, `25h` or `2d`; ValueError for anything else."""
+    if isinstance(text, int | float) and not isinstance(text, bool):
+        if text < 0:
+            raise ValueError(f"{text}: time only moves on")
+        return float(text)
+    found = DURATION.match(str(text))
+    if not found:
+        raise ValueError(f"{text!r} is not a duration like 90, 10m, 25h or 2d")
+    return float(found.group(1)) * UNIT_S[found.group(2)]
+
 
 NEARLY_FINISHED_S = 20.0
 """The virtual player reports PlaybackNearlyFinished this long before a track ends."""
@@ -265,12 +284,9 @@ class Simulator:
         self.player.restore(self.state.player)
         self.events: list[Turn] = []
         """Every player event sent, with the skill's answer, in order."""
-        self.clock = datetime.now(UTC)
-        """The simulated time: requests carry it as their timestamp. It moves on by what the
-        person listens to, by playback waits and by a moment to answer each turn."""
-        self.turn_at = self.clock
+        self.turn_at = self.now()
         """When the last spoken turn was sent (barge-ins are counted from here)."""
-        self.listened_until = self.clock
+        self.listened_until = self.turn_at
         """When the last response's clips finish playing."""
         device = env.Device(device_id=self.state.device_id, audio_player=audio_player, apl=apl)
         self.caller = env.Caller(skill_id=skill_id, user_id=self.state.user_id, device=device)
@@ -289,10 +305,11 @@ class Simulator:
         """
         if in_session:
             if barge_in_s is not None:
-                self.clock = self.turn_at + timedelta(seconds=barge_in_s)
+                at = self.turn_at + timedelta(seconds=barge_in_s)
             else:
-                self.clock = max(self.clock, self.listened_until) + timedelta(seconds=THINK_S)
-            self.turn_at = self.clock
+                at = max(self.now(), self.listened_until) + timedelta(seconds=THINK_S)
+            self.advance((at - self.now()).total_seconds())
+            self.turn_at = at
         s = self.state
         new = in_session and s.session_id is None
         if new:
@@ -303,19 +320,37 @@ class Simulator:
             new=new,
             attributes=s.attributes,
             audio_player=self.player.context(),
-            at=self.clock,
+            now=self.now(),
         )
         response = self.transport(envelope)
         turn = Turn(envelope, response, match)
         if in_session:
-            heard_s = sum(self.player.length_s(url) or 0.0 for url in turn.audio)
-            self.listened_until = self.clock + timedelta(seconds=heard_s)
+            heard_s = sum(self.clip_s(url) for url in turn.audio)
+            self.listened_until = self.turn_at + timedelta(seconds=heard_s)
         if in_session:
             s.attributes = response.get("sessionAttributes") or {}
             if turn.ends_session:
                 s.session_id, s.attributes = None, {}
         self.pump(self.player.apply(turn.directives))
         return turn
+
+    def clip_s(self, url: str) -> float:
+        """How long a clip plays; when it cannot be timed, the longest a response may play,
+        so that a person is never taken to have cut short what they may have heard."""
+        try:
+            return self.player.length_s(url) or MAX_AUDIO_S
+        except TransportError:
+            return MAX_AUDIO_S
+
+    def now(self) -> datetime:
+        """The simulated time requests are stamped with: the real clock, moved on by
+        `advance` (the skill takes a request's timestamp as its time)."""
+        return datetime.now(UTC) + timedelta(seconds=self.state.later_s)
+
+    def advance(self, seconds: float) -> None:
+        """Let time pass with nothing played or said (the player stays as it is); a barge-in
+        can take it back a little, to a moment inside the last response."""
+        self.state.later_s += seconds
 
     def keep_player(self) -> None:
         """Copy the virtual player into the session state (to save it between calls)."""
@@ -329,12 +364,13 @@ class Simulator:
     def wait(self, seconds: float) -> list[Turn]:
         """Let `seconds` of playback pass; return the events sent meanwhile."""
         before = len(self.events)
-        self.clock += timedelta(seconds=seconds)
         left = seconds
         while left > 1e-6 and self.player.activity == "PLAYING":
             used, events = self.player.advance(left)
             left -= used
+            self.advance(used)  # playback takes real time: events are stamped when they happen
             self.pump(events)
+        self.advance(max(0.0, left))
         return self.events[before:]
 
     def play_to_end(self, limit_s: float = 4 * 3600) -> list[Turn]:

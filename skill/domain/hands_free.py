@@ -3,20 +3,39 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
 
-from pydantic import StrictInt, StrictStr
+from pydantic import Field, OnErrorOmit, StrictInt, StrictStr
 
-from backcoach.skill.domain import navigation, progression
+from backcoach.skill.domain import info, navigation, progress, progression
 from backcoach.skill.domain.alexa_limits import MAX_TOKEN_LENGTH
 from backcoach.skill.domain.coach import Coach
 from backcoach.skill.domain.pain import pain as pain_answer
-from backcoach.skill.domain.progress import resumable
+from backcoach.skill.domain.plan import block
+from backcoach.skill.domain.progress import RESUME_WITHIN, resumable
 from backcoach.skill.domain.reply import Reply
-from backcoach.skill.domain.state import Phase, State
+from backcoach.skill.domain.state import Pending, Phase, State
 from backcoach.skill.domain.stored import StoredRow
+from backcoach.skill.domain.track_script import TRACK_POSITION_S
 
 TOKEN_VERSION = "bc1"
+
+LATE_RESUME = timedelta(minutes=5)
+"""A pause longer than this is resumed from the current set's lead-in, after saying where we
+are. Within a few minutes a person is still in position and can join the count where it
+stopped; after longer they have stood up, cooled down and lost the count, and dropping them
+into the middle of a hold would have them start it late or not at all."""
+STALE_STREAM = RESUME_WITHIN
+"""A stream paused longer than this (a day, as for the step-by-step routine) is offered with
+a question, never resumed blindly: it belongs to another day's session."""
+
+TrackLength = Callable[[str, int], float | None]
+"""Seconds an exercise's track lasts at a level (exercise id, level), None when unknown."""
+SetStarts = Callable[[str], tuple[float, ...]]
+"""Where each set of a track starts, its lead-in included, in seconds (by track id); ()
+when unknown."""
 
 
 @dataclass(frozen=True)
@@ -74,6 +93,20 @@ class Stop:
     clear_queue: bool = False
 
 
+@dataclass(frozen=True)
+class Position:
+    """Where the device's player is, as a voice request's context.AudioPlayer reports it."""
+
+    token: str
+    offset_ms: int = 0
+    playing: bool = False
+    """PLAYING (or buffering): an answer plays on afterwards; else it asks to resume."""
+
+
+Ids = list[OnErrorOmit[StrictStr]]
+"""Exercise ids; anything else in a stored list is dropped."""
+
+
 class Stream(StoredRow):
     """The player's saved position, kept in persistent attributes (player events carry no
     session)."""
@@ -86,6 +119,11 @@ class Stream(StoredRow):
     """When it was last reported (ISO 8601)."""
     retried: StrictStr = ""
     """The token already retried once after a playback failure."""
+    trouble: Ids = Field(default_factory=list)
+    """Exercises made easier (or that hurt) during this run: finishing them is not clean."""
+    moved_up: Ids = Field(default_factory=list)
+    """Exercises a finished track moved up a level, to be announced at the next launch or
+    stream start (a PlaybackFinished event cannot speak)."""
 
     @classmethod
     def read(cls, row: object) -> Stream:
@@ -94,11 +132,23 @@ class Stream(StoredRow):
 
 
 class HandsFree:
-    """Operations of hands-free mode; each returns a Reply carrying player directives."""
+    """Operations of hands-free mode; each returns a Reply carrying player directives.
 
-    def __init__(self, coach: Coach):
+    `track_length_s` and `set_starts_s` come from the audio catalog (injected, so this stays
+    pure); without them lengths are estimated from the plan and sets restart from the
+    track's start.
+    """
+
+    def __init__(
+        self,
+        coach: Coach,
+        track_length_s: TrackLength | None = None,
+        set_starts_s: SetStarts | None = None,
+    ):
         self.coach = coach
         self.routine = coach.routine
+        self.track_length_s = track_length_s or (lambda exercise_id, level: None)
+        self.set_starts_s = set_starts_s or (lambda track: ())
 
     def token(self, s: State, index: int, play_id: str) -> Token:
         ex = self.routine.exercises[index]
@@ -115,16 +165,41 @@ class HandsFree:
     def now(self) -> str:
         return self.coach.clock().isoformat()
 
+    def say(self, key: str, **values) -> str:
+        return self.coach.say(f"hands_free.{key}", **values)
+
+    def name(self, token: Token) -> str:
+        return self.routine.exercises[self.index_of(token)].name
+
     # -- starting ------------------------------------------------------------
 
     def start(self, s: State, stream: Stream, audio_player: bool) -> Reply:
-        """One short line, then the first track; a device without AudioPlayer gets dialog."""
+        """Any level-up earned last time, how to talk to the skill while it plays, then the
+        first track; a device without AudioPlayer gets dialog."""
         if not audio_player:
             lead = self.coach.say("hands_free.unsupported")
             return navigation.start_routine_with(self.coach, s, lead)
         play = self.play(s, 0, secrets.token_hex(4))
         stream.token, stream.offset_ms, stream.activity, stream.retried = play.token, 0, "", ""
-        return Reply((self.coach.say("hands_free.start"),), end_session=True, directives=(play,))
+        stream.trouble = []
+        said = (*self.announcement(s, stream), self.say("start"))
+        return Reply(said, end_session=True, directives=(play,))
+
+    def announcement(self, s: State, stream: Stream) -> tuple[str, ...]:
+        """The level-ups hands-free runs earned since the person last heard from us (said
+        once: the list is emptied)."""
+        indices = [i for i in map(self.routine.index_of, stream.moved_up) if i is not None]
+        stream.moved_up = []
+        if not indices:
+            return ()
+        exercises = [self.routine.exercises[i] for i in sorted(set(indices))]
+        if len(exercises) == 1:
+            (i,) = sorted(set(indices))
+            dose = self.coach.phrasing.dose_text(exercises[0], self.earned(s, i))
+            return (self.say("moved_up.one", name=exercises[0].name, dose=dose),)
+        names = [ex.name for ex in exercises]
+        joined = ", the ".join(names[:-1]) + " and the " + names[-1]
+        return (self.say("moved_up.many", names=joined),)
 
     def stopped_stream(self, stream: Stream) -> Token | None:
         """The stream a person stopped and may want to resume (recent, ours, not finished)."""
@@ -138,7 +213,11 @@ class HandsFree:
     def reported(self, stream: Stream, token: str, offset_ms: int, activity: str) -> Reply:
         """PlaybackStarted, PlaybackStopped: remember where the stream is."""
         if parse_token(token, self.coach) is not None:
-            stream.token, stream.offset_ms, stream.activity = token, max(0, offset_ms), activity
+            # Our own Stop after "next" on the last track ends the run: it stays finished.
+            ended = stream.activity == "FINISHED" and token == stream.token
+            stream.token, stream.offset_ms = token, max(0, offset_ms)
+            if not (ended and activity == "STOPPED"):
+                stream.activity = activity
             stream.at = self.now()
         return Reply(())
 
@@ -155,16 +234,28 @@ class HandsFree:
         return Reply((), directives=(queued,))
 
     def finished(self, s: State, stream: Stream, token: str) -> Reply:
-        """A track played to its end: the exercise counts as done; the last one ends the run."""
+        """A track played to its end: the exercise counts as done; the last one ends the run.
+        A level-up it earns is kept for the next launch or start to announce."""
         current = parse_token(token, self.coach)
         if current is None:
             return Reply(())
         index = self.index_of(current)
+        s.place.trouble = list(stream.trouble)
+        before = self.earned(s, index)
         progression.record_done(self.coach, s, index, run_id=current.play_id)
+        if self.earned(s, index) > before and current.exercise_id not in stream.moved_up:
+            stream.moved_up.append(current.exercise_id)
         stream.token, stream.offset_ms, stream.at = token, 0, self.now()
         last = index + 1 >= len(self.routine.exercises)
         stream.activity = "FINISHED" if last else "PLAYING"
         return Reply(())
+
+    def earned(self, s: State, index: int) -> int:
+        """The level earned at an exercise: its level now, or a higher one a profile keeps
+        for the next session to apply (`Profile.level_up`, where profiles have one)."""
+        pending = getattr(s.profile, "level_up", None)
+        later = pending.get(self.routine.exercises[index].id, 0) if isinstance(pending, dict) else 0
+        return max(s.level_of(self.routine, index), later)
 
     def failed(self, stream: Stream, token: str, offset_ms: int) -> Reply:
         """Retry the same track once from where it failed."""
@@ -178,29 +269,74 @@ class HandsFree:
     # -- commands (voice or buttons) -----------------------------------------
 
     def pause(self, stream: Stream) -> Reply:
-        stream.activity, stream.at = "STOPPED", self.now()
+        self.stopped(stream)
         return Reply((), directives=(Stop(),))
 
-    def resume(self, stream: Stream) -> Reply:
-        """Play again exactly where the stream stopped."""
+    def stopped(self, stream: Stream) -> None:
+        """Note the stream stopped now (a stream already stopped keeps the time it stopped,
+        which says how late a resume is)."""
+        if stream.activity != "STOPPED":
+            stream.activity, stream.at = "STOPPED", self.now()
+
+    def away(self, stream: Stream) -> timedelta:
+        """How long the stream has been stopped (zero when unknown)."""
+        try:
+            at = datetime.fromisoformat(stream.at)
+            return max(timedelta(0), self.coach.clock() - at)
+        except (TypeError, ValueError):
+            return timedelta(0)
+
+    def resume(self, s: State, stream: Stream, confirmed: bool = False) -> Reply:
+        """Play again where the stream stopped: exactly there after a short pause; after
+        LATE_RESUME, from the current set's lead-in, saying where we are; after STALE_STREAM,
+        only once the person says yes to picking it up (`confirmed`)."""
         current = parse_token(stream.token, self.coach)
         if current is None or stream.activity == "FINISHED":
             return self.nothing()
+        away = self.away(stream)
+        if away > STALE_STREAM and not confirmed:
+            question = self.say("stale", name=self.name(current))
+            s.place.pending = Pending.RESUME_STREAM
+            return Reply((question,), reprompt=question)
         track = track_id(current.exercise_id, current.level)
+        said: tuple[str, ...] = ()
+        if away > LATE_RESUME:
+            offset_s, number = self.set_start(track, stream.offset_ms)
+            stream.offset_ms = round(offset_s * 1000)
+            where = self.say("back_to_set", name=self.name(current), n=number) if number else ""
+            said = (where or self.say("back_to", name=self.name(current)),)
         play = Play(stream.token, track, stream.offset_ms)
-        stream.activity = "PLAYING"
-        return Reply((), directives=(play,))
+        stream.activity, stream.at = "PLAYING", self.now()
+        return Reply(said, directives=(play,))
+
+    def set_start(self, track: str, offset_ms: int) -> tuple[float, int]:
+        """Where the set playing at `offset_ms` starts, its lead-in included, and its number
+        (from 1); (0, 0), the track's start, before the first set or when sets are unknown."""
+        starts = self.set_starts_s(track)
+        at_s = offset_ms / 1000
+        number = sum(1 for start in starts if start <= at_s)
+        return (starts[number - 1], number) if number else (0.0, 0)
 
     def move(self, s: State, stream: Stream, step: int | None) -> Reply:
-        """Next (+1), previous (-1), repeat (0) or start over (None): a track from its start."""
+        """Next (+1), previous (-1), repeat (0) or start over (None): a track from its start.
+        Next on the last track ends the routine."""
         current = parse_token(stream.token, self.coach)
         if current is None:
             return self.nothing()
         last = len(self.routine.exercises) - 1
+        if step == 1 and self.index_of(current) == last:
+            return self.end_early(s, stream, current)
         index = 0 if step is None else max(0, min(self.index_of(current) + step, last))
         play = self.play(s, index, current.play_id)
         stream.token, stream.offset_ms, stream.activity, stream.retried = play.token, 0, "", ""
         return Reply((), directives=(play,))
+
+    def end_early(self, s: State, stream: Stream, current: Token) -> Reply:
+        """Skipping past the last exercise: the run is over (the skipped one is not done)."""
+        stream.token, stream.activity, stream.at = str(current), "FINISHED", self.now()
+        s.profile.stopped = {}
+        said = self.say("skipped_last", name=self.name(current))
+        return Reply((said,), end_session=True, directives=(Stop(clear_queue=True),))
 
     def pain(self, s: State, stream: Stream) -> Reply:
         """It hurts: stop the stream at once, then the coach's pain answer for that exercise."""
@@ -208,12 +344,14 @@ class HandsFree:
         stopped = self.stop(stream)
         if current is not None:
             s.place.exercise, s.place.phase = self.index_of(current), Phase.INTRO
+            if current.exercise_id not in stream.trouble:
+                stream.trouble.append(current.exercise_id)
         answer = pain_answer(self.coach, s)
         return replace(answer, directives=stopped.directives)
 
     def stop(self, stream: Stream) -> Reply:
         """Stop and clear the queue."""
-        stream.activity, stream.at = "STOPPED", self.now()
+        self.stopped(stream)
         return Reply((), directives=(Stop(clear_queue=True),))
 
     def not_available(self) -> Reply:
@@ -223,3 +361,162 @@ class HandsFree:
     def nothing(self) -> Reply:
         """Nothing to resume or move in: say how to start (words are dropped for events)."""
         return Reply((self.coach.say("hands_free.nothing"),))
+
+    # -- questions while the stream plays or is paused ------------------------
+    #
+    # On an Echo, speaking to a skill during playback ("Alexa, tell Back Coach what's
+    # next") pauses the stream while Alexa listens and answers, and the player resumes only
+    # if the answer carries a Play directive. So an answer while the routine plays speaks,
+    # then plays the same track again from the offset the request's context reported
+    # (REPLACE_ALL: the queue is rebuilt by the next PlaybackNearlyFinished), and the session
+    # ends; an answer while it is paused asks whether to resume, keeping the session open.
+
+    def answers_about(self, stream: Stream, at: Position) -> bool:
+        """Whether a question is about this stream: ours, not over, and playing, or paused
+        less than STALE_STREAM ago (an older one is another day's: the dialog answers)."""
+        if parse_token(at.token, self.coach) is None:
+            return False
+        if stream.activity == "FINISHED" and stream.token == at.token:
+            return False
+        return at.playing or self.away(stream) <= STALE_STREAM
+
+    def carry_on(
+        self,
+        s: State,
+        stream: Stream,
+        at: Position,
+        said: tuple[str, ...],
+        play: Play | None = None,
+        card: tuple[str, str] | None = None,
+    ) -> Reply:
+        """An answer during a stream, then the stream as it was (or as `play` sets it)."""
+        current = parse_token(at.token, self.coach)
+        if current is None:
+            return Reply((*said, self.say("nothing")), end_session=True, card=card)
+        if play is None:
+            play = Play(at.token, track_id(current.exercise_id, current.level), at.offset_ms)
+        stream.token, stream.offset_ms, stream.retried = play.token, play.offset_ms, ""
+        if at.playing:
+            stream.activity, stream.at = "PLAYING", self.now()
+            return Reply(said, end_session=True, card=card, directives=(play,))
+        question = self.say("ask_resume")
+        s.place.pending = Pending.RESUME_STREAM
+        return Reply((*said, question), reprompt=question, card=card)
+
+    def whats_next(self, s: State, stream: Stream, at: Position) -> Reply:
+        """The exercise after the one playing, at the person's dose."""
+        current = parse_token(at.token, self.coach)
+        if current is None:
+            return self.carry_on(s, stream, at, ())
+        index, exercises = self.index_of(current), self.routine.exercises
+        if index + 1 >= len(exercises):
+            return self.carry_on(
+                s, stream, at, (self.say("whats_next.last", current=self.name(current)),)
+            )
+        nxt = exercises[index + 1]
+        dose = self.coach.phrasing.dose_text(nxt, s.level_of(self.routine, index + 1))
+        said = self.say("whats_next.next", current=self.name(current), name=nxt.name, dose=dose)
+        return self.carry_on(s, stream, at, (said,))
+
+    def track_s(self, exercise_id: str, level: int) -> float:
+        """How long a track plays: the catalog's measure, else the plan's estimate."""
+        measured = self.track_length_s(exercise_id, level)
+        if measured is not None:
+            return measured
+        ex = self.routine.get(exercise_id)
+        if ex is None:
+            return 0.0
+        sets = block(ex, level, 0, self.coach.words, limited=False)
+        return info.INTRO_S + TRACK_POSITION_S + sets.duration_s
+
+    def left_s(self, s: State, current: Token, offset_ms: int) -> float:
+        """Seconds left: the rest of this track, then every later track at its level."""
+        index = self.index_of(current)
+        here = max(0.0, self.track_s(current.exercise_id, current.level) - offset_ms / 1000)
+        later = range(index + 1, len(self.routine.exercises))
+        return here + sum(
+            self.track_s(self.routine.exercises[i].id, s.level_of(self.routine, i)) for i in later
+        )
+
+    def how_much_left(self, s: State, stream: Stream, at: Position) -> Reply:
+        """Where the stream is and how long is left, from the track's position."""
+        current = parse_token(at.token, self.coach)
+        if current is None:
+            return self.carry_on(s, stream, at, ())
+        left = self.left_s(s, current, at.offset_ms)
+        n = round(left / 60)
+        if left < 60:
+            minutes = self.say("minutes.under_one")
+        else:
+            minutes = self.say("minutes.one") if n <= 1 else self.say("minutes.many", n=n)
+        index, total = self.index_of(current), len(self.routine.exercises)
+        key = "left.last" if index + 1 == total else "left.report"
+        said = self.say(
+            key, name=self.name(current), number=index + 1, total=total, minutes=minutes
+        )
+        return self.carry_on(s, stream, at, (said,))
+
+    def describe(self, s: State, stream: Stream, at: Position, exercise_id: str | None) -> Reply:
+        """How to do the exercise playing (or the one named), briefly: position and steps."""
+        current = parse_token(at.token, self.coach)
+        wanted = exercise_id or (current.exercise_id if current else "")
+        ex = self.routine.get(wanted)
+        if ex is None:
+            said = self.say("describe_unknown", names=self.coach.phrasing.names())
+            return self.carry_on(s, stream, at, (said,))
+        card = self.coach.phrasing.card(ex)
+        return self.carry_on(s, stream, at, (ex.start, *ex.steps), card=card)
+
+    def help(self, s: State, stream: Stream, at: Position) -> Reply:
+        """What can be said while the routine plays, and how (built-ins vs. our intents)."""
+        return self.carry_on(s, stream, at, (self.say("help"),))
+
+    def fallback(self, s: State, stream: Stream, at: Position) -> Reply:
+        """Not understood during a stream: say so briefly and carry on."""
+        return self.carry_on(s, stream, at, (self.say("fallback"),))
+
+    def relevel(self, s: State, stream: Stream, at: Position, step: int) -> Reply:
+        """Too hard (-1) or too easy (+1): change the level now, as the dialog does, and play
+        this exercise's track at the new level from the same set (later tracks are queued at
+        their levels as each one nearly finishes)."""
+        current = parse_token(at.token, self.coach)
+        if current is None:
+            return self.carry_on(s, stream, at, ())
+        index, ex = self.index_of(current), self.routine.exercises[self.index_of(current)]
+        log_run(self.coach, s, current.play_id)
+        s.profile.levels[ex.id] = current.level
+        s.place.exercise, s.place.phase, s.place.unit = index, Phase.BETWEEN, 0
+        # The dialog's change, for its effects (level, clean runs, trouble, the feedback
+        # logged); its words end on a dialog question, so the stream says its own.
+        progression.change_level(self.coach, s, step)
+        if ex.id in s.place.trouble and ex.id not in stream.trouble:
+            stream.trouble.append(ex.id)
+        # The place is this session's only: back to where a stream answer leaves it.
+        s.place.phase, s.place.pending, s.place.exercise = Phase.IDLE, Pending.NONE, 0
+        level = s.level_of(self.routine, index)
+        dose = self.coach.phrasing.dose_text(ex, level)
+        if level == current.level:
+            key = "level.easiest" if step < 0 else "level.hardest"
+            return self.carry_on(s, stream, at, (self.say(key, name=ex.name, dose=dose),))
+        key = "level.easier" if step < 0 else "level.harder"
+        said: tuple[str, ...] = (self.say(key, name=ex.name, dose=dose),)
+        old = track_id(ex.id, current.level)
+        _, number = self.set_start(old, at.offset_ms)
+        new_starts = self.set_starts_s(track_id(ex.id, level))
+        play = self.play(s, index, current.play_id)
+        if number and new_starts:
+            number = min(number, len(new_starts))
+            play = replace(play, offset_ms=round(new_starts[number - 1] * 1000))
+            said = (*said, self.say("relevelled.set", n=number))
+        else:
+            said = (*said, self.say("relevelled.top", name=ex.name))
+        return self.carry_on(s, stream, at, said, play=play)
+
+
+def log_run(coach: Coach, s: State, run_id: str) -> None:
+    """Make the history's last entry this hands-free run's (as finishing a track does), so
+    feedback given during the run is logged with it."""
+    history = s.profile.history
+    if not history or history[-1].get("run") != run_id:
+        s.profile.history = progress.log_start(history, coach.clock())
+        s.profile.history[-1]["run"] = run_id

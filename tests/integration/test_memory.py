@@ -54,7 +54,7 @@ def person(service, user_id="amzn1.ask.account.me", person_id=None) -> Simulator
         assert_within_limits(response, service.audio_s)
         return response
 
-    return Simulator(checked, state=SessionState(user_id=user_id))
+    return Simulator(checked, state=SessionState(user_id=user_id), length_s=service.audio_s)
 
 
 def walk(sim: Simulator) -> list:

@@ -125,6 +125,8 @@ class BrokenStore:
     def save(self, handler_input, state):
         raise AssertionError("never reached")
 
+    load_stream = load
+
 
 def test_handler_exception_becomes_an_apology_with_a_reprompt(routine, phrases, caplog):
     skill = build_skill(routine, phrases, store=BrokenStore())
@@ -148,3 +150,47 @@ def test_every_model_intent_has_a_handler():
     assert declared <= handled_intents(), declared - handled_intents()
     custom = {name for name in handled_intents() if not name.startswith("AMAZON.")}
     assert custom <= declared, custom - declared
+
+
+# -- hands-free: the stream answers questions while it plays ------------------------------
+
+
+def play_directive(response: dict) -> dict:
+    (directive,) = response["response"]["directives"]
+    assert directive["type"] == "AudioPlayer.Play"
+    return directive
+
+
+def test_the_stream_opening_says_how_to_talk_to_the_skill_while_it_plays(conv):
+    opening = plain(conv.intent("HandsFreeIntent"))
+    assert "Alexa, pause" in opening and "Alexa, tell Back Coach" in opening
+
+
+def test_a_question_while_the_stream_plays_is_answered_and_it_plays_on_from_there(conv):
+    conv.sim.player.length_s = conv.audio_s
+    conv.intent("HandsFreeIntent")
+    token = conv.sim.player.token
+    conv.sim.wait(30)
+    response = conv.intent("WhatsNextIntent")
+    assert "After the pelvic extension comes the plank" in plain(response)
+    assert "Would you like" not in plain(response) and ends(response)
+    stream = play_directive(response)["audioItem"]["stream"]
+    assert play_directive(response)["playBehavior"] == "REPLACE_ALL"
+    assert (stream["token"], stream["offsetInMilliseconds"]) == (token, 30_000)
+
+
+def test_anything_not_understood_during_the_stream_plays_on(conv):
+    conv.intent("HandsFreeIntent")
+    response = conv.intent("AMAZON.FallbackIntent")
+    assert "didn't catch" in plain(response) and ends(response)
+    assert play_directive(response)["audioItem"]["stream"]["token"] == conv.sim.player.token
+
+
+def test_the_skill_takes_the_time_from_the_request_so_a_day_can_pass(conv):
+    conv.intent("HandsFreeIntent")
+    conv.intent("Pause")
+    conv.sim.advance(26 * 3600)
+    response = conv.intent("Resume")
+    assert "for more than a day" in plain(response) and not ends(response)
+    assert not response["response"].get("directives")
+    assert plain(conv.intent("Yes")).startswith("Back to the pelvic extension")

@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
+import random
+from datetime import UTC, datetime, timedelta
+
 import pytest
 
 from backcoach.skill.domain.alexa_limits import MAX_TOKEN_LENGTH
+from backcoach.skill.domain.coach import Coach
 from backcoach.skill.domain.hands_free import (
+    LATE_RESUME,
     HandsFree,
     Play,
+    Position,
     Stop,
     Stream,
     Token,
     parse_token,
 )
-from backcoach.skill.domain.state import Profile, State
+from backcoach.skill.domain.state import Pending, Profile, State
 
 
 @pytest.fixture
@@ -93,7 +99,7 @@ def test_pause_then_resume_at_the_same_offset(hands_free):
     token = str(Token("back_routine", "plank", 3, "ab12"))
     hands_free.reported(stream, token, 47_250, "STOPPED")
     assert isinstance(hands_free.pause(stream).directives[0], Stop)
-    (play,) = hands_free.resume(stream).directives
+    (play,) = hands_free.resume(State(), stream).directives
     assert (play.token, play.offset_ms, play.track_id) == (token, 47_250, "track-plank-3")
 
 
@@ -101,8 +107,8 @@ def test_events_about_foreign_streams_change_nothing(hands_free):
     stream = Stream(token="", offset_ms=5)
     hands_free.reported(stream, "not-ours", 99, "PLAYING")
     assert stream == Stream(token="", offset_ms=5)
-    assert hands_free.resume(stream).directives == ()
-    assert "no hands-free routine" in hands_free.resume(stream).parts[0]
+    assert hands_free.resume(State(), stream).directives == ()
+    assert "no hands-free routine" in hands_free.resume(State(), stream).parts[0]
 
 
 def test_stop_clears_the_queue(hands_free):
@@ -115,5 +121,215 @@ def test_moves_stay_within_the_routine(hands_free):
     stream = Stream(token=str(Token("back_routine", "pelvic_extension", 0, "r")))
     assert hands_free.move(s, stream, -1).directives[0].track_id == "track-pelvic_extension-0"
     stream = Stream(token=str(Token("back_routine", "steamroller", 0, "r")))
-    assert hands_free.move(s, stream, +1).directives[0].track_id == "track-steamroller-0"
+    assert hands_free.move(s, stream, 0).directives[0].track_id == "track-steamroller-0"
     assert hands_free.move(s, stream, None).directives[0].track_id == "track-pelvic_extension-0"
+
+
+# -- questions, re-levelling, late resumes and level-ups (issue #10, point 6) ------------
+
+NOW = datetime(2026, 11, 23, 7, 30, tzinfo=UTC)
+SETS = {"track-plank-2": (40.0, 75.0, 110.0), "track-plank-1": (38.0, 60.0, 82.0)}
+
+
+class Clock:
+    def __init__(self):
+        self.now = NOW
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+@pytest.fixture
+def clock():
+    return Clock()
+
+
+@pytest.fixture
+def timed(routine, phrases, clock):
+    """Hands-free with a settable clock, 100 s tracks and known set starts for the plank."""
+    coach = Coach(routine, phrases, rng=random.Random(7), clock=clock)
+    return HandsFree(coach, lambda exercise, level: 100.0, lambda track: SETS.get(track, ()))
+
+
+def plank(level: int = 2, run: str = "run1") -> str:
+    return str(Token("back_routine", "plank", level, run))
+
+
+def paused(token: str, offset_ms: int, ago: timedelta) -> Stream:
+    return Stream(token=token, offset_ms=offset_ms, activity="STOPPED", at=(NOW - ago).isoformat())
+
+
+def test_a_short_pause_resumes_exactly_where_it_stopped(timed):
+    reply = timed.resume(State(), paused(plank(), 90_000, timedelta(minutes=2)))
+    assert reply.parts == () and reply.directives[0].offset_ms == 90_000
+
+
+def test_a_late_resume_says_where_we_are_and_restarts_the_set_from_its_lead_in(timed):
+    assert LATE_RESUME == timedelta(minutes=5)
+    stream = paused(plank(), 90_000, timedelta(minutes=6))
+    reply = timed.resume(State(), stream)
+    assert reply.text == "Back to the plank, set 2."
+    (play,) = reply.directives
+    assert (play.token, play.offset_ms) == (plank(), 75_000) and stream.offset_ms == 75_000
+
+
+def test_a_late_resume_before_the_first_set_or_without_set_starts_starts_from_the_top(timed):
+    early = timed.resume(State(), paused(plank(), 20_000, timedelta(hours=1)))
+    assert early.text == "Back to the plank, from the top." and early.directives[0].offset_ms == 0
+    lunge = str(Token("back_routine", "lifting_lunge", 0, "r"))
+    unknown = timed.resume(State(), paused(lunge, 50_000, timedelta(hours=1)))
+    assert "lifting lunge, from the top" in unknown.text and unknown.directives[0].offset_ms == 0
+
+
+def test_a_stream_older_than_a_day_is_offered_not_resumed(timed):
+    s, stream = State(), paused(plank(), 90_000, timedelta(days=2))
+    offer = timed.resume(s, stream)
+    assert offer.directives == () and offer.reprompt and not offer.end_session
+    assert "paused in the plank for more than a day" in offer.text
+    assert s.place.pending == Pending.RESUME_STREAM
+    yes = timed.resume(s, stream, confirmed=True)
+    assert yes.text == "Back to the plank, set 2." and yes.directives[0].offset_ms == 75_000
+
+
+def test_an_answer_while_playing_plays_on_from_the_reported_offset(timed):
+    stream = Stream()
+    reply = timed.whats_next(State(), stream, Position(plank(), 52_000, playing=True))
+    assert reply.text == "After the plank comes the butt lifter: 5 on each leg."
+    (play,) = reply.directives
+    assert (play.token, play.offset_ms, play.behavior) == (plank(), 52_000, "REPLACE_ALL")
+    assert reply.end_session and (stream.token, stream.activity) == (plank(), "PLAYING")
+
+
+def test_an_answer_while_paused_asks_to_resume_and_plays_nothing(timed):
+    s = State()
+    reply = timed.whats_next(s, Stream(), Position(plank(), 52_000, playing=False))
+    assert reply.directives == () and not reply.end_session
+    assert reply.text.endswith("Shall I resume your routine?")
+    assert s.place.pending == Pending.RESUME_STREAM
+
+
+def test_whats_next_on_the_last_track(timed):
+    last = str(Token("back_routine", "steamroller", 0, "r"))
+    reply = timed.whats_next(State(), Stream(), Position(last, 0, True))
+    assert "steamroller is the last exercise" in reply.text
+
+
+def test_how_much_is_left_counts_this_track_from_its_offset_and_the_tracks_after_it(timed):
+    reply = timed.how_much_left(State(), Stream(), Position(plank(), 30_000, True))
+    # 70 s left of the plank, then three 100 s tracks: 370 s.
+    assert reply.text == "You're on the plank, exercise 2 of 5, with about 6 minutes to go."
+    assert timed.left_s(State(), Token("back_routine", "plank", 2, "r"), 30_000) == 370.0
+    last = Token("back_routine", "steamroller", 0, "r")
+    end = timed.how_much_left(State(), Stream(), Position(str(last), 70_000, True))
+    assert (
+        end.text == "You're on the steamroller, the last exercise, with less than a minute to go."
+    )
+
+
+def test_how_much_is_left_without_the_catalog_estimates_from_the_plan(hands_free):
+    token = Token("back_routine", "pelvic_extension", 0, "r")
+    left = hands_free.left_s(State(), token, 0)
+    assert 5 * 60 < left < 20 * 60  # the beginner tracks play for about nine minutes
+
+
+def test_how_do_i_do_this_one_describes_the_exercise_playing(timed, routine):
+    reply = timed.describe(State(), Stream(), Position(plank(), 0, True), None)
+    plank_ex = routine.get("plank")
+    assert reply.parts == (plank_ex.start, *plank_ex.steps) and reply.card[0] == "Plank"
+    named = timed.describe(State(), Stream(), Position(plank(), 0, True), "steamroller")
+    assert routine.get("steamroller").start in named.text
+    unknown = timed.describe(State(), Stream(), Position(plank(), 0, True), "burpee")
+    assert "don't know that exercise" in unknown.text and unknown.directives
+
+
+def test_help_during_a_stream_says_how_to_talk_while_it_plays(timed):
+    reply = timed.help(State(), Stream(), Position(plank(), 0, True))
+    assert "Alexa, pause" in reply.text and "Alexa, tell Back Coach" in reply.text
+    assert "this hurts" in reply.text and reply.directives
+
+
+def test_too_hard_relevels_the_track_playing_from_the_same_set(timed):
+    s, stream = State(Profile(levels={"plank": 2})), Stream(token=plank())
+    reply = timed.relevel(s, stream, Position(plank(), 90_000, True), -1)
+    assert "make the plank easier" in reply.text and "set 2, at the new dose" in reply.text
+    (play,) = reply.directives
+    assert play.token == plank(level=1) and play.track_id == "track-plank-1"
+    assert play.offset_ms == 60_000 and stream.token == plank(level=1)
+    assert s.profile.levels["plank"] == 1 and stream.trouble == ["plank"]
+    assert s.profile.history[-1]["run"] == "run1"
+    assert s.profile.history[-1]["feedback"] == [{"exercise": "plank", "said": "too hard"}]
+    assert s.place.phase == "idle" and s.place.pending == Pending.NONE
+
+
+def test_too_easy_without_set_starts_restarts_the_track_at_the_new_level(timed):
+    s, stream = State(), Stream()
+    bridge = str(Token("back_routine", "pelvic_extension", 0, "r"))
+    reply = timed.relevel(s, stream, Position(bridge, 30_000, True), +1)
+    assert "harder" in reply.text and "Starting the pelvic extension again" in reply.text
+    assert reply.directives[0].track_id == "track-pelvic_extension-1"
+    assert reply.directives[0].offset_ms == 0 and stream.trouble == []
+
+
+def test_too_hard_at_the_easiest_level_changes_nothing_and_plays_on(timed):
+    reply = timed.relevel(State(), Stream(), Position(plank(level=0), 12_000, True), -1)
+    assert "already at its easiest" in reply.text
+    assert (reply.directives[0].token, reply.directives[0].offset_ms) == (plank(level=0), 12_000)
+
+
+def test_a_track_made_easier_does_not_count_as_a_clean_run(timed):
+    s, stream = State(), Stream(token=plank(level=1))
+    timed.relevel(s, stream, Position(plank(level=1), 5_000, True), -1)
+    timed.finished(s, stream, plank(level=0))
+    assert s.profile.clean["plank"] == 0
+
+
+def test_next_on_the_last_track_ends_the_routine(timed):
+    last = str(Token("back_routine", "steamroller", 0, "r"))
+    s = State(Profile(stopped={"exercise": 4, "done": [], "at": NOW.isoformat()}))
+    stream = Stream(token=last, activity="PLAYING")
+    reply = timed.move(s, stream, +1)
+    assert reply.directives == (Stop(clear_queue=True),) and reply.end_session
+    assert "steamroller was the last exercise" in reply.text
+    assert stream.activity == "FINISHED" and s.profile.stopped == {}
+    timed.reported(stream, last, 4_000, "STOPPED")  # our Stop, reported back
+    assert stream.activity == "FINISHED" and timed.resume(State(), stream).directives == ()
+
+
+def test_a_level_up_earned_hands_free_is_announced_once_at_the_next_start(timed, clock):
+    s, stream = State(), Stream()
+    for run in ("run1", "run2"):
+        timed.finished(s, stream, str(Token("back_routine", "plank", 0, run)))
+        clock.now += timedelta(days=1)
+    assert timed.earned(s, 1) == 1 and stream.moved_up == ["plank"]
+    reply = timed.start(s, stream, audio_player=True)
+    assert reply.parts[0] == (
+        "You've done the plank twice without trouble, so it's gone up a level: "
+        "3 holds of 10 seconds, with a short rest between."
+    )
+    assert stream.moved_up == [] and timed.announcement(s, stream) == ()
+
+
+def test_several_level_ups_are_announced_in_one_sentence(timed):
+    stream = Stream(moved_up=["plank", "pelvic_extension", "not-an-exercise"])
+    (said,) = timed.announcement(State(), stream)
+    assert said.startswith("You've done the pelvic extension and the plank twice")
+
+
+def test_the_opening_says_how_to_talk_to_the_skill_while_it_plays(hands_free):
+    reply = hands_free.start(State(), Stream(), audio_player=True)
+    assert "Alexa, pause" in reply.text and "Alexa, tell Back Coach" in reply.text
+
+
+def test_old_stream_rows_read_with_the_new_fields_empty():
+    row = {"schema_version": 2, "token": "t", "offset_ms": 5, "activity": "STOPPED", "at": ""}
+    stream = Stream.read(row)
+    assert (stream.trouble, stream.moved_up, stream.offset_ms) == ([], [], 5)
+    assert Stream.read({**row, "moved_up": ["plank", 3]}).moved_up == ["plank"]
+
+
+def test_questions_are_about_the_stream_while_it_plays_or_was_paused_within_a_day(timed):
+    assert timed.answers_about(Stream(), Position(plank(), 0, playing=True))
+    assert timed.answers_about(paused(plank(), 0, timedelta(hours=3)), Position(plank(), 0))
+    assert not timed.answers_about(paused(plank(), 0, timedelta(days=3)), Position(plank(), 0))
+    assert not timed.answers_about(Stream(token=plank(), activity="FINISHED"), Position(plank()))
+    assert not timed.answers_about(Stream(), Position("someone-elses", 0, playing=True))
