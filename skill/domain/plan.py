@@ -161,7 +161,7 @@ class Block:
 
 
 def _r(t: float) -> float:
-    return round(t, 3)
+    return round(float(t), 3)
 
 
 def _counts(t: float, hold_s: int) -> list[Cue]:

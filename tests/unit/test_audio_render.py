@@ -12,7 +12,21 @@ from backcoach.audio.build.words import even_loudness, samples_of, trim_silence
 from backcoach.skill.domain.plan import Cue, CueWords, Segment, hold_segment, rest_segment
 
 WORDS = CueWords(
-    hold="Hold", relax="and relax", rest="Rest", switch_sides="Switch sides.", last_one="Last one"
+    hold="Hold",
+    relax="and relax",
+    rest="Rest",
+    switch_sides="Switch sides.",
+    rep="Rep {n}",
+    last_rep="Last rep",
+    rep_side="{rep}, {side}",
+    count_then="{n}, {then}",
+    next_hold="Next: hold {n} of {total}.",
+    next_set="Next: set {n} of {total}.",
+    next_side="Next: {side} side.",
+    next_set_side="Next: set {n} of {total}, {side} side.",
+    lead_in="Get into position.",
+    right="right",
+    left="left",
 )
 
 
@@ -70,7 +84,8 @@ def test_words_are_synthesized_once_per_build():
     bank = WordBank(voice)
     render_segment(hold_segment(5, WORDS), bank)
     render_segment(hold_segment(8, WORDS), bank)
-    assert sorted(voice.calls) == sorted(["Hold", "and relax", *map(str, range(1, 9))])
+    last = ["5, and relax", "8, and relax"]
+    assert sorted(voice.calls) == sorted(["Hold", *last, *map(str, range(1, 8))])
     assert bank.synthesized == len(voice.calls)
 
 
