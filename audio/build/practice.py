@@ -49,7 +49,8 @@ def render_routine(
         lv = max(0, min(level, len(exercise.dose.levels) - 1))
         script = track_script.track(coach.phrasing, coach.words, index, lv)
         parts.append((exercise.name, Track(track_id(exercise.id, lv), script)))
-    closing = Track("closing", (coach.say("block.done_routine"), safety.outcome))
+    done = coach.say("block.done_routine", count=len(coach.routine.exercises))
+    closing = Track("closing", (done, safety.outcome))
     parts.append(("The end", closing))
 
     audio = AudioSegment.empty().set_frame_rate(RENDER.sample_rate_hz)
