@@ -59,6 +59,11 @@ class AudioCatalog:
         entry = self.by_url(url)
         return entry.onsets_s if entry else ()
 
+    def set_starts_s(self, clip_id: str) -> tuple[float, ...]:
+        """Where each set of a track starts (its lead-in, or its first cue); () for clips."""
+        entry = self.clips.get(clip_id)
+        return entry.sets_s if entry else ()
+
     def missing(self, clip_ids: Iterable[str]) -> list[str]:
         """The clip ids, in order and once each, that this cache cannot play."""
         return list(dict.fromkeys(cid for cid in clip_ids if cid not in self.clips))

@@ -1,4 +1,4 @@
-"""The cache's manifest: clip id -> file, measured length, kind and planned count onsets."""
+"""The cache's manifest: clip id -> file, measured length, kind, count onsets, set starts."""
 
 from __future__ import annotations
 
@@ -39,18 +39,21 @@ class ClipEntry:
     duration_s: float
     """Playing time measured from the encoded file."""
     kind: str
-    """`hold`, `reps` or `rest`, as in the plan."""
+    """`hold`, `reps`, `rest` or `lead_in`, as in the plan; `track` for a hands-free track."""
     onsets_s: tuple[float, ...] = ()
     """Planned onsets of the timed counts."""
+    sets_s: tuple[float, ...] = ()
+    """A track's set starts (each set's lead-in, or its first cue); empty for clips."""
 
     def to_json(self) -> dict:
-        """Plain data for the manifest file."""
-        return {
+        """Plain data for the manifest file (`sets_s` only where there are any)."""
+        data = {
             "file": self.file,
             "duration_s": self.duration_s,
             "kind": self.kind,
             "onsets_s": list(self.onsets_s),
         }
+        return {**data, "sets_s": list(self.sets_s)} if self.sets_s else data
 
 
 _MANIFEST = TypeAdapter(dict[str, ClipEntry])

@@ -8,18 +8,26 @@ import numpy as np
 
 from backcoach.audio.build.ffmpeg import AudioSegment
 from backcoach.skill.domain.phrases import Phrases
-from backcoach.skill.domain.plan import Segment, hold_segment, reps_segment, rest_segment
+from backcoach.skill.domain.plan import (
+    Segment,
+    Upcoming,
+    hold_segment,
+    lead_in_segment,
+    reps_segment,
+    rest_segment,
+)
 from backcoach.skill.domain.routine import Routine
 
 
 def small_plan(routine: Routine, phrases: Phrases) -> tuple[Segment, ...]:
-    """A small plan covering every kind of clip: a hold, a rest, two rep runs."""
+    """A small plan covering every kind of clip: a hold, a rest, two rep runs, the lead-in."""
     words = phrases.cue_words
     return (
         hold_segment(5, words),
-        rest_segment(6, words, switch_sides=True),
+        rest_segment(10, words, switch_sides=True, upcoming=Upcoming(2, 3, "left")),
         reps_segment(routine.get("pelvic_extension"), 2, 3, "", words),
         reps_segment(routine.get("steamroller"), 3, 0, "", words),
+        lead_in_segment(words),
     )
 
 

@@ -15,7 +15,13 @@ from tqdm import tqdm
 
 from backcoach.audio.build.mp3 import ENCODE_ARGS, MAX_LENGTH_S, check_mp3, encode_mp3, mp3_length_s
 from backcoach.audio.build.render import RENDER, RenderError, RenderParams, WordBank, render_segment
-from backcoach.audio.build.track import MAX_TRACK_S, Track, all_tracks, render_track
+from backcoach.audio.build.track import (
+    MAX_TRACK_S,
+    Track,
+    all_tracks,
+    render_track,
+    sentence_lengths,
+)
 from backcoach.audio.build.voices import Voice
 from backcoach.audio.manifest import (
     CLIP_FILE,
@@ -103,9 +109,11 @@ def _max_length_s(clip: Clip) -> float:
 
 
 def _usable(path: Path, clip: Clip, known: Mapping[str, ClipEntry]) -> bool:
-    """A file already in the cache that passes the format check (a track's onsets known too)."""
-    if isinstance(clip, Track) and path.name not in {e.file for e in known.values()}:
-        return False
+    """A file already in the cache that passes the format check (a track's timings known too)."""
+    if isinstance(clip, Track):
+        entry = next((e for e in known.values() if e.file == path.name), None)
+        if entry is None or (not entry.sets_s and clip.has_sets):
+            return False
     return path.is_file() and not check_mp3(path, _max_length_s(clip))
 
 
@@ -145,6 +153,7 @@ def build(
     cache.mkdir(parents=True, exist_ok=True)
     known = _previous(cache)
     onsets = {cid: e.onsets_s for cid, e in known.items()}
+    sets = {cid: e.sets_s for cid, e in known.items()}
 
     names = {cid: clip_file_name(seg, voice.id, params) for cid, seg in plan.items()}
     todo = [cid for cid in plan if not _usable(cache / names[cid], plan[cid], known)]
@@ -161,6 +170,7 @@ def build(
             clip = plan[cid]
             if isinstance(clip, Track):
                 audio, onsets[cid] = render_track(clip, bank, params)
+                sets[cid] = clip.set_starts(sentence_lengths(clip, bank))
             else:
                 audio, onsets[cid] = render_segment(clip, bank, params), clip.onsets_s
             path = encode_mp3(audio, cache / names[cid])
@@ -175,6 +185,7 @@ def build(
             duration_s=round(mp3_length_s(cache / names[cid]), 3),
             kind=seg.kind,
             onsets_s=tuple(onsets[cid]),
+            sets_s=tuple(sets.get(cid, ())) if isinstance(seg, Track) else (),
         )
         for cid, seg in plan.items()
     }

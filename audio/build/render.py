@@ -13,7 +13,7 @@ from backcoach.audio.build.voices import Voice
 from backcoach.audio.build.words import even_loudness, from_samples, samples_of, trim_silence
 from backcoach.skill.domain.plan import Segment
 
-RENDER_VERSION = 1
+RENDER_VERSION = 2
 """Bump when a code change alters how clips sound: every clip is then rendered again."""
 
 
@@ -36,6 +36,8 @@ class RenderParams:
     fade_out_ms: float = 15.0
     min_gap_ms: float = 80.0
     """Silence kept between the end of a cue and the onset of the next."""
+    phrase_pause_ms: float = 150.0
+    """Silence between the parts of a cue made of phrases ("Rep 2" + "right")."""
     max_speedup: float = 1.5
     """A cue too long for its slot is played at most this much faster, else RenderError."""
     start_tone: Tone = START_TONE
@@ -60,6 +62,7 @@ class WordBank:
         self.synthesized = 0
         """How many times the engine was asked to speak."""
         self._words: dict[str, AudioSegment] = {}
+        self._cues: dict[str, AudioSegment] = {}
         self._fitted: dict[tuple[str, int], AudioSegment] = {}
 
     def word(self, text: str) -> AudioSegment:
@@ -73,9 +76,29 @@ class WordBank:
             self._words[text] = audio.fade_in(round(p.fade_in_ms)).fade_out(round(p.fade_out_ms))
         return self._words[text]
 
+    def cue(self, text: str) -> AudioSegment:
+        """A timed cue; "Rep 12, right" is joined from "Rep 12" and "right", each spoken once.
+
+        Cues are built from a few phrases in many combinations (every rep number with every
+        side, every last count with its release): speaking each phrase once keeps the build
+        fast, and joined parts are shorter than the voice's own comma pause.
+        """
+        parts = text.split(", ")
+        if len(parts) == 1:
+            return self.word(text)
+        if text not in self._cues:
+            pause = AudioSegment.silent(
+                round(self.params.phrase_pause_ms), frame_rate=self.params.sample_rate_hz
+            )
+            audio = self.word(parts[0])
+            for part in parts[1:]:
+                audio = audio + pause + self.word(part)
+            self._cues[text] = audio
+        return self._cues[text]
+
     def fitted(self, text: str, room_ms: float) -> AudioSegment:
-        """`text` spoken within `room_ms`: as is, sped up a little, or RenderError."""
-        audio = self.word(text)
+        """The cue `text` spoken within `room_ms`: as is, sped up a little, or RenderError."""
+        audio = self.cue(text)
         if len(audio) <= room_ms:
             return audio
         factor = len(audio) / max(room_ms, 1.0)

@@ -62,6 +62,26 @@ class Track:
             for at in item.onsets_s
         )
 
+    @property
+    def has_sets(self) -> bool:
+        """True when the track plays at least one set (so it has set starts)."""
+        return any(isinstance(i, Segment) and i.is_set for i in self.items)
+
+    def set_starts(self, sentence_s: dict[str, float]) -> tuple[float, ...]:
+        """When each set starts within the track: its lead-in, or else its first cue."""
+        starts: list[float] = []
+        lead_in: float | None = None
+        for start, item in self.layout(sentence_s):
+            if not isinstance(item, Segment):
+                continue
+            if item.kind == "lead_in":
+                lead_in = start
+            elif item.is_set:
+                first_cue = start + (item.cues[0].at_s if item.cues else 0.0)
+                starts.append(round(first_cue if lead_in is None else lead_in, 3))
+                lead_in = None
+        return tuple(starts)
+
     def to_json(self) -> list:
         """Plain data describing everything audible, for the content hash."""
         return [_item_json(i) for i in self.items]

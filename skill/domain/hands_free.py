@@ -18,7 +18,6 @@ from backcoach.skill.domain.progress import RESUME_WITHIN, resumable
 from backcoach.skill.domain.reply import Reply
 from backcoach.skill.domain.state import Pending, Phase, State
 from backcoach.skill.domain.stored import StoredRow
-from backcoach.skill.domain.track_script import TRACK_POSITION_S
 
 TOKEN_VERSION = "bc1"
 
@@ -426,8 +425,8 @@ class HandsFree:
         ex = self.routine.get(exercise_id)
         if ex is None:
             return 0.0
-        sets = block(ex, level, 0, self.coach.words, limited=False)
-        return info.INTRO_S + TRACK_POSITION_S + sets.duration_s
+        sets = block(ex, level, 0, self.coach.words, limited=False, lead_in=True)
+        return info.INTRO_S + sets.duration_s  # the lead-in is in the block
 
     def left_s(self, s: State, current: Token, offset_ms: int) -> float:
         """Seconds left: the rest of this track, then every later track at its level."""

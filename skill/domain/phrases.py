@@ -43,8 +43,9 @@ class Phrases:
 
     @property
     def cue_words(self) -> CueWords:
-        """Words spoken inside timed clips."""
-        return CueWords(**{k: self.say(f"cues.{k}") for k in CueWords.__dataclass_fields__})
+        """Words spoken inside timed clips (their placeholders are the plan's to fill)."""
+        fields = CueWords.__dataclass_fields__
+        return CueWords(**{k: " ".join(str(self.raw(f"cues.{k}")).split()) for k in fields})
 
 
 def load_phrases(locale: str = "en-US") -> Phrases:

@@ -5,18 +5,15 @@ from __future__ import annotations
 from backcoach.skill.domain.phrasing import Phrasing
 from backcoach.skill.domain.plan import CueWords, Segment, block, units
 
-TRACK_POSITION_S = 5.0
-"""Silence a hands-free track leaves to get into position after the steps."""
-
 Item = str | float | Segment
 """A sentence (str), a pause (float seconds) or a timed clip (Segment)."""
 
 
 def track(phrasing: Phrasing, words: CueWords, index: int, level: int) -> tuple[Item, ...]:
-    """One exercise as a hands-free track: steps, a pause, every set, and what comes next."""
+    """One exercise as a hands-free track: steps, the lead-in, every set, what comes next."""
     exercises, say = phrasing.routine.exercises, phrasing.say
     ex = exercises[index]
-    sets = block(ex, level, 0, words, limited=False).segments
+    sets = block(ex, level, 0, words, limited=False, lead_in=True).segments
     if index + 1 < len(exercises):
         closing = say("track.next", name=exercises[index + 1].name)
     else:
@@ -24,4 +21,4 @@ def track(phrasing: Phrasing, words: CueWords, index: int, level: int) -> tuple[
     body = [p for p in phrasing.steps_text(index, level) if p]
     side = units(ex, level)[0].side
     lead = [say("block.lead_side", side=say(f"side.{side}"))] if side else []
-    return (*body, say("track.position"), TRACK_POSITION_S, *lead, *sets, closing)
+    return (*body, *lead, *sets, closing)

@@ -91,7 +91,7 @@ def test_start_refuses_when_a_clip_is_missing(config, tmp_path):
     shutil.copytree(config.audio_cache, partial)
     victim = next(partial.glob("hold-30s-*.mp3"))
     victim.unlink()
-    with pytest.raises(AudioMissing, match=r"1 of 66 clips are missing .*hold-30s"):
+    with pytest.raises(AudioMissing, match=r"1 of 75 clips are missing .*hold-30s"):
         make_service(dataclasses.replace(config, audio_dir=partial))
 
 
@@ -99,7 +99,7 @@ def test_start_refuses_when_a_hands_free_track_is_missing(config, tmp_path):
     partial = tmp_path / "audio"
     shutil.copytree(config.audio_cache, partial)
     next(partial.glob("track-plank-5-*.mp3")).unlink()
-    with pytest.raises(AudioMissing, match=r"1 of 66 clips are missing .*track-plank-5"):
+    with pytest.raises(AudioMissing, match=r"1 of 75 clips are missing .*track-plank-5"):
         make_service(dataclasses.replace(config, audio_dir=partial))
 
 

@@ -50,15 +50,15 @@ def test_first_build_renders_every_clip(built, segments):
     ids = tuple(s.clip_id for s in segments)
     assert report.rendered == ids
     assert report.reused == ()
-    assert report.clip_count == 4
+    assert report.clip_count == 5
     assert report.total_audio_s == pytest.approx(sum(s.duration_s for s in segments), abs=0.5)
-    assert "4 clips" in report.summary() and "4 rendered" in report.summary()
+    assert "5 clips" in report.summary() and "5 rendered" in report.summary()
 
 
 def test_every_clip_passes_the_format_check(built):
     cache, _ = built
     files = sorted(cache.glob("*.mp3"))
-    assert len(files) == 4
+    assert len(files) == 5
     for path in files:
         assert check_mp3(path) == [], path.name
         info = MP3(str(path)).info
@@ -98,9 +98,9 @@ def test_onset_check_would_catch_a_shift(built, segments):
     path = cache / read_manifest(cache)[hold.clip_id].file
     samples, rate = decode_mp3(path)
     raw, _ = decode_mp3(path, strip_codec_delay=False)
-    # (From 1 s on: at the very start, pre-echo before "Hold" is cut off with the delay.)
-    on_time = [t for t in onsets_s(samples, rate, threshold_dbfs=ONSET_THRESHOLD_DBFS) if t > 1]
-    late = [t for t in onsets_s(raw, rate, threshold_dbfs=ONSET_THRESHOLD_DBFS) if t > 1]
+    # (From 0.5 s on: at the very start, pre-echo before "Hold" is cut off with the delay.)
+    on_time = [t for t in onsets_s(samples, rate, threshold_dbfs=ONSET_THRESHOLD_DBFS) if t > 0.5]
+    late = [t for t in onsets_s(raw, rate, threshold_dbfs=ONSET_THRESHOLD_DBFS) if t > 0.5]
     delay_s = CODEC_DELAY_SAMPLES / rate
     assert len(on_time) >= len(hold.onsets_s)
     for planned in hold.onsets_s:
@@ -122,7 +122,7 @@ def test_manifest_lists_every_clip(built, segments, piper):
         assert entry.onsets_s == seg.onsets_s
         # Measured from the file: the plan plus the codec delay and the last frame's padding.
         assert seg.duration_s < entry.duration_s <= seg.duration_s + 0.1
-    assert manifest[segments[0].clip_id].onsets_s == (2.0, 3.0, 4.0, 5.0, 6.0)
+    assert manifest[segments[0].clip_id].onsets_s == (1.0, 2.0, 3.0, 4.0, 5.0)
     assert sorted(p.name for p in cache.iterdir()) == sorted(
         [MANIFEST_NAME, *(e.file for e in manifest.values())]
     )

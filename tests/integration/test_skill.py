@@ -30,9 +30,9 @@ def test_walks_the_whole_routine_and_hears_every_exercise(conv, routine):
     clips = [clip_id_of(url) for r in heard for url in AUDIO.findall(speech(r))]
     assert clips == [
         "reps-pelvic_extension-5-3s-both",
-        *["hold-5s", "rest-20s", "hold-5s", "rest-20s", "hold-5s"],
-        *["reps-butt_lifter-5-right", "switch-10s", "reps-butt_lifter-5-left"],
-        *["reps-lifting_lunge-4-right", "switch-10s", "reps-lifting_lunge-4-left"],
+        *["hold-5s", "rest-20s-hold-2of3", "hold-5s", "rest-20s-hold-3of3", "hold-5s"],
+        *["reps-butt_lifter-5-right", "switch-10s-left", "reps-butt_lifter-5-left"],
+        *["reps-lifting_lunge-4-right", "switch-10s-left", "reps-lifting_lunge-4-left"],
         "reps-steamroller-10-both",
     ]
     assert all(

@@ -1,4 +1,5 @@
-"""The audio build with a synthetic voice: incremental, manifest, Alexa's MP3 format, onsets.
+"""The audio build with a synthetic voice: incremental, manifest, Alexa's MP3 format, onsets,
+and a hands-free track's set starts.
 
 The same checks run with the real Piper voice in tests/integration/test_audio_build.py; here
 a deterministic test voice keeps them fast and free of any speech model.
@@ -15,8 +16,13 @@ from mutagen.mp3 import MP3
 from backcoach.audio.build.builder import build, clip_file_name
 from backcoach.audio.build.measure import onsets_s
 from backcoach.audio.build.mp3 import check_mp3, decode_mp3
+from backcoach.audio.build.render import WordBank
+from backcoach.audio.build.track import Track, sentence_lengths, track_id
 from backcoach.audio.build.voices import Voice
+from backcoach.audio.catalog import AudioCatalog
 from backcoach.audio.manifest import MANIFEST_NAME, read_manifest
+from backcoach.skill.domain import track_script
+from backcoach.skill.domain.coach import Coach
 from backcoach.skill.domain.plan import Segment
 from tests.synthetic_voice import SyntheticVoice, small_plan
 
@@ -131,7 +137,8 @@ def test_changing_one_cue_rerenders_only_that_clip(built, segments, voice, tmp_p
     shutil.copytree(cache, work)
     hold = segments[0]
     cues = tuple(
-        dataclasses.replace(c, text="and rest") if c.text == "and relax" else c for c in hold.cues
+        dataclasses.replace(c, text="5, and rest") if c.text == "5, and relax" else c
+        for c in hold.cues
     )
     assert cues != hold.cues
     changed = (dataclasses.replace(hold, cues=cues), *segments[1:])
@@ -148,7 +155,7 @@ def test_a_build_of_fewer_clips_removes_the_old_files(built, segments, voice, tm
     shutil.copytree(cache, work)
     (work / "notes.txt").write_text("not ours")
     report = build(None, None, work, NoSpeech(voice.id), progress=False, segments=segments[:1])
-    assert len(report.removed) == 3
+    assert len(report.removed) == len(segments) - 1
     assert sorted(p.name for p in work.iterdir()) == sorted(
         [MANIFEST_NAME, "notes.txt", read_manifest(work)[segments[0].clip_id].file]
     )
@@ -158,3 +165,44 @@ def test_no_speech_engine_can_be_imported_in_unit_tests():
     for name in ("piper", "gtts"):
         with pytest.raises(ImportError):
             __import__(name)
+
+
+@pytest.fixture(scope="module")
+def plank_track(routine, phrases):
+    """The beginner plank's hands-free track: steps, lead-in, three holds and two rests."""
+    coach = Coach(routine, phrases)
+    index = routine.index_of("plank")
+    return Track(track_id("plank", 0), track_script.track(coach.phrasing, coach.words, index, 0))
+
+
+def test_a_track_starts_with_the_lead_in_and_rests_name_the_next_hold(plank_track):
+    clips = [i.clip_id for i in plank_track.items if isinstance(i, Segment)]
+    assert clips == [
+        "lead-in",
+        "hold-5s",
+        "rest-20s-hold-2of3",
+        "hold-5s",
+        "rest-20s-hold-3of3",
+        "hold-5s",
+    ]
+    assert not any(isinstance(i, float) for i in plank_track.items), "no silent pause left"
+
+
+def test_a_built_track_records_its_set_starts_where_they_are_heard(plank_track, voice, tmp_path):
+    report = build(None, None, tmp_path, voice, progress=False, segments=[plank_track])
+    assert report.rendered == (plank_track.clip_id,)
+    entry = read_manifest(tmp_path)[plank_track.clip_id]
+    bank = WordBank(voice)
+    layout = plank_track.layout(sentence_lengths(plank_track, bank))
+    lead_in_at = next(t for t, i in layout if isinstance(i, Segment) and i.kind == "lead_in")
+    holds_at = [t for t, i in layout if isinstance(i, Segment) and i.kind == "hold"]
+    assert entry.sets_s == (lead_in_at, *holds_at[1:]) and len(entry.sets_s) == 3
+    assert AudioCatalog.load(tmp_path).set_starts_s(plank_track.clip_id) == entry.sets_s
+    assert entry.onsets_s[0] == holds_at[0] + 1.0, "the first onset is still count 1 of hold 1"
+    samples, rate = decode_mp3(tmp_path / entry.file)
+    measured = onsets_s(samples, rate, threshold_dbfs=ONSET_THRESHOLD_DBFS)
+    for at in (*entry.sets_s, *entry.onsets_s):
+        error = min((m - at for m in measured), key=abs)
+        assert abs(error) <= ONSET_TOLERANCE_S, f"{at} s heard {error * 1000:+.0f} ms off"
+    again = build(None, None, tmp_path, NoSpeech(voice.id), progress=False, segments=[plank_track])
+    assert again.rendered == () and read_manifest(tmp_path)[plank_track.clip_id] == entry

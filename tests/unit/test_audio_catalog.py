@@ -59,6 +59,20 @@ def test_lookups(cache):
     assert catalog.path_for(HOLD.file) == cache.resolve() / HOLD.file
 
 
+def test_a_track_records_where_each_set_starts(tmp_path):
+    track = ClipEntry("track-plank-0-0123456789ab.mp3", 95.2, "track", (41.0, 42.0), (31.4, 70.0))
+    (tmp_path / track.file).write_bytes(b"\xff\xf3" + bytes(142))
+    (tmp_path / HOLD.file).write_bytes(b"\xff\xf3" + bytes(142))
+    write_manifest(tmp_path, {"track-plank-0": track, "hold-5s": HOLD})
+    data = json.loads((tmp_path / MANIFEST_NAME).read_text())
+    assert data["track-plank-0"]["sets_s"] == [31.4, 70.0]
+    assert "sets_s" not in data["hold-5s"], "clips keep their entries as they were"
+    catalog = AudioCatalog.load(tmp_path)
+    assert catalog.set_starts_s("track-plank-0") == (31.4, 70.0)
+    assert catalog.set_starts_s("hold-5s") == ()
+    assert catalog.set_starts_s("track-nothing-0") == ()
+
+
 def test_path_for_answers_only_manifest_file_names(cache):
     catalog = AudioCatalog.load(cache)
     (cache / "other-0123456789ab.mp3").write_bytes(b"x")

@@ -55,9 +55,9 @@ def test_plank_holds_are_split_into_blocks_between_rests(coach):
     first = navigation.ready(coach, s)
     assert [x.clip_id for x in first.segments] == [
         "hold-15s",
-        "rest-20s",
+        "rest-20s-hold-2of4",
         "hold-15s",
-        "rest-20s",
+        "rest-20s-hold-3of4",
         "hold-15s",
     ]
     assert s.place.phase == "between" and s.place.unit == 3
