@@ -47,7 +47,7 @@ class Conversation:
     def __init__(
         self, send: Callable[[dict], dict], audio_s=lambda src: None, require_https: bool = True
     ):
-        self.sim = Simulator(send, state=SessionState())
+        self.sim = Simulator(send, state=SessionState(), length_s=audio_s)
         self.audio_s = audio_s
         self.require_https = require_https
         """Local runs link to http://localhost; Alexa itself only ever gets https links."""

@@ -144,6 +144,8 @@ class Turn:
 
 THINK_S = 1.0
 """How long a person takes to answer once the response has finished playing."""
+SPEECH_WORDS_PER_S = 2.5
+"""How fast Alexa speaks (about 150 words a minute), for when a response ends."""
 
 DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhd]?)\s*$")
 UNIT_S = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}
@@ -326,6 +328,7 @@ class Simulator:
         turn = Turn(envelope, response, match)
         if in_session:
             heard_s = sum(self.clip_s(url) for url in turn.audio)
+            heard_s += len(turn.speech.split()) / SPEECH_WORDS_PER_S
             self.listened_until = self.turn_at + timedelta(seconds=heard_s)
         if in_session:
             s.attributes = response.get("sessionAttributes") or {}

@@ -22,7 +22,7 @@ def back_answer(coach: Coach, s: State, ready: bool) -> Reply:
 
 def resume_routine(coach: Coach, s: State) -> Reply:
     """Yes to "pick up where you stopped?": back to that set, with a recap."""
-    return navigation.pick_up(coach, s, play_now=False)
+    return navigation.pick_up(coach, s)
 
 
 YES: dict[Pending, Callable[[Coach, State], Reply]] = {

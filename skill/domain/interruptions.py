@@ -16,6 +16,14 @@ from backcoach.skill.domain.state import Phase, State
 
 TIMESTAMP_SLACK_S = 1.0
 """Alexa's timestamps are whole seconds: a request up to a second early still heard it all."""
+FAST_SPEECH_WORDS_PER_S = 3.5
+"""Faster than Alexa speaks (about 2.5 words a second): the speech before the clips is
+never overestimated, so a request is never taken for an interruption when it was not."""
+
+
+def speaking_s(sentences: list[str]) -> float:
+    """The least time some sentences take to say (they come before a block's clips)."""
+    return sum(len(text.split()) for text in sentences) / FAST_SPEECH_WORDS_PER_S
 
 
 def heard_s(s: State) -> float | None:

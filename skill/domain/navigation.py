@@ -11,7 +11,8 @@ from backcoach.skill.domain.state import Offer, Pending, Phase, State
 
 
 def intro(coach: Coach, s: State, index: int, *lead: str) -> Reply:
-    """Move to an exercise: its steps the first time, later just its dose and one key cue."""
+    """Move to an exercise: its steps the first time, later just its dose and one key cue;
+    then the lead-in ("Get into position … 3, 2, 1") starts the first set, no question asked."""
     place = s.place
     place.exercise, place.unit, place.last_block = index, 0, 0
     place.phase, place.offer = Phase.INTRO, Offer.NONE
@@ -19,7 +20,7 @@ def intro(coach: Coach, s: State, index: int, *lead: str) -> Reply:
     ex, level = coach.current(s), s.level_of(coach.routine)
     known = progress.ever_done(s.profile.history, ex.id)
     words = coach.phrasing.brief_text if known else coach.phrasing.steps_text
-    return coach.ask(s, *lead, *words(index, level), card=coach.phrasing.card(ex))
+    return play(coach, s, *lead, *words(index, level), lead_in=True)
 
 
 def start_routine(coach: Coach, s: State) -> Reply:
@@ -47,7 +48,7 @@ def ready(coach: Coach, s: State) -> Reply:
     """The person is in position: play the next block of sets, counted."""
     phase = s.place.phase
     if phase == Phase.IDLE and s.place.offer == Offer.RESUME:
-        return pick_up(coach, s, play_now=True)
+        return pick_up(coach, s)
     if phase == Phase.IDLE:
         return start_routine(coach, s)
     if phase == Phase.EXERCISE_DONE:
@@ -56,12 +57,13 @@ def ready(coach: Coach, s: State) -> Reply:
         return resume(coach, s)
     if phase not in (Phase.INTRO, Phase.BETWEEN):
         return coach.ask(s)
-    return play(coach, s)
+    # From the top of an exercise, or again after sets were cut short: the lead-in first.
+    return play(coach, s, lead_in=phase == Phase.INTRO or s.place.interrupted)
 
 
-def pick_up(coach: Coach, s: State, *, play_now: bool, lead: str = "") -> Reply:
-    """A new session picks an unfinished routine up at the set where it stopped, with a
-    one-sentence recap instead of the steps; `play_now` when the person said they're ready."""
+def pick_up(coach: Coach, s: State, lead: str = "") -> Reply:
+    """A new session picks an unfinished routine up at the set where it stopped: a
+    one-sentence recap instead of the steps, then the lead-in and that set."""
     profile, place = s.profile, s.place
     done = profile.stopped.get("done", [])
     place.done = [d for d in done if isinstance(d, str)] if isinstance(done, list) else []
@@ -72,28 +74,28 @@ def pick_up(coach: Coach, s: State, *, play_now: bool, lead: str = "") -> Reply:
     mark(coach, s)
     label = coach.phrasing.set_label(ex, level, place.unit)
     recap = coach.say("resume.recap", name=ex.name, label=label)
-    if play_now:
-        return play(coach, s, lead, recap)
-    return coach.ask(s, lead, recap, card=coach.phrasing.card(ex))
+    return play(coach, s, lead, recap, lead_in=True)
 
 
-def play(coach: Coach, s: State, *before: str) -> Reply:
-    """Play the block starting at the current unit and move past it."""
+def play(coach: Coach, s: State, *before: str, lead_in: bool = False) -> Reply:
+    """Play the block starting at the current unit and move past it; with `lead_in`, the
+    lead-in clip gives the time to get into position and counts down into the first set."""
     place, say = s.place, coach.say
     ex = coach.current(s)
     level = s.level_of(coach.routine)
     todo = units(ex, level)
-    b = block(ex, level, place.unit, coach.words)
-    lead = [*before, say("block.lead")]
+    b = block(ex, level, place.unit, coach.words, lead_in=lead_in)
+    lead = [*before] if lead_in else [*before, say("block.lead")]
     side = todo[place.unit].side
     if side:
         lead.append(say("block.lead_side", side=say(f"side.{side}")))
+    card = coach.phrasing.card(ex) if lead_in else None
     place.last_block, place.unit = place.unit, b.end_unit
-    sent(s, b.duration_s)
+    sent(s, interruptions.speaking_s(lead) + b.duration_s)
     if place.unit < len(todo):
         place.phase = Phase.BETWEEN
         done = say("block.done_set", done=place.unit, total=len(todo))
-        return coach.ask(s, *lead, *b.segments, done)
+        return coach.ask(s, *lead, *b.segments, done, card=card)
     if place.exercise == coach.total - 1:
         # The session ends with this reply: no later request can say it was cut short.
         finished = [say("block.done_exercise", name=ex.name), complete(coach, s, ex)]
@@ -102,7 +104,7 @@ def play(coach: Coach, s: State, *before: str) -> Reply:
     place.undo = interruptions.before_completing(s, ex.id)
     finished = [say("block.done_exercise", name=ex.name), complete(coach, s, ex)]
     place.phase = Phase.EXERCISE_DONE
-    return coach.ask(s, *lead, *b.segments, *finished)
+    return coach.ask(s, *lead, *b.segments, *finished, card=card)
 
 
 def sent(s: State, audio_s: float) -> None:
@@ -158,7 +160,7 @@ def again(coach: Coach, s: State) -> Reply:
     place = s.place
     if place.phase == Phase.BETWEEN:
         place.unit = place.last_block
-        return play(coach, s)
+        return play(coach, s, lead_in=True)
     if place.phase in (Phase.INTRO, Phase.EXERCISE_DONE, Phase.FINISHED):
         return intro(coach, s, place.exercise, coach.say("nav.again"))
     if place.phase == Phase.PAIN:
@@ -194,9 +196,10 @@ def resume(coach: Coach, s: State) -> Reply:
     if place.phase == Phase.PAUSED and place.interrupted:
         # "Alexa, wait" cut the sets short: they are played again, not skipped.
         place.phase, place.paused_phase = place.paused_phase or Phase.BETWEEN, None
-        return play(coach, s, coach.say("pause.redo", name=coach.current(s).name))
+        redo = coach.say("pause.redo", name=coach.current(s).name)
+        return play(coach, s, redo, lead_in=True)
     if place.phase == Phase.IDLE and place.offer == Offer.RESUME:
-        return pick_up(coach, s, play_now=True)
+        return pick_up(coach, s)
     if place.phase in (Phase.INTRO, Phase.BETWEEN, Phase.EXERCISE_DONE):
         return ready(coach, s)  # "continue" after "not yet"
     if place.phase != Phase.PAUSED:

@@ -38,7 +38,7 @@ def launch(coach: Coach, s: State) -> Reply:
         hurt = coach.routine.get(s.profile.back_check)
         return coach.ask(s, coach.say("back.last_time", name=hurt.name if hurt else ""))
     if s.place.offer == Offer.RESUME:
-        return navigation.pick_up(coach, s, play_now=False, lead=coach.say("welcome.returning"))
+        return navigation.pick_up(coach, s, lead=coach.say("welcome.returning"))
     if s.place.offer == Offer.RESUME_STREAM:
         return coach.ask(s)
     return coach.ask(s, coach.say("welcome.returning"))

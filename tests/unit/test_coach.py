@@ -5,13 +5,14 @@ from __future__ import annotations
 import pytest
 
 from backcoach.skill.domain import answers, info, navigation, opening, pain, progression
-from backcoach.skill.domain.state import Profile, State
+from backcoach.skill.domain.state import Phase, Profile, State
 
 
 def at(coach, exercise_id: str, phase: str = "intro") -> State:
-    """A state positioned at an exercise, as if the person had got there."""
+    """A state at an exercise: "intro" before its first set (as after "not yet" or a set
+    cut short), "between" after its first block of sets."""
     s = State(Profile(disclaimer_heard=True))
-    navigation.start_exercise(coach, s, exercise_id)
+    s.place.exercise, s.place.phase = coach.routine.index_of(exercise_id), Phase.INTRO
     if phase == "between":
         navigation.ready(coach, s)
     assert s.place.phase == phase
@@ -28,42 +29,42 @@ def test_launch_gives_the_disclaimer_once(coach):
     assert "not intended" not in again.text
 
 
-def test_start_routine_reads_the_first_exercise_then_ready_plays_it(coach, routine):
+def test_start_routine_reads_the_steps_then_the_lead_in_starts_the_first_set(coach, routine):
     s = State()
     intro = navigation.start_routine(coach, s)
     ex = routine.exercises[0]
-    assert s.place.phase == "intro" and s.place.exercise == 0
     for step in ex.steps:
         assert step in intro.text
-    assert intro.segments == ()
+    clips = [seg.clip_id for seg in intro.segments]
+    assert clips == ["lead-in", "reps-pelvic_extension-5-3s-both"]  # no "are you ready?"
+    first_clip = next(i for i, part in enumerate(intro.parts) if not isinstance(part, str))
+    assert all(isinstance(part, str) for part in intro.parts[:first_clip])
+    assert "?" not in " ".join(intro.parts[:first_clip])
     assert intro.card[0] == "Pelvic Extension"
-    played = navigation.ready(coach, s)
-    assert [seg.clip_id for seg in played.segments] == ["reps-pelvic_extension-5-3s-both"]
     assert s.place.phase == "exercise_done" and s.place.done == ["pelvic_extension"]
-    assert "plank" in played.text
+    assert intro.text.endswith("Shall we go on to the plank?")
 
 
 def test_ready_before_anything_starts_the_routine(coach):
     s = State()
     reply = navigation.ready(coach, s)
-    assert s.place.phase == "intro" and "pelvic extension" in reply.text
+    assert s.place.exercise == 0 and "pelvic extension" in reply.text and reply.segments
 
 
 def test_plank_holds_are_split_into_blocks_between_rests(coach):
     s = at(coach, "plank")
     s.profile.levels["plank"] = 2  # 4 holds of 15 s
-    first = navigation.ready(coach, s)
+    first = navigation.ready(coach, s)  # from the top: the lead-in takes one of five clips
     assert [x.clip_id for x in first.segments] == [
+        "lead-in",
         "hold-15s",
         "rest-20s-hold-2of4",
         "hold-15s",
-        "rest-20s-hold-3of4",
-        "hold-15s",
     ]
-    assert s.place.phase == "between" and s.place.unit == 3
-    assert "3 of 4" in first.text
+    assert s.place.phase == "between" and s.place.unit == 2
+    assert "2 of 4" in first.text
     second = navigation.ready(coach, s)
-    assert [x.clip_id for x in second.segments] == ["hold-15s"]
+    assert [x.clip_id for x in second.segments] == ["hold-15s", "rest-20s-hold-4of4", "hold-15s"]
     assert s.place.phase == "exercise_done"
 
 
@@ -79,8 +80,8 @@ def test_next_after_the_last_exercise_ends_the_routine(coach):
 def test_previous_at_the_first_exercise_stays_there(coach):
     s = at(coach, "pelvic_extension")
     reply = navigation.previous(coach, s)
-    assert s.place.exercise == 0 and s.place.phase == "intro"
-    assert "first exercise" in reply.text
+    assert s.place.exercise == 0 and "first exercise" in reply.text
+    assert reply.segments[0].clip_id == "lead-in"
 
 
 def test_previous_goes_back_one(coach):
@@ -93,8 +94,8 @@ def test_previous_after_finishing_an_exercise_redoes_it(coach):
     s = at(coach, "steamroller")
     navigation.ready(coach, s)
     assert s.place.phase == "finished"
-    navigation.previous(coach, s)
-    assert s.place.exercise == 4 and s.place.phase == "intro"
+    redo = navigation.previous(coach, s)
+    assert s.place.exercise == 4 and redo.segments[0].clip_id == "lead-in"
 
 
 def test_resume_without_a_pause_carries_on(coach):
@@ -147,10 +148,9 @@ def test_repeat_says_the_last_words_again_and_plays_nothing(coach):
 def test_do_it_again_reads_steps_again_or_redoes_the_last_block(coach):
     s = at(coach, "butt_lifter")
     again = navigation.again(coach, s)
-    assert "Once more" in again.text and s.place.phase == "intro"
+    assert "Once more" in again.text and again.segments[0].clip_id == "lead-in"
     s.profile.levels["plank"] = 4  # five holds: more than one response
-    navigation.start_exercise(coach, s, "plank")
-    first = navigation.ready(coach, s)
+    first = navigation.start_exercise(coach, s, "plank")
     assert s.place.phase == "between"
     redo = navigation.again(coach, s)
     assert [x.clip_id for x in redo.segments] == [x.clip_id for x in first.segments]
@@ -158,14 +158,15 @@ def test_do_it_again_reads_steps_again_or_redoes_the_last_block(coach):
     while s.place.phase == "between":
         navigation.ready(coach, s)
     whole = navigation.again(coach, s)  # once done, "do it again" is the whole exercise
-    assert "Once more" in whole.text and s.place.phase == "intro" and s.place.unit == 0
+    assert "Once more" in whole.text and whole.segments[0].clip_id == "lead-in"
 
 
 def test_start_over(coach):
     s = at(coach, "lifting_lunge")
     s.place.done = ["pelvic_extension", "plank"]
     reply = navigation.start_over(coach, s)
-    assert s.place.exercise == 0 and s.place.done == [] and "Starting over" in reply.text
+    assert s.place.exercise == 0 and "Starting over" in reply.text
+    assert s.place.done == ["pelvic_extension"]  # nothing from before; the first just done
 
 
 def test_whats_next(coach):
@@ -227,9 +228,9 @@ def test_levels_stop_at_beginner_and_at_the_seed_target(coach, routine):
 
 def test_easier_mid_exercise_can_complete_it(coach):
     s = at(coach, "plank")
-    s.profile.levels["plank"] = 2
-    navigation.ready(coach, s)  # 3 of 4 holds done
-    progression.easier(coach, s)  # now 3 holds in all
+    s.profile.levels["plank"] = 4  # 5 holds
+    s.place.phase, s.place.unit = Phase.BETWEEN, 4  # 4 of 5 holds done
+    progression.easier(coach, s)  # now 4 holds in all
     assert s.place.phase == "exercise_done" and "plank" in s.place.done
 
 
@@ -242,8 +243,8 @@ def test_yes_and_no_follow_the_last_question(coach):
     opening.launch(coach, s)
     assert s.place.pending == "start"
     answers.yes(coach, s)
-    assert s.place.phase == "intro"
-    assert not answers.no(coach, s).end_session  # "no" to "ready?" just waits
+    assert s.place.phase == "exercise_done"
+    assert not answers.no(coach, s).end_session  # "no" to "shall we go on?" just waits
     s2 = State()
     opening.launch(coach, s2)
     assert answers.no(coach, s2).end_session
@@ -300,6 +301,8 @@ def test_an_exercise_done_before_gets_a_brief_intro_at_every_level(coach, routin
             ]
             reply = navigation.start_exercise(coach, s, ex.id)
             assert ex.cue in reply.text and ex.steps[0] not in reply.text
-            assert len(reply.text.split()) <= 35, (ex.id, level, reply.text)
+            first_clip = next(i for i, p in enumerate(reply.parts) if not isinstance(p, str))
+            intro = " ".join(reply.parts[:first_clip])  # then the lead-in starts the set
+            assert len(intro.split()) <= 35, (ex.id, level, intro)
         first = navigation.start_exercise(coach, State(Profile(disclaimer_heard=True)), ex.id)
         assert all(step in first.text for step in ex.steps), "the first time: every step"

@@ -14,9 +14,8 @@ T0 = datetime(2026, 3, 2, 18, 0, tzinfo=UTC)
 def played(coach, exercise_id: str, levels: dict | None = None) -> State:
     """A state that has just been sent the first block of an exercise, at T0."""
     s = State(Profile(disclaimer_heard=True, levels=levels or {}))
-    navigation.start_exercise(coach, s, exercise_id)
     s.arrived = T0
-    navigation.ready(coach, s)
+    navigation.start_exercise(coach, s, exercise_id)  # the intro, then the lead-in and sets
     return s
 
 
@@ -52,7 +51,6 @@ def test_a_finished_exercise_cut_short_is_taken_back(coach):
 
 def test_without_timestamps_nothing_is_taken_back(coach):
     s = State(Profile(disclaimer_heard=True))
-    navigation.start_exercise(coach, s, "butt_lifter")
-    navigation.ready(coach, s)  # no timestamp known
+    navigation.start_exercise(coach, s, "butt_lifter")  # no timestamp known
     arrive(s)
     assert "butt_lifter" in s.place.done

@@ -52,7 +52,7 @@ def test_rows_carry_the_schema_version_and_come_back_equal(coach, routine):
     navigation.pause(coach, s)
     profile, place = s.profile.to_row(), s.place.to_row()
     assert profile["schema_version"] == place["schema_version"] == SCHEMA_VERSION
-    assert place["phase"] == "paused" and place["paused_phase"] == "intro"
+    assert place["phase"] == "paused" and place["paused_phase"] == "between"
     assert place["pending"] == "resume" and place["offer"] == ""
     assert State.load(routine, profile, place) == s
 
@@ -203,7 +203,7 @@ def test_a_foreign_stored_row_is_refused_and_the_skill_answers(routine, phrases,
             env.intent_request("StartRoutineIntent"), session_id="s1", attributes=carried
         )
     )
-    assert second["sessionAttributes"]["coach"]["phase"] == "intro"
+    assert second["sessionAttributes"]["coach"]["phase"] == "exercise_done"
 
 
 def test_rows_a_newer_release_wrote_are_never_overwritten(routine, phrases, caplog):
@@ -230,5 +230,5 @@ def test_an_old_session_row_keeps_the_conversation_going(routine, phrases):
         )
     )
     carried = reply["sessionAttributes"]["coach"]
-    assert carried["phase"] == "exercise_done" and carried["done"] == ["plank"]
+    assert carried["phase"] == "between" and carried["unit"] == 2  # lead-in, two holds
     assert carried["schema_version"] == SCHEMA_VERSION
