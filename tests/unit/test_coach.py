@@ -306,3 +306,19 @@ def test_an_exercise_done_before_gets_a_brief_intro_at_every_level(coach, routin
             assert len(intro.split()) <= 35, (ex.id, level, intro)
         first = navigation.start_exercise(coach, State(Profile(disclaimer_heard=True)), ex.id)
         assert all(step in first.text for step in ex.steps), "the first time: every step"
+
+
+def test_a_second_run_the_same_day_is_not_another_clean_run(coach):
+    """Progression counts one clean completion per exercise a day; a level earned is
+    announced at once and applied when the next session begins."""
+    s = at(coach, "butt_lifter")
+    navigation.ready(coach, s)
+    assert s.profile.clean["butt_lifter"] == 1
+    again = navigation.again(coach, s)  # "do it again", same day
+    assert s.profile.clean["butt_lifter"] == 1 and "goes up" not in again.text
+    s.profile.clean_on["butt_lifter"] = "2000-01-01"  # as if that run was another day
+    third = navigation.again(coach, s)
+    assert "next time it goes up" in third.text
+    assert s.level_of(coach.routine) == 0 and s.profile.level_up == {"butt_lifter": 1}
+    opening.begin_session(coach, s)
+    assert s.level_of(coach.routine, 2) == 1 and s.profile.level_up == {}
