@@ -50,6 +50,10 @@ OPERATIONS: dict[str, Operation] = {
     "ThanksIntent": unslotted(info.thanks),
     # Pain stops the exercise at once; too easy or too hard changes the dose now.
     "PainIntent": unslotted(pain.pain),
+    "RedFlagIntent": unslotted(pain.red_flag),
+    "UrgentIntent": unslotted(pain.urgent),
+    "FeelBetterIntent": unslotted(answers.feels_better),
+    "FeelWorseIntent": unslotted(answers.feels_worse),
     "EasierIntent": unslotted(progression.easier),
     "HarderIntent": unslotted(progression.harder),
     # Yes and no to the last question.

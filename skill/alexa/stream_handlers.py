@@ -30,6 +30,8 @@ Operation = Callable[[HandsFree, State, Stream], Reply]
 
 COMMANDS: dict[str, Operation] = {
     "PainIntent": lambda hf, s, st: hf.pain(s, st),
+    "RedFlagIntent": lambda hf, s, st: hf.red_flag(s, st, urgent=False),
+    "UrgentIntent": lambda hf, s, st: hf.red_flag(s, st, urgent=True),
     "AMAZON.PauseIntent": lambda hf, s, st: hf.pause(st),
     "AMAZON.ResumeIntent": lambda hf, s, st: hf.resume(s, st),
     "AMAZON.NextIntent": lambda hf, s, st: hf.move(s, st, +1),

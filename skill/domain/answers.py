@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from backcoach.skill.domain import info, navigation, progress
+from backcoach.skill.domain import info, navigation, pain, progress
 from backcoach.skill.domain.coach import Coach
 from backcoach.skill.domain.reply import Reply
 from backcoach.skill.domain.state import Offer, Pending, State
@@ -12,9 +12,10 @@ from backcoach.skill.domain.state import Offer, Pending, State
 
 def back_answer(coach: Coach, s: State, ready: bool) -> Reply:
     """The answer to "how does your back feel": go on gently, or rest today."""
-    s.profile.back_check, s.place.offer = "", Offer.NONE
+    s.place.offer = Offer.NONE
     if not ready:
-        return coach.end(coach.say("back.rest"), coach.say("goodbye"))
+        return coach.end(coach.say("back.rest"))  # and the next session checks in again
+    s.profile.back_check = ""
     if progress.resumable(s.profile.stopped, coach.clock()):
         s.place.offer = Offer.RESUME
     return coach.ask(s, coach.say("back.gently"))
@@ -25,15 +26,35 @@ def resume_routine(coach: Coach, s: State) -> Reply:
     return navigation.pick_up(coach, s)
 
 
+def clarify(coach: Coach, s: State, key: str) -> Reply:
+    """A bare yes or no to a question with two choices: ask it again, naming them."""
+    question = coach.phrasing.question(s)
+    return Reply((coach.say(key),), reprompt=coach.phrasing.reprompt(s, question))
+
+
+def feels_better(coach: Coach, s: State) -> Reply:
+    """ "Better", "fine": to the check-in, go on gently; elsewhere, good to hear."""
+    if s.place.pending == Pending.BACK_CHECK:
+        return back_answer(coach, s, ready=True)
+    return coach.ask(s, coach.say("chat.glad"))
+
+
+def feels_worse(coach: Coach, s: State) -> Reply:
+    """ "Still sore", "worse": rest today (no exercise unless asked); mid-exercise, it is pain."""
+    if s.place.pending == Pending.BACK_CHECK:
+        return back_answer(coach, s, ready=False)
+    return pain.pain(coach, s)
+
+
 YES: dict[Pending, Callable[[Coach, State], Reply]] = {
     Pending.START: navigation.start_routine,
     Pending.READY: navigation.ready,
     Pending.NEXT: navigation.next_exercise,
     Pending.RESUME: navigation.resume,
-    Pending.SKIP: navigation.next_exercise,
+    Pending.SKIP: lambda coach, s: clarify(coach, s, "ask.pain_which"),  # never a bare yes
     Pending.START_OVER: navigation.start_over,
     Pending.RESUME_ROUTINE: resume_routine,
-    Pending.BACK_CHECK: lambda coach, s: back_answer(coach, s, ready=True),
+    Pending.BACK_CHECK: lambda coach, s: clarify(coach, s, "back.which"),
 }
 """What "yes" does to each question (RESUME_STREAM is answered by the hands-free handler)."""
 
@@ -53,7 +74,7 @@ def no(coach: Coach, s: State) -> Reply:
         s.place.offer, s.place.stream = Offer.NONE, ""
         return coach.ask(s, coach.say("welcome.returning"))
     if pending == Pending.BACK_CHECK:
-        return back_answer(coach, s, ready=False)
+        return clarify(coach, s, "back.which")
     if pending in (Pending.READY, Pending.NEXT):
         return navigation.wait(coach, s)  # "not yet": only stop, or "I'm done", ends it
     if pending in (Pending.START, Pending.SKIP, Pending.START_OVER):

@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from pydantic import Field, OnErrorOmit, StrictInt, StrictStr
 
 from backcoach.skill.domain import info, navigation, progress, progression
+from backcoach.skill.domain import pain as pain_module
 from backcoach.skill.domain.alexa_limits import MAX_TOKEN_LENGTH
 from backcoach.skill.domain.coach import Coach
 from backcoach.skill.domain.pain import pain as pain_answer
@@ -346,6 +347,15 @@ class HandsFree:
             if current.exercise_id not in stream.trouble:
                 stream.trouble.append(current.exercise_id)
         answer = pain_answer(self.coach, s)
+        return replace(answer, directives=stopped.directives)
+
+    def red_flag(self, s: State, stream: Stream, urgent: bool) -> Reply:
+        """A red flag: stop the stream at once and end, with the advice to get medical help."""
+        current = parse_token(stream.token, self.coach)
+        stopped = self.stop(stream)
+        if current is not None:
+            s.place.exercise, s.place.phase = self.index_of(current), Phase.INTRO
+        answer = (pain_module.urgent if urgent else pain_module.red_flag)(self.coach, s)
         return replace(answer, directives=stopped.directives)
 
     def stop(self, stream: Stream) -> Reply:

@@ -125,9 +125,10 @@ def next_exercise(coach: Coach, s: State) -> Reply:
     if place.phase == Phase.FINISHED:
         return coach.ask(s, coach.say("nav.already_finished"))
     if place.exercise == coach.total - 1:
+        after_pain = bool(place.pain)
         place.phase = Phase.FINISHED
         last = coach.say("nav.last", name=coach.current(s).name)
-        return coach.end(last, *coach.phrasing.closing())
+        return coach.end(last, *coach.phrasing.closing(after_pain))
     skipping = place.phase in (Phase.INTRO, Phase.BETWEEN, Phase.PAIN)
     lead = coach.say("nav.skipped") if skipping else ""
     return intro(coach, s, place.exercise + 1, lead)
@@ -211,6 +212,6 @@ def resume(coach: Coach, s: State) -> Reply:
 
 
 def stop(coach: Coach, s: State) -> Reply:
-    """End politely."""
+    """End politely (after pain, without "good work")."""
     s.place.pending = Pending.NONE
-    return coach.end(coach.say("goodbye"))
+    return coach.end(coach.say("goodbye_after_pain" if s.place.pain else "goodbye"))

@@ -1,4 +1,12 @@
-"""Pain: stop at once, record it, make the exercise easier, offer to skip or stop."""
+"""Pain: stop at once, ease the dose, offer choices that cannot be confused; red flags end.
+
+Ordinary pain stops the exercise, makes it easier for next time and offers "next exercise"
+or "stop" (never a bare yes); the next session first asks how it feels, in neutral words.
+A red flag (a pop or tear, shooting pain down a leg, numbness or tingling, dizziness or
+faintness) ends the session with advice to get medical help today; chest pain or trouble
+breathing, with advice to get urgent help. What hurt, and where, is not kept: only that the
+next session should check in (privacy, and Amazon's policy on health information).
+"""
 
 from __future__ import annotations
 
@@ -9,17 +17,12 @@ from backcoach.skill.domain.state import Phase, State
 
 
 def pain(coach: Coach, s: State) -> Reply:
-    """Stop at once, say to stop and see a physician, make it easier, offer skip or end."""
+    """Stop at once, say to stop and see a physician, make it easier, offer skip or stop."""
     profile, place = s.profile, s.place
     ex = coach.current(s)
     eased = ""
     if place.phase not in (Phase.IDLE, Phase.FINISHED):
-        for ids in (place.pain, place.trouble):
-            if ex.id not in ids:
-                ids.append(ex.id)
-        progress.log(profile.history, "pain", ex.id)
-        # The next session opens by asking how the back feels.
-        profile.back_check, profile.clean[ex.id] = ex.id, 0
+        stop_for_pain(coach, s)
         level = s.level_of(coach.routine)
         if level > 0:
             profile.levels[ex.id] = level - 1
@@ -27,3 +30,30 @@ def pain(coach: Coach, s: State) -> Reply:
     place.phase, place.paused_phase = Phase.PAIN, None
     stopped = coach.say("pain.stopped", name=ex.name)
     return coach.ask(s, stopped, coach.routine.safety.pain, eased)
+
+
+def stop_for_pain(coach: Coach, s: State) -> None:
+    """What any pain changes: no clean run today, and the next session checks in first."""
+    profile, place, ex = s.profile, s.place, coach.current(s)
+    for ids in (place.pain, place.trouble):
+        if ex.id not in ids:
+            ids.append(ex.id)
+    progress.log(profile.history, "pain", ex.id)
+    profile.back_check, profile.clean[ex.id] = ex.id, 0
+
+
+def red_flag(coach: Coach, s: State) -> Reply:
+    """A pop or tear, shooting pain, numbness, dizziness: stop, end, get medical advice."""
+    return _end_for(coach, s, "pain.red_flag")
+
+
+def urgent(coach: Coach, s: State) -> Reply:
+    """Chest pain or trouble breathing: stop, end, get urgent help."""
+    return _end_for(coach, s, "pain.urgent")
+
+
+def _end_for(coach: Coach, s: State, key: str) -> Reply:
+    if s.place.phase not in (Phase.IDLE, Phase.FINISHED):
+        stop_for_pain(coach, s)
+    s.place.phase, s.place.paused_phase = Phase.PAIN, None
+    return coach.end(coach.say(key))

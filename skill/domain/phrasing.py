@@ -124,6 +124,8 @@ class Phrasing:
             return Question(self.say("ask.resume_routine", name=name), Pending.RESUME_ROUTINE)
         if place.phase == Phase.INTRO and progress.ever_done(s.profile.history, current.id):
             return Question(self.say("ask.ready_brief"), Pending.READY)  # they know the drill
+        if place.phase == Phase.PAIN and place.exercise == len(exercises) - 1:
+            return Question(self.say("ask.pain_last"), Pending.SKIP)  # nothing to skip to
         if place.phase == Phase.EXERCISE_DONE:
             nxt = exercises[min(place.exercise + 1, len(exercises) - 1)]
             return Question(self.say("ask.next_exercise", name=nxt.name), Pending.NEXT)
@@ -140,8 +142,10 @@ class Phrasing:
         """What can be said at this point of the conversation, in a sentence or two."""
         return self.say(f"help.{s.place.phase.value}")
 
-    def closing(self) -> tuple[str, ...]:
-        """What is said when the routine is over."""
+    def closing(self, after_pain: bool = False) -> tuple[str, ...]:
+        """What is said when the routine is over (after pain: no congratulations)."""
+        if after_pain:
+            return (self.say("done_after_pain"), self.say("goodbye_after_pain"))
         done = self.say("block.done_routine", count=self.exercise_count)
         return (done, self.routine.safety.outcome, self.say("goodbye"))
 

@@ -197,10 +197,52 @@ def test_pain_stops_records_and_offers_skip_or_stop(coach):
     reply = pain.pain(coach, s)
     assert s.place.phase == "pain" and s.place.pain == ["plank"]
     assert "Stop the exercise now" in reply.text and "physician" in reply.text
-    assert "skip to the next exercise, or stop" in reply.text
+    assert "Say next exercise to skip it, or stop to end for today" in reply.text
     assert navigation.ready(coach, s).segments == ()  # "ready" does not restart a painful exercise
-    skipped = answers.yes(coach, s)
+    unclear = answers.yes(coach, s)  # a bare yes could mean either: it is asked again
+    assert (
+        s.place.exercise == 1 and not unclear.segments and "next exercise, or stop" in unclear.text
+    )
+    skipped = navigation.next_exercise(coach, s)
     assert s.place.exercise == 2 and "Skipping ahead" in skipped.text
+
+
+def test_pain_on_the_last_exercise_offers_no_skip_and_no_congratulations(coach):
+    s = at(coach, "steamroller")
+    reply = pain.pain(coach, s)
+    assert "next exercise" not in reply.text and "say stop to end for today" in reply.text
+    ended = navigation.next_exercise(coach, s)
+    assert ended.end_session and "Great work" not in ended.text and "Good work" not in ended.text
+    s2 = at(coach, "plank")
+    pain.pain(coach, s2)
+    assert "Good work" not in navigation.stop(coach, s2).text
+
+
+@pytest.mark.parametrize(
+    ("operation", "advice"),
+    [("red_flag", "medical advice today"), ("urgent", "emergency services")],
+)
+def test_a_red_flag_ends_the_session_with_medical_advice(coach, operation, advice):
+    s = at(coach, "plank", "between")
+    reply = getattr(pain, operation)(coach, s)
+    assert reply.end_session and advice in reply.text and "?" not in reply.text
+    assert s.profile.back_check == "plank" and "plank" not in s.profile.clean_on
+
+
+def test_the_next_session_checks_in_one_question_at_a_time(coach):
+    s = at(coach, "plank", "between")
+    pain.pain(coach, s)
+    opening.begin_session(coach, s)
+    check = opening.launch(coach, s)
+    assert "something hurt during the plank" in check.text and "knee" not in check.text
+    assert check.text.count("?") == 1
+    assert "better, or still sore" in answers.yes(coach, s).text  # a bare yes is asked again
+    worse = answers.feels_worse(coach, s)
+    assert worse.end_session and "rest today" in worse.text.lower() and not worse.segments
+    opening.begin_session(coach, s)
+    opening.launch(coach, s)  # still checks in: it was still sore
+    better = answers.feels_better(coach, s)
+    assert not better.end_session and "Go gently" in better.text and not better.segments
 
 
 def test_pain_then_no_ends(coach):
@@ -264,7 +306,7 @@ def test_help_depends_on_where_you_are(coach):
 
 
 def test_state_survives_a_round_trip_and_bad_data(coach, routine):
-    s = at(coach, "lifting_lunge")
+    s = at(coach, "plank")
     s.profile.levels["plank"] = 3
     assert State.load(routine, s.profile.to_row(), s.place.to_row()) == s
     assert State.load(routine, "garbage", "garbage") == State()
