@@ -38,8 +38,8 @@ COMMANDS: dict[str, Operation] = {
     "AMAZON.PreviousIntent": lambda hf, s, st: hf.move(s, st, -1),
     "AMAZON.RepeatIntent": lambda hf, s, st: hf.move(s, st, 0),
     "AMAZON.StartOverIntent": lambda hf, s, st: hf.move(s, st, None),
-    "AMAZON.StopIntent": lambda hf, s, st: hf.stop(st),
-    "AMAZON.CancelIntent": lambda hf, s, st: hf.stop(st),
+    "AMAZON.StopIntent": lambda hf, s, st: hf.stop_after(s, st),
+    "AMAZON.CancelIntent": lambda hf, s, st: hf.stop_after(s, st),
     "AMAZON.LoopOnIntent": lambda hf, s, st: hf.not_available(),
     "AMAZON.LoopOffIntent": lambda hf, s, st: hf.not_available(),
     "AMAZON.ShuffleOnIntent": lambda hf, s, st: hf.not_available(),
@@ -92,6 +92,20 @@ def on_event(kind: str, request, hf: HandsFree, s: State, st: Stream) -> Reply:
         return hf.finished(s, st, token)
     log.warning("playback failed for %s at %d ms: %s", token, offset, request.error)
     return hf.failed(st, token, offset)
+
+
+AFTER_PAIN = frozenset(
+    {"AMAZON.NextIntent", "AMAZON.StopIntent", "AMAZON.CancelIntent"}
+    | {"PainIntent", "RedFlagIntent", "UrgentIntent"}
+)
+"""After a pain stop in a stream, what goes on hands-free: the next exercise's track, or
+stopping. Anything else ("resume", "yes") is the dialog's: it never resumes what hurt."""
+
+
+def _stopped_for_pain(handler_input: HandlerInput) -> bool:
+    """Whether this session is at a pain stop that came during a hands-free stream."""
+    place = carried_place(handler_input)
+    return place is not None and place.phase == Phase.PAIN and place.hands_free
 
 
 def in_dialog(handler_input: HandlerInput) -> bool:
@@ -159,11 +173,12 @@ class StreamCommandHandler(StreamHandler):
         kind = get_request_type(handler_input)
         if kind.startswith("PlaybackController."):
             return kind in COMMANDS
-        return (
-            kind == "IntentRequest"
-            and get_intent_name(handler_input) in COMMANDS
-            and _our_stream_is_active(handler_input, self.deps)
-            and not in_dialog(handler_input)
+        if kind != "IntentRequest" or get_intent_name(handler_input) not in COMMANDS:
+            return False
+        if not _our_stream_is_active(handler_input, self.deps):
+            return False
+        return not in_dialog(handler_input) or (
+            _stopped_for_pain(handler_input) and get_intent_name(handler_input) in AFTER_PAIN
         )
 
     def handle(self, handler_input: HandlerInput) -> Response:

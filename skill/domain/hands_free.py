@@ -347,7 +347,15 @@ class HandsFree:
             if current.exercise_id not in stream.trouble:
                 stream.trouble.append(current.exercise_id)
         answer = pain_answer(self.coach, s)
+        s.place.hands_free = True  # "next exercise" goes on hands-free, not step by step
         return replace(answer, directives=stopped.directives)
+
+    def stop_after(self, s: State, stream: Stream) -> Reply:
+        """Stop (voice or button); after pain, a goodbye without congratulations."""
+        stopped = self.stop(stream)
+        if not s.place.pain:
+            return stopped
+        return replace(stopped, parts=(self.coach.say("goodbye_after_pain"),))
 
     def red_flag(self, s: State, stream: Stream, urgent: bool) -> Reply:
         """A red flag: stop the stream at once and end, with the advice to get medical help."""

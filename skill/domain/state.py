@@ -157,6 +157,8 @@ class Place(StoredRow):
     """How long that block's audio plays: a request sooner than that interrupted it."""
     undo: dict[str, Any] = Field(default_factory=dict)
     """What finishing an exercise with that block changed, to take back if it was cut short."""
+    hands_free: StrictBool = False
+    """The pain stop came during a hands-free stream: going on resumes the stream."""
     interrupted: StrictBool = False
     """The last block was cut short: "resume" or "ready" plays it again."""
 
