@@ -51,6 +51,16 @@ Flag = Annotated[bool, BeforeValidator(_flag), Field(strict=True)]
 BaseUrl = Annotated[str | None, AfterValidator(_https)]
 
 
+def _https_page(url: str | None) -> str | None:
+    """A page's https URL (certification requires https for the privacy policy)."""
+    if url is not None and (urlsplit(url).scheme != "https" or not urlsplit(url).netloc):
+        raise ValueError(f"must be an https:// URL, got {url!r}")
+    return url
+
+
+HttpsPage = Annotated[str | None, AfterValidator(_https_page)]
+
+
 @dataclass(frozen=True)
 class Config:
     """Everything the skill and its endpoint can be told."""
@@ -82,6 +92,8 @@ class Config:
     """Text-to-speech engine for audio builds: piper or gtts (BACKCOACH_ENGINE)."""
     piper_voice: str | None = None
     """Path to another Piper voice (.onnx) (BACKCOACH_PIPER_VOICE)."""
+    privacy_url: HttpsPage = None
+    """Your privacy policy, for the skill package (BACKCOACH_PRIVACY_URL)."""
 
     @property
     def audio_cache(self) -> Path:

@@ -14,6 +14,7 @@ PLACEHOLDER_URL = "https://YOUR-PUBLIC-HOST"
 def manifest(config: Config, locales: list[str]) -> dict:
     """skill.json for an HTTPS-hosted custom skill with AudioPlayer."""
     base = config.public_url or PLACEHOLDER_URL
+    privacy = {"privacyPolicyUrl": config.privacy_url} if config.privacy_url else {}
     endpoint = {"uri": f"{base}/alexa", "sslCertificateType": "Trusted"}
     info = {
         "name": "Back Coach",
@@ -45,11 +46,12 @@ def manifest(config: Config, locales: list[str]) -> dict:
             },
             "privacyAndCompliance": {
                 "allowsPurchases": False,
-                "usesPersonalInfo": False,
+                # Progress is kept per Alexa user id (README, "Privacy"): stated, with a policy.
+                "usesPersonalInfo": True,
                 "isChildDirected": False,
                 "isExportCompliant": True,
                 "containsAds": False,
-                "locales": {locale: {} for locale in locales},
+                "locales": {locale: privacy for locale in locales},
             },
             "apis": {
                 "custom": {

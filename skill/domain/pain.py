@@ -10,7 +10,6 @@ next session should check in (privacy, and Amazon's policy on health information
 
 from __future__ import annotations
 
-from backcoach.skill.domain import progress
 from backcoach.skill.domain.coach import Coach
 from backcoach.skill.domain.reply import Reply
 from backcoach.skill.domain.state import Phase, State
@@ -38,7 +37,7 @@ def stop_for_pain(coach: Coach, s: State) -> None:
     for ids in (place.pain, place.trouble):
         if ex.id not in ids:
             ids.append(ex.id)
-    progress.log(profile.history, "pain", ex.id)
+    # Not logged in the history: only the neutral flag to check in next time is kept.
     profile.back_check, profile.clean[ex.id] = ex.id, 0
 
 

@@ -19,7 +19,6 @@ def new_entry(now: datetime) -> dict:
         "started": now.isoformat(),
         "done": [],
         "feedback": [],
-        "pain": [],
     }
 
 

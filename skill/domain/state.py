@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
-from typing import Annotated, Any
+from typing import Annotated, Any, ClassVar
 
 from pydantic import (
     AfterValidator,
@@ -20,7 +20,7 @@ from pydantic import (
 
 from backcoach.skill.domain.plan import units
 from backcoach.skill.domain.routine import Routine
-from backcoach.skill.domain.stored import StoredRow
+from backcoach.skill.domain.stored import Migration, StoredRow
 
 
 class Phase(StrEnum):
@@ -70,10 +70,22 @@ class Offer(StrEnum):
 
 def _entry(entry: dict[str, Any]) -> dict[str, Any]:
     """A history entry with the lists every later turn appends to (old rows may lack them)."""
-    for key in ("done", "feedback", "pain"):
+    for key in ("done", "feedback"):
         if not isinstance(entry.get(key), list):
             entry[key] = []
     return entry
+
+
+def _forget_pain_log(row: dict[str, Any]) -> dict[str, Any]:
+    """Version 2 → 3: history entries no longer keep which exercises hurt (privacy: only the
+    neutral "check in next time" flag is kept), so old entries forget it."""
+    history = row.get("history")
+    if isinstance(history, list):
+        row["history"] = [
+            {k: v for k, v in entry.items() if k != "pain"} if isinstance(entry, dict) else entry
+            for entry in history
+        ]
+    return row
 
 
 HistoryEntry = Annotated[dict[str, Any], AfterValidator(_entry)]
@@ -95,6 +107,8 @@ MaybePhase = Annotated[
 
 class Profile(StoredRow):
     """What is known about a person across sessions (persistent attributes)."""
+
+    migrations: ClassVar[dict[int, Migration]] = {**StoredRow.migrations, 2: _forget_pain_log}
 
     disclaimer_heard: StrictBool = False
     """Whether this person has ever heard the safety disclaimer."""

@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 """Version of every stored coaching row (profile, place, stream) written today."""
 
 Migration = Callable[[dict[str, Any]], dict[str, Any]]
@@ -28,7 +28,7 @@ class StoredRow(BaseModel):
 
     model_config = ConfigDict(extra="ignore")
 
-    migrations: ClassVar[dict[int, Migration]] = {1: _unversioned}
+    migrations: ClassVar[dict[int, Migration]] = {1: _unversioned, 2: _unversioned}
     """Per version older than SCHEMA_VERSION, how to bring a row one version forward."""
 
     @classmethod

@@ -71,7 +71,11 @@ def test_export_skill_package(tmp_path, environment):
     run = backcoach(
         "export-skill-package",
         str(out),
-        env={**environment, "BACKCOACH_PUBLIC_URL": "https://coach.example.com"},
+        env={
+            **environment,
+            "BACKCOACH_PUBLIC_URL": "https://coach.example.com",
+            "BACKCOACH_PRIVACY_URL": "https://coach.example.com/privacy",
+        },
     )
     assert run.returncode == 0, run.stderr
     manifest = json.loads((out / "skill.json").read_text())["manifest"]
@@ -79,6 +83,9 @@ def test_export_skill_package(tmp_path, environment):
     assert endpoint["uri"] == "https://coach.example.com/alexa"
     assert {"type": "AUDIO_PLAYER"} in manifest["apis"]["custom"]["interfaces"]
     assert manifest["publishingInformation"]["category"] == "HEALTH_AND_FITNESS"
+    privacy = manifest["privacyAndCompliance"]
+    assert privacy["usesPersonalInfo"] is True  # progress is kept per user id (README, Privacy)
+    assert privacy["locales"]["en-US"]["privacyPolicyUrl"] == "https://coach.example.com/privacy"
     model = json.loads((out / "interactionModels" / "custom" / "en-US.json").read_text())
     assert model["interactionModel"]["languageModel"]["invocationName"] == "back coach"
 

@@ -51,3 +51,9 @@ def test_a_config_built_in_code_is_checked_the_same_way(tmp_path):
     assert Config(data_dir=tmp_path).validated() == Config(data_dir=tmp_path)
     with pytest.raises(ConfigError, match="^BACKCOACH_ENGINE: must be 'piper' or 'gtts'"):
         Config(engine="say").validated()  # type: ignore[arg-type]
+
+
+def test_the_privacy_policy_must_be_https():
+    assert Config.from_env({"BACKCOACH_PRIVACY_URL": "https://x.example/p"}).privacy_url
+    with pytest.raises(ConfigError, match="BACKCOACH_PRIVACY_URL: must be an https:// URL"):
+        Config.from_env({"BACKCOACH_PRIVACY_URL": "http://x.example/p"})
