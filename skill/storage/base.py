@@ -166,6 +166,13 @@ def _resolve(loaded: _Loaded | None, ours: dict, current: dict, version: int) ->
     return merge(loaded.data, ours, current)
 
 
+def from_player(request_envelope) -> bool:
+    """Whether the request is a player event: it may update a person's row but never create
+    one, so an event racing the person's deletion cannot bring their data back."""
+    kind = _get(request_envelope, "request", "object_type") or ""
+    return isinstance(kind, str) and kind.startswith(("AudioPlayer.", "PlaybackController."))
+
+
 Resolve = Callable[[dict, int], dict]
 Connection = TypeVar("Connection")
 
@@ -258,7 +265,9 @@ class MergingAdapter(AbstractPersistenceAdapter, Generic[Connection]):
     def _read(self, key: str) -> tuple[dict, int] | None:
         raise NotImplementedError
 
-    def _update(self, key: str, resolve: Resolve) -> tuple[dict, int]:
+    def _update(self, key: str, resolve: Resolve, create: bool = True) -> tuple[dict, int]:
+        """Resolve against the stored row and write; without `create`, a missing row stays
+        missing (and version 0 comes back)."""
         raise NotImplementedError
 
     def delete(self, user_id: str) -> bool:
@@ -279,7 +288,10 @@ class MergingAdapter(AbstractPersistenceAdapter, Generic[Connection]):
         loaded = self._loaded.get(request_id)
         if loaded is not None and loaded.key != key:
             loaded = None
-        _, version = self._update(key, lambda cur, ver: _resolve(loaded, ours, cur, ver))
+        create = not from_player(request_envelope)
+        _, version = self._update(
+            key, lambda cur, ver: _resolve(loaded, ours, cur, ver), create=create
+        )
         self._loaded.put(request_id, _Loaded(key, ours, version))  # the caller holds ours
 
     def delete_attributes(self, request_envelope) -> None:

@@ -136,20 +136,27 @@ class PostgresAdapter(MergingAdapter):
     def _read(self, key: str) -> tuple[dict, int] | None:
         return self._run(lambda conn: self._row(conn, key))
 
-    def _update(self, key: str, resolve: Resolve) -> tuple[dict, int]:
-        return self._run(lambda conn: self._locked_update(conn, key, resolve))
+    def _update(self, key: str, resolve: Resolve, create: bool = True) -> tuple[dict, int]:
+        return self._run(lambda conn: self._locked_update(conn, key, resolve, create))
 
-    def _locked_update(self, conn: Any, key: str, resolve: Resolve) -> tuple[dict, int]:
-        """Insert-if-absent, lock the row, resolve against it, write; one transaction."""
+    def _locked_update(
+        self, conn: Any, key: str, resolve: Resolve, create: bool
+    ) -> tuple[dict, int]:
+        """Insert-if-absent (when `create`), lock the row, resolve against it, write; one
+        transaction."""
         from psycopg.types.json import Jsonb
 
         with conn.transaction():
-            conn.execute(
-                "INSERT INTO backcoach_attributes (id, data, version) VALUES (%s, '{}', 0)"
-                " ON CONFLICT (id) DO NOTHING",
-                (key,),
-            )
-            current, version = self._row(conn, key, lock="FOR UPDATE") or ({}, 0)
+            if create:
+                conn.execute(
+                    "INSERT INTO backcoach_attributes (id, data, version) VALUES (%s, '{}', 0)"
+                    " ON CONFLICT (id) DO NOTHING",
+                    (key,),
+                )
+            row = self._row(conn, key, lock="FOR UPDATE")
+            if row is None:
+                return {}, 0
+            current, version = row
             data = resolve(current, version)
             conn.execute(
                 "UPDATE backcoach_attributes SET data = %s, version = %s, updated_at = now()"

@@ -80,9 +80,12 @@ class SqliteAdapter(MergingAdapter[sqlite3.Connection]):
         with self._connection() as conn:
             return self._row(conn, key)
 
-    def _update(self, key: str, resolve: Resolve) -> tuple[dict, int]:
+    def _update(self, key: str, resolve: Resolve, create: bool = True) -> tuple[dict, int]:
         with self._connection() as conn, _immediate(conn):
-            current, version = self._row(conn, key) or ({}, 0)
+            row = self._row(conn, key)
+            if row is None and not create:
+                return {}, 0
+            current, version = row or ({}, 0)
             data = resolve(current, version)
             conn.execute(
                 "INSERT INTO attributes (id, data, version, updated_at) VALUES (?, ?, ?, ?)"

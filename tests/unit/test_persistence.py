@@ -690,3 +690,32 @@ def test_make_adapter_rejects_unknown_forms(setting):
     with pytest.raises(ValueError) as caught:
         make_adapter(setting, Path("DATA"))
     assert "dynamodb://TABLE?region=REGION" in str(caught.value)
+
+
+def player_event(user: str = "amzn1.ask.account.A"):
+    """A PlaybackStopped event for `user`, as ASK hands it to a persistence adapter."""
+    from ask_sdk_model.interfaces.audioplayer import PlaybackStoppedRequest
+
+    system = SystemState(user=User(user_id=user))
+    request = PlaybackStoppedRequest(request_id=f"req.{uuid.uuid4()}", token="t")
+    return RequestEnvelope(context=Context(system=system), request=request)
+
+
+def test_a_player_event_never_creates_a_row(store):
+    """An event racing the person's deletion (SkillDisabled) must not bring their data back."""
+    adapter = store.adapter()
+    event = player_event()
+    assert adapter.get_attributes(event) == {}
+    adapter.save_attributes(event, {"player": {"offset_ms": 5}})
+    assert adapter.load("amzn1.ask.account.A") is None
+    adapter.save_attributes(envelope(), {"coach": {"levels": {}}})  # they talk to the skill
+    racing = player_event()
+    adapter.get_attributes(racing)  # loaded before the deletion ...
+    adapter.delete("amzn1.ask.account.A")  # ... SkillDisabled deletes ...
+    adapter.save_attributes(racing, {"coach": {"levels": {}}, "player": {"offset_ms": 9}})
+    assert adapter.load("amzn1.ask.account.A") is None  # ... and the event's save does not undo it
+    adapter.save_attributes(envelope(), {"coach": {}})
+    updated = player_event()
+    adapter.get_attributes(updated)
+    adapter.save_attributes(updated, {"coach": {}, "player": {"offset_ms": 7}})
+    assert adapter.load("amzn1.ask.account.A") == {"coach": {}, "player": {"offset_ms": 7}}
