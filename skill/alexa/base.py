@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
 from ask_sdk_core.dispatch_components import AbstractRequestHandler
+from ask_sdk_core.exceptions import PersistenceException
 from ask_sdk_core.handler_input import HandlerInput
+from ask_sdk_core.utils import get_intent_name, get_request_type
 from ask_sdk_model import Response
 
+from backcoach.skill.alexa.intents import SAFETY
 from backcoach.skill.alexa.respond import ClipUrl, to_response
+from backcoach.skill.alexa.state_store import not_loaded, tell_not_saved_once
 from backcoach.skill.domain.coach import Coach
 from backcoach.skill.domain.hands_free import SetStarts, TrackLength
 from backcoach.skill.domain.interruptions import arrive
@@ -22,6 +27,36 @@ from backcoach.skill.domain.state import State
 
 PLAYER_PREFIXES = ("AudioPlayer.", "PlaybackController.")
 """Requests whose replies may carry directives only: no speech, card or reprompt."""
+SAFE_EVENTS = frozenset({"SessionEndedRequest", "PlaybackController.PauseCommandIssued"})
+"""Requests other than SAFETY intents that never depend on the store: the end of a session,
+and the device's pause button (it must stop the player)."""
+REPLY = "backcoach.reply"
+"""Request attribute: the Reply this turn gives (kept for when its save fails)."""
+
+log = logging.getLogger(__name__)
+
+
+def is_safety(handler_input: HandlerInput) -> bool:
+    """Whether this request is answered even when the store is down (issue #11)."""
+    kind = get_request_type(handler_input)
+    if kind == "IntentRequest":
+        return get_intent_name(handler_input) in SAFETY
+    return kind in SAFE_EVENTS
+
+
+def can_speak(handler_input: HandlerInput) -> bool:
+    """Whether a reply to this request may speak (not to player events or a session's end)."""
+    kind = get_request_type(handler_input)
+    return not kind.startswith(PLAYER_PREFIXES) and kind != "SessionEndedRequest"
+
+
+def with_not_saved(coach: Coach, reply: Reply) -> Reply:
+    """The reply plus one sentence that progress could not be saved (before its closing
+    question, if it asks one)."""
+    sentence = coach.say("error.not_saved")
+    if reply.reprompt and reply.parts:
+        return replace(reply, parts=(*reply.parts[:-1], sentence, reply.parts[-1]))
+    return replace(reply, parts=(*reply.parts, sentence))
 
 
 @dataclass(frozen=True)
@@ -48,7 +83,13 @@ class CoachHandler(AbstractRequestHandler):
     def load(self, handler_input: HandlerInput) -> State:
         """The person's state as this request finds it: the last block of sets settled as
         heard or cut short, by the request's timestamp (interruptions.py)."""
-        state = self.deps.store.load(handler_input)
+        try:
+            state = self.deps.store.load(handler_input)
+        except PersistenceException as error:
+            if not is_safety(handler_input):
+                raise
+            log.warning("store unavailable, answering from the session: %s", error)
+            state = self.deps.store.fallback(handler_input)
         stamp = getattr(handler_input.request_envelope.request, "timestamp", None)
         state.arrived = stamp.astimezone(UTC) if isinstance(stamp, datetime) else None
         arrive(state)
@@ -59,5 +100,14 @@ class CoachHandler(AbstractRequestHandler):
         reply = with_disclaimer(self.deps.coach, state, operation(state))
         remember_place(self.deps.coach, state)
         self.deps.store.save(handler_input, state)
+        return self.deliver(handler_input, reply)
+
+    def deliver(self, handler_input: HandlerInput, reply: Reply) -> Response:
+        """The response for a reply; said once, when the store could not be read, that
+        progress could not be saved. The reply is kept in case the save fails."""
+        if not_loaded(handler_input) and can_speak(handler_input):
+            if tell_not_saved_once(handler_input):
+                reply = with_not_saved(self.deps.coach, reply)
+        handler_input.attributes_manager.request_attributes[REPLY] = reply
         builder = handler_input.response_builder
         return to_response(reply, builder, self.deps.clip_url(handler_input))

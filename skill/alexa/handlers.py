@@ -7,13 +7,24 @@ import logging
 from ask_sdk_core.dispatch_components import AbstractExceptionHandler, AbstractRequestHandler
 from ask_sdk_core.exceptions import AttributesManagerException, PersistenceException
 from ask_sdk_core.handler_input import HandlerInput
+from ask_sdk_core.response_helper import ResponseFactory
 from ask_sdk_core.utils import get_intent_name, get_request_type, get_slot
 from ask_sdk_model import Response
 from ask_sdk_model.slu.entityresolution import StatusCode
 
-from backcoach.skill.alexa.base import PLAYER_PREFIXES, CoachHandler, Deps
+from backcoach.skill.alexa.base import (
+    PLAYER_PREFIXES,
+    REPLY,
+    CoachHandler,
+    Deps,
+    can_speak,
+    is_safety,
+    with_not_saved,
+)
 from backcoach.skill.alexa.intents import FALLBACK, OPERATIONS, Operation
+from backcoach.skill.alexa.interceptors import SAVE_FAILED
 from backcoach.skill.alexa.respond import to_response
+from backcoach.skill.alexa.state_store import restore_arrival
 from backcoach.skill.domain.opening import launch
 from backcoach.skill.domain.progression import remember_place
 from backcoach.skill.domain.reply import Reply
@@ -120,7 +131,16 @@ class SilentEventHandler(AbstractRequestHandler):
 
 
 class ApologyHandler(AbstractExceptionHandler):
-    """Any exception in a handler: logged with its traceback, answered with an apology."""
+    """Any exception in a handler, or in saving after it: logged with its traceback and
+    answered on a fresh response.
+
+    The turn did not happen: the session attributes go back to what the request brought
+    (so "next" while the database is locked does not move on), and the apology says so.
+    Safety answers are the exception (issue #11): when only their save failed, Stop, Cancel
+    and pain are still given, with a sentence that progress could not be saved, and keep the
+    session they describe; a player event gets its directives (a pause still stops), never
+    speech.
+    """
 
     def __init__(self, deps: Deps):
         self.deps = deps
@@ -130,11 +150,32 @@ class ApologyHandler(AbstractExceptionHandler):
 
     def handle(self, handler_input: HandlerInput, exception: Exception) -> Response:
         log.error("handler failed: %s", exception, exc_info=exception)
-        builder = handler_input.response_builder
+        request_attributes = handler_input.attributes_manager.request_attributes
+        save_failed = bool(request_attributes.get(SAVE_FAILED))
+        given: Reply | None = request_attributes.get(REPLY)
+        handler_input.response_builder = builder = ResponseFactory()
+        if save_failed and given is not None and is_safety(handler_input):
+            # The safety answer stands, with the session it describes.
+            if can_speak(handler_input):
+                given = with_not_saved(self.deps.coach, given)
+            else:
+                given = Reply((), directives=given.directives)
+            return to_response(given, builder, self.deps.clip_url(handler_input))
+        restore_arrival(handler_input)
         if get_request_type(handler_input).startswith(PLAYER_PREFIXES):
+            # Playback goes on as the handler meant it to; only its position is not saved.
+            directives = given.directives if save_failed and given is not None else ()
+            clip_url = self.deps.clip_url(handler_input)
+            return to_response(Reply((), directives=directives), builder, clip_url)
+        if get_request_type(handler_input) == "SessionEndedRequest":
             return builder.response
         coach = self.deps.coach
-        key = "error.store" if isinstance(exception, PersistenceException) else "error.apology"
+        if save_failed:
+            key = "error.save"
+        elif isinstance(exception, PersistenceException):
+            key = "error.store"
+        else:
+            key = "error.apology"
         question = coach.say("ask.continue")
         reply = Reply((coach.say(key), question), reprompt=question)
         return to_response(reply, builder)

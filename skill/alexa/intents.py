@@ -76,3 +76,8 @@ while our stream plays, some of these intents drive the player instead."""
 
 FALLBACK: Operation = OPERATIONS["AMAZON.FallbackIntent"]
 """What an intent with no entry gets."""
+
+SAFETY: frozenset[str] = frozenset(
+    {"AMAZON.StopIntent", "AMAZON.CancelIntent", "AMAZON.NavigateHomeIntent", "PainIntent"}
+)
+"""Intents answered even with the store down (issue #11): stopping, leaving, and pain."""

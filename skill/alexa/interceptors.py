@@ -8,6 +8,11 @@ from datetime import UTC, datetime
 from ask_sdk_core.dispatch_components import AbstractRequestInterceptor, AbstractResponseInterceptor
 from ask_sdk_core.handler_input import HandlerInput
 
+from backcoach.skill.alexa.state_store import remember_arrival
+
+SAVE_FAILED = "backcoach.save_failed"
+"""Request attribute: saving the persistent attributes failed (the turn must not advance)."""
+
 _request_time: ContextVar[datetime | None] = ContextVar("backcoach_request_time", default=None)
 
 
@@ -31,8 +36,22 @@ class ClockInterceptor(AbstractRequestInterceptor):
         _request_time.set(stamp if isinstance(stamp, datetime) else None)
 
 
+class ArrivalInterceptor(AbstractRequestInterceptor):
+    """Keeps the session attributes as the request brought them, for a turn that must be
+    undone (a failed save: ApologyHandler)."""
+
+    def process(self, handler_input: HandlerInput) -> None:
+        remember_arrival(handler_input)
+
+
 class SaveInterceptor(AbstractResponseInterceptor):
     """Saves persistent attributes once per request, after the handler (ASK never does)."""
 
     def process(self, handler_input: HandlerInput, response) -> None:
-        handler_input.attributes_manager.save_persistent_attributes()
+        try:
+            handler_input.attributes_manager.save_persistent_attributes()
+        except Exception:
+            # ASK hands the exception to the exception handlers (ApologyHandler), which
+            # answer on a fresh response with the session as it arrived.
+            handler_input.attributes_manager.request_attributes[SAVE_FAILED] = True
+            raise

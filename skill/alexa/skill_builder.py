@@ -18,7 +18,12 @@ from backcoach.skill.alexa.handlers import (
     SkillDisabledHandler,
 )
 from backcoach.skill.alexa.intents import OPERATIONS
-from backcoach.skill.alexa.interceptors import ClockInterceptor, SaveInterceptor, request_clock
+from backcoach.skill.alexa.interceptors import (
+    ArrivalInterceptor,
+    ClockInterceptor,
+    SaveInterceptor,
+    request_clock,
+)
 from backcoach.skill.alexa.state_store import PersistentStore, SessionStore
 from backcoach.skill.alexa.stream_handlers import stream_handlers
 from backcoach.skill.domain.coach import Coach
@@ -58,6 +63,7 @@ def build_skill(
     builder = CustomSkillBuilder(persistence_adapter=adapter)
     builder.skill_id = skill_id
     builder.add_global_request_interceptor(ClockInterceptor())
+    builder.add_global_request_interceptor(ArrivalInterceptor())
     for handler in request_handlers(deps):
         builder.add_request_handler(handler)
     if adapter:

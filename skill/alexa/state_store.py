@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+
 from ask_sdk_core.handler_input import HandlerInput
 
 from backcoach.skill.domain.coach import Coach
@@ -16,6 +18,46 @@ STREAM_KEY = "player"
 """Key of the hands-free stream's position in persistent attributes."""
 KEEP_STORED = "backcoach.keep_stored"
 """Request attribute: the persistent keys whose rows a newer release wrote (left untouched)."""
+NOT_LOADED = "backcoach.not_loaded"
+"""Request attribute: the store could not be read, so this request runs on the session alone
+and nothing is written back over the stored rows."""
+ARRIVED = "backcoach.arrived_session"
+"""Request attribute: a copy of the session attributes as the request brought them."""
+TOLD_NOT_SAVED = "not_saved_told"
+"""Session attribute: the person has heard, this session, that progress could not be saved."""
+
+
+def remember_arrival(handler_input: HandlerInput) -> None:
+    """Keep a copy of the session attributes as they arrived (before any handler runs)."""
+    session = _session(handler_input)
+    request_attributes = handler_input.attributes_manager.request_attributes
+    request_attributes[ARRIVED] = None if session is None else copy.deepcopy(session)
+
+
+def restore_arrival(handler_input: HandlerInput) -> None:
+    """Put the session attributes back as the request brought them: the turn did not happen."""
+    if _session(handler_input) is None:
+        return
+    arrived = handler_input.attributes_manager.request_attributes.get(ARRIVED)
+    if arrived is None:  # no copy taken: what the envelope carried
+        arrived = handler_input.request_envelope.session.attributes or {}
+    handler_input.attributes_manager.session_attributes = copy.deepcopy(arrived)
+
+
+def not_loaded(handler_input: HandlerInput) -> bool:
+    """Whether this request runs without the stored profile (the store could not be read)."""
+    return bool(handler_input.attributes_manager.request_attributes.get(NOT_LOADED))
+
+
+def tell_not_saved_once(handler_input: HandlerInput) -> bool:
+    """Whether to say, now, that progress could not be saved (once per session)."""
+    session = _session(handler_input)
+    if session is None:
+        return True
+    if session.get(TOLD_NOT_SAVED):
+        return False
+    session[TOLD_NOT_SAVED] = True
+    return True
 
 
 def _keep_if_newer(handler_input: HandlerInput, key: str, row: object) -> None:
@@ -73,6 +115,10 @@ class SessionStore:
             begin_session(self.coach, state)
         return state
 
+    def fallback(self, handler_input: HandlerInput) -> State:
+        """The same as load: the session never fails."""
+        return self.load(handler_input)
+
     def save(self, handler_input: HandlerInput, state: State) -> None:
         """Carry the state into the next request of this session."""
         session = _session(handler_input)
@@ -98,20 +144,34 @@ class PersistentStore:
             begin_session(self.coach, state, stopped.exercise_id if stopped else "")
         return state
 
+    def fallback(self, handler_input: HandlerInput) -> State:
+        """The store could not be read: the place this session carries, with an empty profile
+        marked as not loaded (never written back over the stored one)."""
+        handler_input.attributes_manager.request_attributes[NOT_LOADED] = True
+        carried = (_session(handler_input) or {}).get(STATE_KEY)
+        state = State.load(self.coach.routine, None, carried)
+        if carried is None:
+            begin_session(self.coach, state)
+        # Unknown, not unheard: a safety answer is not the moment for the whole disclaimer.
+        state.profile.disclaimer_heard = True
+        return state
+
     def load_stream(self, handler_input: HandlerInput) -> Stream:
-        """The hands-free stream's saved position."""
+        """The hands-free stream's saved position (none known when the store is down)."""
+        if not_loaded(handler_input):
+            return Stream.read(None)
         row = handler_input.attributes_manager.persistent_attributes.get(STREAM_KEY)
         _keep_if_newer(handler_input, STREAM_KEY, row)
         return Stream.read(row)
 
     def save_stream(self, handler_input: HandlerInput, stream: Stream) -> None:
         """Remember the stream's position (written once, by SaveInterceptor)."""
-        if not _kept(handler_input, STREAM_KEY):
+        if not _kept(handler_input, STREAM_KEY) and not not_loaded(handler_input):
             handler_input.attributes_manager.persistent_attributes[STREAM_KEY] = stream.to_row()
 
     def save(self, handler_input: HandlerInput, state: State) -> None:
         """Profile to persistent attributes (written once, by SaveInterceptor); place to session."""
-        if not _kept(handler_input, STATE_KEY):
+        if not _kept(handler_input, STATE_KEY) and not not_loaded(handler_input):
             handler_input.attributes_manager.persistent_attributes[STATE_KEY] = (
                 state.profile.to_row()
             )

@@ -6,13 +6,13 @@ import logging
 from collections.abc import Callable
 from dataclasses import replace
 
+from ask_sdk_core.exceptions import PersistenceException
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.utils import get_intent_name, get_request_type, get_supported_interfaces
 from ask_sdk_model import Response
 
-from backcoach.skill.alexa.base import PLAYER_PREFIXES, CoachHandler, Deps
+from backcoach.skill.alexa.base import PLAYER_PREFIXES, CoachHandler, Deps, is_safety
 from backcoach.skill.alexa.handlers import exercise_slot
-from backcoach.skill.alexa.respond import to_response
 from backcoach.skill.alexa.state_store import carried_place
 from backcoach.skill.domain.hands_free import HandsFree, Position, Stream, parse_token
 from backcoach.skill.domain.opening import launch, with_disclaimer
@@ -127,15 +127,28 @@ class StreamHandler(CoachHandler):
     def exchange(self, handler_input: HandlerInput, operation: Operation) -> Reply:
         """Load the state and the stream, run the operation, save both."""
         store = self.deps.store
-        state, stream = store.load(handler_input), store.load_stream(handler_input)
+        try:
+            state, stream = store.load(handler_input), store.load_stream(handler_input)
+        except PersistenceException as error:
+            if not is_safety(handler_input):
+                raise
+            log.warning("store unavailable, stopping or answering from the session: %s", error)
+            state, stream = store.fallback(handler_input), self.stream_from_context(handler_input)
         reply = operation(self.hands_free, state, stream)
         store.save(handler_input, state)
         store.save_stream(handler_input, stream)
         return reply
 
+    def stream_from_context(self, handler_input: HandlerInput) -> Stream:
+        """With the store down, the stream as the request's player context reports it."""
+        at = _position(handler_input)
+        if parse_token(at.token, self.deps.coach) is None:
+            return Stream()
+        activity = "PLAYING" if at.playing else "STOPPED"
+        return Stream(token=at.token, offset_ms=at.offset_ms, activity=activity)
+
     def respond(self, handler_input: HandlerInput, reply: Reply) -> Response:
-        clip_url = self.deps.clip_url(handler_input)
-        return to_response(reply, handler_input.response_builder, clip_url)
+        return self.deliver(handler_input, reply)
 
     def run_stream(self, handler_input: HandlerInput, operation: Operation) -> Response:
         """Events get directives only; voice commands end the session unless they ask."""
