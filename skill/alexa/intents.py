@@ -78,6 +78,7 @@ FALLBACK: Operation = OPERATIONS["AMAZON.FallbackIntent"]
 """What an intent with no entry gets."""
 
 SAFETY: frozenset[str] = frozenset(
-    {"AMAZON.StopIntent", "AMAZON.CancelIntent", "AMAZON.NavigateHomeIntent", "PainIntent"}
+    {"AMAZON.StopIntent", "AMAZON.CancelIntent", "AMAZON.NavigateHomeIntent"}
+    | {"PainIntent", "RedFlagIntent", "UrgentIntent"}
 )
-"""Intents answered even with the store down (issue #11): stopping, leaving, and pain."""
+"""Intents answered even with the store down (issue #11): stopping, leaving, pain, red flags."""
