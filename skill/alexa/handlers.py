@@ -100,6 +100,11 @@ class SessionEndedHandler(CoachHandler):
         return handler_input.response_builder.response
 
 
+class DeletionPending(Exception):
+    """The person disabled the skill but the store is down: their data is not deleted yet,
+    so the event is answered with an error and Alexa delivers it again."""
+
+
 class SkillDisabledHandler(AbstractRequestHandler):
     """The person disabled the skill: everything kept about them is deleted."""
 
@@ -112,6 +117,10 @@ class SkillDisabledHandler(AbstractRequestHandler):
             log.info("skill disabled: the user's data was deleted")
         except AttributesManagerException:
             log.info("skill disabled: nothing is kept beyond sessions")
+        except PersistenceException as error:
+            # Never acknowledged as done; logged without the user id.
+            log.warning("skill disabled, but the store is down (%s): not deleted yet", error)
+            raise DeletionPending("the store is down: deliver SkillDisabled again") from error
         return handler_input.response_builder.response
 
 
@@ -146,7 +155,7 @@ class ApologyHandler(AbstractExceptionHandler):
         self.deps = deps
 
     def can_handle(self, handler_input: HandlerInput, exception: Exception) -> bool:
-        return True
+        return not isinstance(exception, DeletionPending)  # that one must reach Alexa
 
     def handle(self, handler_input: HandlerInput, exception: Exception) -> Response:
         log.error("handler failed: %s", exception, exc_info=exception)

@@ -14,6 +14,7 @@ from flask import Flask, jsonify, request
 from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from backcoach.skill.alexa.handlers import DeletionPending
 from backcoach.skill.config import Config
 from backcoach.skill.service import Service, make_service
 from backcoach.skill.web.verify import RequestVerifier, VerificationError
@@ -115,7 +116,10 @@ def create_app(
             log.warning("refused malformed envelope: %s", exc)
             return jsonify(error="Bad Request", reason=f"malformed Alexa envelope: {exc}"), 400
         context = RequestContext(base_url=request.host_url.rstrip("/"))
-        response = skill.invoke(request_envelope=request_envelope, context=context)
+        try:
+            response = skill.invoke(request_envelope=request_envelope, context=context)
+        except DeletionPending as exc:  # Alexa redelivers an event answered with an error
+            return jsonify(error="Service Unavailable", reason=str(exc)), 503
         return jsonify(serializer.serialize(response))
 
     return app

@@ -7,6 +7,7 @@ SQLite file another connection holds a write transaction on.
 from __future__ import annotations
 
 import dataclasses
+import logging
 import socket
 import sqlite3
 
@@ -292,3 +293,24 @@ def test_a_red_flag_with_the_store_down_still_ends_with_medical_advice(up, down)
     assert "medical advice today" in flag.speech and NOT_SAVED in flag.speech
     urgent = talk(down)[0].say("ask back coach, I can't breathe")
     assert urgent.ends_session and "emergency services" in urgent.speech
+
+
+def test_disabling_the_skill_with_the_store_down_is_not_acknowledged(up, down, caplog):
+    """Alexa delivers SkillDisabled again when it gets an error: the data is deleted later,
+    never reported deleted while it is still there; the log never names the person."""
+    from backcoach.skill.devtools import envelopes as env
+    from backcoach.skill.web.app import create_app
+
+    me, _ = talk(up)
+    me.say("start the plank")
+    assert up.adapter.load(USER) is not None
+    caller = env.Caller(user_id=USER)
+    disabled = {"type": "AlexaSkillEvent.SkillDisabled", "eventCreationTime": env.timestamp()}
+    event = caller.envelope(disabled)
+    with caplog.at_level(logging.INFO):
+        refused = create_app(service=down).test_client().post("/alexa", json=event)
+    assert refused.status_code == 503 and "deliver SkillDisabled again" in refused.json["reason"]
+    assert USER not in caplog.text
+    assert up.adapter.load(USER) is not None  # nothing was lost, and nothing claimed
+    done = create_app(service=up).test_client().post("/alexa", json=event)  # delivered again
+    assert done.status_code == 200 and up.adapter.load(USER) is None
