@@ -21,7 +21,7 @@ from backcoach.skill.alexa.base import (
     is_safety,
     with_not_saved,
 )
-from backcoach.skill.alexa.intents import FALLBACK, OPERATIONS, Operation
+from backcoach.skill.alexa.intents import FALLBACK, OPERATIONS, Operation, Slots
 from backcoach.skill.alexa.interceptors import SAVE_FAILED
 from backcoach.skill.alexa.respond import to_response
 from backcoach.skill.alexa.state_store import restore_arrival
@@ -32,17 +32,23 @@ from backcoach.skill.domain.reply import Reply
 log = logging.getLogger(__name__)
 
 EXERCISE_SLOT = "exercise"
+BODY_PART_SLOT = "body_part"
 
 
-def exercise_slot(handler_input: HandlerInput) -> str | None:
-    """The exercise id Alexa resolved, else what was heard, else None."""
-    slot = get_slot(handler_input, EXERCISE_SLOT)
+def slot_id(handler_input: HandlerInput, name: str) -> str | None:
+    """The id Alexa resolved for a slot, else what was heard, else None."""
+    slot = get_slot(handler_input, name)
     if slot is None or not slot.value:
         return None
     for authority in (slot.resolutions.resolutions_per_authority or []) if slot.resolutions else []:
         if authority.status.code == StatusCode.ER_SUCCESS_MATCH and authority.values:
             return authority.values[0].value.id
     return slot.value.strip().lower().replace(" ", "_")
+
+
+def slots_of(handler_input: HandlerInput) -> Slots:
+    """What the request's slots named."""
+    return Slots(slot_id(handler_input, EXERCISE_SLOT), slot_id(handler_input, BODY_PART_SLOT))
 
 
 class LaunchHandler(CoachHandler):
@@ -69,8 +75,8 @@ class IntentHandler(CoachHandler):
         return self.run_operation(handler_input, operation)
 
     def run_operation(self, handler_input: HandlerInput, operation: Operation) -> Response:
-        exercise_id = exercise_slot(handler_input)
-        return self.run(handler_input, lambda s: operation(self.deps.coach, s, exercise_id))
+        slots = slots_of(handler_input)
+        return self.run(handler_input, lambda s: operation(self.deps.coach, s, slots))
 
 
 class FallbackHandler(IntentHandler):

@@ -3,19 +3,40 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from backcoach.skill.domain import answers, info, navigation, pain, progression
 from backcoach.skill.domain.coach import Coach
 from backcoach.skill.domain.reply import Reply
 from backcoach.skill.domain.state import State
 
-Operation = Callable[[Coach, State, str | None], Reply]
-"""A coach operation on a person's state, given the exercise the request named (if any)."""
+
+@dataclass(frozen=True)
+class Slots:
+    """What a request's slots named (ids where Alexa resolved them)."""
+
+    exercise: str | None = None
+    body_part: str | None = None
+    """Where it hurts: said back in the answer, never stored."""
+
+
+Operation = Callable[[Coach, State, Slots], Reply]
+"""A coach operation on a person's state, given what the request's slots named."""
 
 
 def unslotted(operation: Callable[[Coach, State], Reply]) -> Operation:
     """An operation that needs no slot (most of them)."""
-    return lambda coach, s, _exercise: operation(coach, s)
+    return lambda coach, s, _slots: operation(coach, s)
+
+
+def by_exercise(operation: Callable[[Coach, State, str | None], Reply]) -> Operation:
+    """An operation on the exercise the request named."""
+
+    def on_exercise(coach: Coach, s: State, slots: Slots) -> Reply:
+        return operation(coach, s, slots.exercise)
+
+    on_exercise.uses_exercise = True  # type: ignore[attr-defined]  # (the model's checks)
+    return on_exercise
 
 
 OPERATIONS: dict[str, Operation] = {
@@ -32,8 +53,8 @@ OPERATIONS: dict[str, Operation] = {
     "AgainIntent": unslotted(navigation.again),
     "AMAZON.StartOverIntent": unslotted(navigation.start_over),
     # Intents naming an exercise: start it, or hear how it's done.
-    "StartExerciseIntent": navigation.start_exercise,
-    "DescribeExerciseIntent": info.describe,
+    "StartExerciseIntent": by_exercise(navigation.start_exercise),
+    "DescribeExerciseIntent": by_exercise(info.describe),
     # Questions about the routine and the person.
     "WhatsNextIntent": unslotted(info.whats_next),
     "ProgressIntent": unslotted(info.how_far),
@@ -49,7 +70,7 @@ OPERATIONS: dict[str, Operation] = {
     "SourceIntent": unslotted(info.source),
     "ThanksIntent": unslotted(info.thanks),
     # Pain stops the exercise at once; too easy or too hard changes the dose now.
-    "PainIntent": unslotted(pain.pain),
+    "PainIntent": lambda coach, s, slots: pain.pain(coach, s, slots.body_part),
     "RedFlagIntent": unslotted(pain.red_flag),
     "UrgentIntent": unslotted(pain.urgent),
     "FeelBetterIntent": unslotted(answers.feels_better),

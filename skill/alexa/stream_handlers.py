@@ -12,7 +12,7 @@ from ask_sdk_core.utils import get_intent_name, get_request_type, get_supported_
 from ask_sdk_model import Response
 
 from backcoach.skill.alexa.base import PLAYER_PREFIXES, CoachHandler, Deps, is_safety
-from backcoach.skill.alexa.handlers import exercise_slot
+from backcoach.skill.alexa.handlers import EXERCISE_SLOT, slot_id
 from backcoach.skill.alexa.state_store import carried_place
 from backcoach.skill.domain.hands_free import HandsFree, Position, Stream, parse_token
 from backcoach.skill.domain.opening import launch, with_disclaimer
@@ -232,7 +232,7 @@ class StreamQuestionHandler(StreamHandler):
 
     def handle(self, handler_input: HandlerInput) -> Response:
         question = QUESTIONS[get_intent_name(handler_input)]
-        at, exercise_id = _position(handler_input), exercise_slot(handler_input)
+        at, exercise_id = _position(handler_input), slot_id(handler_input, EXERCISE_SLOT)
         return self.run_stream(
             handler_input, lambda hf, s, st: question(hf, s, st, at, exercise_id)
         )

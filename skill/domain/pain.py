@@ -15,8 +15,9 @@ from backcoach.skill.domain.reply import Reply
 from backcoach.skill.domain.state import Phase, State
 
 
-def pain(coach: Coach, s: State) -> Reply:
-    """Stop at once, say to stop and see a physician, make it easier, offer skip or stop."""
+def pain(coach: Coach, s: State, body_part: str | None = None) -> Reply:
+    """Stop at once, say to stop and see a physician, make it easier, offer skip or stop.
+    Where it hurts, if said, is said back (and not kept)."""
     profile, place = s.profile, s.place
     ex = coach.current(s)
     eased = ""
@@ -27,7 +28,8 @@ def pain(coach: Coach, s: State) -> Reply:
             profile.levels[ex.id] = level - 1
             eased = coach.say("pain.eased", dose=coach.phrasing.dose_text(ex, level - 1))
     place.phase, place.paused_phase = Phase.PAIN, None
-    stopped = coach.say("pain.stopped", name=ex.name)
+    part = coach.phrasing.body_part(body_part)
+    stopped = coach.say("pain.stopped_part" if part else "pain.stopped", name=ex.name, part=part)
     return coach.ask(s, stopped, coach.routine.safety.pain, eased)
 
 

@@ -30,6 +30,11 @@ QUESTIONS: dict[Phase, tuple[str, Pending]] = {
 }
 """The question each phase ends on (an opening offer or a finished exercise asks its own)."""
 
+BODY_PARTS = frozenset(
+    {"back", "neck", "shoulder", "arm", "wrist", "hip", "knee", "leg", "ankle", "stomach"}
+)
+"""The body parts the interaction model's BODY_PART slot resolves to."""
+
 YES_NO_OFFERS = frozenset({Pending.BACK_CHECK, Pending.RESUME_ROUTINE, Pending.RESUME_STREAM})
 """Questions a plain yes or no answers; their reprompt asks them again, saying so."""
 
@@ -55,6 +60,10 @@ class Phrasing:
     def exercise_count(self) -> str:
         """How many exercises the routine has, as a word."""
         return self.count_word(len(self.routine.exercises))
+
+    def body_part(self, part_id: str | None) -> str:
+        """A body part as said ("lower back"), or "" when none (or none we know) was named."""
+        return self.say(f"body_part.{part_id}") if part_id in BODY_PARTS else ""
 
     def names(self) -> str:
         """Every exercise, in order ("a, b, and c")."""

@@ -362,3 +362,11 @@ def test_a_second_run_the_same_day_is_not_another_clean_run(coach):
     assert s.level_of(coach.routine) == 0 and s.profile.level_up == {"butt_lifter": 1}
     opening.begin_session(coach, s)
     assert s.level_of(coach.routine, 2) == 1 and s.profile.level_up == {}
+
+
+def test_where_it_hurts_is_said_back_and_not_kept(coach):
+    s = at(coach, "lifting_lunge")
+    reply = pain.pain(coach, s, "knee")
+    assert reply.text.startswith("Okay, your knee hurts: stopping the lifting lunge.")
+    assert "knee" not in str(s.profile.to_row())
+    assert pain.pain(coach, at(coach, "plank"), "elbow-ish").text.startswith("Okay, stopping")

@@ -7,7 +7,7 @@ from importlib.resources import files
 
 import pytest
 
-from backcoach.skill.alexa.intents import FALLBACK, OPERATIONS
+from backcoach.skill.alexa.intents import FALLBACK, OPERATIONS, Slots
 from backcoach.skill.alexa.skill_builder import handled_intents
 from backcoach.skill.domain import navigation
 from backcoach.skill.domain.reply import Reply
@@ -47,7 +47,7 @@ def states(coach) -> list[State]:
 def test_every_operation_answers_from_any_place(coach, intent):
     for s in states(coach):
         for exercise in (None, "plank", "burpee"):
-            reply = OPERATIONS[intent](coach, s, exercise)
+            reply = OPERATIONS[intent](coach, s, Slots(exercise, exercise and "knee"))
             assert isinstance(reply, Reply)
             # An open turn has a reprompt that adds help instead of repeating the question.
             assert reply.end_session or reply.reprompt.startswith("Still there?")

@@ -7,7 +7,6 @@ intent matching unambiguous).
 
 from __future__ import annotations
 
-import inspect
 import json
 import re
 from collections import Counter
@@ -50,11 +49,9 @@ ALEXA_REQUIRED = [
 ]
 """Built-in intents Alexa itself requires, whatever the handlers do."""
 EXERCISE_SLOT_INTENTS = sorted(
-    name
-    for name, operation in OPERATIONS.items()
-    if not list(inspect.signature(operation).parameters)[-1].startswith("_")
+    name for name, operation in OPERATIONS.items() if getattr(operation, "uses_exercise", False)
 )
-"""Intents whose operation uses the exercise the request names (the rest ignore `_exercise`)."""
+"""Intents whose operation uses the exercise the request names (`intents.by_exercise`)."""
 ROUTINE = load_routine()
 EXERCISE_IDS = {exercise.id: exercise.name for exercise in ROUTINE.exercises}
 """Every exercise of the routine, by id, with the name the coach speaks."""

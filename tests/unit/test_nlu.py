@@ -67,6 +67,8 @@ class Case:
     """The resolved exercise id, if the slot must resolve."""
     no_match: str | None = None
     """The words heard, if the slot is filled but resolves to nothing."""
+    body_part: str | None = None
+    """The resolved body part id, where a pain row names one."""
 
 
 def load_cases(path: Path) -> list[Case]:
@@ -79,14 +81,15 @@ def load_cases(path: Path) -> list[Case]:
         if isinstance(expected, str):
             cases.append(Case(utterance, expected))
             continue
-        assert isinstance(expected, dict) and set(expected) <= {"intent", "exercise"}, (
-            f"{path.name}: {utterance!r}: expected an intent or {{intent, exercise}}"
+        keys = {"intent", "exercise", "body_part"}
+        assert isinstance(expected, dict) and set(expected) <= keys, (
+            f"{path.name}: {utterance!r}: expected an intent or {{intent, exercise, body_part}}"
         )
-        exercise = expected.get("exercise")
+        exercise, part = expected.get("exercise"), expected.get("body_part")
         if isinstance(exercise, dict):
             cases.append(Case(utterance, expected["intent"], no_match=exercise["no_match"]))
         else:
-            cases.append(Case(utterance, expected["intent"], exercise=exercise))
+            cases.append(Case(utterance, expected["intent"], exercise=exercise, body_part=part))
     return cases
 
 
@@ -111,6 +114,11 @@ def mismatch(match: Match, case: Case) -> str | None:
     if match.launch:
         return None if (match.intent, match.slots) == ("", {}) else f"launch with {match}"
     filled = {name: s for name, s in match.slots.items() if "value" in s}
+    if case.body_part is not None:
+        part = filled.pop("body_part", None)
+        resolved_part = _resolution(part)["values"][0]["value"]["id"] if part else None
+        if resolved_part != case.body_part:
+            return f"body part {resolved_part}, expected {case.body_part}"
     if case.exercise is None and case.no_match is None:
         return f"unexpected slots {sorted(filled)}" if filled else None
     if "exercise" not in filled:
@@ -361,3 +369,10 @@ def test_normalise(raw, expected):
 )
 def test_canonical_spells_contractions_one_way(raw, expected):
     assert canonical(raw) == expected
+
+
+def test_where_it_hurts_is_a_resolved_slot(nlu):
+    match = nlu.understand("my lower back really hurts")
+    assert match.intent == "PainIntent"
+    resolved = match.slots["body_part"]["resolutions"]["resolutionsPerAuthority"][0]
+    assert resolved["values"][0]["value"]["id"] == "back"
