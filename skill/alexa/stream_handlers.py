@@ -171,9 +171,11 @@ class HandsFreeStartHandler(StreamHandler):
 
     def handle(self, handler_input: HandlerInput) -> Response:
         player = get_supported_interfaces(handler_input).audio_player is not None
+        tracks = self.deps.clip_url(handler_input) is not None  # no audio built or served
         coach = self.deps.coach
         reply = self.exchange(
-            handler_input, lambda hf, s, st: with_disclaimer(coach, s, hf.start(s, st, player))
+            handler_input,
+            lambda hf, s, st: with_disclaimer(coach, s, hf.start(s, st, player, tracks)),
         )
         return self.respond(handler_input, reply)
 

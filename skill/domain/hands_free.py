@@ -173,12 +173,13 @@ class HandsFree:
 
     # -- starting ------------------------------------------------------------
 
-    def start(self, s: State, stream: Stream, audio_player: bool) -> Reply:
+    def start(self, s: State, stream: Stream, audio_player: bool, tracks: bool = True) -> Reply:
         """Any level-up earned last time, how to talk to the skill while it plays, then the
-        first track; a device without AudioPlayer gets dialog."""
-        if not audio_player:
-            lead = self.coach.say("hands_free.unsupported")
-            return navigation.start_routine_with(self.coach, s, lead)
+        first track; a device without AudioPlayer, or a skill serving no built tracks
+        (BACKCOACH_AUDIO=false), gets dialog."""
+        if not audio_player or not tracks:
+            key = "hands_free.unsupported" if not audio_player else "hands_free.no_tracks"
+            return navigation.start_routine_with(self.coach, s, self.coach.say(key))
         play = self.play(s, 0, secrets.token_hex(4))
         stream.token, stream.offset_ms, stream.activity, stream.retried = play.token, 0, "", ""
         stream.trouble = []
