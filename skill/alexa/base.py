@@ -18,7 +18,7 @@ from backcoach.skill.alexa.intents import SAFETY
 from backcoach.skill.alexa.respond import ClipUrl, to_response
 from backcoach.skill.alexa.state_store import not_loaded, tell_not_saved_once
 from backcoach.skill.domain.coach import Coach
-from backcoach.skill.domain.hands_free import SetStarts, TrackLength
+from backcoach.skill.domain.hands_free import SetStarts, TrackLength, parse_token
 from backcoach.skill.domain.interruptions import arrive
 from backcoach.skill.domain.opening import with_disclaimer
 from backcoach.skill.domain.progression import remember_place
@@ -111,3 +111,15 @@ class CoachHandler(AbstractRequestHandler):
         handler_input.attributes_manager.request_attributes[REPLY] = reply
         builder = handler_input.response_builder
         return to_response(reply, builder, self.deps.clip_url(handler_input))
+
+
+def our_stream_plays(handler_input: HandlerInput, coach: Coach) -> bool:
+    """Whether the device is playing one of our hands-free tracks right now."""
+    context = handler_input.request_envelope.context
+    player = context.audio_player if context else None
+    if player is None or player.player_activity is None:
+        return False
+    activity = getattr(player.player_activity, "value", player.player_activity)
+    return (
+        activity in ("PLAYING", "BUFFER_UNDERRUN") and parse_token(player.token, coach) is not None
+    )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 
 from ask_sdk_core.dispatch_components import AbstractExceptionHandler, AbstractRequestHandler
 from ask_sdk_core.exceptions import AttributesManagerException, PersistenceException
@@ -19,15 +20,18 @@ from backcoach.skill.alexa.base import (
     Deps,
     can_speak,
     is_safety,
+    our_stream_plays,
     with_not_saved,
 )
-from backcoach.skill.alexa.intents import FALLBACK, OPERATIONS, Operation, Slots
+from backcoach.skill.alexa.intents import FALLBACK, OPERATIONS, SAFETY, Operation, Slots
 from backcoach.skill.alexa.interceptors import SAVE_FAILED
 from backcoach.skill.alexa.respond import to_response
 from backcoach.skill.alexa.state_store import restore_arrival
+from backcoach.skill.domain.hands_free import Stop
 from backcoach.skill.domain.opening import launch
 from backcoach.skill.domain.progression import remember_place
 from backcoach.skill.domain.reply import Reply
+from backcoach.skill.domain.state import State
 
 log = logging.getLogger(__name__)
 
@@ -75,8 +79,16 @@ class IntentHandler(CoachHandler):
         return self.run_operation(handler_input, operation)
 
     def run_operation(self, handler_input: HandlerInput, operation: Operation) -> Response:
-        slots = slots_of(handler_input)
-        return self.run(handler_input, lambda s: operation(self.deps.coach, s, slots))
+        slots, coach = slots_of(handler_input), self.deps.coach
+        stops = get_intent_name(handler_input) in SAFETY and our_stream_plays(handler_input, coach)
+
+        def turn(s: State) -> Reply:
+            reply = operation(coach, s, slots)
+            # A dialog opened over a playing stream: stop, pain and red flags stop it too.
+            stop = (Stop(clear_queue=True),) if stops else ()
+            return replace(reply, directives=(*reply.directives, *stop))
+
+        return self.run(handler_input, turn)
 
 
 class FallbackHandler(IntentHandler):
