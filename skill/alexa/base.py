@@ -113,13 +113,17 @@ class CoachHandler(AbstractRequestHandler):
         return to_response(reply, builder, self.deps.clip_url(handler_input))
 
 
-def our_stream_plays(handler_input: HandlerInput, coach: Coach) -> bool:
-    """Whether the device is playing one of our hands-free tracks right now."""
+ACTIVE = frozenset({"PLAYING", "PAUSED", "STOPPED", "BUFFER_UNDERRUN"})
+"""Player activities in which voice commands act on our stream."""
+PLAYING = frozenset({"PLAYING", "BUFFER_UNDERRUN"})
+"""Player activities in which our track is being heard."""
+
+
+def our_stream_in(handler_input: HandlerInput, coach: Coach, activities: frozenset[str]) -> bool:
+    """Whether the device's player holds one of our tracks, in one of these activities."""
     context = handler_input.request_envelope.context
     player = context.audio_player if context else None
     if player is None or player.player_activity is None:
         return False
     activity = getattr(player.player_activity, "value", player.player_activity)
-    return (
-        activity in ("PLAYING", "BUFFER_UNDERRUN") and parse_token(player.token, coach) is not None
-    )
+    return activity in activities and parse_token(player.token, coach) is not None

@@ -15,12 +15,13 @@ from ask_sdk_model.slu.entityresolution import StatusCode
 
 from backcoach.skill.alexa.base import (
     PLAYER_PREFIXES,
+    PLAYING,
     REPLY,
     CoachHandler,
     Deps,
     can_speak,
     is_safety,
-    our_stream_plays,
+    our_stream_in,
     with_not_saved,
 )
 from backcoach.skill.alexa.intents import FALLBACK, OPERATIONS, SAFETY, Operation, Slots
@@ -80,7 +81,9 @@ class IntentHandler(CoachHandler):
 
     def run_operation(self, handler_input: HandlerInput, operation: Operation) -> Response:
         slots, coach = slots_of(handler_input), self.deps.coach
-        stops = get_intent_name(handler_input) in SAFETY and our_stream_plays(handler_input, coach)
+        stops = get_intent_name(handler_input) in SAFETY and our_stream_in(
+            handler_input, coach, PLAYING
+        )
 
         def turn(s: State) -> Reply:
             reply = operation(coach, s, slots)

@@ -11,7 +11,15 @@ from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.utils import get_intent_name, get_request_type, get_supported_interfaces
 from ask_sdk_model import Response
 
-from backcoach.skill.alexa.base import PLAYER_PREFIXES, CoachHandler, Deps, is_safety
+from backcoach.skill.alexa.base import (
+    ACTIVE,
+    PLAYER_PREFIXES,
+    PLAYING,
+    CoachHandler,
+    Deps,
+    is_safety,
+    our_stream_in,
+)
 from backcoach.skill.alexa.handlers import EXERCISE_SLOT, slot_id
 from backcoach.skill.alexa.state_store import carried_place
 from backcoach.skill.domain.hands_free import HandsFree, Position, Stream, parse_token
@@ -21,9 +29,6 @@ from backcoach.skill.domain.state import Pending, Phase, State
 
 log = logging.getLogger(__name__)
 
-ACTIVE = {"PLAYING", "PAUSED", "STOPPED", "BUFFER_UNDERRUN"}
-"""Player activities in which voice commands act on our stream."""
-PLAYING = {"PLAYING", "BUFFER_UNDERRUN"}
 """Player activities in which an answer lets the stream play on."""
 
 Operation = Callable[[HandsFree, State, Stream], Reply]
@@ -276,12 +281,7 @@ class PlayerEventHandler(StreamHandler):
 
 
 def _our_stream_is_active(handler_input: HandlerInput, deps: Deps) -> bool:
-    context = handler_input.request_envelope.context
-    player = context.audio_player if context else None
-    if player is None or player.player_activity is None:
-        return False
-    activity = getattr(player.player_activity, "value", player.player_activity)
-    return activity in ACTIVE and parse_token(player.token, deps.coach) is not None
+    return our_stream_in(handler_input, deps.coach, ACTIVE)
 
 
 def _position(handler_input: HandlerInput) -> Position:
