@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8080
 TYPECHECK := build/typecheck
 
-.PHONY: run test check lint format audio bench clean
+.PHONY: run test check lint format audio clean
 
 $(STAMP): pyproject.toml
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
