@@ -72,16 +72,6 @@ def track_lengths(catalog: AudioCatalog) -> Callable[[str, int], float | None]:
     return length_s
 
 
-def set_starts(catalog: AudioCatalog) -> Callable[[str], tuple[float, ...]]:
-    """Where each set of a track starts (its lead-in included), as the catalog records it.
-
-    The catalog gains `set_starts_s` with the manifest field that stores set starts; a
-    catalog without it knows none, and hands-free mode then restarts tracks from the top.
-    """
-    lookup = getattr(catalog, "set_starts_s", None)
-    return lookup if callable(lookup) else (lambda track: ())
-
-
 def clip_links(config: Config, catalog) -> Callable[[HandlerInput], ClipUrl | None]:
     """For each request, how to link to clips: BACKCOACH_PUBLIC_URL, else the request's host."""
     warned: list[bool] = []
@@ -123,7 +113,7 @@ def make_service(
     links = clip_links(config, catalog) if catalog else None
     kwargs: dict = {"clip_url": links} if links else {}
     if catalog:
-        kwargs.update(track_length_s=track_lengths(catalog), set_starts_s=set_starts(catalog))
+        kwargs.update(track_length_s=track_lengths(catalog), set_starts_s=catalog.set_starts_s)
     adapter = adapter or make_adapter(config)
     skill = build_skill(routine, phrases, adapter=adapter, skill_id=skill_id, clock=clock, **kwargs)
     return Service(config, routine, phrases, catalog, skill, adapter)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
 from typing import Any
 
 from ask_sdk_core.dispatch_components import AbstractRequestHandler
@@ -15,6 +14,7 @@ from ask_sdk_core.utils import get_intent_name, get_request_type
 from ask_sdk_model import Response
 
 from backcoach.skill.alexa.intents import SAFETY
+from backcoach.skill.alexa.interceptors import request_time
 from backcoach.skill.alexa.respond import ClipUrl, to_response
 from backcoach.skill.alexa.state_store import not_loaded, tell_not_saved_once
 from backcoach.skill.domain.coach import Coach
@@ -90,8 +90,7 @@ class CoachHandler(AbstractRequestHandler):
                 raise
             log.warning("store unavailable, answering from the session: %s", error)
             state = self.deps.store.fallback(handler_input)
-        stamp = getattr(handler_input.request_envelope.request, "timestamp", None)
-        state.arrived = stamp.astimezone(UTC) if isinstance(stamp, datetime) else None
+        state.arrived = request_time(handler_input)
         arrive(state)
         return state
 

@@ -26,14 +26,19 @@ def request_clock() -> datetime:
     return _request_time.get() or datetime.now(UTC)
 
 
+def request_time(handler_input: HandlerInput) -> datetime | None:
+    """The request's `timestamp`, in UTC (None when it carries none)."""
+    stamp = getattr(handler_input.request_envelope.request, "timestamp", None)
+    if not isinstance(stamp, datetime):
+        return None
+    return stamp.replace(tzinfo=UTC) if stamp.tzinfo is None else stamp.astimezone(UTC)
+
+
 class ClockInterceptor(AbstractRequestInterceptor):
     """Sets the time `request_clock` gives for this request."""
 
     def process(self, handler_input: HandlerInput) -> None:
-        stamp = getattr(handler_input.request_envelope.request, "timestamp", None)
-        if isinstance(stamp, datetime):
-            stamp = stamp.replace(tzinfo=UTC) if stamp.tzinfo is None else stamp.astimezone(UTC)
-        _request_time.set(stamp if isinstance(stamp, datetime) else None)
+        _request_time.set(request_time(handler_input))
 
 
 class ArrivalInterceptor(AbstractRequestInterceptor):

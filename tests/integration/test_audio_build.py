@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import re
-
 import pytest
 from mutagen.mp3 import MP3
 
-from backcoach.audio.build.builder import build, clip_file_name
+from backcoach.audio.build.builder import build
 from backcoach.audio.build.measure import onsets_s
 from backcoach.audio.build.mp3 import CODEC_DELAY_SAMPLES, check_mp3, decode_mp3
 from backcoach.audio.build.render import RENDER, WordBank
 from backcoach.audio.build.voices import PiperEngine
-from backcoach.audio.manifest import MANIFEST_NAME, read_manifest
+from backcoach.audio.manifest import read_manifest
 from backcoach.skill.domain.phrases import load_phrases
 from backcoach.skill.domain.plan import Segment
 from backcoach.skill.domain.routine import load_routine
@@ -107,25 +105,6 @@ def test_onset_check_would_catch_a_shift(built, segments):
         heard_late = min(late, key=lambda m: abs(m - planned - delay_s))
         assert abs(heard_late - planned - delay_s) <= ONSET_TOLERANCE_S  # there, 46 ms late
         assert abs(heard_late - planned) > ONSET_TOLERANCE_S  # so the plain check would fail
-
-
-def test_manifest_lists_every_clip(built, segments, piper):
-    cache, _ = built
-    manifest = read_manifest(cache)
-    assert set(manifest) == {s.clip_id for s in segments}
-    for seg in segments:
-        entry = manifest[seg.clip_id]
-        assert re.fullmatch(rf"{re.escape(seg.clip_id)}-[0-9a-f]{{12}}\.mp3", entry.file)
-        assert entry.file == clip_file_name(seg, piper.id)
-        assert (cache / entry.file).is_file()
-        assert entry.kind == seg.kind
-        assert entry.onsets_s == seg.onsets_s
-        # Measured from the file: the plan plus the codec delay and the last frame's padding.
-        assert seg.duration_s < entry.duration_s <= seg.duration_s + 0.1
-    assert manifest[segments[0].clip_id].onsets_s == (1.0, 2.0, 3.0, 4.0, 5.0)
-    assert sorted(p.name for p in cache.iterdir()) == sorted(
-        [MANIFEST_NAME, *(e.file for e in manifest.values())]
-    )
 
 
 def test_second_build_never_loads_the_model(built, segments):

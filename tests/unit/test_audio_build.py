@@ -8,6 +8,7 @@ a deterministic test voice keeps them fast and free of any speech model.
 from __future__ import annotations
 
 import dataclasses
+import re
 import shutil
 
 import pytest
@@ -91,11 +92,14 @@ def test_manifest_lists_every_clip(built, segments, voice):
     assert set(manifest) == {s.clip_id for s in segments}
     for seg in segments:
         entry = manifest[seg.clip_id]
+        assert re.fullmatch(rf"{re.escape(seg.clip_id)}-[0-9a-f]{{12}}\.mp3", entry.file)
         assert entry.file == clip_file_name(seg, voice.id)
         assert (cache / entry.file).is_file()
         assert entry.kind == seg.kind
         assert entry.onsets_s == seg.onsets_s
+        # Measured from the file: the plan plus the codec delay and the last frame's padding.
         assert seg.duration_s < entry.duration_s <= seg.duration_s + 0.1
+    assert manifest[segments[0].clip_id].onsets_s == (1.0, 2.0, 3.0, 4.0, 5.0)
     assert sorted(p.name for p in cache.iterdir()) == sorted(
         [MANIFEST_NAME, *(e.file for e in manifest.values())]
     )

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from backcoach.skill.alexa.handlers import EXERCISE_SLOT
-from backcoach.skill.alexa.intents import OPERATIONS
+from backcoach.skill.alexa.intents import OPERATIONS, by_exercise
 from backcoach.skill.alexa.skill_builder import handled_intents
 from backcoach.skill.devtools.nlu import BUILTIN_PHRASES as NLU_BUILTIN_PHRASES
 from backcoach.skill.domain.routine import load_routine
@@ -49,7 +49,7 @@ ALEXA_REQUIRED = [
 ]
 """Built-in intents Alexa itself requires, whatever the handlers do."""
 EXERCISE_SLOT_INTENTS = sorted(
-    name for name, operation in OPERATIONS.items() if getattr(operation, "uses_exercise", False)
+    name for name, operation in OPERATIONS.items() if isinstance(operation, by_exercise)
 )
 """Intents whose operation uses the exercise the request names (`intents.by_exercise`)."""
 ROUTINE = load_routine()

@@ -47,31 +47,16 @@ def _builder(subject: str, issuer: x509.Name, public_key, start: datetime, end: 
     )
 
 
-def _ca_key_usage() -> x509.KeyUsage:
-    """Return the key usage of a certificate authority."""
+def _key_usage(ca: bool) -> x509.KeyUsage:
+    """The key usage of a certificate authority, or of Amazon's signing certificate."""
     return x509.KeyUsage(
         digital_signature=True,
         content_commitment=False,
-        key_encipherment=False,
+        key_encipherment=not ca,
         data_encipherment=False,
         key_agreement=False,
-        key_cert_sign=True,
-        crl_sign=True,
-        encipher_only=False,
-        decipher_only=False,
-    )
-
-
-def _leaf_key_usage() -> x509.KeyUsage:
-    """Return the key usage of Amazon's signing certificate."""
-    return x509.KeyUsage(
-        digital_signature=True,
-        content_commitment=False,
-        key_encipherment=True,
-        data_encipherment=False,
-        key_agreement=False,
-        key_cert_sign=False,
-        crl_sign=False,
+        key_cert_sign=ca,
+        crl_sign=ca,
         encipher_only=False,
         decipher_only=False,
     )
@@ -82,7 +67,7 @@ def make_root(cn: str, key: CaKey) -> x509.Certificate:
     return (
         _builder(cn, _name(cn), key.public_key(), NOW - 3650 * DAY, NOW + 3650 * DAY)
         .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
-        .add_extension(_ca_key_usage(), critical=True)
+        .add_extension(_key_usage(ca=True), critical=True)
         .sign(key, hashes.SHA256())
     )
 
@@ -94,7 +79,7 @@ def make_intermediate(
     return (
         _builder(cn, issuer.subject, key.public_key(), NOW - 365 * DAY, NOW + 1825 * DAY)
         .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
-        .add_extension(_ca_key_usage(), critical=True)
+        .add_extension(_key_usage(ca=True), critical=True)
         .add_extension(
             x509.AuthorityKeyIdentifier.from_issuer_public_key(issuer_key.public_key()),
             critical=False,
@@ -117,7 +102,7 @@ def make_leaf(
     return (
         _builder(dns_name, issuer.subject, public_key, start, end)
         .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
-        .add_extension(_leaf_key_usage(), critical=True)
+        .add_extension(_key_usage(ca=False), critical=True)
         .add_extension(x509.ExtendedKeyUsage(eku), critical=False)
         .add_extension(x509.SubjectAlternativeName([x509.DNSName(dns_name)]), critical=False)
         .add_extension(
