@@ -331,7 +331,9 @@ def _user(args: argparse.Namespace, config: Config) -> int:
         data = adapter.load(args.user_id)
         if data is None:
             return _fail(f"nothing is kept about {args.user_id}")
-        print(json.dumps(data, indent=2, sort_keys=True))
+        # Everything kept: the attributes and the finished sessions' history rows.
+        shown = {"attributes": data, "history": adapter.history(args.user_id)}
+        print(json.dumps(shown, indent=2, sort_keys=True))
         return 0
     if not adapter.delete(args.user_id):
         return _fail(f"nothing is kept about {args.user_id}")

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import os
 import random
+import uuid
 
 import pytest
 
 from backcoach.skill.domain.coach import Coach
 from backcoach.skill.domain.phrases import load_phrases
 from backcoach.skill.domain.routine import load_routine
+from tests.stores import PG_ENV, PG_HOWTO, Store
 
 PUBLIC_URL = "https://coach.example.com"
 
@@ -26,3 +29,70 @@ def phrases():
 @pytest.fixture
 def coach(routine, phrases):
     return Coach(routine, phrases, rng=random.Random(7))
+
+
+@pytest.fixture(scope="session")
+def pg_url() -> str:
+    """The test server's URL (skips when unset or unreachable)."""
+    url = os.environ.get(PG_ENV)
+    if not url:
+        pytest.skip(f"{PG_ENV} is not set: {PG_HOWTO}")
+    psycopg = pytest.importorskip("psycopg")
+    try:
+        psycopg.connect(url, connect_timeout=3).close()
+    except psycopg.Error as error:
+        pytest.skip(f"PostgreSQL at {PG_ENV} is unreachable ({error}): {PG_HOWTO}")
+    return url
+
+
+@pytest.fixture
+def pg_schema_url(pg_url):
+    """A URL whose connections work in a fresh schema, dropped afterwards."""
+    import psycopg
+
+    schema = f"backcoach_test_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(pg_url, autocommit=True) as conn:
+        conn.execute(f"CREATE SCHEMA {schema}")
+    sep = "&" if "?" in pg_url else "?"
+    yield f"{pg_url}{sep}options=-csearch_path%3D{schema}"
+    with psycopg.connect(pg_url, autocommit=True) as conn:
+        conn.execute(f"DROP SCHEMA {schema} CASCADE")
+
+
+@pytest.fixture(scope="session")
+def moto_url():
+    """moto's server mode on a free local port (DynamoDB and S3 over HTTP), for the session."""
+    pytest.importorskip(
+        "moto.server", reason="moto's server mode needs: pip install 'moto[server]'"
+    )
+    from tests.stores import SerialMotoServer
+
+    server = SerialMotoServer()
+    yield server.url
+    server.stop()
+
+
+@pytest.fixture
+def aws_env(monkeypatch):
+    """Fake AWS credentials and nothing else of the machine's AWS settings (children inherit)."""
+    for name in list(os.environ):
+        if name.startswith("AWS_"):
+            monkeypatch.delenv(name)
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    monkeypatch.setenv("AWS_CONFIG_FILE", os.devnull)
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", os.devnull)
+
+
+@pytest.fixture(params=["sqlite", "postgres", "dynamodb"])
+def store(request, tmp_path) -> Store:
+    """Each store in turn: a SQLite file, a fresh PostgreSQL schema (when a server is set), a
+    fresh DynamoDB table on moto's server."""
+    if request.param == "sqlite":
+        return Store("sqlite", str(tmp_path / "data" / "backcoach.sqlite3"))
+    if request.param == "postgres":
+        return Store("postgres", request.getfixturevalue("pg_schema_url"))
+    request.getfixturevalue("aws_env")
+    endpoint = request.getfixturevalue("moto_url")
+    table = f"backcoach-{uuid.uuid4().hex[:12]}"
+    return Store("dynamodb", f"dynamodb://{table}?region=eu-west-1&create=1&endpoint={endpoint}")

@@ -27,12 +27,14 @@ from backcoach.skill.alexa.base import (
 from backcoach.skill.alexa.intents import FALLBACK, OPERATIONS, SAFETY, Operation, Slots
 from backcoach.skill.alexa.interceptors import SAVE_FAILED
 from backcoach.skill.alexa.respond import to_response
+from backcoach.skill.alexa.retry import last_attempt
 from backcoach.skill.alexa.state_store import restore_arrival
 from backcoach.skill.domain.hands_free import Stop
 from backcoach.skill.domain.opening import launch
 from backcoach.skill.domain.progression import remember_place
 from backcoach.skill.domain.reply import Reply
 from backcoach.skill.domain.state import State
+from backcoach.skill.domain.stored import StaleWrite
 
 log = logging.getLogger(__name__)
 
@@ -176,6 +178,8 @@ class ApologyHandler(AbstractExceptionHandler):
         self.deps = deps
 
     def can_handle(self, handler_input: HandlerInput, exception: Exception) -> bool:
+        if isinstance(exception, StaleWrite):
+            return last_attempt()  # before that, the request is run again (retry.py)
         return not isinstance(exception, DeletionPending)  # that one must reach Alexa
 
     def handle(self, handler_input: HandlerInput, exception: Exception) -> Response:

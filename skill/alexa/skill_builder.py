@@ -24,6 +24,7 @@ from backcoach.skill.alexa.interceptors import (
     SaveInterceptor,
     request_clock,
 )
+from backcoach.skill.alexa.retry import RetryingSkill
 from backcoach.skill.alexa.state_store import PersistentStore, SessionStore
 from backcoach.skill.alexa.stream_handlers import stream_handlers
 from backcoach.skill.domain.coach import Coach
@@ -69,7 +70,7 @@ def build_skill(
     if adapter:
         builder.add_global_response_interceptor(SaveInterceptor())
     builder.add_exception_handler(ApologyHandler(deps))
-    return builder.create()
+    return RetryingSkill(skill_configuration=builder.skill_configuration)
 
 
 def request_handlers(deps: Deps) -> list[AbstractRequestHandler]:

@@ -10,7 +10,7 @@ from backcoach.skill.domain.coach import Coach
 from backcoach.skill.domain.hands_free import HandsFree, Stream
 from backcoach.skill.domain.opening import begin_session
 from backcoach.skill.domain.state import Place, State
-from backcoach.skill.domain.stored import StoredRow
+from backcoach.skill.domain.stored import APPEND_HISTORY, StoredRow
 
 STATE_KEY = "coach"
 """Key of the coach state in session and persistent attributes."""
@@ -170,11 +170,14 @@ class PersistentStore:
             handler_input.attributes_manager.persistent_attributes[STREAM_KEY] = stream.to_row()
 
     def save(self, handler_input: HandlerInput, state: State) -> None:
-        """Profile to persistent attributes (written once, by SaveInterceptor); place to session."""
+        """Profile to persistent attributes, with the sessions it closed for the store to
+        append to the history (written once, by SaveInterceptor); place to session."""
         if not _kept(handler_input, STATE_KEY) and not not_loaded(handler_input):
-            handler_input.attributes_manager.persistent_attributes[STATE_KEY] = (
-                state.profile.to_row()
-            )
+            persistent = handler_input.attributes_manager.persistent_attributes
+            persistent[STATE_KEY] = state.profile.to_row()
+            closed = state.profile.history.closed
+            if closed:
+                persistent[APPEND_HISTORY] = list(closed)
         session = _session(handler_input)
         if session is not None:
             session[STATE_KEY] = state.place.to_row()

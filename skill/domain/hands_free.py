@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 
 from pydantic import Field, OnErrorOmit, StrictInt, StrictStr
 
-from backcoach.skill.domain import info, navigation, progress, progression
+from backcoach.skill.domain import info, navigation, progression
 from backcoach.skill.domain import pain as pain_module
 from backcoach.skill.domain.alexa_limits import MAX_TOKEN_LENGTH
 from backcoach.skill.domain.coach import Coach
@@ -534,7 +534,5 @@ class HandsFree:
 def log_run(coach: Coach, s: State, run_id: str) -> None:
     """Make the history's last entry this hands-free run's (as finishing a track does), so
     feedback given during the run is logged with it."""
-    history = s.profile.history
-    if not history or history[-1].get("run") != run_id:
-        s.profile.history = progress.log_start(history, coach.clock())
-        s.profile.history[-1]["run"] = run_id
+    if not s.profile.history.run_is(run_id):
+        s.profile.history.start(coach.clock())["run"] = run_id

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from backcoach.skill.domain import progress
 from backcoach.skill.domain.coach import Coach
 from backcoach.skill.domain.plan import block, units
 from backcoach.skill.domain.reply import Reply
@@ -144,11 +143,11 @@ def tempo(coach: Coach, s: State) -> Reply:
 def stats(coach: Coach, s: State) -> Reply:
     """Sessions this week, the streak in days, and where each exercise stands."""
     history, say = s.profile.history, coach.say
-    if not history:
+    if not history.count:
         return coach.ask(s, say("stats.none"))
     today = coach.clock().date()
-    week = progress.sessions_this_week(history, today)
-    streak = progress.streak_days(history, today)
+    week = history.sessions_this_week(today)
+    streak = history.streak_days(today)
     parts = [
         say("stats.week.one" if week == 1 else "stats.week.many", n=week),
         say("stats.streak.one" if streak == 1 else "stats.streak.many", n=streak) if streak else "",

@@ -53,7 +53,8 @@ def arrive(s: State) -> None:
 def before_completing(s: State, exercise_id: str) -> dict[str, Any]:
     """What completing an exercise will change, as it is now (for `take_back`)."""
     profile = s.profile
-    today = profile.history[-1].get("done") if profile.history else None
+    latest = profile.history.latest
+    today = latest.get("done") if latest else None
     return {
         "exercise": exercise_id,
         "done": list(s.place.done),
@@ -70,8 +71,9 @@ def take_back(s: State, undo: dict[str, Any]) -> None:
     if not isinstance(exercise_id, str):
         return
     s.place.done = [d for d in undo.get("done") or [] if isinstance(d, str)]
-    if profile.history and isinstance(undo.get("history_done"), list):
-        profile.history[-1]["done"] = list(undo["history_done"])
+    latest = profile.history.latest
+    if latest is not None and isinstance(undo.get("history_done"), list):
+        latest["done"] = list(undo["history_done"])
     for kept, value in (
         (profile.clean, undo.get("clean")),
         (profile.clean_on, undo.get("clean_on")),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from backcoach.skill.domain import interruptions, progress
+from backcoach.skill.domain import interruptions
 from backcoach.skill.domain.coach import Coach
 from backcoach.skill.domain.plan import block, units
 from backcoach.skill.domain.progression import complete, mark
@@ -18,7 +18,7 @@ def intro(coach: Coach, s: State, index: int, *lead: str) -> Reply:
     place.phase, place.offer = Phase.INTRO, Offer.NONE
     mark(coach, s)
     ex, level = coach.current(s), s.level_of(coach.routine)
-    known = progress.ever_done(s.profile.history, ex.id)
+    known = s.profile.history.ever_done(ex.id)
     words = coach.phrasing.brief_text if known else coach.phrasing.steps_text
     return play(coach, s, *lead, *words(index, level), lead_in=True)
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 
-from backcoach.skill.domain import progress
 from backcoach.skill.domain.phrases import Phrases
 from backcoach.skill.domain.plan import units
 from backcoach.skill.domain.routine import Exercise, Routine
@@ -131,7 +130,7 @@ class Phrasing:
         if place.phase == Phase.IDLE and place.offer == Offer.RESUME:
             name = exercises[s.profile.stopped_index(len(exercises))].name
             return Question(self.say("ask.resume_routine", name=name), Pending.RESUME_ROUTINE)
-        if place.phase == Phase.INTRO and progress.ever_done(s.profile.history, current.id):
+        if place.phase == Phase.INTRO and s.profile.history.ever_done(current.id):
             return Question(self.say("ask.ready_brief"), Pending.READY)  # they know the drill
         if place.phase == Phase.PAIN and place.exercise == len(exercises) - 1:
             return Question(self.say("ask.pain_last"), Pending.SKIP)  # nothing to skip to

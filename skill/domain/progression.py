@@ -14,7 +14,8 @@ def mark(coach: Coach, s: State) -> None:
     """A routine is under way: this session gets its history entry."""
     profile, place = s.profile, s.place
     if not place.logged:
-        profile.history, place.logged = progress.log_start(profile.history, coach.clock()), True
+        profile.history.start(coach.clock())
+        place.logged = True
 
 
 def remember_place(coach: Coach, s: State) -> None:
@@ -42,7 +43,7 @@ def complete(coach: Coach, s: State, ex: Exercise) -> str:
     profile, place = s.profile, s.place
     if ex.id not in place.done:
         place.done.append(ex.id)
-    progress.log(profile.history, "done", ex.id)
+    profile.history.log("done", ex.id)
     level = s.level_of(coach.routine)
     troubled, today = ex.id in place.trouble, coach.clock().date().isoformat()
     if not troubled and profile.clean_on.get(ex.id) == today:
@@ -61,9 +62,8 @@ def complete(coach: Coach, s: State, ex: Exercise) -> str:
 def record_done(coach: Coach, s: State, index: int, run_id: str) -> None:
     """An exercise finished outside a dialog (a hands-free track played to its end)."""
     profile = s.profile
-    if not profile.history or profile.history[-1].get("run") != run_id:
-        profile.history = progress.log_start(profile.history, coach.clock())
-        profile.history[-1]["run"] = run_id
+    if not profile.history.run_is(run_id):
+        profile.history.start(coach.clock())["run"] = run_id
     s.place.exercise = index
     complete(coach, s, coach.routine.exercises[index])
     last = index + 1 >= coach.total
@@ -94,7 +94,7 @@ def change_level(coach: Coach, s: State, step: int) -> Reply:
     if step < 0 and ex.id not in place.trouble:
         place.trouble.append(ex.id)
     said = "too hard" if step < 0 else "too easy"
-    progress.log(profile.history, "feedback", {"exercise": ex.id, "said": said})
+    profile.history.log("feedback", {"exercise": ex.id, "said": said})
     if after == before:
         key = "level.easiest" if step < 0 else "level.hardest"
         return coach.ask(s, coach.say(key, name=ex.name, dose=dose))

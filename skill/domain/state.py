@@ -8,7 +8,6 @@ from enum import StrEnum
 from typing import Annotated, Any, ClassVar
 
 from pydantic import (
-    AfterValidator,
     BeforeValidator,
     Field,
     OnErrorOmit,
@@ -18,6 +17,7 @@ from pydantic import (
     StrictStr,
 )
 
+from backcoach.skill.domain.history import History
 from backcoach.skill.domain.plan import units
 from backcoach.skill.domain.routine import Routine
 from backcoach.skill.domain.stored import Migration, StoredRow
@@ -68,14 +68,6 @@ class Offer(StrEnum):
     """Resume the hands-free stream that was stopped?"""
 
 
-def _entry(entry: dict[str, Any]) -> dict[str, Any]:
-    """A history entry with the lists every later turn appends to (old rows may lack them)."""
-    for key in ("done", "feedback"):
-        if not isinstance(entry.get(key), list):
-            entry[key] = []
-    return entry
-
-
 def _forget_pain_log(row: dict[str, Any]) -> dict[str, Any]:
     """Version 2 → 3: history entries no longer keep which exercises hurt (privacy: only the
     neutral "check in next time" flag is kept), so old entries forget it."""
@@ -88,8 +80,16 @@ def _forget_pain_log(row: dict[str, Any]) -> dict[str, Any]:
     return row
 
 
-HistoryEntry = Annotated[dict[str, Any], AfterValidator(_entry)]
-"""One session: date, started, exercises done, feedback, pain reports (and a hands-free run)."""
+def _history_summarised(row: dict[str, Any]) -> dict[str, Any]:
+    """Version 3 → 4: the list of every session becomes this session's entry and running
+    figures; the older entries are closed, so the next save appends them to the person's
+    history rows (and no turn reads them again)."""
+    history = row.get("history")
+    if isinstance(history, list):
+        summary = History.from_entries(history)
+        row["history"] = {**summary.model_dump(mode="json"), "closed": summary.closed}
+    return row
+
 
 Ids = list[OnErrorOmit[StrictStr]]
 """Exercise ids; anything else in a stored list is dropped."""
@@ -108,7 +108,11 @@ MaybePhase = Annotated[
 class Profile(StoredRow):
     """What is known about a person across sessions (persistent attributes)."""
 
-    migrations: ClassVar[dict[int, Migration]] = {**StoredRow.migrations, 2: _forget_pain_log}
+    migrations: ClassVar[dict[int, Migration]] = {
+        **StoredRow.migrations,
+        2: _forget_pain_log,
+        3: _history_summarised,
+    }
 
     disclaimer_heard: StrictBool = False
     """Whether this person has ever heard the safety disclaimer."""
@@ -116,8 +120,8 @@ class Profile(StoredRow):
     """Level index per exercise id (absent: beginner)."""
     clean: PerExercise = Field(default_factory=dict)
     """Completions at the current level without trouble, per exercise id."""
-    history: list[OnErrorOmit[HistoryEntry]] = Field(default_factory=list)
-    """One entry per session, oldest first."""
+    history: History = Field(default_factory=History)
+    """This session's entry and running figures over every session (history.py)."""
     back_check: StrictStr = ""
     """Id of the exercise that hurt last time: the next session asks how the back feels."""
     stopped: dict[str, Any] = Field(default_factory=dict)

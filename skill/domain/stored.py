@@ -10,11 +10,20 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 """Version of every stored coaching row (profile, place, stream) written today."""
 
 Migration = Callable[[dict[str, Any]], dict[str, Any]]
 """Turns a row of one version into a row of the next."""
+
+APPEND_HISTORY = "append_history"
+"""Key, in the attributes handed to a store, of the finished sessions' entries it appends to
+the person's history rows (in the same write, and never kept in the row itself)."""
+
+
+class StaleWrite(Exception):
+    """Someone saved this person's row since this request read it: nothing was written, and
+    the request is run again on what is stored now (compare-and-swap on the row's version)."""
 
 
 def _unversioned(row: dict[str, Any]) -> dict[str, Any]:
@@ -28,7 +37,7 @@ class StoredRow(BaseModel):
 
     model_config = ConfigDict(extra="ignore")
 
-    migrations: ClassVar[dict[int, Migration]] = {1: _unversioned, 2: _unversioned}
+    migrations: ClassVar[dict[int, Migration]] = {1: _unversioned, 2: _unversioned, 3: _unversioned}
     """Per version older than SCHEMA_VERSION, how to bring a row one version forward."""
 
     @classmethod

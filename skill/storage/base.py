@@ -1,13 +1,11 @@
-"""What every store shares: the user key, errors, the three-way merge and the merging adapter."""
+"""What every store shares: the user key, errors, and the versioned (compare-and-swap) adapter."""
 
 from __future__ import annotations
 
-import copy
 import json
 import os
 import threading
-from collections import OrderedDict
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
@@ -15,10 +13,10 @@ from typing import Any, Generic, TypeVar
 from ask_sdk_core.attributes_manager import AbstractPersistenceAdapter
 from ask_sdk_core.exceptions import PersistenceException
 
+from backcoach.skill.domain.stored import APPEND_HISTORY, StaleWrite
+
 TIMEOUT_S = 3
 """Longest wait for a lock, a connection or a statement before StoreUnavailable."""
-REMEMBERED = 1024
-"""How many requests' loaded attributes are kept as merge bases (oldest forgotten first)."""
 
 
 class StoreUnavailable(PersistenceException):
@@ -28,7 +26,7 @@ class StoreUnavailable(PersistenceException):
     importing the storage layer."""
 
 
-# --- keys and merging ---------------------------------------------------------------------------
+# --- keys ---------------------------------------------------------------------------------------
 
 
 def attributes_id(request_envelope) -> str:
@@ -51,119 +49,13 @@ def _get(obj: Any, *names: str) -> Any:
     return obj
 
 
-class _Missing:
-    """An absent key (deep copies keep the identity)."""
+class Loaded(dict):
+    """A person's attributes as read, remembering the row's version: the save that follows
+    writes only if the row still has it. ASK hands this same dict back to `save_attributes`,
+    so nothing is kept per request outside it."""
 
-    def __deepcopy__(self, memo: dict) -> _Missing:
-        return self
-
-    def __repr__(self) -> str:
-        return "MISSING"
-
-
-_MISSING = _Missing()
-
-
-def merge(base: dict, ours: dict, theirs: dict) -> dict:
-    """Three-way merge of JSON-like dicts: both sides' changes survive; ours wins conflicts."""
-    out = {}
-    for key in dict.fromkeys([*ours, *theirs, *base]):
-        value = _merge_value(
-            base.get(key, _MISSING), ours.get(key, _MISSING), theirs.get(key, _MISSING)
-        )
-        if value is not _MISSING:
-            out[key] = value
-    return out
-
-
-def _merge_value(base: Any, ours: Any, theirs: Any) -> Any:
-    """One key's merged value (_MISSING: the key goes)."""
-    if _same(ours, base):
-        return copy.deepcopy(theirs)
-    if _same(theirs, base) or theirs is _MISSING:
-        return copy.deepcopy(ours)
-    if ours is _MISSING:
-        return copy.deepcopy(theirs)
-    if isinstance(ours, dict) and isinstance(theirs, dict):
-        return merge(base if isinstance(base, dict) else {}, ours, theirs)
-    if isinstance(ours, list) and isinstance(theirs, list):
-        return _merge_lists(base if isinstance(base, list) else [], ours, theirs)
-    return copy.deepcopy(ours)
-
-
-def _merge_lists(base: list, ours: list, theirs: list) -> list:
-    """Theirs, then what ours appended that theirs lacks (two writers' log entries both stay)."""
-    added = [item for item in ours if item not in base and item not in theirs]
-    return copy.deepcopy(theirs + added)
-
-
-def _same(a: Any, b: Any) -> bool:
-    """Deep equality that tells 1, 1.0 and True apart."""
-    if type(a) is not type(b):
-        return False
-    if isinstance(a, dict):
-        return a.keys() == b.keys() and all(_same(a[k], b[k]) for k in a)
-    if isinstance(a, list):
-        return len(a) == len(b) and all(map(_same, a, b))
-    return a == b
-
-
-# --- the merging adapter ------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class _Loaded:
-    """What one request loaded: the merge base for its save."""
-
-    key: str
-    data: dict
-    version: int
-
-
-class _Remembered:
-    """A thread-safe map from request id to _Loaded that forgets the oldest past `size`."""
-
-    def __init__(self, size: int = REMEMBERED):
-        self._items: OrderedDict[str, _Loaded] = OrderedDict()
-        self._size = size
-        self._lock = threading.Lock()
-
-    def put(self, request_id: str, loaded: _Loaded) -> None:
-        with self._lock:
-            self._items[request_id] = loaded
-            self._items.move_to_end(request_id)
-            while len(self._items) > self._size:
-                self._items.popitem(last=False)
-
-    def get(self, request_id: str) -> _Loaded | None:
-        with self._lock:
-            return self._items.get(request_id)
-
-    def pop(self, request_id: str) -> None:
-        with self._lock:
-            self._items.pop(request_id, None)
-
-    def __len__(self) -> int:
-        return len(self._items)
-
-
-def _request_id(request_envelope) -> str:
-    """The key of a request's merge base."""
-    return _get(request_envelope, "request", "request_id") or f"envelope:{id(request_envelope)}"
-
-
-def plain(attributes: dict) -> dict:
-    """A JSON-exact deep copy (ValueError/TypeError when attributes aren't JSON)."""
-    if not isinstance(attributes, dict):
-        raise TypeError(f"attributes must be a dict, not {type(attributes).__name__}")
-    return json.loads(json.dumps(attributes, allow_nan=False))
-
-
-def _resolve(loaded: _Loaded | None, ours: dict, current: dict, version: int) -> dict:
-    """What to write: ours when nobody saved since we loaded, else the three-way merge."""
-    if loaded is None or (version == loaded.version and _same(current, loaded.data)):
-        return ours
-    return merge(loaded.data, ours, current)
+    version: int | None = None
+    """The stored row's version (0: no row yet; None: not read, the save overwrites)."""
 
 
 def from_player(request_envelope) -> bool:
@@ -173,29 +65,95 @@ def from_player(request_envelope) -> bool:
     return isinstance(kind, str) and kind.startswith(("AudioPlayer.", "PlaybackController."))
 
 
-Resolve = Callable[[dict, int], dict]
+@dataclass(frozen=True)
+class Write:
+    """One save: the row, the version it must still have, and history entries to append."""
+
+    key: str
+    text: str
+    """The row as JSON."""
+    expected: int | None
+    """The version read (0: no row); None writes whatever is there."""
+    append: list[dict]
+    create: bool
+    """Whether a missing row may be created (not by player events)."""
+
+    def history_rows(self) -> list[tuple[int, str]]:
+        """(entry number, JSON) per entry to append; entries without a number are skipped."""
+        return [(e["n"], encode(e)) for e in self.append if type(e.get("n")) is int]
+
+
 Connection = TypeVar("Connection")
 
 
-class MergingAdapter(AbstractPersistenceAdapter, Generic[Connection]):
-    """One row per user; a save that raced with another writer is merged, not lost.
+class VersionedAdapter(AbstractPersistenceAdapter):
+    """One row per person with a version; a save writes only if the version is still the one
+    read (else StaleWrite, and the request is run again); finished sessions go to history rows.
 
-    Subclasses give a connection per thread and process (`_open`, `_prepare`) and a schema
-    that migrates itself (`migrations`, `_stored_schema_version`, `_migration_transaction`,
-    `_set_schema_version`); reading and writing rows is theirs too (`_read`, `_update`).
+    Subclasses read and write rows (`_read`, `_write`, `history`, `delete`).
     """
-
-    migrations: Sequence[str] = ()
-    """Schema steps in order; the stored schema version counts those applied. Only ever append."""
-
-    def __init__(self) -> None:
-        self._loaded = _Remembered()
-        self._local = threading.local()
 
     @property
     def label(self) -> str:
         """Which store this is, for messages ("SQLite store var/backcoach.sqlite3")."""
         raise NotImplementedError
+
+    # -- rows ------------------------------------------------------------------------------------
+
+    def _read(self, key: str) -> tuple[dict, int] | None:
+        raise NotImplementedError
+
+    def _write(self, write: Write) -> int:
+        """Write the row if its version is still `write.expected`, and append the history
+        rows, in one transaction; the new version (0: nothing written, no row to update)."""
+        raise NotImplementedError
+
+    def history(self, user_id: str) -> list[dict]:
+        """A person's history rows (their finished sessions), oldest first."""
+        raise NotImplementedError
+
+    def delete(self, user_id: str) -> bool:
+        raise NotImplementedError
+
+    def get_attributes(self, request_envelope) -> dict:
+        """The stored attributes of this request's user ({} for a new one), with their version."""
+        data, version = self._read(attributes_id(request_envelope)) or ({}, 0)
+        loaded = Loaded(data)
+        loaded.version = version
+        return loaded
+
+    def save_attributes(self, request_envelope, attributes: dict) -> None:
+        """Store attributes if nobody saved since they were read (else StaleWrite)."""
+        if not isinstance(attributes, dict):
+            raise TypeError(f"attributes must be a dict, not {type(attributes).__name__}")
+        text = encode({k: v for k, v in attributes.items() if k != APPEND_HISTORY})
+        key, append = attributes_id(request_envelope), attributes.get(APPEND_HISTORY) or []
+        expected = getattr(attributes, "version", None)
+        version = self._write(Write(key, text, expected, append, not from_player(request_envelope)))
+        attributes.pop(APPEND_HISTORY, None)  # appended: a second save must not append again
+        if isinstance(attributes, Loaded):
+            attributes.version = version or attributes.version
+
+    def delete_attributes(self, request_envelope) -> None:
+        """Forget this request's user."""
+        self.delete(attributes_id(request_envelope))
+
+    def load(self, user_id: str) -> dict | None:
+        """A user's stored attributes, or None."""
+        row = self._read(user_id)
+        return None if row is None else row[0]
+
+
+class SqlAdapter(VersionedAdapter, Generic[Connection]):
+    """A versioned adapter on a SQL database: a connection per thread and process (`_open`,
+    `_prepare`) and a schema that migrates itself (`migrations`, `_stored_schema_version`,
+    `_migration_transaction`, `_set_schema_version`)."""
+
+    migrations: Sequence[str] = ()
+    """Schema steps in order; the stored schema version counts those applied. Only ever append."""
+
+    def __init__(self) -> None:
+        self._local = threading.local()
 
     # -- connections: one per thread, and a new one after a fork ---------------------------------
 
@@ -260,49 +218,10 @@ class MergingAdapter(AbstractPersistenceAdapter, Generic[Connection]):
                 conn.execute(statement)  # type: ignore[attr-defined]
             self._set_schema_version(conn, len(self.migrations))
 
-    # -- rows ------------------------------------------------------------------------------------
 
-    def _read(self, key: str) -> tuple[dict, int] | None:
-        raise NotImplementedError
-
-    def _update(self, key: str, resolve: Resolve, create: bool = True) -> tuple[dict, int]:
-        """Resolve against the stored row and write; without `create`, a missing row stays
-        missing (and version 0 comes back)."""
-        raise NotImplementedError
-
-    def delete(self, user_id: str) -> bool:
-        raise NotImplementedError
-
-    def get_attributes(self, request_envelope) -> dict:
-        """The stored attributes of this request's user ({} for a new one)."""
-        key = attributes_id(request_envelope)
-        data, version = self._read(key) or ({}, 0)
-        self._loaded.put(_request_id(request_envelope), _Loaded(key, copy.deepcopy(data), version))
-        return data
-
-    def save_attributes(self, request_envelope, attributes: dict) -> None:
-        """Store attributes, merged with whatever another request saved since we loaded."""
-        key = attributes_id(request_envelope)
-        ours = plain(attributes)
-        request_id = _request_id(request_envelope)
-        loaded = self._loaded.get(request_id)
-        if loaded is not None and loaded.key != key:
-            loaded = None
-        create = not from_player(request_envelope)
-        _, version = self._update(
-            key, lambda cur, ver: _resolve(loaded, ours, cur, ver), create=create
-        )
-        self._loaded.put(request_id, _Loaded(key, ours, version))  # the caller holds ours
-
-    def delete_attributes(self, request_envelope) -> None:
-        """Forget this request's user."""
-        self.delete(attributes_id(request_envelope))
-        self._loaded.pop(_request_id(request_envelope))
-
-    def load(self, user_id: str) -> dict | None:
-        """A user's stored attributes, or None."""
-        row = self._read(user_id)
-        return None if row is None else row[0]
+def stale(write: Write, where: str) -> StaleWrite:
+    """The error for a save that lost the race."""
+    return StaleWrite(f"{where}: {write.key} changed since it was read (version {write.expected})")
 
 
 def decode(text: str, where: str) -> dict:
@@ -317,4 +236,5 @@ def decode(text: str, where: str) -> dict:
 
 
 def encode(data: dict) -> str:
+    """Compact JSON (ValueError/TypeError when data isn't JSON)."""
     return json.dumps(data, separators=(",", ":"), allow_nan=False)

@@ -1,4 +1,10 @@
-"""Attributes in DynamoDB through ASK's own adapter (imported on first use): the last save wins."""
+"""Attributes and history in DynamoDB (boto3, imported on first use), with conditional writes.
+
+The table is ASK's own layout (partition key `id`, the attributes in `attributes`), so a
+table written by ASK's DynamoDbAdapter reads as it is; each item gains a `version`, and a
+save is a conditional write on it. Finished sessions are items of their own
+(`<id>#history#<n>`), written in the same transaction, so an item never grows with history.
+"""
 
 from __future__ import annotations
 
@@ -10,158 +16,265 @@ from contextlib import contextmanager
 from decimal import Decimal
 from typing import Any
 
-from ask_sdk_core.attributes_manager import AbstractPersistenceAdapter
-from ask_sdk_core.exceptions import PersistenceException
+from backcoach.skill.storage.base import (
+    TIMEOUT_S,
+    StoreUnavailable,
+    VersionedAdapter,
+    Write,
+    stale,
+)
 
-from backcoach.skill.storage.base import TIMEOUT_S, StoreUnavailable, attributes_id, plain
-
-
-def dynamodb_adapter(table: str, region: str | None, create_table: bool = False):
-    """ASK's DynamoDbAdapter keyed by attributes_id; it does NOT merge: the last save wins."""
-    adapter_class = _dynamodb_adapter_class(region)
-    import boto3
-    from botocore.config import Config
-    from botocore.exceptions import BotoCoreError
-
-    config = Config(connect_timeout=TIMEOUT_S, read_timeout=TIMEOUT_S, retries={"max_attempts": 2})
-    try:
-        resource = boto3.resource("dynamodb", region_name=_region(region), config=config)
-        return adapter_class(
-            table_name=table,
-            create_table=create_table,
-            partition_keygen=attributes_id,
-            dynamodb_resource=resource,
-        )
-    except (BotoCoreError, PersistenceException) as error:
-        raise StoreUnavailable(f"DynamoDB table {table}: {error}") from error
+KEY = "id"
+"""The partition key (ASK's default name)."""
+ATTRIBUTES = "attributes"
+"""Where the attributes are (ASK's default name)."""
+HISTORY = "#history#"
+"""Between a person's id and an entry number, in the key of a history item."""
+MAX_TRANSACTION = 100
+"""Items one DynamoDB transaction may write."""
+_INSTALL = "pip install boto3"
 
 
-def _region(region: str | None) -> str | None:
-    return region or os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION")
+class DynamoDbAdapter(VersionedAdapter):
+    """A person per item, written with a condition on its version; boto3 built on first use."""
 
-
-_INSTALL_DYNAMODB = "pip install ask-sdk-dynamodb-persistence-adapter boto3"
-
-
-def _dynamodb_adapter_class(region: str | None) -> type:
-    """ask_sdk_dynamodb's adapter class (its module needs a region just to import)."""
-    try:
-        from botocore.exceptions import NoRegionError
-    except ImportError as error:
-        raise StoreUnavailable(f"DynamoDB store needs: {_INSTALL_DYNAMODB}") from error
-    try:
-        with _default_region(_region(region)):
-            from ask_sdk_dynamodb.adapter import DynamoDbAdapter
-    except ImportError as error:
-        raise StoreUnavailable(f"DynamoDB store needs: {_INSTALL_DYNAMODB}") from error
-    except NoRegionError as error:
-        raise StoreUnavailable(
-            "DynamoDB store needs a region: set AWS_REGION (or AWS_DEFAULT_REGION),"
-            " or use dynamodb://TABLE?region=REGION"
-        ) from error
-    return DynamoDbAdapter
-
-
-@contextmanager
-def _default_region(region: str | None) -> Iterator[None]:
-    """AWS_DEFAULT_REGION set to region for the duration, unless already set."""
-    if not region or os.environ.get("AWS_DEFAULT_REGION"):
-        yield
-        return
-    os.environ["AWS_DEFAULT_REGION"] = region
-    try:
-        yield
-    finally:
-        os.environ.pop("AWS_DEFAULT_REGION", None)
-
-
-class LazyDynamoDbAdapter(AbstractPersistenceAdapter):
-    """dynamodb_adapter built on first use, plain JSON types, StoreUnavailable; last save wins."""
-
-    def __init__(self, table: str, region: str | None = None, create_table: bool = False):
+    def __init__(
+        self,
+        table: str,
+        region: str | None = None,
+        create_table: bool = False,
+        endpoint_url: str | None = None,
+    ):
         self.table = table
         self.region = region
         self.create_table = create_table
-        self._adapter = None
+        self.endpoint_url = endpoint_url
+        self._resource: Any = None
         self._lock = threading.Lock()
 
     def __repr__(self) -> str:
-        return f"LazyDynamoDbAdapter({self.table!r}, region={self.region!r})"
+        return f"DynamoDbAdapter({self.table!r}, region={self.region!r})"
 
-    def adapter(self):
-        """The underlying ASK DynamoDbAdapter (built, and the table created, on first call)."""
+    @property
+    def label(self) -> str:
+        return f"DynamoDB table {self.table}"
+
+    # -- the table, built on first use -----------------------------------------------------------
+
+    def _table(self) -> Any:
+        """The boto3 Table (created first when asked to and missing)."""
         with self._lock:
-            if self._adapter is None:
-                self._adapter = dynamodb_adapter(self.table, self.region, self.create_table)
-        return self._adapter
+            if self._resource is None:
+                self._resource = self._connect()
+        return self._resource.Table(self.table)
+
+    def _connect(self) -> Any:
+        try:
+            import boto3
+            from botocore.config import Config
+        except ImportError as error:
+            raise StoreUnavailable(f"DynamoDB store needs: {_INSTALL}") from error
+        region = self.region or os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION")
+        if not region:
+            raise StoreUnavailable(
+                "DynamoDB store needs a region: set AWS_REGION (or AWS_DEFAULT_REGION),"
+                " or use dynamodb://TABLE?region=REGION"
+            )
+        config = Config(
+            connect_timeout=TIMEOUT_S, read_timeout=TIMEOUT_S, retries={"max_attempts": 2}
+        )
+        resource = boto3.resource(
+            "dynamodb", region_name=region, endpoint_url=self.endpoint_url, config=config
+        )
+        if self.create_table:
+            with self._guard():
+                _create(resource, self.table)
+        return resource
 
     @contextmanager
-    def _guard(self) -> Iterator[Any]:
-        """The adapter; its and boto's errors become StoreUnavailable."""
-        adapter = self.adapter()
+    def _guard(self) -> Iterator[None]:
+        """boto's errors as StoreUnavailable (a lost condition is the caller's business)."""
         from botocore.exceptions import BotoCoreError, ClientError
 
         try:
-            yield adapter
-        except (PersistenceException, BotoCoreError, ClientError) as error:
-            raise StoreUnavailable(f"DynamoDB table {self.table}: {error}") from error
+            yield
+        except (BotoCoreError, ClientError) as error:
+            raise StoreUnavailable(f"{self.label}: {error}") from error
 
-    def get_attributes(self, request_envelope) -> dict:
-        """The stored attributes of this request's user ({} for a new one)."""
-        attributes_id(request_envelope)
-        with self._guard() as adapter:
-            return _from_dynamo(adapter.get_attributes(request_envelope))
+    # -- rows ------------------------------------------------------------------------------------
 
-    def save_attributes(self, request_envelope, attributes: dict) -> None:
-        """Store attributes (replacing what is there)."""
-        attributes_id(request_envelope)
-        item = json.loads(json.dumps(plain(attributes)), parse_float=Decimal)
-        with self._guard() as adapter:
-            adapter.save_attributes(request_envelope, item)
+    def _read(self, key: str) -> tuple[dict, int] | None:
+        table = self._table()
+        with self._guard():
+            item = table.get_item(
+                Key={KEY: key},
+                ConsistentRead=True,
+                ProjectionExpression="#a, version",
+                ExpressionAttributeNames={"#a": ATTRIBUTES},
+            ).get("Item")
+        if item is None:
+            return None
+        data = _plain(item.get(ATTRIBUTES, {}))
+        if not isinstance(data, dict):
+            raise StoreUnavailable(f"{self.label}: attributes are not an object")
+        return data, int(item.get("version", 0))
 
-    def delete_attributes(self, request_envelope) -> None:
-        """Forget this request's user."""
-        attributes_id(request_envelope)
-        with self._guard() as adapter:
-            adapter.delete_attributes(request_envelope)
+    def _write(self, write: Write) -> int:
+        from botocore.exceptions import ClientError
 
-    def _table(self, adapter: Any) -> Any:
-        return adapter.dynamodb.Table(adapter.table_name)
+        table = self._table()
+        update = _update(write)
+        entries = [_history_item(write.key, n, text) for n, text in write.history_rows()]
+        # Old entries beyond one transaction's room (a migrated row's) never change: written
+        # first, on their own; the newest go with the row.
+        room = MAX_TRANSACTION - 1
+        early, late = entries[:-room] if len(entries) > room else [], entries[-room:]
+        try:
+            with self._guard():
+                with table.batch_writer() as batch:
+                    for item in early:
+                        batch.put_item(Item=item)
+                if late:
+                    # The resource's client takes plain values, as the Table does (boto3
+                    # adds the type tags to every call it makes).
+                    puts = [{"Put": {"TableName": table.name, "Item": item}} for item in late]
+                    self._resource.meta.client.transact_write_items(
+                        TransactItems=[{"Update": {**update, "TableName": table.name}}, *puts]
+                    )
+                else:
+                    table.update_item(**update)
+        except StoreUnavailable as error:
+            cause = error.__cause__
+            if isinstance(cause, ClientError) and _lost_condition(cause):
+                if not write.create and write.expected in (0, None) and not self._read(write.key):
+                    return 0  # a player event, and no row to update
+                raise stale(write, self.label) from cause
+            raise
+        return (write.expected or 0) + 1 if write.expected is not None else self._version(write)
 
-    def load(self, user_id: str) -> dict | None:
-        """A user's stored attributes, or None."""
-        with self._guard() as adapter:
-            key = {adapter.partition_key_name: user_id}
-            item = self._table(adapter).get_item(Key=key, ConsistentRead=True).get("Item")
-            return None if item is None else _from_dynamo(item.get(adapter.attribute_name, {}))
+    def _version(self, write: Write) -> int:
+        """The version an unconditional write left."""
+        row = self._read(write.key)
+        return row[1] if row else 0
+
+    def history(self, user_id: str) -> list[dict]:
+        """A person's history rows (their finished sessions), oldest first."""
+        table = self._table()
+        with self._guard():
+            item = table.get_item(Key={KEY: user_id}, ConsistentRead=True).get("Item") or {}
+            count = int(item.get("history_n", 0))
+            keys = [{KEY: f"{user_id}{HISTORY}{n}"} for n in range(1, count + 1)]
+            found: dict[str, dict] = {}
+            for start in range(0, len(keys), 100):
+                request = {table.name: {"Keys": keys[start : start + 100], "ConsistentRead": True}}
+                while request:
+                    page = self._resource.batch_get_item(RequestItems=request)
+                    for got in page["Responses"].get(table.name, []):
+                        found[got[KEY]] = _plain(got["entry"])
+                    request = page.get("UnprocessedKeys") or {}
+        return [found[k[KEY]] for k in keys if k[KEY] in found]
 
     def delete(self, user_id: str) -> bool:
-        """Forget a user; whether there was anything to forget."""
-        with self._guard() as adapter:
-            key = {adapter.partition_key_name: user_id}
-            answer = self._table(adapter).delete_item(Key=key, ReturnValues="ALL_OLD")
-            return "Attributes" in answer
+        """Forget a user and their history; whether there was anything to forget."""
+        table = self._table()
+        with self._guard():
+            answer = table.delete_item(Key={KEY: user_id}, ReturnValues="ALL_OLD")
+            old = answer.get("Attributes") or {}
+            with table.batch_writer() as batch:
+                for n in range(1, int(old.get("history_n", 0)) + 1):
+                    batch.delete_item(Key={KEY: f"{user_id}{HISTORY}{n}"})
+        return bool(old)
 
     def user_ids(self) -> list[str]:
         """Every stored user id, sorted (a full table scan)."""
-        with self._guard() as adapter:
-            name = adapter.partition_key_name
-            args: dict = {"ProjectionExpression": "#k", "ExpressionAttributeNames": {"#k": name}}
-            ids: list[str] = []
+        table = self._table()
+        args: dict = {
+            "ProjectionExpression": "#k",
+            "FilterExpression": "attribute_exists(#a)",
+            "ExpressionAttributeNames": {"#k": KEY, "#a": ATTRIBUTES},
+        }
+        ids: list[str] = []
+        with self._guard():
             while True:
-                page = self._table(adapter).scan(**args)
-                ids += [item[name] for item in page.get("Items", [])]
+                page = table.scan(**args)
+                ids += [item[KEY] for item in page.get("Items", [])]
                 if "LastEvaluatedKey" not in page:
                     return sorted(ids)
                 args["ExclusiveStartKey"] = page["LastEvaluatedKey"]
 
 
-def _from_dynamo(value: Any) -> Any:
+def _update(write: Write) -> dict:
+    """UpdateItem arguments: the attributes and the next version, if the version is as read.
+
+    An item ASK wrote has no version: it counts as version 0, like no item at all."""
+    names = {"#a": ATTRIBUTES}
+    values: dict[str, Any] = {":a": json.loads(write.text, parse_float=Decimal)}
+    sets = ["#a = :a"]
+    if write.expected is None:  # not read first: whatever is there is replaced
+        sets.append("version = if_not_exists(version, :zero) + :one")
+        values.update({":zero": 0, ":one": 1})
+        condition = None if write.create else f"attribute_exists({KEY})"
+    elif write.expected == 0:
+        sets.append("version = :next")
+        values[":next"] = 1
+        condition = "attribute_not_exists(version)"
+        if not write.create:
+            condition = f"attribute_exists({KEY}) AND {condition}"
+    else:
+        sets.append("version = :next")
+        values.update({":next": write.expected + 1, ":expected": write.expected})
+        condition = "version = :expected"
+    numbers = [n for n, _ in write.history_rows()]
+    if numbers:
+        sets.append("history_n = :n")
+        values[":n"] = max(numbers)
+    update: dict[str, Any] = {
+        "Key": {KEY: write.key},
+        "UpdateExpression": "SET " + ", ".join(sets),
+        "ExpressionAttributeNames": names,
+        "ExpressionAttributeValues": values,
+    }
+    if condition:
+        update["ConditionExpression"] = condition
+    return update
+
+
+def _history_item(key: str, n: int, text: str) -> dict:
+    return {KEY: f"{key}{HISTORY}{n}", "entry": json.loads(text, parse_float=Decimal)}
+
+
+def _lost_condition(error: Any) -> bool:
+    """Whether a write failed only because its condition did not hold."""
+    code = error.response.get("Error", {}).get("Code", "")
+    if code == "ConditionalCheckFailedException":
+        return True
+    reasons = error.response.get("CancellationReasons") or []
+    return code == "TransactionCanceledException" and any(
+        r.get("Code") == "ConditionalCheckFailed" for r in reasons
+    )
+
+
+def _create(resource: Any, table: str) -> None:
+    """Create the table (on-demand billing) unless it exists; wait until it can be used."""
+    client = resource.meta.client
+    try:
+        client.create_table(
+            TableName=table,
+            KeySchema=[{"AttributeName": KEY, "KeyType": "HASH"}],
+            AttributeDefinitions=[{"AttributeName": KEY, "AttributeType": "S"}],
+            BillingMode="PAY_PER_REQUEST",
+        )
+    except client.exceptions.ResourceInUseException:
+        return
+    client.get_waiter("table_exists").wait(TableName=table)
+
+
+def _plain(value: Any) -> Any:
     """DynamoDB's Decimals back to int/float, recursively."""
     if isinstance(value, Decimal):
         return int(value) if value == value.to_integral_value() else float(value)
     if isinstance(value, dict):
-        return {k: _from_dynamo(v) for k, v in value.items()}
+        return {k: _plain(v) for k, v in value.items()}
     if isinstance(value, list):
-        return [_from_dynamo(v) for v in value]
+        return [_plain(v) for v in value]
     return value

@@ -7,14 +7,14 @@ from urllib.parse import parse_qs, urlsplit
 
 from ask_sdk_core.attributes_manager import AbstractPersistenceAdapter
 
-from backcoach.skill.storage.dynamodb import LazyDynamoDbAdapter
+from backcoach.skill.storage.dynamodb import DynamoDbAdapter
 from backcoach.skill.storage.postgres import PostgresAdapter
 from backcoach.skill.storage.sqlite import SqliteAdapter
 
 STORE_FORMS = (
     '"" or "sqlite" (DATA_DIR/backcoach.sqlite3), "sqlite:///abs/path.db",'
     ' "postgresql://user:pass@host:port/db" (or postgres://),'
-    ' "dynamodb://TABLE?region=REGION&create=1"'
+    ' "dynamodb://TABLE?region=REGION&create=1&endpoint=URL"'
 )
 
 
@@ -31,14 +31,15 @@ def make_adapter(store: str | None, data_dir: Path) -> AbstractPersistenceAdapte
     raise ValueError(f"unknown store {store!r}; use one of: {STORE_FORMS}")
 
 
-def _dynamodb_from_url(store: str) -> LazyDynamoDbAdapter:
-    """dynamodb://TABLE?region=REGION&create=1."""
+def _dynamodb_from_url(store: str) -> DynamoDbAdapter:
+    """dynamodb://TABLE?region=REGION&create=1&endpoint=URL (endpoint: DynamoDB Local, moto)."""
     parts = urlsplit(store)
     query = {k: v[-1] for k, v in parse_qs(parts.query).items()}
-    unknown = set(query) - {"region", "create"}
+    unknown = set(query) - {"region", "create", "endpoint"}
     if not parts.netloc or parts.path.strip("/") or unknown:
         raise ValueError(
             f"bad DynamoDB store {store!r}; use dynamodb://TABLE?region=REGION&create=1"
+            "&endpoint=URL"
         )
     create = query.get("create", "0").lower() in ("1", "true", "yes")
-    return LazyDynamoDbAdapter(parts.netloc, query.get("region"), create)
+    return DynamoDbAdapter(parts.netloc, query.get("region"), create, query.get("endpoint"))

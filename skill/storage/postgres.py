@@ -1,4 +1,4 @@
-"""Attributes in PostgreSQL (psycopg 3, imported on first use), for several hosts."""
+"""Attributes and history in PostgreSQL (psycopg 3, imported on first use), for several hosts."""
 
 from __future__ import annotations
 
@@ -8,16 +8,21 @@ from contextlib import contextmanager
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
-from backcoach.skill.storage.base import TIMEOUT_S, MergingAdapter, Resolve, StoreUnavailable
+from backcoach.skill.storage.base import (
+    TIMEOUT_S,
+    SqlAdapter,
+    StoreUnavailable,
+    Write,
+    stale,
+)
 
 POSTGRES_MIGRATIONS: list[str] = [
     "CREATE TABLE backcoach_attributes (id TEXT PRIMARY KEY, data JSONB NOT NULL,"
     " version BIGINT NOT NULL, updated_at TIMESTAMPTZ NOT NULL DEFAULT now())",
+    "CREATE TABLE backcoach_history (id TEXT NOT NULL, n INTEGER NOT NULL, entry JSONB NOT NULL,"
+    " PRIMARY KEY (id, n))",
 ]
 """Schema steps in order; backcoach_schema_version counts those applied. Only ever append."""
-
-_PG_MIGRATION_LOCK = 0x6261636B636F6163
-"""pg_advisory_xact_lock key serialising migrations ("backcoac")."""
 
 _PG_MIGRATION_LOCK = 0x6261636B636F6163
 """pg_advisory_xact_lock key serialising migrations ("backcoac")."""
@@ -25,8 +30,8 @@ _PG_MIGRATION_LOCK = 0x6261636B636F6163
 _T = TypeVar("_T")
 
 
-class PostgresAdapter(MergingAdapter):
-    """Attributes in PostgreSQL (psycopg 3): a connection per thread, the row locked to save."""
+class PostgresAdapter(SqlAdapter):
+    """Attributes in PostgreSQL (psycopg 3): a connection per thread, a conditional update."""
 
     migrations: Sequence[str] = POSTGRES_MIGRATIONS
 
@@ -123,57 +128,91 @@ class PostgresAdapter(MergingAdapter):
         conn.execute("DELETE FROM backcoach_schema_version")
         conn.execute("INSERT INTO backcoach_schema_version (version) VALUES (%s)", (version,))
 
-    def _row(self, conn: Any, key: str, lock: str = "") -> tuple[dict, int] | None:
-        row = conn.execute(
-            f"SELECT data, version FROM backcoach_attributes WHERE id = %s {lock}", (key,)
-        ).fetchone()
+    def _read(self, key: str) -> tuple[dict, int] | None:
+        sql = "SELECT data, version FROM backcoach_attributes WHERE id = %s"
+        row = self._run(lambda conn: conn.execute(sql, (key,)).fetchone())
         if row is None:
             return None
         if not isinstance(row[0], dict):
             raise StoreUnavailable(f"{self.label}: attributes are not an object")
         return row[0], row[1]
 
-    def _read(self, key: str) -> tuple[dict, int] | None:
-        return self._run(lambda conn: self._row(conn, key))
+    def _write(self, write: Write) -> int:
+        version = self._run(lambda conn: _write(conn, write))
+        if version is None:
+            raise stale(write, self.label)
+        return version
 
-    def _update(self, key: str, resolve: Resolve, create: bool = True) -> tuple[dict, int]:
-        return self._run(lambda conn: self._locked_update(conn, key, resolve, create))
-
-    def _locked_update(
-        self, conn: Any, key: str, resolve: Resolve, create: bool
-    ) -> tuple[dict, int]:
-        """Insert-if-absent (when `create`), lock the row, resolve against it, write; one
-        transaction."""
-        from psycopg.types.json import Jsonb
-
-        with conn.transaction():
-            if create:
-                conn.execute(
-                    "INSERT INTO backcoach_attributes (id, data, version) VALUES (%s, '{}', 0)"
-                    " ON CONFLICT (id) DO NOTHING",
-                    (key,),
-                )
-            row = self._row(conn, key, lock="FOR UPDATE")
-            if row is None:
-                return {}, 0
-            current, version = row
-            data = resolve(current, version)
-            conn.execute(
-                "UPDATE backcoach_attributes SET data = %s, version = %s, updated_at = now()"
-                " WHERE id = %s",
-                (Jsonb(data), version + 1, key),
-            )
-        return data, version + 1
+    def history(self, user_id: str) -> list[dict]:
+        """A person's history rows (their finished sessions), oldest first."""
+        sql = "SELECT entry FROM backcoach_history WHERE id = %s ORDER BY n"
+        return self._run(lambda conn: [row[0] for row in conn.execute(sql, (user_id,))])
 
     def delete(self, user_id: str) -> bool:
-        """Forget a user; whether there was anything to forget."""
-        sql = "DELETE FROM backcoach_attributes WHERE id = %s"
-        return self._run(lambda conn: conn.execute(sql, (user_id,)).rowcount > 0)
+        """Forget a user and their history; whether there was anything to forget."""
+
+        def forget(conn: Any) -> bool:
+            with conn.transaction():
+                conn.execute("DELETE FROM backcoach_history WHERE id = %s", (user_id,))
+                sql = "DELETE FROM backcoach_attributes WHERE id = %s"
+                return conn.execute(sql, (user_id,)).rowcount > 0
+
+        return self._run(forget)
 
     def user_ids(self) -> list[str]:
         """Every stored user id, sorted."""
         sql = "SELECT id FROM backcoach_attributes ORDER BY id"
         return self._run(lambda conn: [row[0] for row in conn.execute(sql)])
+
+
+def _write(conn: Any, write: Write) -> int | None:
+    """The row written if its version is as expected, and the history appended, in one
+    transaction: the new version, 0 when a player event found no row, None when someone
+    else wrote first."""
+    with conn.transaction():
+        version = _write_row(conn, write)
+        rows = [(write.key, n, entry) for n, entry in write.history_rows()]
+        if version and rows:
+            conn.cursor().executemany(
+                "INSERT INTO backcoach_history (id, n, entry) VALUES (%s, %s, %s::jsonb)"
+                " ON CONFLICT DO NOTHING",
+                rows,
+            )
+    return version
+
+
+def _write_row(conn: Any, write: Write) -> int | None:
+    """The attributes row, written only if its version is still the one read."""
+    if write.expected is None and not write.create:  # not read first, by a player event
+        row = conn.execute(
+            "UPDATE backcoach_attributes SET data = %s::jsonb, version = version + 1,"
+            " updated_at = now() WHERE id = %s RETURNING version",
+            (write.text, write.key),
+        ).fetchone()
+        return row[0] if row else 0
+    if write.expected is None:  # not read first: whatever is there is replaced
+        return conn.execute(
+            "INSERT INTO backcoach_attributes (id, data, version) VALUES (%s, %s::jsonb, 1)"
+            " ON CONFLICT (id) DO UPDATE SET data = excluded.data,"
+            " version = backcoach_attributes.version + 1, updated_at = now() RETURNING version",
+            (write.key, write.text),
+        ).fetchone()[0]
+    if write.expected == 0:
+        if not write.create:
+            sql = "SELECT 1 FROM backcoach_attributes WHERE id = %s"
+            return None if conn.execute(sql, (write.key,)).fetchone() else 0
+        inserted = conn.execute(
+            "INSERT INTO backcoach_attributes (id, data, version) VALUES (%s, %s::jsonb, 1)"
+            " ON CONFLICT (id) DO NOTHING",
+            (write.key, write.text),
+        ).rowcount
+        return 1 if inserted else None
+    updated = conn.execute(
+        "UPDATE backcoach_attributes SET data = %s::jsonb, version = %s, updated_at = now()"
+        " WHERE id = %s AND version = %s",
+        (write.text, write.expected + 1, write.key, write.expected),
+    ).rowcount
+    return write.expected + 1 if updated else None
 
 
 def _psycopg() -> Any:

@@ -1,8 +1,9 @@
-"""Attributes in one SQLite file (stdlib, WAL): the default store."""
+"""Attributes and history in one SQLite file (stdlib, WAL): the default store."""
 
 from __future__ import annotations
 
 import sqlite3
+import threading
 from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from datetime import UTC, datetime
@@ -10,21 +11,23 @@ from pathlib import Path
 
 from backcoach.skill.storage.base import (
     TIMEOUT_S,
-    MergingAdapter,
-    Resolve,
+    SqlAdapter,
     StoreUnavailable,
+    Write,
     decode,
-    encode,
+    stale,
 )
 
 SQLITE_MIGRATIONS: list[str] = [
     "CREATE TABLE attributes (id TEXT PRIMARY KEY, data TEXT NOT NULL,"
     " version INTEGER NOT NULL, updated_at TEXT NOT NULL)",
+    "CREATE TABLE history (id TEXT NOT NULL, n INTEGER NOT NULL, entry TEXT NOT NULL,"
+    " PRIMARY KEY (id, n)) WITHOUT ROWID",
 ]
 """Schema steps in order; PRAGMA user_version counts those applied. Only ever append."""
 
 
-class SqliteAdapter(MergingAdapter[sqlite3.Connection]):
+class SqliteAdapter(SqlAdapter[sqlite3.Connection]):
     """Attributes in one SQLite file (WAL, a connection per thread): thread- and process-safe."""
 
     migrations: Sequence[str] = SQLITE_MIGRATIONS
@@ -32,6 +35,9 @@ class SqliteAdapter(MergingAdapter[sqlite3.Connection]):
     def __init__(self, path: Path | str):
         super().__init__()
         self.path = Path(path)
+        # Writers in this process take turns here rather than in SQLite's busy handler, which
+        # sleeps in steps of up to 100 ms: a write lasts well under a millisecond.
+        self._writing = threading.Lock()
 
     def __repr__(self) -> str:
         return f"SqliteAdapter({str(self.path)!r})"
@@ -80,30 +86,72 @@ class SqliteAdapter(MergingAdapter[sqlite3.Connection]):
         with self._connection() as conn:
             return self._row(conn, key)
 
-    def _update(self, key: str, resolve: Resolve, create: bool = True) -> tuple[dict, int]:
-        with self._connection() as conn, _immediate(conn):
-            row = self._row(conn, key)
-            if row is None and not create:
-                return {}, 0
-            current, version = row or ({}, 0)
-            data = resolve(current, version)
-            conn.execute(
-                "INSERT INTO attributes (id, data, version, updated_at) VALUES (?, ?, ?, ?)"
-                " ON CONFLICT (id) DO UPDATE SET data = excluded.data,"
-                " version = excluded.version, updated_at = excluded.updated_at",
-                (key, encode(data), version + 1, datetime.now(UTC).isoformat()),
-            )
-        return data, version + 1
+    def _write(self, write: Write) -> int:
+        with self._writing, self._connection() as conn, _immediate(conn):
+            version = _write_row(conn, write)
+            if version is None:
+                raise stale(write, self.label)
+            rows = [(write.key, n, entry) for n, entry in write.history_rows()]
+            if version and rows:
+                conn.executemany(
+                    "INSERT INTO history (id, n, entry) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+                    rows,
+                )
+        return version
+
+    def history(self, user_id: str) -> list[dict]:
+        """A person's history rows (their finished sessions), oldest first."""
+        with self._connection() as conn:
+            rows = conn.execute("SELECT entry FROM history WHERE id = ? ORDER BY n", (user_id,))
+            return [decode(row[0], self.label) for row in rows]
 
     def delete(self, user_id: str) -> bool:
-        """Forget a user; whether there was anything to forget."""
-        with self._connection() as conn:
+        """Forget a user and their history; whether there was anything to forget."""
+        with self._writing, self._connection() as conn, _immediate(conn):
+            conn.execute("DELETE FROM history WHERE id = ?", (user_id,))
             return conn.execute("DELETE FROM attributes WHERE id = ?", (user_id,)).rowcount > 0
 
     def user_ids(self) -> list[str]:
         """Every stored user id, sorted."""
         with self._connection() as conn:
             return [row[0] for row in conn.execute("SELECT id FROM attributes ORDER BY id")]
+
+
+def _write_row(conn: sqlite3.Connection, write: Write) -> int | None:
+    """The row written if its version is as expected: the new version, 0 when a player event
+    found no row to update, None when someone else wrote first."""
+    now = datetime.now(UTC).isoformat()
+    if write.expected is None and not write.create:  # not read first, by a player event
+        row = conn.execute(
+            "UPDATE attributes SET data = ?, version = version + 1, updated_at = ? WHERE id = ?"
+            " RETURNING version",
+            (write.text, now, write.key),
+        ).fetchone()
+        return row[0] if row else 0
+    if write.expected is None:  # not read first: whatever is there is replaced
+        row = conn.execute(
+            "INSERT INTO attributes (id, data, version, updated_at) VALUES (?, ?, 1, ?)"
+            " ON CONFLICT (id) DO UPDATE SET data = excluded.data,"
+            " version = attributes.version + 1, updated_at = excluded.updated_at"
+            " RETURNING version",
+            (write.key, write.text, now),
+        ).fetchone()
+        return row[0]
+    if write.expected == 0:
+        if not write.create:
+            exists = conn.execute("SELECT 1 FROM attributes WHERE id = ?", (write.key,)).fetchone()
+            return None if exists else 0
+        inserted = conn.execute(
+            "INSERT INTO attributes (id, data, version, updated_at) VALUES (?, ?, 1, ?)"
+            " ON CONFLICT (id) DO NOTHING",
+            (write.key, write.text, now),
+        ).rowcount
+        return 1 if inserted else None
+    updated = conn.execute(
+        "UPDATE attributes SET data = ?, version = ?, updated_at = ? WHERE id = ? AND version = ?",
+        (write.text, write.expected + 1, now, write.key, write.expected),
+    ).rowcount
+    return write.expected + 1 if updated else None
 
 
 @contextmanager

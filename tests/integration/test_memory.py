@@ -271,14 +271,21 @@ def test_a_restarted_server_picks_up_at_the_right_exercise(config, tmp_path):
         stop_server(process)
 
 
-def test_user_show_and_forget(memory, config, tmp_path):
+def test_user_show_and_forget(memory, config, tmp_path, clock):
     me = person(memory, "amzn1.ask.account.cli")
+    me.say("start the plank")
+    me.say("stop")
+    clock.advance(days=1)
     me.say("start the plank")
     me.say("stop")
     environment = {"BACKCOACH_DATA_DIR": str(tmp_path)}
     shown = backcoach("user", "show", "amzn1.ask.account.cli", env=environment)
     assert shown.returncode == 0, shown.stderr
-    assert json.loads(shown.stdout)["coach"]["disclaimer_heard"] is True
+    kept = json.loads(shown.stdout)
+    assert kept["attributes"]["coach"]["disclaimer_heard"] is True
+    # Yesterday's session is a history row; today's is still the profile's latest entry.
+    assert [entry["date"] for entry in kept["history"]] == ["2026-11-23"]
+    assert kept["attributes"]["coach"]["history"]["latest"]["date"] == "2026-11-24"
     forgot = backcoach("user", "forget", "amzn1.ask.account.cli", env=environment)
     assert forgot.returncode == 0 and "forgot" in forgot.stdout
     again = backcoach("user", "show", "amzn1.ask.account.cli", env=environment)

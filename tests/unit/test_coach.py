@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from backcoach.skill.domain import answers, info, navigation, opening, pain, progression
+from backcoach.skill.domain.history import History
 from backcoach.skill.domain.state import Phase, Profile, State
 
 
@@ -338,7 +339,7 @@ def test_an_exercise_done_before_gets_a_brief_intro_at_every_level(coach, routin
     for _index, ex in enumerate(routine.exercises):
         for level in range(len(ex.dose.levels)):
             s = State(Profile(disclaimer_heard=True, levels={ex.id: level}))
-            s.profile.history = [{"date": "2026-01-01", "done": [ex.id], "feedback": []}]
+            s.profile.history = History.from_entries([{"date": "2026-01-01", "done": [ex.id]}])
             reply = navigation.start_exercise(coach, s, ex.id)
             assert ex.cue in reply.text and ex.steps[0] not in reply.text
             first_clip = next(i for i, p in enumerate(reply.parts) if not isinstance(p, str))

@@ -46,7 +46,8 @@ def test_a_finished_exercise_cut_short_is_taken_back(coach):
     next_request(s, 5)
     assert s.place.phase == Phase.INTRO and s.place.done == []
     assert "butt_lifter" not in s.profile.clean and "butt_lifter" not in s.profile.clean_on
-    assert s.profile.history[-1]["done"] == []
+    assert s.profile.history.latest["done"] == []
+    assert not s.profile.history.ever_done("butt_lifter")
 
 
 def test_without_timestamps_nothing_is_taken_back(coach):

@@ -82,8 +82,8 @@ def test_finishing_the_last_track_completes_the_routine(hands_free, coach):
         token = str(Token("back_routine", exercise.id, 0, "run1"))
         hands_free.finished(s, stream, token)
     assert stream.activity == "FINISHED"
-    assert s.profile.history[-1]["done"] == [ex.id for ex in coach.routine.exercises]
-    assert len(s.profile.history) == 1 and s.profile.stopped == {}
+    assert s.profile.history.latest["done"] == [ex.id for ex in coach.routine.exercises]
+    assert s.profile.history.count == 1 and s.profile.stopped == {}
 
 
 def test_a_failure_is_retried_once_from_its_offset(hands_free):
@@ -256,8 +256,8 @@ def test_too_hard_relevels_the_track_playing_from_the_same_set(timed):
     assert play.token == plank(level=1) and play.track_id == "track-plank-1"
     assert play.offset_ms == 60_000 and stream.token == plank(level=1)
     assert s.profile.levels["plank"] == 1 and stream.trouble == ["plank"]
-    assert s.profile.history[-1]["run"] == "run1"
-    assert s.profile.history[-1]["feedback"] == [{"exercise": "plank", "said": "too hard"}]
+    assert s.profile.history.latest["run"] == "run1"
+    assert s.profile.history.latest["feedback"] == [{"exercise": "plank", "said": "too hard"}]
     assert s.place.phase == "idle" and s.place.pending == Pending.NONE
 
 

@@ -85,11 +85,17 @@ def test_a_row_from_before_versions_is_read_as_it_is(routine, caplog):
     assert s.place.phase is Phase.BETWEEN and s.place.pending is Pending.READY
     assert s.place.paused_phase is None and s.place.unit == 1
     kept = s.profile.to_row()
-    forgotten = {
-        **old_profile,
-        "history": [{"date": "2024-01-01", "done": ["plank"], "feedback": []}],
+    assert {k: kept[k] for k in old_profile if k != "history"} == {
+        k: v for k, v in old_profile.items() if k != "history"
     }
-    assert {k: kept[k] for k in old_profile} == forgotten  # which exercise hurt is not kept
+    # The session becomes the latest entry; which exercise hurt is not kept.
+    assert s.profile.history.latest == {
+        "date": "2024-01-01",
+        "done": ["plank"],
+        "feedback": [],
+        "n": 1,
+    }
+    assert s.profile.history.count == 1 and s.profile.history.closed == []
 
 
 @pytest.mark.parametrize("version", [SCHEMA_VERSION + 1, 0, "2", None, True])
@@ -125,7 +131,7 @@ def test_unreadable_fields_are_dropped_and_the_rest_kept(routine, caplog):
     assert "dropped unreadable fields disclaimer_heard" in caplog.text
     assert profile.disclaimer_heard is False and profile.back_check == "plank"
     assert profile.levels == {"plank": 2} and profile.clean == {}
-    assert profile.history == [{"date": "2024-01-01", "done": [], "feedback": []}]
+    assert profile.history.latest == {"date": "2024-01-01", "done": [], "feedback": [], "n": 1}
 
 
 def test_an_old_history_entry_never_fails_a_later_turn(coach, routine):
@@ -135,7 +141,7 @@ def test_an_old_history_entry_never_fails_a_later_turn(coach, routine):
     s = State.load(routine, profile, place)
     reply = pain.pain(coach, s)
     assert "Stop the exercise now" in reply.text
-    assert "pain" not in s.profile.history[-1] and s.profile.back_check == "plank"
+    assert "pain" not in s.profile.history.latest and s.profile.back_check == "plank"
 
 
 def test_a_place_that_cannot_be_trusted_starts_fresh_but_the_profile_stays(routine):

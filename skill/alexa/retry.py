@@ -1,0 +1,54 @@
+"""A request whose save lost a race is run again, from the load, on what is stored now."""
+
+from __future__ import annotations
+
+import logging
+import random
+import time
+from contextvars import ContextVar
+
+from ask_sdk_core.skill import CustomSkill
+
+from backcoach.skill.domain.stored import StaleWrite
+
+ATTEMPTS = 8
+"""Runs of one request at most: each lost race means another request for the same person was
+saved, so a run only loses as often as others win. One person usually makes at most two at
+once (a voice turn and a player event), but an account without voice profiles is shared by
+everyone on its Echos."""
+BACKOFF_S = 0.004
+"""After the n-th lost race, wait up to n times this (at random), so that writers who keep
+meeting stop meeting; a few milliseconds against a turn's hundreds."""
+
+log = logging.getLogger(__name__)
+
+_last_attempt: ContextVar[bool] = ContextVar("backcoach_last_attempt", default=True)
+
+
+def last_attempt() -> bool:
+    """Whether the request being handled will not be run again if its save loses a race."""
+    return _last_attempt.get()
+
+
+class RetryingSkill(CustomSkill):
+    """A CustomSkill that runs a request again when its save raised StaleWrite.
+
+    The coach's operations are pure functions of the stored state, the session the request
+    carries and its timestamp, so running one again on fresh rows is the merge: nothing
+    either request did is lost, and nothing is done twice. Each run gets a fresh
+    AttributesManager (ASK copies the session attributes from the envelope), so a lost run
+    leaves no trace; on the last run a lost race is answered like any failed save
+    (ApologyHandler).
+    """
+
+    def invoke(self, request_envelope, context):
+        for attempt in range(1, ATTEMPTS + 1):
+            token = _last_attempt.set(attempt == ATTEMPTS)
+            try:
+                return super().invoke(request_envelope, context)
+            except StaleWrite as lost:
+                log.info("run %d of %d lost a race, running again: %s", attempt, ATTEMPTS, lost)
+            finally:
+                _last_attempt.reset(token)
+            time.sleep(random.uniform(0, BACKOFF_S * attempt))
+        raise AssertionError("unreachable: the last run's StaleWrite goes to ApologyHandler")
