@@ -67,6 +67,9 @@ request), short enough that idle or slow-loris connections give their place back
 FILES_PER_CONNECTION = 2
 """A download holds its socket and the clip's file open."""
 
+SPARE_FILES = 64
+"""Open files beyond the connections: the listening socket, the store, logs, imports."""
+
 
 def _positive(text: str) -> int:
     """An argparse type: a whole number above zero."""
@@ -79,12 +82,13 @@ def _positive(text: str) -> int:
     return value
 
 
-def _allow_open_files(needed: int) -> None:
-    """Raise the soft open-files limit toward `needed` (up to the hard limit), or warn."""
+def _allow_open_files(connections: int) -> None:
+    """Raise the soft open-files limit to fit `connections` downloads (up to the hard limit)."""
     try:
         import resource
     except ImportError:  # not on Unix: the platform decides
         return
+    needed = FILES_PER_CONNECTION * connections + SPARE_FILES
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     if soft == resource.RLIM_INFINITY or soft >= needed:
         return
@@ -92,9 +96,9 @@ def _allow_open_files(needed: int) -> None:
     resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
     if target < needed:
         logging.getLogger(__name__).warning(
-            "only %d files may be open (ulimit -Hn): fewer than %d connections will fit",
+            "only %d files may be open (ulimit -Hn): too few for --connection-limit %d",
             target,
-            needed // FILES_PER_CONNECTION,
+            connections,
         )
 
 
@@ -117,7 +121,7 @@ def _serve(args: argparse.Namespace, config: Config) -> int:
         print("Talk to it:", flush=True)
     print(f'  backcoach say --url {url}/alexa "start my back routine"', flush=True)
     print(f"  backcoach chat --url {url}/alexa", flush=True)
-    _allow_open_files(FILES_PER_CONNECTION * args.connection_limit + 64)
+    _allow_open_files(args.connection_limit)
     waitress.serve(
         app,
         host=args.host,

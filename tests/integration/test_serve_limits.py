@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import json
 import os
+import resource
 import select
 import socket
+import subprocess
+import sys
 import threading
 import time
 import urllib.error
@@ -16,6 +19,7 @@ import pytest
 from waitress.buffers import ReadOnlyFileBasedBuffer
 from werkzeug.test import EnvironBuilder
 
+from backcoach.skill.cli import FILES_PER_CONNECTION, SPARE_FILES
 from backcoach.skill.devtools import envelopes as env
 from backcoach.skill.web.app import create_app
 from tests.helpers import start_server, stop_server
@@ -249,3 +253,32 @@ def test_clips_reach_the_server_as_its_file_wrapper(config, longest_track, range
         assert app_iter.get(length) == longest_track.read_bytes()[start : start + length]
     finally:
         app_iter.close()
+
+
+OPEN_FILES_PROBE = """
+import resource, sys
+from backcoach.skill.cli import _allow_open_files
+soft, hard = (int(n) for n in sys.argv[1:3])
+resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
+_allow_open_files(1000)
+print(resource.getrlimit(resource.RLIMIT_NOFILE)[0])
+"""
+
+FILES_FOR_1000 = FILES_PER_CONNECTION * 1000 + SPARE_FILES
+
+
+@pytest.mark.parametrize(
+    ("hard", "expected", "warned"), [(4096, FILES_FOR_1000, False), (512, 512, True)]
+)
+def test_the_open_files_limit_is_raised_to_fit_the_connections(hard, expected, warned):
+    if resource.getrlimit(resource.RLIMIT_NOFILE)[1] < hard:
+        pytest.skip("this machine's hard limit is lower than the case needs")
+    run = subprocess.run(
+        [sys.executable, "-c", OPEN_FILES_PROBE, "256", str(hard)],
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert run.returncode == 0, run.stderr
+    assert int(run.stdout) == expected
+    assert ("ulimit -Hn" in run.stderr) is warned
