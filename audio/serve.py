@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, send_file
+from pathlib import Path
+
+from flask import Blueprint, Response, abort, request, send_file
 
 from backcoach.audio.catalog import AudioCatalog
 
@@ -10,8 +12,32 @@ MAX_AGE_S = 31_536_000
 """One year: a clip's name changes whenever its content does."""
 
 
+def _send_range_as_file(response: Response, path: Path) -> None:
+    """Give a 206 the server's file wrapper, opened at the range's start, if it has one.
+
+    Werkzeug answers a Range with a generator over the file, which a worker thread must read
+    and copy into the server's buffers. With a PEP 3333 `wsgi.file_wrapper` (waitress's) the
+    server sends the bytes from the file itself, stopping at the Content-Length werkzeug set
+    to the range's length; a server without one keeps werkzeug's generator.
+    """
+    file_wrapper = request.environ.get("wsgi.file_wrapper")
+    content_range = response.content_range
+    if file_wrapper is None or content_range.start is None:
+        return
+    clip = path.open("rb")
+    clip.seek(content_range.start)
+    ranged = response.response
+    response.response = file_wrapper(clip)
+    if hasattr(ranged, "close"):  # werkzeug's range wrapper holds send_file's open file
+        ranged.close()
+
+
 def audio_blueprint(catalog: AudioCatalog) -> Blueprint:
-    """`GET /audio/<name>` for the files the catalog lists; 404 for anything else."""
+    """`GET /audio/<name>` for the files the catalog lists; 404 for anything else.
+
+    Whole clips go to the server as a `wsgi.file_wrapper` (Flask's send_file does that), so
+    under waitress a slow listener is fed by its event loop and holds no worker thread.
+    """
     bp = Blueprint("audio", __name__)
 
     @bp.get("/audio/<name>")
@@ -29,6 +55,8 @@ def audio_blueprint(catalog: AudioCatalog) -> Blueprint:
             )
         except FileNotFoundError:
             abort(404)
+        if response.status_code == 206:
+            _send_range_as_file(response, path)
         response.cache_control.public = True
         response.cache_control.immutable = True
         return response

@@ -49,11 +49,64 @@ def _local_catalog(config: Config):
         return None
 
 
+SERVE_THREADS = 8
+"""Worker threads running the app: turns, and the start of each download (not its sending)."""
+
+CONNECTION_LIMIT = 1000
+"""Open connections waitress keeps; every listener streaming a clip holds one.
+
+Waitress's default, 100, let 100 slow downloads make every voice turn wait in the listen
+queue until one of them closed: Alexa gives a turn 8 s, a download can take minutes."""
+
+CHANNEL_TIMEOUT_S = 60
+"""A connection with no byte moving for this long is closed.
+
+Long enough for a slow or buffering listener (a paused device resumes with a Range
+request), short enough that idle or slow-loris connections give their place back."""
+
+FILES_PER_CONNECTION = 2
+"""A download holds its socket and the clip's file open."""
+
+SPARE_FILES = 64
+"""Open files beyond the connections: the listening socket, the store, logs, imports."""
+
+
+def _positive(text: str) -> int:
+    """An argparse type: a whole number above zero."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number above zero")
+    return value
+
+
+def _allow_open_files(connections: int) -> None:
+    """Raise the soft open-files limit to fit `connections` downloads (up to the hard limit)."""
+    try:
+        import resource
+    except ImportError:  # not on Unix: the platform decides
+        return
+    needed = FILES_PER_CONNECTION * connections + SPARE_FILES
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft == resource.RLIM_INFINITY or soft >= needed:
+        return
+    target = needed if hard == resource.RLIM_INFINITY else min(needed, hard)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
+    if target < needed:
+        logging.getLogger(__name__).warning(
+            "only %d files may be open (ulimit -Hn): too few for --connection-limit %d",
+            target,
+            connections,
+        )
+
+
 def _serve(args: argparse.Namespace, config: Config) -> int:
     """Serve the skill with waitress, a production WSGI server."""
     import waitress
 
-    from backcoach.skill.web.app import create_app
+    from backcoach.skill.web.app import MAX_BODY_BYTES, create_app
 
     if args.no_verify:
         config = dataclasses.replace(config, verify=False)
@@ -68,7 +121,21 @@ def _serve(args: argparse.Namespace, config: Config) -> int:
         print("Talk to it:", flush=True)
     print(f'  backcoach say --url {url}/alexa "start my back routine"', flush=True)
     print(f"  backcoach chat --url {url}/alexa", flush=True)
-    waitress.serve(app, host=args.host, port=args.port, threads=8, ident="backcoach")
+    _allow_open_files(args.connection_limit)
+    waitress.serve(
+        app,
+        host=args.host,
+        port=args.port,
+        ident="backcoach",
+        threads=args.threads,
+        connection_limit=args.connection_limit,
+        channel_timeout=args.channel_timeout,
+        # Refuse a larger body from its Content-Length header, before reading (and spooling
+        # to disk) any of it; waitress refuses sizes >= this, the app allows MAX_BODY_BYTES.
+        max_request_body_size=MAX_BODY_BYTES + 1,
+        # select() cannot watch more than 1024 sockets; poll() can.
+        asyncore_use_poll=True,
+    )
     return 0
 
 
@@ -346,11 +413,41 @@ def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="backcoach", description="Back Coach voice skill.")
     sub = p.add_subparsers(dest="command", required=True)
 
-    serve = sub.add_parser("serve", help="serve the skill over HTTP")
+    serve = sub.add_parser(
+        "serve",
+        help="serve the skill over HTTP",
+        description="Serve POST /alexa, GET /healthz and the built clips under /audio with"
+        " waitress. Clips are streamed by waitress's event loop, not a worker thread, so slow"
+        " listeners never hold up a turn; a body over the app's limit is refused (413) from"
+        " its Content-Length, unread.",
+    )
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8080)
     serve.add_argument(
         "--no-verify", action="store_true", help="accept unsigned requests (local experiments only)"
+    )
+    serve.add_argument(
+        "--threads",
+        type=_positive,
+        metavar="N",
+        default=SERVE_THREADS,
+        help=f"worker threads for turns; clips are sent without one (default {SERVE_THREADS})",
+    )
+    serve.add_argument(
+        "--connection-limit",
+        type=_positive,
+        metavar="N",
+        default=CONNECTION_LIMIT,
+        help="open connections kept, each streaming listener holds one; more wait to be"
+        f" accepted (default {CONNECTION_LIMIT})",
+    )
+    serve.add_argument(
+        "--channel-timeout",
+        type=_positive,
+        metavar="SECONDS",
+        default=CHANNEL_TIMEOUT_S,
+        help="close a connection idle this long: slow-loris or gone listeners"
+        f" (default {CHANNEL_TIMEOUT_S})",
     )
     serve.set_defaults(run=_serve)
 
