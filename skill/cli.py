@@ -68,7 +68,15 @@ def _serve(args: argparse.Namespace, config: Config) -> int:
         print("Talk to it:", flush=True)
     print(f'  backcoach say --url {url}/alexa "start my back routine"', flush=True)
     print(f"  backcoach chat --url {url}/alexa", flush=True)
-    waitress.serve(app, host=args.host, port=args.port, threads=8, ident="backcoach")
+    waitress.serve(
+        app,
+        host=args.host,
+        port=args.port,
+        threads=8,
+        ident="backcoach",
+        # waitress drops X-Forwarded-* by default; behind a trusted proxy ProxyFix reads them.
+        clear_untrusted_proxy_headers=not config.trust_proxy,
+    )
     return 0
 
 
