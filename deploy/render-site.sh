@@ -6,7 +6,8 @@
 # DOMAIN is required; the rest default to the layout of the README's "Deploy on your own server":
 # AUDIO_DIR (/var/cache/backcoach/audio, BACKCOACH_AUDIO_DIR of the service), UPSTREAM
 # (127.0.0.1:8080, where `backcoach serve` listens), TLS_CERT and TLS_KEY (certbot's files for
-# DOMAIN), HTTPS_PORT (443), HTTP_PORT (80), ACME_ROOT (/var/www/letsencrypt).
+# DOMAIN), HTTPS_PORT (443), HTTP_PORT (80), ACME_ROOT (/var/www/html, the webroot that
+# Debian's default site serves, so the first certificate and its renewals use the same one).
 set -euo pipefail
 TEMPLATE=$(dirname "$0")/backcoach-site.conf
 
@@ -17,7 +18,7 @@ TLS_CERT=${TLS_CERT:-/etc/letsencrypt/live/$DOMAIN/fullchain.pem}
 TLS_KEY=${TLS_KEY:-/etc/letsencrypt/live/$DOMAIN/privkey.pem}
 HTTPS_PORT=${HTTPS_PORT:-443}
 HTTP_PORT=${HTTP_PORT:-80}
-ACME_ROOT=${ACME_ROOT:-/var/www/letsencrypt}
+ACME_ROOT=${ACME_ROOT:-/var/www/html}
 
 # A value becomes part of the config: refuse anything that could end a directive or start another.
 for name in DOMAIN AUDIO_DIR UPSTREAM TLS_CERT TLS_KEY HTTPS_PORT HTTP_PORT ACME_ROOT; do

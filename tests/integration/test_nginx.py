@@ -32,7 +32,7 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 
-from backcoach.skill.config import Config, ConfigError
+from backcoach.skill.config import SETTINGS, Config, ConfigError
 from backcoach.skill.devtools import envelopes as env
 from backcoach.skill.web.app import create_app
 from tests.helpers import ROOT, Conversation, free_port
@@ -146,11 +146,12 @@ class _CertServer(ThreadingHTTPServer):
 # --- the processes ----------------------------------------------------------------------------
 
 
-def unit_serve_args(port: int) -> list[str]:
-    """The arguments of the unit's `backcoach serve`, on another port."""
+def unit_serve_args(port: int | None = None) -> list[str]:
+    """The arguments of the unit's `backcoach serve`, on another port if given."""
     (line,) = [x for x in UNIT.read_text().splitlines() if x.startswith("ExecStart=")]
     args = shlex.split(line.removeprefix("ExecStart="))[1:]
-    args[args.index("--port") + 1] = str(port)
+    if port is not None:
+        args[args.index("--port") + 1] = str(port)
     return args
 
 
@@ -395,3 +396,29 @@ def test_trust_roots_that_are_not_pem_are_named_on_one_line(tmp_path):
         create_app(config)
     with pytest.raises(ConfigError, match="BACKCOACH_TRUST_ROOTS"):
         Config.from_env({"BACKCOACH_TRUST_ROOTS": str(tmp_path / "missing.pem")})
+
+
+def env_file() -> dict[str, str]:
+    """The settings of deploy/backcoach.env."""
+    lines = (DEPLOY / "backcoach.env").read_text().splitlines()
+    return dict(x.split("=", 1) for x in lines if x.strip() and not x.startswith("#"))
+
+
+def test_the_shipped_files_agree_with_each_other():
+    settings = env_file() | unit_environment()
+    assert set(settings) <= set(SETTINGS.values())
+    config = Config.from_env(settings)
+    assert config.trust_proxy and config.verify
+    # A default render proxies to where the unit listens and serves the audio the unit builds.
+    rendered = subprocess.run(
+        [DEPLOY / "render-site.sh"],
+        env={"PATH": os.environ["PATH"], "DOMAIN": "coach.example.com"},
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    args = unit_serve_args()
+    listen = f"{args[args.index('--host') + 1]}:{args[args.index('--port') + 1]}"
+    assert f"server {listen};" in rendered
+    assert f"alias {config.audio_cache}/$1;" in rendered
+    assert "ssl_certificate /etc/letsencrypt/live/coach.example.com/fullchain.pem;" in rendered
