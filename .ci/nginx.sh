@@ -7,7 +7,7 @@
 # stdout is exactly one line, BACKCOACH_TEST_NGINX=DIR: DIR/nginx is the nginx binary and each
 # test's nginx runs from its own directory under DIR (unprivileged, on a free high port standing
 # in for 443), so `stop` can find whatever a killed test run left behind. Everything else goes
-# to stderr. Installs Debian's nginx (light) when no binary is found; the distribution's own
+# to stderr. Installs Debian's nginx (nginx-light) when no binary is found; the distribution's own
 # service is stopped and disabled again, since the tests start their own.
 # Settings: BACKCOACH_NGINX_DIR (default ${TMPDIR:-/tmp}/backcoach-nginx).
 set -euo pipefail
@@ -42,7 +42,8 @@ install_nginx() {
         trap "rm -f $gate" EXIT
     fi
     apt-get update -qq
-    apt-get install -y -qq nginx-light >/dev/null
+    # nginx-light is enough (ssl, http2); releases after bookworm only have nginx itself.
+    apt-get install -y -qq nginx-light >/dev/null || apt-get install -y -qq nginx >/dev/null
 }
 
 # Stop every nginx master whose pid file lies under DIR (one per test instance).
