@@ -135,6 +135,8 @@ def _serve(args: argparse.Namespace, config: Config) -> int:
         max_request_body_size=MAX_BODY_BYTES + 1,
         # select() cannot watch more than 1024 sockets; poll() can.
         asyncore_use_poll=True,
+        # waitress drops X-Forwarded-* by default; behind a trusted proxy ProxyFix reads them.
+        clear_untrusted_proxy_headers=not config.trust_proxy,
     )
     return 0
 

@@ -15,6 +15,7 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    FilePath,
     TypeAdapter,
     ValidationError,
 )
@@ -94,6 +95,8 @@ class Config:
     """Path to another Piper voice (.onnx) (BACKCOACH_PIPER_VOICE)."""
     privacy_url: HttpsPage = None
     """Your privacy policy, for the skill package (BACKCOACH_PRIVACY_URL)."""
+    trust_roots: FilePath | None = None
+    """Tests only: PEM roots of Alexa's signing chain, not public CAs (BACKCOACH_TRUST_ROOTS)."""
 
     @property
     def audio_cache(self) -> Path:

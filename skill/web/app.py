@@ -17,7 +17,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from backcoach.skill.alexa.handlers import DeletionPending
 from backcoach.skill.config import Config
 from backcoach.skill.service import Service, make_service
-from backcoach.skill.web.verify import RequestVerifier, VerificationError
+from backcoach.skill.web.verify import RequestVerifier, VerificationError, load_trust_roots
 
 log = logging.getLogger(__name__)
 
@@ -75,7 +75,8 @@ def create_app(
     serializer = DefaultSerializer()
 
     if config.verify:
-        verifier = verifier or RequestVerifier(skill_id=config.skill_id)
+        roots = load_trust_roots(config.trust_roots) if config.trust_roots else None
+        verifier = verifier or RequestVerifier(skill_id=config.skill_id, trust_roots=roots)
         if not config.skill_id:
             log.warning("BACKCOACH_SKILL_ID is not set: the application id check is skipped")
     else:

@@ -15,6 +15,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import lru_cache
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import certifi
@@ -25,6 +26,7 @@ from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from cryptography.x509 import verification as xv
 from werkzeug.datastructures import Headers
 
+from backcoach.skill.config import SETTINGS, ConfigError
 from backcoach.skill.domain.alexa_limits import MAX_TIMESTAMP_SKEW_S
 
 logger = logging.getLogger(__name__)
@@ -100,6 +102,18 @@ def _certifi_roots() -> tuple[x509.Certificate, ...]:
             except ValueError:
                 logger.debug("skipping an unparseable certifi root")
     return tuple(roots)
+
+
+def load_trust_roots(path: Path) -> list[x509.Certificate]:
+    """The certificates of a PEM file given as BACKCOACH_TRUST_ROOTS (tests' own Alexa CA)."""
+    try:
+        roots = x509.load_pem_x509_certificates(path.read_bytes())
+    except (OSError, ValueError) as exc:
+        raise ConfigError(
+            f"{SETTINGS['trust_roots']}: {path} is not a PEM certificate file"
+        ) from exc
+    logger.warning("%s: trusting only %s for Alexa's signatures", SETTINGS["trust_roots"], path)
+    return roots
 
 
 def _as_utc(when: datetime) -> datetime:
