@@ -278,10 +278,26 @@ def _test_dialogs(args: argparse.Namespace, config: Config) -> int:
 
 
 def _export(args: argparse.Namespace, config: Config) -> int:
-    """Write skill.json and the interaction model in the layout the ASK CLI deploys."""
-    from backcoach.skill.devtools.skill_package import export_skill_package
+    """Write ask-resources.json and the skill package in the layout `ask deploy` takes."""
+    import os
 
-    written = export_skill_package(Path(args.directory), config)
+    from backcoach.skill.devtools.skill_package import (
+        SETTINGS_FILE,
+        PackageError,
+        export_skill_package,
+        load_settings,
+    )
+
+    settings_path = Path(args.settings) if args.settings else Path(SETTINGS_FILE)
+    if args.settings is None and not settings_path.exists():
+        settings_path = None  # the file is optional: the environment alone can say it all
+    try:
+        settings = load_settings(settings_path, os.environ)
+        written = export_skill_package(
+            Path(args.directory), settings, locale=config.locale, draft=args.draft
+        )
+    except PackageError as exc:
+        return _fail(str(exc))
     for path in written:
         print(path)
     return 0
@@ -381,7 +397,17 @@ def parser() -> argparse.ArgumentParser:
     dialogs.set_defaults(run=_test_dialogs)
 
     export = sub.add_parser("export-skill-package", help="write an ASK CLI skill package")
-    export.add_argument("directory")
+    export.add_argument("directory", help="where ask-resources.json and skill-package/ go")
+    export.add_argument(
+        "--settings",
+        metavar="FILE",
+        help="endpoint, policy URLs and certificate type (default: ./skill-package.yaml if any)",
+    )
+    export.add_argument(
+        "--draft",
+        action="store_true",
+        help="allow a placeholder endpoint and missing policy URLs (not for certification)",
+    )
     export.set_defaults(run=_export)
 
     render = sub.add_parser("render", help="the whole routine as one MP3, to practise")

@@ -67,7 +67,7 @@ def test_chat_reads_lines_until_quit(environment):
 
 
 def test_export_skill_package(tmp_path, environment):
-    out = tmp_path / "skill-package"
+    out = tmp_path / "project"
     run = backcoach(
         "export-skill-package",
         str(out),
@@ -75,19 +75,70 @@ def test_export_skill_package(tmp_path, environment):
             **environment,
             "BACKCOACH_PUBLIC_URL": "https://coach.example.com",
             "BACKCOACH_PRIVACY_URL": "https://coach.example.com/privacy",
+            "BACKCOACH_TERMS_URL": "https://coach.example.com/terms",
+            "BACKCOACH_SSL_CERT_TYPE": "Wildcard",
         },
     )
     assert run.returncode == 0, run.stderr
-    manifest = json.loads((out / "skill.json").read_text())["manifest"]
+    assert (out / "ask-resources.json").is_file()
+    package = out / "skill-package"
+    manifest = json.loads((package / "skill.json").read_text())["manifest"]
     endpoint = manifest["apis"]["custom"]["endpoint"]
-    assert endpoint["uri"] == "https://coach.example.com/alexa"
+    assert endpoint == {"uri": "https://coach.example.com/alexa", "sslCertificateType": "Wildcard"}
     assert {"type": "AUDIO_PLAYER"} in manifest["apis"]["custom"]["interfaces"]
     assert manifest["publishingInformation"]["category"] == "HEALTH_AND_FITNESS"
     privacy = manifest["privacyAndCompliance"]
     assert privacy["usesPersonalInfo"] is True  # progress is kept per user id (README, Privacy)
     assert privacy["locales"]["en-US"]["privacyPolicyUrl"] == "https://coach.example.com/privacy"
-    model = json.loads((out / "interactionModels" / "custom" / "en-US.json").read_text())
+    assert privacy["locales"]["en-US"]["termsOfUseUrl"] == "https://coach.example.com/terms"
+    model = json.loads((package / "interactionModels" / "custom" / "en-US.json").read_text())
     assert model["interactionModel"]["languageModel"]["invocationName"] == "back coach"
+    assert str(package / "assets" / "images" / "en-US_largeIconUri.png") in run.stdout.split()
+
+
+UNSET_PACKAGE_SETTINGS = {
+    f"BACKCOACH_{name}": "" for name in ("PUBLIC_URL", "PRIVACY_URL", "TERMS_URL", "SSL_CERT_TYPE")
+}
+"""Blank is unset: whatever the shell running the tests has set."""
+
+
+def test_export_refuses_a_package_not_ready_for_certification(tmp_path):
+    bare = UNSET_PACKAGE_SETTINGS
+    run = backcoach("export-skill-package", str(tmp_path / "p"), env=bare)
+    assert run.returncode == 2
+    assert run.stderr.count("\n") == 1 and "BACKCOACH_PUBLIC_URL" in run.stderr
+    assert "Traceback" not in run.stderr and not (tmp_path / "p").exists()
+    draft = backcoach("export-skill-package", "--draft", str(tmp_path / "p"), env=bare)
+    assert draft.returncode == 0, draft.stderr
+
+
+def test_export_names_the_bad_field_of_its_settings_file(tmp_path):
+    settings = tmp_path / "skill-package.yaml"
+    settings.write_text("public_url: https://coach.example.com\nssl_cert_type: SelfSignd\n")
+    run = backcoach(
+        "export-skill-package",
+        "--settings",
+        str(settings),
+        str(tmp_path / "p"),
+        env=UNSET_PACKAGE_SETTINGS,
+    )
+    assert run.returncode == 2
+    assert run.stderr == (
+        f"backcoach: {settings}: ssl_cert_type: must be 'Trusted', 'Wildcard' or 'SelfSigned',"
+        " got 'SelfSignd'\n"
+    )
+
+
+def test_export_without_a_model_for_the_locale_fails_in_one_line(tmp_path):
+    run = backcoach(
+        "export-skill-package",
+        "--draft",
+        str(tmp_path / "p"),
+        env={**UNSET_PACKAGE_SETTINGS, "BACKCOACH_LOCALE": "fr-FR"},
+    )
+    assert run.returncode == 2
+    assert run.stderr.startswith("backcoach: fr-FR: no interaction model")
+    assert run.stderr.count("\n") == 1
 
 
 def test_gtts_without_a_network_fails_fast_and_says_so(tmp_path):
