@@ -288,9 +288,10 @@ def _export(args: argparse.Namespace, config: Config) -> int:
         load_settings,
     )
 
-    settings_path = Path(args.settings) if args.settings else Path(SETTINGS_FILE)
+    # The file is optional: the environment alone can say it all.
+    settings_path: Path | None = Path(args.settings or SETTINGS_FILE)
     if args.settings is None and not settings_path.exists():
-        settings_path = None  # the file is optional: the environment alone can say it all
+        settings_path = None
     try:
         settings = load_settings(settings_path, os.environ)
         written = export_skill_package(
