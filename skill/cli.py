@@ -289,9 +289,8 @@ def _export(args: argparse.Namespace, config: Config) -> int:
     )
 
     # The file is optional: the environment alone can say it all.
-    settings_path: Path | None = Path(args.settings or SETTINGS_FILE)
-    if args.settings is None and not settings_path.exists():
-        settings_path = None
+    default = Path(SETTINGS_FILE)
+    settings_path = Path(args.settings) if args.settings else default if default.exists() else None
     try:
         settings = load_settings(settings_path, os.environ)
         written = export_skill_package(
