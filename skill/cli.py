@@ -30,8 +30,9 @@ ONE_LINE_ERRORS = (
 )
 """Errors whose message names the setting or file and says why: one line, no traceback."""
 
-LOCAL_BASE_URL = "http://localhost:8080"
-"""Where in-process runs pretend to be served from (only names of clips are shown)."""
+LOCAL_BASE_URL = "https://backcoach.localhost"
+"""Where in-process runs pretend to be served from: https, the only audio Alexa plays (only
+names of clips are shown, and they are timed from the local build, never fetched)."""
 
 
 def _fail(message: str) -> int:
@@ -106,9 +107,11 @@ def _simulator(args: argparse.Namespace, config: Config, state=None):
 def _print_turn(turn, audio_s, as_json: bool) -> None:
     """One turn, for people or (with --json) as one JSON line."""
     from backcoach.skill.devtools.dialogs import clip_id_of
+    from backcoach.skill.devtools.response_rules import INVALID
 
     if as_json:
-        print(json.dumps({"request": turn.request, "response": turn.response}), flush=True)
+        shown = {"request": turn.request, "response": turn.response}
+        print(json.dumps({**shown, "problems": list(turn.problems)}), flush=True)
         return
     match = turn.match
     slots = ""
@@ -132,7 +135,10 @@ def _print_turn(turn, audio_s, as_json: bool) -> None:
     card = turn.body.get("card")
     if card:
         print(f"  card:    {card.get('title')}")
-    print(f"  session: {'ends' if turn.ends_session else 'open'}", flush=True)
+    print(f"  session: {'ends' if turn.ends_session else 'open'}")
+    for problem in turn.problems:
+        print(f"  {INVALID} {problem}")
+    sys.stdout.flush()
 
 
 def _print_player(sim) -> None:
@@ -145,7 +151,8 @@ def _print_player(sim) -> None:
 
 
 def _say(args: argparse.Namespace, config: Config) -> int:
-    """One turn; --session FILE carries the conversation across calls."""
+    """One turn; --session FILE carries the conversation across calls. Exits 1 when Alexa
+    would reject a response."""
     from backcoach.skill.devtools.simulator import SessionState, TransportError
 
     path = Path(args.session) if args.session else None
@@ -158,12 +165,13 @@ def _say(args: argparse.Namespace, config: Config) -> int:
         turn = sim.say(" ".join(args.utterance))
     except TransportError as exc:
         return _fail(str(exc))
-    for shown in [turn, *sim.events]:
+    turns = [turn, *sim.events]
+    for shown in turns:
         _print_turn(shown, audio_s, args.json)
     if path:
         sim.keep_player()
         state.save(path)
-    return 0
+    return 1 if any(t.problems for t in turns) else 0  # Alexa would have rejected a response
 
 
 CHAT_HELP = """Type what you would say to Alexa. Commands:

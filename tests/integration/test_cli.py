@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import subprocess
@@ -10,7 +11,7 @@ import time
 
 import pytest
 
-from tests.helpers import backcoach
+from tests.helpers import backcoach, start_server, stop_server
 
 
 @pytest.fixture
@@ -26,6 +27,7 @@ def test_say_prints_intent_speech_clips_and_session(environment, tmp_path):
     assert first.returncode == 0, first.stderr
     assert "intent:  StartExerciseIntent  exercise='plank' -> plank" in first.stdout
     assert "session: open" in first.stdout
+    assert "INVALID RESPONSE" not in first.stdout  # in-process links are https, as Alexa's are
     second = backcoach("say", "--session", str(session), "I'm ready", env=environment)
     assert "intent:  ReadyIntent" in second.stdout
     assert "audio:   hold-5s (" in second.stdout and "rest-20s" in second.stdout
@@ -193,3 +195,61 @@ def test_a_bad_file_or_locale_is_one_line_naming_it(tmp_path, setting, content, 
     assert run.returncode == 2, run.stderr
     assert run.stderr.startswith(f"backcoach: {named}"), run.stderr
     assert len(run.stderr.strip().splitlines()) == 1 and "Traceback" not in run.stderr
+
+
+@pytest.fixture(scope="module")
+def plain_http_server(config, tmp_path_factory):
+    """`backcoach serve --no-verify` with no public URL: it links audio over plain http."""
+    cfg = dataclasses.replace(config, data_dir=tmp_path_factory.mktemp("http-data"))
+    process, url = start_server(cfg, BACKCOACH_PUBLIC_URL="")
+    yield url
+    stop_server(process)
+
+
+HTTP_PLAY = "INVALID RESPONSE: AudioPlayer.Play: stream url is not https: 'http://127.0.0.1:"
+
+
+@pytest.mark.slow  # a `backcoach serve` process
+def test_say_over_url_reports_the_http_links_alexa_would_reject(
+    plain_http_server, environment, tmp_path
+):
+    session = str(tmp_path / "me.json")
+    talk = ("say", "--url", plain_http_server, "--session", session)
+    opened = backcoach(*talk, "open back coach", env=environment)
+    assert opened.returncode == 0 and "INVALID" not in opened.stdout, opened.stdout
+    played = backcoach(*talk, "play my back routine", env=environment)
+    assert played.returncode == 1
+    assert HTTP_PLAY in played.stdout
+    as_json = backcoach(*talk, "--json", "next", env=environment)
+    turns = [json.loads(line) for line in as_json.stdout.splitlines()]
+    assert as_json.returncode == 1
+    assert any("AudioPlayer.Play: stream url is not https" in p for p in turns[0]["problems"])
+
+
+@pytest.mark.slow  # a `backcoach serve` process
+def test_chat_over_url_reports_the_http_links_alexa_would_reject(plain_http_server, environment):
+    run = subprocess.run(
+        [sys.executable, "-m", "backcoach.skill.cli", "chat", "--url", plain_http_server],
+        input="open back coach\nplay my back routine\n:quit\n",
+        env={**os.environ, **environment},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert run.returncode == 0, run.stderr
+    assert HTTP_PLAY in run.stdout
+
+
+@pytest.mark.slow  # a `backcoach serve` process
+def test_test_dialogs_over_url_fails_the_step_alexa_would_reject(
+    plain_http_server, environment, tmp_path
+):
+    (tmp_path / "play.yaml").write_text(
+        "name: hands free\nsteps:\n  - say: open back coach\n  - say: play my back routine\n"
+    )
+    run = backcoach("test-dialogs", "--url", plain_http_server, str(tmp_path), env=environment)
+    assert run.returncode == 1
+    assert "PASS step 1: say 'open back coach'" in run.stdout
+    assert "FAIL step 2: say 'play my back routine'" in run.stdout
+    assert HTTP_PLAY in run.stdout
+    assert "1 scripts, 1 failed steps" in run.stdout
