@@ -110,8 +110,8 @@ def _print_turn(turn, audio_s, as_json: bool) -> None:
     from backcoach.skill.devtools.response_rules import INVALID
 
     if as_json:
-        shown = {"request": turn.request, "response": turn.response}
-        print(json.dumps({**shown, "problems": list(turn.problems)}), flush=True)
+        exchange = {"request": turn.request, "response": turn.response}
+        print(json.dumps({**exchange, "problems": list(turn.problems)}), flush=True)
         return
     match = turn.match
     slots = ""
