@@ -30,8 +30,9 @@ ONE_LINE_ERRORS = (
 )
 """Errors whose message names the setting or file and says why: one line, no traceback."""
 
-LOCAL_BASE_URL = "http://localhost:8080"
-"""Where in-process runs pretend to be served from (only names of clips are shown)."""
+LOCAL_BASE_URL = "https://backcoach.localhost"
+"""Where in-process runs pretend to be served from: https, the only audio Alexa plays (only
+names of clips are shown, and they are timed from the local build, never fetched)."""
 
 
 def _fail(message: str) -> int:
@@ -175,9 +176,11 @@ def _simulator(args: argparse.Namespace, config: Config, state=None):
 def _print_turn(turn, audio_s, as_json: bool) -> None:
     """One turn, for people or (with --json) as one JSON line."""
     from backcoach.skill.devtools.dialogs import clip_id_of
+    from backcoach.skill.devtools.response_rules import INVALID
 
     if as_json:
-        print(json.dumps({"request": turn.request, "response": turn.response}), flush=True)
+        exchange = {"request": turn.request, "response": turn.response}
+        print(json.dumps({**exchange, "problems": list(turn.problems)}), flush=True)
         return
     match = turn.match
     slots = ""
@@ -201,7 +204,10 @@ def _print_turn(turn, audio_s, as_json: bool) -> None:
     card = turn.body.get("card")
     if card:
         print(f"  card:    {card.get('title')}")
-    print(f"  session: {'ends' if turn.ends_session else 'open'}", flush=True)
+    print(f"  session: {'ends' if turn.ends_session else 'open'}")
+    for problem in turn.problems:
+        print(f"  {INVALID} {problem}")
+    sys.stdout.flush()
 
 
 def _print_player(sim) -> None:
@@ -214,7 +220,8 @@ def _print_player(sim) -> None:
 
 
 def _say(args: argparse.Namespace, config: Config) -> int:
-    """One turn; --session FILE carries the conversation across calls."""
+    """One turn; --session FILE carries the conversation across calls. Exits 1 when Alexa
+    would reject a response."""
     from backcoach.skill.devtools.simulator import SessionState, TransportError
 
     path = Path(args.session) if args.session else None
@@ -227,12 +234,13 @@ def _say(args: argparse.Namespace, config: Config) -> int:
         turn = sim.say(" ".join(args.utterance))
     except TransportError as exc:
         return _fail(str(exc))
-    for shown in [turn, *sim.events]:
+    turns = [turn, *sim.events]
+    for shown in turns:
         _print_turn(shown, audio_s, args.json)
     if path:
         sim.keep_player()
         state.save(path)
-    return 0
+    return 1 if any(t.problems for t in turns) else 0  # Alexa would have rejected a response
 
 
 CHAT_HELP = """Type what you would say to Alexa. Commands:
@@ -347,10 +355,26 @@ def _test_dialogs(args: argparse.Namespace, config: Config) -> int:
 
 
 def _export(args: argparse.Namespace, config: Config) -> int:
-    """Write skill.json and the interaction model in the layout the ASK CLI deploys."""
-    from backcoach.skill.devtools.skill_package import export_skill_package
+    """Write ask-resources.json and the skill package in the layout `ask deploy` takes."""
+    import os
 
-    written = export_skill_package(Path(args.directory), config)
+    from backcoach.skill.devtools.skill_package import (
+        SETTINGS_FILE,
+        PackageError,
+        export_skill_package,
+        load_settings,
+    )
+
+    # The file is optional: the environment alone can say it all.
+    default = Path(SETTINGS_FILE)
+    settings_path = Path(args.settings) if args.settings else default if default.exists() else None
+    try:
+        settings = load_settings(settings_path, os.environ)
+        written = export_skill_package(
+            Path(args.directory), settings, locale=config.locale, draft=args.draft
+        )
+    except PackageError as exc:
+        return _fail(str(exc))
     for path in written:
         print(path)
     return 0
@@ -482,7 +506,17 @@ def parser() -> argparse.ArgumentParser:
     dialogs.set_defaults(run=_test_dialogs)
 
     export = sub.add_parser("export-skill-package", help="write an ASK CLI skill package")
-    export.add_argument("directory")
+    export.add_argument("directory", help="where ask-resources.json and skill-package/ go")
+    export.add_argument(
+        "--settings",
+        metavar="FILE",
+        help="endpoint, policy URLs and certificate type (default: ./skill-package.yaml if any)",
+    )
+    export.add_argument(
+        "--draft",
+        action="store_true",
+        help="allow a placeholder endpoint and missing policy URLs (not for certification)",
+    )
     export.set_defaults(run=_export)
 
     render = sub.add_parser("render", help="the whole routine as one MP3, to practise")

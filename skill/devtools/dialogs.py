@@ -20,6 +20,7 @@ from pydantic import (
 )
 
 from backcoach.skill.devtools import envelopes as env
+from backcoach.skill.devtools.response_rules import INVALID
 from backcoach.skill.devtools.simulator import SessionState, Simulator, Turn, duration_s
 from backcoach.skill.domain.validation import Invalid, Loc, dotted, one_line, unreadable
 
@@ -218,17 +219,18 @@ def _as_list(value) -> list:
 
 
 def check_events(step: Step, events: list[Turn]) -> list[str]:
-    """Player events: no speech, card or reprompt ever, and the ones the step expects."""
-    problems = []
-    for turn in events:
-        extra = {"outputSpeech", "card", "reprompt"} & set(turn.body)
-        if extra:
-            problems.append(f"{turn.intent}: answered with {sorted(extra)} (directives only)")
-    if "events" in step.expect:
-        got = [t.request["request"]["type"] for t in events]
-        if got != list(step.expect["events"]):
-            problems.append(f"events: expected {step.expect['events']}, got {got}")
-    return problems
+    """The player events the step expects (what Alexa rejects is in each turn's problems)."""
+    if "events" not in step.expect:
+        return []
+    got = [t.request["request"]["type"] for t in events]
+    if got != list(step.expect["events"]):
+        return [f"events: expected {step.expect['events']}, got {got}"]
+    return []
+
+
+def rejected(turns: list[Turn | None]) -> list[str]:
+    """Every way a response of the step breaks Alexa's rules, as Alexa would reject it."""
+    return [f"{INVALID} {problem}" for turn in turns if turn for problem in turn.problems]
 
 
 def check_player(step: Step, sim: Simulator, onsets_s) -> list[str]:
@@ -297,7 +299,10 @@ def run_script(
         turn = _act(sim, step, onsets_s)
         events = sim.events[before:]
         problems = (
-            check(step, turn) + check_events(step, events) + check_player(step, sim, onsets_s)
+            rejected([turn, *events])
+            + check(step, turn)
+            + check_events(step, events)
+            + check_player(step, sim, onsets_s)
         )
         result = StepResult(step, turn, problems, events)
         results.append(result)

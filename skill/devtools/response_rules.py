@@ -16,6 +16,13 @@ from backcoach.skill.domain.alexa_limits import (
     MAX_SPEECH_CHARS,
 )
 
+INVALID = "INVALID RESPONSE:"
+"""How a response Alexa would reject is reported, in every command's output."""
+PLAYER_REQUEST_PREFIXES = ("AudioPlayer.", "PlaybackController.")
+"""Requests about the audio player: Alexa takes only directives in answer to them."""
+SPOKEN_PARTS = ("outputSpeech", "card", "reprompt")
+"""What a response to a player request may not carry."""
+
 _TIME = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s)\s*$")
 
 
@@ -83,4 +90,27 @@ def check_response(
     if reprompt and reprompt.get("type") == "SSML":
         ssml = reprompt.get("ssml", "")
         problems += check_ssml(ssml, audio_s, MAX_REPROMPT_AUDIO_S, "reprompt", require_https)
+    for directive in response.get("directives") or []:
+        if directive.get("type") != "AudioPlayer.Play":
+            continue
+        url = ((directive.get("audioItem") or {}).get("stream") or {}).get("url", "")
+        if require_https and not url.startswith("https://"):
+            problems.append(f"AudioPlayer.Play: stream url is not https: {url!r}")
     return problems
+
+
+def check_answer(request_type: str, envelope: dict) -> list[str]:
+    """What a response may not carry for the request it answers (speech on a player event)."""
+    if not request_type.startswith(PLAYER_REQUEST_PREFIXES):
+        return []
+    response = envelope.get("response") or {}
+    spoken = [part for part in SPOKEN_PARTS if part in response]
+    return [f"{request_type}: answered with {spoken} (directives only)"] if spoken else []
+
+
+def check_exchange(
+    request: dict, envelope: dict, audio_s: Callable[[str], float | None]
+) -> list[str]:
+    """Every reason Alexa would reject this response to this request envelope."""
+    request_type = (request.get("request") or {}).get("type", "")
+    return check_answer(request_type, envelope) + check_response(envelope, audio_s)

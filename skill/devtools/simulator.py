@@ -16,6 +16,7 @@ from ask_sdk_model import RequestEnvelope
 
 from backcoach.skill.devtools import envelopes as env
 from backcoach.skill.devtools.nlu import Match, Nlu
+from backcoach.skill.devtools.response_rules import check_exchange
 from backcoach.skill.domain.alexa_limits import MAX_AUDIO_S
 
 Transport = Callable[[dict], dict]
@@ -109,6 +110,8 @@ class Turn:
     request: dict
     response: dict
     match: Match | None = None
+    problems: tuple[str, ...] = ()
+    """Every reason Alexa would reject the response (empty when it would take it)."""
 
     @property
     def body(self) -> dict:
@@ -325,7 +328,8 @@ class Simulator:
             now=self.now(),
         )
         response = self.transport(envelope)
-        turn = Turn(envelope, response, match)
+        problems = tuple(check_exchange(envelope, response, self.known_length_s))
+        turn = Turn(envelope, response, match, problems)
         if in_session:
             heard_s = sum(self.clip_s(url) for url in turn.audio)
             heard_s += len(turn.speech.split()) / SPEECH_WORDS_PER_S
@@ -340,10 +344,14 @@ class Simulator:
     def clip_s(self, url: str) -> float:
         """How long a clip plays; when it cannot be timed, the longest a response may play,
         so that a person is never taken to have cut short what they may have heard."""
+        return self.known_length_s(url) or MAX_AUDIO_S
+
+    def known_length_s(self, url: str) -> float | None:
+        """How long a clip plays, None when it cannot be timed (or fetched, as Alexa would)."""
         try:
-            return self.player.length_s(url) or MAX_AUDIO_S
+            return self.player.length_s(url)
         except TransportError:
-            return MAX_AUDIO_S
+            return None
 
     def now(self) -> datetime:
         """The simulated time requests are stamped with: the real clock, moved on by

@@ -1,22 +1,127 @@
-"""The skill package the ASK CLI deploys: skill.json and the interaction model."""
+"""The skill package `ask deploy` takes: ask-resources.json, skill.json, models and icons."""
 
 from __future__ import annotations
 
 import json
+import shutil
+from collections.abc import Mapping
+from dataclasses import dataclass
+from importlib.resources.abc import Traversable
 from pathlib import Path
+from typing import Annotated, Any, Literal
+from urllib.parse import urlsplit
 
-from backcoach.skill.config import Config
+import yaml
+from pydantic import AfterValidator, ConfigDict, TypeAdapter, ValidationError
+
+from backcoach.skill.config import SETTINGS
+from backcoach.skill.devtools.icons import ASSETS, ICON_SIZES, icon_file
 from backcoach.skill.devtools.nlu import MODELS_DIR
+from backcoach.skill.domain.validation import Loc, dotted, one_line, unreadable
 
 PLACEHOLDER_URL = "https://YOUR-PUBLIC-HOST"
+"""The endpoint a --draft package points at when no public URL is set."""
+ENDPOINT_PATH = "/alexa"
+"""Where the endpoint takes Alexa's requests (the route in skill/web/app.py)."""
+SETTINGS_FILE = "skill-package.yaml"
+"""The optional settings file, looked for in the current directory."""
+PACKAGE_DIR = "skill-package"
+"""The folder ask-resources.json points the ASK CLI at."""
+ASK_RESOURCES_VERSION = "2020-03-31"
+"""The ask-resources.json schema the ASK CLI v2 reads."""
+SslCertificateType = Literal["Trusted", "Wildcard", "SelfSigned"]
+
+ENV = {
+    "public_url": SETTINGS["public_url"],
+    "privacy_url": SETTINGS["privacy_url"],
+    "terms_url": "BACKCOACH_TERMS_URL",
+    "ssl_cert_type": "BACKCOACH_SSL_CERT_TYPE",
+}
+"""The environment variable of each package setting (they override the settings file)."""
 
 
-def manifest(config: Config, locales: list[str]) -> dict:
-    """skill.json for an HTTPS-hosted custom skill with AudioPlayer."""
-    base = config.public_url or PLACEHOLDER_URL
-    privacy = {"privacyPolicyUrl": config.privacy_url} if config.privacy_url else {}
-    endpoint = {"uri": f"{base}/alexa", "sslCertificateType": "Trusted"}
-    info = {
+class PackageError(ValueError):
+    """The package cannot be written as asked; the message names the setting or file."""
+
+
+def _web_url(url: str | None) -> str | None:
+    """An http(s) URL with a host, without a trailing slash (https is demanded at export)."""
+    if url is None:
+        return None
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ValueError(f"must be an https:// URL, got {url!r}")
+    return url.rstrip("/")
+
+
+WebUrl = Annotated[str | None, AfterValidator(_web_url)]
+
+
+@dataclass(frozen=True)
+class PackageSettings:
+    """What a person must tell the package: where the skill is served and its policies."""
+
+    __pydantic_config__ = ConfigDict(extra="forbid")
+
+    public_url: WebUrl = None
+    """https base URL of the endpoint; the package points Alexa at <public_url>/alexa."""
+    privacy_url: WebUrl = None
+    """The privacy policy page (required for certification)."""
+    terms_url: WebUrl = None
+    """The terms of use page (required for certification)."""
+    ssl_cert_type: SslCertificateType = "Trusted"
+    """The endpoint's certificate: Trusted (a CA's), Wildcard or SelfSigned (uploaded)."""
+
+    @property
+    def endpoint(self) -> str:
+        return f"{self.public_url or PLACEHOLDER_URL}{ENDPOINT_PATH}"
+
+    def problems(self) -> list[str]:
+        """What keeps this package from certification (a --draft ignores them)."""
+        out = []
+        if not self.public_url or self.public_url == PLACEHOLDER_URL:
+            out.append(f"no endpoint: set {ENV['public_url']} or public_url in {SETTINGS_FILE}")
+        elif not self.public_url.startswith("https://"):
+            out.append(f"public_url must be https (Alexa calls only https), got {self.public_url}")
+        for name, page in (("privacy_url", "privacy policy"), ("terms_url", "terms of use")):
+            url = getattr(self, name)
+            if not url:
+                out.append(f"no {page}: set {ENV[name]} or {name} in {SETTINGS_FILE}")
+            elif not url.startswith("https://"):
+                out.append(f"{name} must be https, got {url}")
+        return out
+
+
+_SETTINGS = TypeAdapter(PackageSettings)
+
+
+def load_settings(path: Path | None, env: Mapping[str, str]) -> PackageSettings:
+    """The settings file's values (when there is one), overridden by the environment."""
+    values: dict[str, Any] = {}
+    if path is not None:
+        try:
+            data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        except (OSError, yaml.YAMLError) as exc:
+            raise PackageError(unreadable(str(path), exc)) from exc
+        if data is not None and not isinstance(data, dict):
+            raise PackageError(f"{path}: must be a mapping of settings")
+        values.update(data or {})
+    from_env = {name for name, variable in ENV.items() if env.get(variable, "").strip()}
+    values.update({name: env[ENV[name]].strip() for name in from_env})
+
+    def where(loc: Loc) -> str:
+        """The environment variable a bad value came from, or the file and its field."""
+        name = str(loc[0]) if loc else ""
+        return ENV[name] if name in from_env else f"{path}: {dotted(loc)}"
+
+    try:
+        return _SETTINGS.validate_python(values)
+    except ValidationError as exc:
+        raise PackageError(one_line(exc, "", where)) from None
+
+
+STORE_TEXT = {
+    "en-US": {
         "name": "Back Coach",
         "summary": "A spoken coach for five back-strengthening exercises, hands free.",
         "description": (
@@ -34,11 +139,38 @@ def manifest(config: Config, locales: list[str]) -> dict:
         ],
         "keywords": ["back", "exercise", "workout", "plank", "posture", "core", "fitness"],
     }
+}
+"""The store listing of each locale the skill is published in."""
+
+
+def icon_uri(locale: str, role: str) -> str:
+    """The package-relative URI the ASK CLI uploads an icon from (`file://assets/...`)."""
+    return f"file://assets/images/{locale}_{role}IconUri.png"
+
+
+def manifest(settings: PackageSettings, locales: list[str]) -> dict:
+    """skill.json for an HTTPS-hosted custom skill with AudioPlayer."""
+    endpoint = {"uri": settings.endpoint, "sslCertificateType": settings.ssl_cert_type}
+    policies = {
+        key: url
+        for key, url in (
+            ("privacyPolicyUrl", settings.privacy_url),
+            ("termsOfUseUrl", settings.terms_url),
+        )
+        if url
+    }
+    listing = {
+        locale: {
+            **STORE_TEXT[locale],
+            **{f"{role}IconUri": icon_uri(locale, role) for role in ICON_SIZES},
+        }
+        for locale in locales
+    }
     return {
         "manifest": {
             "manifestVersion": "1.0",
             "publishingInformation": {
-                "locales": {locale: info for locale in locales},
+                "locales": listing,
                 "isAvailableWorldwide": False,
                 "distributionCountries": ["US"],
                 "category": "HEALTH_AND_FITNESS",
@@ -51,8 +183,10 @@ def manifest(config: Config, locales: list[str]) -> dict:
                 "isChildDirected": False,
                 "isExportCompliant": True,
                 "containsAds": False,
-                "locales": {locale: privacy for locale in locales},
+                "locales": {locale: policies for locale in locales},
             },
+            # None asked for: the skill keeps only what the user id keys (README, "Privacy").
+            "permissions": [],
             "apis": {
                 "custom": {
                     "endpoint": endpoint,
@@ -67,19 +201,56 @@ def manifest(config: Config, locales: list[str]) -> dict:
     }
 
 
-def export_skill_package(directory: Path, config: Config) -> list[Path]:
-    """Write skill.json and interactionModels/custom/<locale>.json; return the paths."""
-    names = (p.name for p in MODELS_DIR.iterdir())
+def ask_resources() -> dict:
+    """ask-resources.json: the ASK CLI v2 deploys the skill package folder beside it."""
+    return {
+        "askcliResourcesVersion": ASK_RESOURCES_VERSION,
+        "profiles": {"default": {"skillMetadata": {"src": f"./{PACKAGE_DIR}"}}},
+    }
+
+
+def package_locales(models_dir: Traversable | Path, locale: str) -> list[str]:
+    """The locales to publish: one per interaction model, each with a store listing."""
+    names = (p.name for p in models_dir.iterdir())
     locales = sorted(name.removesuffix(".json") for name in names if name.endswith(".json"))
     if not locales:
-        raise FileNotFoundError(f"no interaction model (*.json) in {MODELS_DIR}")
-    directory.mkdir(parents=True, exist_ok=True)
-    written = [directory / "skill.json"]
-    written[0].write_text(json.dumps(manifest(config, locales), indent=2) + "\n")
-    models = directory / "interactionModels" / "custom"
-    models.mkdir(parents=True, exist_ok=True)
-    for locale in locales:
-        target = models / f"{locale}.json"
-        target.write_text((MODELS_DIR / f"{locale}.json").read_text())
+        raise PackageError(f"no interaction model (*.json) in {models_dir}")
+    if locale not in locales:
+        raise PackageError(f"{locale}: no interaction model ({models_dir}/{locale}.json)")
+    unlisted = [name for name in locales if name not in STORE_TEXT]
+    if unlisted:
+        raise PackageError(f"{unlisted[0]}: an interaction model but no store listing (STORE_TEXT)")
+    return locales
+
+
+def export_skill_package(
+    directory: Path,
+    settings: PackageSettings,
+    *,
+    locale: str = "en-US",
+    draft: bool = False,
+    models_dir: Traversable | Path = MODELS_DIR,
+) -> list[Path]:
+    """Write ask-resources.json and skill-package/ under `directory`; return the files."""
+    problems = [] if draft else settings.problems()
+    if problems:
+        raise PackageError(f"{problems[0]} (--draft writes a package not for certification)")
+    locales = package_locales(models_dir, locale)
+    package = directory / PACKAGE_DIR
+    models = package / "interactionModels" / "custom"
+    images = package / "assets" / "images"
+    for folder in (models, images):
+        folder.mkdir(parents=True, exist_ok=True)
+    written = [directory / "ask-resources.json", package / "skill.json"]
+    written[0].write_text(json.dumps(ask_resources(), indent=2) + "\n")
+    written[1].write_text(json.dumps(manifest(settings, locales), indent=2) + "\n")
+    for name in locales:
+        target = models / f"{name}.json"
+        target.write_text((models_dir / f"{name}.json").read_text())
         written.append(target)
+        for role in ICON_SIZES:
+            icon = package / icon_uri(name, role).removeprefix("file://")
+            with (ASSETS / icon_file(role)).open("rb") as source, icon.open("wb") as out:
+                shutil.copyfileobj(source, out)
+            written.append(icon)
     return written
