@@ -7,12 +7,12 @@ import dataclasses
 import json
 import logging
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from backcoach.audio.catalog import CatalogError
 from backcoach.audio.manifest import ManifestError
 from backcoach.skill.config import Config, ConfigError
-from backcoach.skill.devtools.dialogs import ScriptError
 from backcoach.skill.domain.phrases import PhraseError
 from backcoach.skill.domain.routine import ContentError
 from backcoach.skill.service import AudioMissing
@@ -23,12 +23,13 @@ ONE_LINE_ERRORS = (
     ContentError,
     PhraseError,
     ManifestError,
-    ScriptError,
     AudioMissing,
     CatalogError,
     StoreUnavailable,
 )
-"""Errors whose message names the setting or file and says why: one line, no traceback."""
+"""Errors whose message names the setting or file and says why: one line, no traceback.
+(A dialog script's ScriptError is one too, caught where scripts run: importing the dev tools
+here would slow every command's start, `serve` included.)"""
 
 LOCAL_BASE_URL = "http://localhost:8080"
 """Where in-process runs pretend to be served from (only names of clips are shown)."""
@@ -236,6 +237,7 @@ def _chat(args: argparse.Namespace, config: Config) -> int:
 def _test_dialogs(args: argparse.Namespace, config: Config) -> int:
     """Run dialog scripts and report pass/fail per step."""
     from backcoach.skill.devtools.dialogs import (
+        ScriptError,
         find_scripts,
         load_script,
         run_script,
@@ -266,11 +268,11 @@ def _test_dialogs(args: argparse.Namespace, config: Config) -> int:
             print(f"       {problem}")
 
     for path in paths:
-        script = load_script(path)
-        print(f"{script.name} ({path.name})")
         try:
+            script = load_script(path)
+            print(f"{script.name} ({path.name})")
             results = run_script(script, sim.transport, report, **timing)
-        except TransportError as exc:
+        except (ScriptError, TransportError) as exc:
             return _fail(str(exc))
         failed += sum(not r.ok for r in results)
     print(f"{len(paths)} scripts, {failed} failed steps")
@@ -339,6 +341,34 @@ def _user(args: argparse.Namespace, config: Config) -> int:
     return 0
 
 
+class _LateArguments(argparse.ArgumentParser):
+    """A subcommand's parser that adds its arguments only when that subcommand is used."""
+
+    def __init__(self, *args, add_arguments: Callable[[argparse.ArgumentParser], None], **kw):
+        super().__init__(*args, **kw)
+        self._add_arguments: Callable[[argparse.ArgumentParser], None] | None = add_arguments
+
+    def _ready(self) -> None:
+        if self._add_arguments is not None:
+            add, self._add_arguments = self._add_arguments, None
+            add(self)
+
+    def parse_known_args(self, args=None, namespace=None):  # type: ignore[override]
+        self._ready()
+        return super().parse_known_args(args, namespace)
+
+    def format_help(self) -> str:
+        self._ready()
+        return super().format_help()
+
+
+def _audio_build_arguments(build: argparse.ArgumentParser) -> None:
+    """The build's own options; its module pulls in the build stack (numpy, pydub, Piper)."""
+    from backcoach.audio.build import cli as audio_cli
+
+    audio_cli.add_arguments(build)
+
+
 def parser() -> argparse.ArgumentParser:
     """The argument parser with every subcommand."""
     p = argparse.ArgumentParser(prog="backcoach", description="Back Coach voice skill.")
@@ -397,11 +427,12 @@ def parser() -> argparse.ArgumentParser:
     user.set_defaults(run=_user)
 
     audio = sub.add_parser("audio", help="precomputed audio")
-    audio_sub = audio.add_subparsers(dest="audio_command", required=True)
-    build = audio_sub.add_parser("build", help="render every clip into the audio cache")
-    from backcoach.audio.build import cli as audio_cli
-
-    audio_cli.add_arguments(build)
+    audio_sub = audio.add_subparsers(
+        dest="audio_command", required=True, parser_class=_LateArguments
+    )
+    build = audio_sub.add_parser(
+        "build", help="render every clip into the audio cache", add_arguments=_audio_build_arguments
+    )
     build.set_defaults(run=_audio_build)
     return p
 
