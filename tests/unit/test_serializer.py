@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from ask_sdk_core.exceptions import SerializationException
 from ask_sdk_core.response_helper import ResponseFactory
 from ask_sdk_core.serialize import DefaultSerializer
 from ask_sdk_model import RequestEnvelope
-from ask_sdk_model.interfaces.audioplayer import PlayDirective
 from ask_sdk_model.intent_request import IntentRequest
+from ask_sdk_model.interfaces.audioplayer import PlayDirective
 
 from backcoach.skill.alexa.respond import to_response
 from backcoach.skill.devtools import envelopes as env
@@ -100,7 +100,7 @@ def test_times_are_read_as_ask_reads_them(stamp, expected):
 
 def test_the_z_suffix_is_utc_not_a_local_time():
     when = parse_datetime("2026-11-24T10:00:00Z")
-    assert when.utcoffset() == timedelta(0) and when.tzinfo == timezone.utc
+    assert when.utcoffset() == timedelta(0) and when.tzinfo == UTC
 
 
 @pytest.mark.parametrize(
