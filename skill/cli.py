@@ -40,6 +40,7 @@ def _one_line_errors() -> tuple[type[Exception], ...]:
         StoreUnavailable,
     )
 
+
 LOCAL_BASE_URL = "http://localhost:8080"
 """Where in-process runs pretend to be served from (only names of clips are shown)."""
 
@@ -362,7 +363,7 @@ class _LateArguments(argparse.ArgumentParser):
             add, self._add_arguments = self._add_arguments, None
             add(self)
 
-    def parse_known_args(self, args=None, namespace=None):  # type: ignore[override]
+    def parse_known_args(self, args=None, namespace=None):
         self._ready()
         return super().parse_known_args(args, namespace)
 

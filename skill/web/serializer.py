@@ -26,7 +26,7 @@ def parse_datetime(value: Any) -> datetime:
     except ValueError:
         pass
     # Rarer spellings, as ASK's own serializer reads them; dateutil is imported only for them.
-    from dateutil.parser import ParserError, parse
+    from dateutil.parser import ParserError, parse  # type: ignore[import-untyped]
 
     try:
         return parse(value)
@@ -47,7 +47,7 @@ class EnvelopeSerializer(DefaultSerializer):
         self._keys: dict[type, list[tuple[str, str]]] = {}
         """Model class -> (attribute, JSON key) of each declared field."""
 
-    def serialize(self, obj: Any) -> Any:  # type: ignore[override]
+    def serialize(self, obj: Any) -> Any:
         """Plain JSON data for a response (as DefaultSerializer.serialize)."""
         if obj is None or isinstance(obj, self.PRIMITIVE_TYPES):
             return obj
