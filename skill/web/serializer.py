@@ -46,6 +46,7 @@ class EnvelopeSerializer(DefaultSerializer):
         self._readers: dict[Any, Reader] = {}
         self._keys: dict[type, list[tuple[str, str]]] = {}
         """Model class -> (attribute, JSON key) of each declared field."""
+        self._classes: dict[str, Any] = {}
 
     def serialize(self, obj: Any) -> Any:
         """Plain JSON data for a response (as DefaultSerializer.serialize)."""
@@ -70,8 +71,7 @@ class EnvelopeSerializer(DefaultSerializer):
         return out
 
     def from_data(self, data: Any, obj_type: Any) -> Any:
-        """`data` (parsed JSON) as an `obj_type` (a model class or ASK's type name), or raise
-        SerializationException."""
+        """Parsed JSON as an `obj_type` (a model class or ASK's type name); else raises."""
         return self._reader(obj_type)(data)
 
     def _reader(self, kind: Any) -> Reader:
@@ -172,12 +172,15 @@ class EnvelopeSerializer(DefaultSerializer):
 
     def _load_class(self, name: str) -> Any:
         """The class a name in `deserialized_types` stands for (`ask_sdk_model.request.Request`)."""
-        module_name, _, class_name = name.rpartition(".")
-        try:
-            module = __import__(module_name, fromlist=[class_name])
-            return getattr(module, class_name)
-        except (ImportError, AttributeError, ValueError) as exc:
-            raise SerializationException(f"Unable to resolve class {name}: {exc}") from exc
+        cls = self._classes.get(name)
+        if cls is None:
+            module_name, _, class_name = name.rpartition(".")
+            try:
+                module = __import__(module_name, fromlist=[class_name])
+                cls = self._classes[name] = getattr(module, class_name)
+            except (ImportError, AttributeError, ValueError) as exc:
+                raise SerializationException(f"Unable to resolve class {name}: {exc}") from exc
+        return cls
 
 
 def _json_keys(cls: Any) -> dict[str, str]:
