@@ -450,7 +450,7 @@ def parser() -> argparse.ArgumentParser:
 def _load_skill_modules() -> tuple[type[Exception], ...]:
     """Import what every command needs, collecting no garbage meanwhile; the one-line errors.
 
-    Importing builds some 60,000 objects that live as long as the process, and the collector
+    Importing builds some 40,000 objects that live as long as the process, and the collector
     would walk them again and again while they are built (a tenth of a cold start). Frozen
     afterwards, they also stay out of every later full collection, request after request.
     """
