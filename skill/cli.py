@@ -4,31 +4,42 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import gc
 import json
 import logging
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from backcoach.audio.catalog import CatalogError
-from backcoach.audio.manifest import ManifestError
-from backcoach.skill.config import Config, ConfigError
-from backcoach.skill.devtools.dialogs import ScriptError
-from backcoach.skill.domain.phrases import PhraseError
-from backcoach.skill.domain.routine import ContentError
-from backcoach.skill.service import AudioMissing
-from backcoach.skill.storage.base import StoreUnavailable
+# Only the standard library above: main() imports the skill once the collector is paused.
+if TYPE_CHECKING:
+    from backcoach.skill.config import Config
 
-ONE_LINE_ERRORS = (
-    ConfigError,
-    ContentError,
-    PhraseError,
-    ManifestError,
-    ScriptError,
-    AudioMissing,
-    CatalogError,
-    StoreUnavailable,
-)
-"""Errors whose message names the setting or file and says why: one line, no traceback."""
+
+def _one_line_errors() -> tuple[type[Exception], ...]:
+    """Errors whose message names the setting or file and says why: one line, no traceback.
+
+    (A dialog script's ScriptError is one too, caught where scripts run: importing the dev
+    tools here would slow every command's start, `serve` included.)"""
+    from backcoach.audio.catalog import CatalogError
+    from backcoach.audio.manifest import ManifestError
+    from backcoach.skill.config import ConfigError
+    from backcoach.skill.domain.phrases import PhraseError
+    from backcoach.skill.domain.routine import ContentError
+    from backcoach.skill.service import AudioMissing
+    from backcoach.skill.storage.base import StoreUnavailable
+
+    return (
+        ConfigError,
+        ContentError,
+        PhraseError,
+        ManifestError,
+        AudioMissing,
+        CatalogError,
+        StoreUnavailable,
+    )
+
 
 LOCAL_BASE_URL = "https://backcoach.localhost"
 """Where in-process runs pretend to be served from: https, the only audio Alexa plays (only
@@ -42,7 +53,7 @@ def _fail(message: str) -> int:
 
 def _local_catalog(config: Config):
     """This machine's audio build, to time a remote skill's tracks (None if not built)."""
-    from backcoach.audio.catalog import AudioCatalog
+    from backcoach.audio.catalog import AudioCatalog, CatalogError
 
     try:
         return AudioCatalog.load(config.audio_cache)
@@ -313,6 +324,7 @@ def _chat(args: argparse.Namespace, config: Config) -> int:
 def _test_dialogs(args: argparse.Namespace, config: Config) -> int:
     """Run dialog scripts and report pass/fail per step."""
     from backcoach.skill.devtools.dialogs import (
+        ScriptError,
         find_scripts,
         load_script,
         run_script,
@@ -343,11 +355,11 @@ def _test_dialogs(args: argparse.Namespace, config: Config) -> int:
             print(f"       {problem}")
 
     for path in paths:
-        script = load_script(path)
-        print(f"{script.name} ({path.name})")
         try:
+            script = load_script(path)
+            print(f"{script.name} ({path.name})")
             results = run_script(script, sim.transport, report, **timing)
-        except TransportError as exc:
+        except (ScriptError, TransportError) as exc:
             return _fail(str(exc))
         failed += sum(not r.ok for r in results)
     print(f"{len(paths)} scripts, {failed} failed steps")
@@ -432,6 +444,34 @@ def _user(args: argparse.Namespace, config: Config) -> int:
         return _fail(f"nothing is kept about {args.user_id}")
     print(f"forgot {args.user_id}")
     return 0
+
+
+class _LateArguments(argparse.ArgumentParser):
+    """A subcommand's parser that adds its arguments only when that subcommand is used."""
+
+    def __init__(self, *args, add_arguments: Callable[[argparse.ArgumentParser], None], **kw):
+        super().__init__(*args, **kw)
+        self._add_arguments: Callable[[argparse.ArgumentParser], None] | None = add_arguments
+
+    def _ready(self) -> None:
+        if self._add_arguments is not None:
+            add, self._add_arguments = self._add_arguments, None
+            add(self)
+
+    def parse_known_args(self, args=None, namespace=None):
+        self._ready()
+        return super().parse_known_args(args, namespace)
+
+    def format_help(self) -> str:
+        self._ready()
+        return super().format_help()
+
+
+def _audio_build_arguments(build: argparse.ArgumentParser) -> None:
+    """The build's own options; its module pulls in the build stack (numpy, pydub, Piper)."""
+    from backcoach.audio.build import cli as audio_cli
+
+    audio_cli.add_arguments(build)
 
 
 def parser() -> argparse.ArgumentParser:
@@ -532,13 +572,30 @@ def parser() -> argparse.ArgumentParser:
     user.set_defaults(run=_user)
 
     audio = sub.add_parser("audio", help="precomputed audio")
-    audio_sub = audio.add_subparsers(dest="audio_command", required=True)
-    build = audio_sub.add_parser("build", help="render every clip into the audio cache")
-    from backcoach.audio.build import cli as audio_cli
-
-    audio_cli.add_arguments(build)
+    audio_sub = audio.add_subparsers(
+        dest="audio_command", required=True, parser_class=_LateArguments
+    )
+    build = audio_sub.add_parser(
+        "build", help="render every clip into the audio cache", add_arguments=_audio_build_arguments
+    )
     build.set_defaults(run=_audio_build)
     return p
+
+
+def _load_skill_modules() -> tuple[type[Exception], ...]:
+    """Import what every command needs, collecting no garbage meanwhile; the one-line errors.
+
+    Importing builds some 40,000 objects that live as long as the process, and the collector
+    would walk them again and again while they are built (a tenth of a cold start). Frozen
+    afterwards, they also stay out of every later full collection, request after request.
+    """
+    gc.disable()
+    try:
+        errors = _one_line_errors()
+    finally:
+        gc.freeze()
+        gc.enable()
+    return errors
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -547,10 +604,13 @@ def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     if args.command in ("say", "chat", "test-dialogs"):
         logging.getLogger().setLevel(logging.WARNING)
+    errors = _load_skill_modules()
+    from backcoach.skill.config import Config
+
     try:
         config = Config.from_env()
         return args.run(args, config)
-    except ONE_LINE_ERRORS as exc:
+    except errors as exc:
         return _fail(str(exc.args[0]) if exc.args else str(exc))  # KeyError's str() quotes
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from xml.sax.saxutils import escape, quoteattr
 
 from ask_sdk_model import Response
 from ask_sdk_model.interfaces.audioplayer import (
@@ -28,6 +27,30 @@ SPEECH_MS_PER_CHAR = 70
 
 ClipUrl = Callable[[str], str | None]
 """Gives the https URL of a clip's (or track's) precomputed audio by id, or None."""
+
+# xml.sax.saxutils would do, but importing it loads urllib.request: cold-start time.
+_TEXT = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
+_ATTRIBUTE = str.maketrans(
+    {
+        "&": "&amp;",
+        "<": "&lt;",
+        ">": "&gt;",
+        '"': "&quot;",
+        "\n": "&#10;",
+        "\r": "&#13;",
+        "\t": "&#9;",
+    }
+)
+
+
+def escape(text: str) -> str:
+    """Text safe inside an SSML element."""
+    return text.translate(_TEXT)
+
+
+def quoteattr(value: str) -> str:
+    """A double-quoted SSML attribute value."""
+    return f'"{value.translate(_ATTRIBUTE)}"'
 
 
 def _breaks(ms: int) -> str:

@@ -4,20 +4,24 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from ask_sdk_core.exceptions import SerializationException
-from ask_sdk_core.serialize import DefaultSerializer
 from ask_sdk_model import RequestEnvelope
 from ask_sdk_model.request import Request
-from flask import Flask, jsonify, request
+from flask import Flask, Response, jsonify, request
 from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from backcoach.skill.alexa.handlers import DeletionPending
 from backcoach.skill.config import Config
 from backcoach.skill.service import Service, make_service
-from backcoach.skill.web.verify import RequestVerifier, VerificationError, load_trust_roots
+from backcoach.skill.web.serializer import EnvelopeSerializer
+
+if TYPE_CHECKING:  # verify.py (and cryptography) is imported only when verification is on
+    from backcoach.skill.web.verify import RequestVerifier
 
 log = logging.getLogger(__name__)
 
@@ -63,6 +67,27 @@ def _parse(body: bytes) -> dict:
         raise BadRequest("body is not JSON") from exc
 
 
+def _reader(verifier: RequestVerifier | None) -> Callable[[object, bytes], dict]:
+    """How a body (and its headers) becomes the parsed envelope: verified, or just parsed."""
+    if verifier is None:
+        return lambda headers, body: _parse(body)
+    from backcoach.skill.web.verify import VerificationError
+
+    def verified(headers, body: bytes) -> dict:
+        try:
+            return verifier.verify(headers, body)
+        except VerificationError as exc:
+            raise BadRequest(str(exc)) from exc
+
+    return verified
+
+
+def _json_response(data: object, status: int = 200) -> Response:
+    """Compact JSON, as Alexa reads it (jsonify would sort and re-check every key)."""
+    body = json.dumps(data, separators=(",", ":"), ensure_ascii=False)
+    return Response(body, status=status, mimetype="application/json")
+
+
 def create_app(
     config: Config | None = None,
     *,
@@ -72,16 +97,20 @@ def create_app(
     """The endpoint for one configuration; tests pass config (and their own trust roots)."""
     service = service or make_service(config or Config.from_env())
     config, routine, skill = service.config, service.routine, service.skill
-    serializer = DefaultSerializer()
+    serializer = EnvelopeSerializer()
 
     if config.verify:
-        roots = load_trust_roots(config.trust_roots) if config.trust_roots else None
-        verifier = verifier or RequestVerifier(skill_id=config.skill_id, trust_roots=roots)
+        if verifier is None:
+            from backcoach.skill.web.verify import RequestVerifier, load_trust_roots
+
+            roots = load_trust_roots(config.trust_roots) if config.trust_roots else None
+            verifier = RequestVerifier(skill_id=config.skill_id, trust_roots=roots)
         if not config.skill_id:
             log.warning("BACKCOACH_SKILL_ID is not set: the application id check is skipped")
     else:
         verifier = None
         log.warning("REQUEST VERIFICATION IS OFF: for local experiments only, never expose this")
+    read_envelope = _reader(verifier)
 
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = MAX_BODY_BYTES
@@ -103,24 +132,26 @@ def create_app(
 
     @app.post("/alexa")
     def alexa():
+        # The raw bytes are what Alexa signed: parsed once here, never re-encoded.
         body = request.get_data(cache=False)
         try:
-            envelope = verifier.verify(request.headers, body) if verifier else _parse(body)
+            envelope = read_envelope(request.headers, body)
             problem = envelope_problem(envelope)
             if problem:
                 raise BadRequest(problem)
-            request_envelope = serializer.deserialize(json.dumps(envelope), RequestEnvelope)
-        except (BadRequest, VerificationError) as exc:
+            request_envelope = serializer.from_data(envelope, RequestEnvelope)
+        except BadRequest as exc:
             log.warning("refused request: %s", exc)
             return jsonify(error="Bad Request", reason=str(exc)), 400
         except (SerializationException, TypeError, ValueError, KeyError) as exc:
             log.warning("refused malformed envelope: %s", exc)
             return jsonify(error="Bad Request", reason=f"malformed Alexa envelope: {exc}"), 400
-        context = RequestContext(base_url=request.host_url.rstrip("/"))
+        # host_url would also decode percent escapes, which a valid Host header never has.
+        context = RequestContext(base_url=f"{request.scheme}://{request.host}")
         try:
             response = skill.invoke(request_envelope=request_envelope, context=context)
         except DeletionPending as exc:  # Alexa redelivers an event answered with an error
             return jsonify(error="Service Unavailable", reason=str(exc)), 503
-        return jsonify(serializer.serialize(response))
+        return _json_response(serializer.serialize(response))
 
     return app

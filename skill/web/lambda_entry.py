@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-import json
 from functools import cache
 
-from ask_sdk_core.serialize import DefaultSerializer
 from ask_sdk_model import RequestEnvelope
 
 from backcoach.skill.config import Config
 from backcoach.skill.service import make_service
+from backcoach.skill.web.serializer import EnvelopeSerializer
+
+_SERIALIZER = EnvelopeSerializer()
+"""One per container: it keeps what it learns about each model class."""
 
 
 @cache
@@ -20,7 +22,6 @@ def _skill():
 
 
 def lambda_handler(event: dict, context) -> dict:
-    """AWS Lambda entry point: deserialise Alexa's event, run the skill, serialise the response."""
-    serializer = DefaultSerializer()
-    envelope = serializer.deserialize(payload=json.dumps(event), obj_type=RequestEnvelope)
-    return serializer.serialize(_skill().invoke(request_envelope=envelope, context=context))
+    """AWS Lambda entry point: Alexa's event (already parsed) in, the serialised response out."""
+    envelope = _SERIALIZER.from_data(event, RequestEnvelope)
+    return _SERIALIZER.serialize(_skill().invoke(request_envelope=envelope, context=context))
