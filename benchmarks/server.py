@@ -6,6 +6,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -60,12 +61,10 @@ class ServerProcess:
     def __init__(self, command: list[str], port: int, env: dict[str, str] | None = None):
         self.port = port
         self.started = time.perf_counter()
+        # A file, not a pipe: a pipe nobody reads fills up and blocks the server's logging.
+        self.log = tempfile.TemporaryFile()
         self.process = subprocess.Popen(
-            command,
-            cwd=ROOT,
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
+            command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=self.log
         )
         self.ready_s: float | None = None
 
@@ -78,9 +77,9 @@ class ServerProcess:
         deadline = self.started + timeout_s
         while time.perf_counter() < deadline:
             if self.process.poll() is not None:
-                error = self.process.stderr.read().decode(errors="replace").strip()  # type: ignore[union-attr]
-                last = error.splitlines()[-1] if error else "no output"
-                raise RuntimeError(f"server exited with {self.process.returncode}: {last}")
+                raise RuntimeError(
+                    f"server exited with {self.process.returncode}: {self.last_log_line()}"
+                )
             try:
                 with Client(self.port, timeout_s=5.0) as client:
                     status, _ = client.post(probe)
@@ -91,6 +90,12 @@ class ServerProcess:
                 pass
             time.sleep(0.005)
         raise RuntimeError(f"server on port {self.port} gave no 200 within {timeout_s:.0f} s")
+
+    def last_log_line(self) -> str:
+        """The last line the server wrote to stderr."""
+        self.log.seek(0)
+        lines = self.log.read().decode(errors="replace").strip().splitlines()
+        return lines[-1] if lines else "no output"
 
     def cpu_s(self) -> float:
         """utime + stime of the server process (all its threads), from /proc."""
@@ -112,8 +117,7 @@ class ServerProcess:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
-        if self.process.stderr:
-            self.process.stderr.close()
+        self.log.close()
 
     def __enter__(self) -> ServerProcess:
         return self
