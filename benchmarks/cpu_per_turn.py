@@ -62,7 +62,7 @@ def history_and_everyday(skill: ServerProcess, new: Everyday, longtime: Everyday
             goal=2.0,
         ),
         Figure(
-            "  (second baseline) ÷ a minimal one-handler ask-sdk skill",
+            "server CPU per everyday turn ÷ a minimal one-handler ask-sdk skill",
             skill_ms["new"],
             "ms",
             baseline_ms["minimal_ask"],

@@ -6,6 +6,7 @@ import json
 import os
 import platform
 import re
+import textwrap
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -29,8 +30,8 @@ class Machine:
     def describe(self) -> str:
         after = self.load_after or os.getloadavg()
         return (
-            f"{self.cores} cores, load average {self.load_before[0]:.2f} before and "
-            f"{after[0]:.2f} after (1 min), Python {self.python}, {self.when}"
+            f"{self.cores} cores; 1-minute load average {self.load_before[0]:.2f} at the start, "
+            f"{after[0]:.2f} at the end; Python {self.python}; {self.when}"
         )
 
 
@@ -69,9 +70,13 @@ def table(figures: list[Figure]) -> str:
 
 def markdown(figures: list[Figure], machine: Machine) -> str:
     """The README block: the machine, the table, and what a miss means."""
+    intro = (
+        f"Measured by `make bench` on {machine.describe()}. A goal is missed (MISS, and "
+        f"`make bench` exits 1) only when a figure is more than {NOISE:.0%} past it; "
+        f"within that it is a pass (noise)."
+    )
     lines = [
-        f"Measured by `make bench` ({machine.describe()}); a goal is missed (MISS, and",
-        f"`make bench` exits 1) only when a figure is more than {NOISE:.0%} past it.",
+        *textwrap.wrap(intro, width=96, break_on_hyphens=False),
         "",
         "| " + " | ".join(HEADER) + " |",
         "| --- | ---: | ---: | ---: | --- | --- |",

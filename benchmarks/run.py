@@ -94,7 +94,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         catalog = AudioCatalog.load(audio_dir)
     except CatalogError as error:
-        print(f"bench: {error} (run `make audio`)", file=sys.stderr)
+        print(f"bench: {error}", file=sys.stderr)
         return 2
     machine = Machine()
     with tempfile.TemporaryDirectory(prefix="bc-bench-") as data:
@@ -111,7 +111,11 @@ def main(argv: list[str] | None = None) -> int:
     if args.json:
         write_json(args.json, figures, machine)
     if args.readme:
-        update_readme(ROOT / "README.md", figures, machine)
+        try:
+            update_readme(ROOT / "README.md", figures, machine)
+        except ValueError as error:
+            print(f"bench: {error}", file=sys.stderr)
+            return 2
     missed = [f.name for f in figures if f.missed]
     print(f"\n{len(missed)} goal(s) missed" if missed else "\nevery goal met")
     return 1 if missed else 0
