@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8080
 TYPECHECK := build/typecheck
 
-.PHONY: run test check lint format audio clean
+.PHONY: run test check lint format audio bench clean
 
 $(STAMP): pyproject.toml
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -33,6 +33,11 @@ check: $(STAMP)
 
 test: check
 	$(BIN)/pytest
+
+# Every speed and size goal against a baseline measured in the same run (not part of `make test`;
+# about 4 minutes plus the full audio build). BENCH_ARGS: --skip-build, --json PATH, --readme.
+bench: $(STAMP) audio
+	$(BIN)/python -m benchmarks.run $(BENCH_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check --fix .

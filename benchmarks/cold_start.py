@@ -1,0 +1,37 @@
+"""Cold start: process spawn to the first 200 on POST /alexa, the skill against bare Flask."""
+
+from __future__ import annotations
+
+import statistics
+import tempfile
+from pathlib import Path
+
+from benchmarks.figure import Figure
+from benchmarks.server import start_baseline, start_skill
+
+RUNS = 5
+
+
+def _ready_s(server) -> float:
+    with server:
+        assert server.ready_s is not None
+        return server.ready_s
+
+
+def cold_start_figure(audio_dir: Path) -> Figure:
+    """Median of RUNS starts of each, the skill with a fresh data directory every time."""
+    skill_s = []
+    for _ in range(RUNS):
+        with tempfile.TemporaryDirectory(prefix="bc-bench-cold-") as data:
+            skill_s.append(_ready_s(start_skill(Path(data), audio_dir)))
+    bare_s = [_ready_s(start_baseline("bare_flask")) for _ in range(RUNS)]
+    return Figure(
+        "cold start: process start → first answer on POST /alexa",
+        statistics.median(skill_s),
+        "s",
+        statistics.median(bare_s),
+        "bare Flask",
+        goal=0.35,
+        on_ratio=False,
+        note=f"median of {RUNS}",
+    )

@@ -1,0 +1,71 @@
+"""Server CPU per everyday turn: a long-time user against a new one, the skill against baselines."""
+
+from __future__ import annotations
+
+from benchmarks.client import Client
+from benchmarks.figure import Figure
+from benchmarks.seeding import HISTORY, Everyday
+from benchmarks.server import ServerProcess, start_baseline
+
+TURNS = 1000
+"""Turns per measurement: at 100 clock ticks a second, ~1 s of CPU keeps rounding under 1 %."""
+BLOCKS = 4
+"""Measurements compared on one server alternate in this many blocks, so drift hits both."""
+WARM_UP = 50
+
+
+def cpu_ms(server: ServerProcess, turn: Everyday, turns: int) -> float:
+    """Server CPU milliseconds per turn, over `turns` sequential asks of `turn`."""
+    with Client(server.port) as client:
+        before = server.cpu_s()
+        for _ in range(turns):
+            status, _ = client.post(turn.again())
+            if status != 200:
+                raise RuntimeError(f"port {server.port} answered HTTP {status} to a turn")
+        return (server.cpu_s() - before) * 1000 / turns
+
+
+def interleaved_cpu_ms(server: ServerProcess, turns: dict[str, Everyday]) -> dict[str, float]:
+    """cpu_ms of each named turn, TURNS each, measured in alternating blocks."""
+    for turn in turns.values():
+        cpu_ms(server, turn, WARM_UP)
+    spent = dict.fromkeys(turns, 0.0)
+    for _ in range(BLOCKS):
+        for name, turn in turns.items():
+            spent[name] += cpu_ms(server, turn, TURNS // BLOCKS) / BLOCKS
+    return spent
+
+
+def history_and_everyday(skill: ServerProcess, new: Everyday, longtime: Everyday) -> list[Figure]:
+    """A long history ÷ none; the skill ÷ bare Flask, and ÷ a minimal ask-sdk skill."""
+    skill_ms = interleaved_cpu_ms(skill, {"new": new, "longtime": longtime})
+    baseline_ms = {}
+    for name in ("bare_flask", "minimal_ask"):
+        with start_baseline(name) as baseline:
+            cpu_ms(baseline, new, WARM_UP)
+            baseline_ms[name] = cpu_ms(baseline, new, TURNS)
+    return [
+        Figure(
+            f"server CPU per turn, {HISTORY} stored sessions ÷ a new person",
+            skill_ms["longtime"],
+            "ms",
+            skill_ms["new"],
+            "new person",
+            goal=1.3,
+        ),
+        Figure(
+            "server CPU per everyday turn ÷ bare Flask+waitress",
+            skill_ms["new"],
+            "ms",
+            baseline_ms["bare_flask"],
+            "bare Flask",
+            goal=2.0,
+        ),
+        Figure(
+            "server CPU per everyday turn ÷ a minimal one-handler ask-sdk skill",
+            skill_ms["new"],
+            "ms",
+            baseline_ms["minimal_ask"],
+            "minimal ask-sdk",
+        ),
+    ]

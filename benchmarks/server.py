@@ -1,0 +1,150 @@
+"""A server under test as a child process: start it, await its first answer, read CPU and RSS."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from backcoach.skill.devtools import envelopes as env
+from benchmarks.client import Client
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def free_port() -> int:
+    """A TCP port nobody listens on right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def skill_command(port: int) -> list[str]:
+    """`backcoach serve` without signature checks, as a person would run it locally."""
+    return [
+        str(BIN / "backcoach"),
+        "serve",
+        "--no-verify",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+    ]
+
+
+def baseline_command(name: str, port: int) -> list[str]:
+    """One of benchmarks/baselines/*.py served by waitress."""
+    return [sys.executable, "-m", f"benchmarks.baselines.{name}", "--port", str(port)]
+
+
+def skill_env(data_dir: Path, audio_dir: Path) -> dict[str, str]:
+    """The environment `backcoach serve` runs with: a throwaway store, the built audio."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("BACKCOACH_")}
+    env.update(BACKCOACH_DATA_DIR=str(data_dir), BACKCOACH_AUDIO_DIR=str(audio_dir))
+    return env
+
+
+def launch_probe() -> dict:
+    """A LaunchRequest from a new person: what a server must answer to count as up."""
+    return env.Caller().envelope(env.launch_request(), session_id=env.new_session_id(), new=True)
+
+
+class ServerProcess:
+    """One running server; `with` stops it."""
+
+    def __init__(self, command: list[str], port: int, env: dict[str, str] | None = None):
+        self.port = port
+        self.started = time.perf_counter()
+        # A file, not a pipe: a pipe nobody reads fills up and blocks the server's logging.
+        self.log = tempfile.TemporaryFile()
+        self.process = subprocess.Popen(
+            command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=self.log
+        )
+        self.ready_s: float | None = None
+
+    @property
+    def pid(self) -> int:
+        return self.process.pid
+
+    def wait_ready(self, probe: dict, timeout_s: float = 60.0) -> float:
+        """Post `probe` until the first 200; seconds from spawn to that answer."""
+        deadline = self.started + timeout_s
+        while time.perf_counter() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(
+                    f"server exited with {self.process.returncode}: {self.last_log_line()}"
+                )
+            try:
+                with Client(self.port, timeout_s=5.0) as client:
+                    status, _ = client.post(probe)
+                if status == 200:
+                    self.ready_s = time.perf_counter() - self.started
+                    return self.ready_s
+            except OSError:
+                pass
+            time.sleep(0.005)
+        raise RuntimeError(f"server on port {self.port} gave no 200 within {timeout_s:.0f} s")
+
+    def last_log_line(self) -> str:
+        """The last line the server wrote to stderr."""
+        self.log.seek(0)
+        lines = self.log.read().decode(errors="replace").strip().splitlines()
+        return lines[-1] if lines else "no output"
+
+    def cpu_s(self) -> float:
+        """utime + stime of the server process (all its threads), from /proc."""
+        fields = Path(f"/proc/{self.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
+
+    def rss_mb(self) -> float:
+        """VmRSS of the server process, in MB."""
+        for line in Path(f"/proc/{self.pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+        raise RuntimeError(f"no VmRSS for pid {self.pid}")
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self.log.close()
+
+    def __enter__(self) -> ServerProcess:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+
+def start_skill(data_dir: Path, audio_dir: Path) -> ServerProcess:
+    """`backcoach serve` on a free port, answering."""
+    port = free_port()
+    server = ServerProcess(skill_command(port), port, skill_env(data_dir, audio_dir))
+    _await(server)
+    return server
+
+
+def start_baseline(name: str) -> ServerProcess:
+    """A baseline (benchmarks/baselines/NAME.py) on a free port, answering."""
+    port = free_port()
+    server = ServerProcess(baseline_command(name, port), port)
+    _await(server)
+    return server
+
+
+def _await(server: ServerProcess) -> None:
+    try:
+        server.wait_ready(launch_probe())
+    except BaseException:
+        server.stop()
+        raise
