@@ -8,8 +8,6 @@ from datetime import UTC, datetime
 from ask_sdk_core.dispatch_components import AbstractRequestInterceptor, AbstractResponseInterceptor
 from ask_sdk_core.handler_input import HandlerInput
 
-from backcoach.skill.alexa.state_store import remember_arrival
-
 SAVE_FAILED = "backcoach.save_failed"
 """Request attribute: saving the persistent attributes failed (the turn must not advance)."""
 
@@ -39,14 +37,6 @@ class ClockInterceptor(AbstractRequestInterceptor):
 
     def process(self, handler_input: HandlerInput) -> None:
         _request_time.set(request_time(handler_input))
-
-
-class ArrivalInterceptor(AbstractRequestInterceptor):
-    """Keeps the session attributes as the request brought them, for a turn that must be
-    undone (a failed save: ApologyHandler)."""
-
-    def process(self, handler_input: HandlerInput) -> None:
-        remember_arrival(handler_input)
 
 
 class SaveInterceptor(AbstractResponseInterceptor):

@@ -19,7 +19,6 @@ from backcoach.skill.alexa.handlers import (
 )
 from backcoach.skill.alexa.intents import OPERATIONS
 from backcoach.skill.alexa.interceptors import (
-    ArrivalInterceptor,
     ClockInterceptor,
     SaveInterceptor,
     request_clock,
@@ -64,7 +63,6 @@ def build_skill(
     builder = CustomSkillBuilder(persistence_adapter=adapter)
     builder.skill_id = skill_id
     builder.add_global_request_interceptor(ClockInterceptor())
-    builder.add_global_request_interceptor(ArrivalInterceptor())
     for handler in request_handlers(deps):
         builder.add_request_handler(handler)
     if adapter:

@@ -21,26 +21,18 @@ KEEP_STORED = "backcoach.keep_stored"
 NOT_LOADED = "backcoach.not_loaded"
 """Request attribute: the store could not be read, so this request runs on the session alone
 and nothing is written back over the stored rows."""
-ARRIVED = "backcoach.arrived_session"
-"""Request attribute: a copy of the session attributes as the request brought them."""
 TOLD_NOT_SAVED = "not_saved_told"
 """Session attribute: the person has heard, this session, that progress could not be saved."""
 
 
-def remember_arrival(handler_input: HandlerInput) -> None:
-    """Keep a copy of the session attributes as they arrived (before any handler runs)."""
-    session = _session(handler_input)
-    request_attributes = handler_input.attributes_manager.request_attributes
-    request_attributes[ARRIVED] = None if session is None else copy.deepcopy(session)
-
-
 def restore_arrival(handler_input: HandlerInput) -> None:
-    """Put the session attributes back as the request brought them: the turn did not happen."""
+    """Put the session attributes back as the request brought them: the turn did not happen.
+
+    ASK's AttributesManager works on a deep copy of the envelope's session attributes, so the
+    envelope still holds them as they arrived (the retry in retry.py relies on it too)."""
     if _session(handler_input) is None:
         return
-    arrived = handler_input.attributes_manager.request_attributes.get(ARRIVED)
-    if arrived is None:  # no copy taken: what the envelope carried
-        arrived = handler_input.request_envelope.session.attributes or {}
+    arrived = handler_input.request_envelope.session.attributes or {}
     handler_input.attributes_manager.session_attributes = copy.deepcopy(arrived)
 
 

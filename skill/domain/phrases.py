@@ -9,6 +9,7 @@ from importlib.resources import files
 import yaml
 
 from backcoach.skill.domain.plan import CueWords
+from backcoach.skill.domain.validation import load_yaml
 
 LOCALE_DIR = files("backcoach.skill") / "locale"
 """The phrase tables shipped inside the package, one YAML file per locale."""
@@ -57,7 +58,7 @@ def load_phrases(locale: str = "en-US") -> Phrases:
         )
         raise PhraseError(f"BACKCOACH_LOCALE: no phrases for {locale!r} (have: {', '.join(have)})")
     try:
-        table = yaml.safe_load(path.read_text(encoding="utf-8"))
+        table = load_yaml(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
         raise PhraseError(f"{path.name}: cannot be read: {' '.join(str(exc).split())}") from exc
     if not isinstance(table, dict):

@@ -19,7 +19,7 @@ from pydantic import (
     model_validator,
 )
 
-from backcoach.skill.domain.validation import Invalid, Loc, dotted, one_line, unreadable
+from backcoach.skill.domain.validation import Invalid, Loc, dotted, load_yaml, one_line, unreadable
 
 DEFAULT_ROUTINE = files("backcoach.skill") / "content" / "back_routine.yaml"
 """The routine shipped inside the package (read with importlib.resources, so wheels carry it)."""
@@ -239,7 +239,7 @@ def load_routine(path: Traversable | Path | str = DEFAULT_ROUTINE) -> Routine:
     """Load and validate a routine file; raise ContentError naming file, exercise and field."""
     path = Path(path) if isinstance(path, str) else path
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = load_yaml(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:
         raise ContentError(unreadable(path.name, exc)) from exc
     try:
