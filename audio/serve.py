@@ -8,8 +8,8 @@ from pathlib import Path
 
 from flask import Blueprint, Response, abort, request, send_file
 
+from backcoach.audio.artwork import image_path
 from backcoach.audio.catalog import AudioCatalog
-from backcoach.audio.images import image_path
 
 MAX_AGE_S = 31_536_000
 """One year: a clip's name changes whenever its content does."""

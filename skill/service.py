@@ -9,8 +9,8 @@ from dataclasses import dataclass
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.skill import CustomSkill
 
+from backcoach.audio.artwork import image_file
 from backcoach.audio.catalog import AudioCatalog
-from backcoach.audio.images import image_file
 from backcoach.skill.alexa.respond import ClipUrl
 from backcoach.skill.alexa.skill_builder import build_skill
 from backcoach.skill.config import Config

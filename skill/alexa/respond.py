@@ -19,7 +19,7 @@ from ask_sdk_model.interfaces.audioplayer import Stream as AudioStream
 from ask_sdk_model.interfaces.display import Image, ImageInstance
 from ask_sdk_model.ui import SimpleCard
 
-from backcoach.audio.images import image_id
+from backcoach.audio.artwork import image_id
 from backcoach.skill.alexa.screen_directives import screen_directives
 from backcoach.skill.domain.alexa_limits import MAX_BREAK_S
 from backcoach.skill.domain.hands_free import Play, Stop
@@ -32,7 +32,7 @@ SPEECH_MS_PER_CHAR = 70
 
 ClipUrl = Callable[[str], str | None]
 """Gives the https URL of a clip's (or track's) precomputed audio by id, or of a shipped
-image by its id (audio/images.py), or None."""
+image by its id (audio/artwork.py), or None."""
 TrackTitles = Callable[[str], tuple[str, str] | None]
 """Gives a hands-free track's title and subtitle by its token (None: not ours)."""
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from backcoach.audio.images import IMAGE_DIR, IMAGES
+from backcoach.audio.artwork import IMAGE_DIR, IMAGES
 from backcoach.skill.devtools.icons import BACKGROUND, draw_icon, encode_png
 
 ART_SIZE = 480

@@ -9,10 +9,9 @@ from collections.abc import Iterator
 
 import pytest
 from ask_sdk_model.interfaces.alexa.presentation.apl import RenderDocumentDirective
-from ask_sdk_core.serialize import DefaultSerializer
 from flask import Flask
 
-from backcoach.audio.images import IMAGES, image_id
+from backcoach.audio.artwork import IMAGES, image_id
 from backcoach.audio.serve import audio_blueprint
 from backcoach.skill.alexa.screen_directives import (
     BAR,
@@ -28,12 +27,10 @@ from backcoach.skill.devtools.apl_preview import PreviewError, evaluate, preview
 from backcoach.skill.devtools.icons import png_size
 from backcoach.skill.devtools.simulator import SessionState, Simulator, in_process
 from backcoach.skill.devtools.track_art import drawings
-from backcoach.skill.domain import navigation
-from backcoach.skill.domain import pain as pain_module
 from backcoach.skill.domain.alexa_limits import MAX_RESPONSE_BYTES
 from backcoach.skill.domain.plan import units
 from backcoach.skill.domain.screen import Kind, kind_of, screen
-from backcoach.skill.domain.state import Phase, State
+from tests.screens import JSON, multi_unit_index, turn_of
 
 RENDER = "Alexa.Presentation.APL.RenderDocument"
 EXECUTE = "Alexa.Presentation.APL.ExecuteCommands"
@@ -43,36 +40,6 @@ MAX_DEPTH = 8
 """Deepest component nesting allowed: every level is one more layout pass on the device, and
 Amazon advises flat documents for smooth inflation on low-end screens."""
 BASE = "https://coach.example/audio/"
-JSON = DefaultSerializer()
-"""ASK's own serialiser: a directive as it goes over the wire."""
-
-
-# -- one turn of every kind, from the coach itself ------------------------------------------------
-
-
-def multi_unit_index(coach) -> int:
-    """An exercise whose beginner dose has more than one set (or side)."""
-    return next(i for i, ex in enumerate(coach.routine.exercises) if len(units(ex, 0)) > 1)
-
-
-def turn_of(kind: Kind, coach) -> tuple[State, object]:
-    """A state and the reply that leaves it, for one kind of screen."""
-    s = State()
-    if kind == Kind.INTRO:
-        return s, navigation.start_routine(coach, s)
-    if kind in (Kind.SET, Kind.REST):
-        s.place.exercise, s.place.unit, s.place.phase = multi_unit_index(coach), 1, Phase.BETWEEN
-        s.place.last_block = 1
-        reply = navigation.ready(coach, s) if kind == Kind.SET else coach.ask(s)
-        return s, reply
-    if kind == Kind.BETWEEN:
-        s.place.phase = Phase.EXERCISE_DONE
-        return s, coach.ask(s)
-    if kind == Kind.PAIN:
-        navigation.start_routine(coach, s)
-        return s, pain_module.pain(coach, s)
-    s.place.exercise, s.place.phase = coach.total - 1, Phase.EXERCISE_DONE
-    return s, navigation.next_exercise(coach, s)
 
 
 @pytest.fixture(params=list(Kind))
@@ -305,8 +272,8 @@ def test_player_events_never_carry_apl_and_tracks_carry_metadata():
 
 
 def test_shipped_images_are_the_drawn_ones_and_are_served(tmp_path):
+    from backcoach.audio.artwork import IMAGE_DIR
     from backcoach.audio.catalog import AudioCatalog
-    from backcoach.audio.images import IMAGE_DIR
     from backcoach.audio.manifest import write_manifest
 
     for name, data in drawings().items():
