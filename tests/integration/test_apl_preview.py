@@ -4,6 +4,8 @@ screenshot of each is saved (BACKCOACH_SCREENS_DIR=docs/screens rewrites the com
 
 from __future__ import annotations
 
+import dataclasses
+import json
 import os
 import shutil
 from pathlib import Path
@@ -11,14 +13,31 @@ from pathlib import Path
 import pytest
 
 from backcoach.skill.alexa.screen_directives import render
+from backcoach.skill.devtools import envelopes as env
 from backcoach.skill.devtools.apl_preview import VIEWPORT, preview_html
+from backcoach.skill.devtools.simulator import SessionState, Simulator
 from backcoach.skill.domain.screen import Kind, kind_of, screen
+from backcoach.skill.service import make_service
+from backcoach.skill.web.app import create_app
+from tests.helpers import exercise_slot
 from tests.screens import JSON, turn_of
 
 pytestmark = pytest.mark.slow
 
 LABEL_PX = 30
 """Room above the screen for the preview's label."""
+RENDER = "Alexa.Presentation.APL.RenderDocument"
+
+
+def talk(client):
+    """Sends envelopes to the app's endpoint, as Alexa would."""
+
+    def send(envelope: dict) -> dict:
+        reply = client.post("/alexa", data=json.dumps(envelope), content_type="application/json")
+        assert reply.status_code == 200, reply.get_data(as_text=True)
+        return reply.get_json()
+
+    return send
 
 
 def chromium_path() -> str:
@@ -100,3 +119,28 @@ def test_each_screen_shows_its_words_and_fills_the_bar(kind, coach, page, tmp_pa
         folder.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(folder / f"{kind}.png"))
         assert (folder / f"{kind}.png").stat().st_size > 1000
+
+
+def test_an_echo_show_gets_bars_timed_by_the_built_clips_and_served_track_art(config, service):
+    """Through the app with the built audio: the bar fills over each built clip's measured
+    length, and a hands-free track's art is an https link the app serves."""
+    public = dataclasses.replace(config, public_url="https://coach.example.com")
+    client = create_app(public, service=make_service(public)).test_client()
+    sim = Simulator(talk(client), state=SessionState(), apl=True, length_s=service.audio_s)
+    sim.say("open back coach")
+    started = sim.send(
+        env.intent_request("StartExerciseIntent", {"exercise": exercise_slot("plank")})
+    )
+    (render_directive,) = [d for d in started.directives if d["type"] == RENDER]
+    timeline = render_directive["datasources"]["screen"]["timeline"]
+    clips = started.audio
+    bars = [beat["ms"] for beat in timeline if beat["bar"]]
+    assert clips and bars == [round(service.audio_s(url) * 1000) for url in clips]
+
+    sim.say("stop")
+    played = sim.say("play my back routine")
+    (play,) = [d for d in played.directives if d["type"] == "AudioPlayer.Play"]
+    art = play["audioItem"]["metadata"]["art"]["sources"][0]["url"]
+    assert art == "https://coach.example.com/images/art.png"
+    image = client.get(art.removeprefix("https://coach.example.com"))
+    assert image.status_code == 200 and image.mimetype == "image/png"
