@@ -7,7 +7,13 @@ from dataclasses import dataclass
 import numpy as np
 
 from backcoach.audio.build.ffmpeg import AudioSegment
-from backcoach.audio.build.render import RENDER, RenderParams, WordBank, render_segment
+from backcoach.audio.build.render import (
+    RENDER,
+    RenderParams,
+    WordBank,
+    render_segment,
+    segment_texts,
+)
 from backcoach.audio.build.words import from_samples, samples_of
 from backcoach.skill.domain import track_script
 from backcoach.skill.domain.coach import Coach
@@ -104,6 +110,16 @@ def all_tracks(coach: Coach) -> dict[str, Track]:
             tid = track_id(exercise.id, level)
             out[tid] = Track(tid, track_script.track(coach.phrasing, coach.words, index, level))
     return out
+
+
+def track_texts(track: Track) -> list[str]:
+    """Every sentence and phrase the voice must speak for the track."""
+    return [
+        text
+        for item in track.items
+        if not isinstance(item, float)
+        for text in (segment_texts(item) if isinstance(item, Segment) else [item])
+    ]
 
 
 def sentence_lengths(track: Track, bank: WordBank) -> dict[str, float]:
