@@ -13,7 +13,13 @@ from backcoach.audio.build.lanes import speak_all
 from backcoach.audio.build.mp3 import SAMPLE_RATE_HZ
 from backcoach.audio.build.tones import END_TONE, START_TONE, Tone, render_tone
 from backcoach.audio.build.voices import Voice
-from backcoach.audio.build.words import even_loudness, from_samples, samples_of, trim_silence
+from backcoach.audio.build.words import (
+    clipped,
+    even_loudness,
+    from_samples,
+    samples_of,
+    trim_silence,
+)
 from backcoach.skill.domain.plan import Segment
 
 RENDER_VERSION = 2
@@ -185,4 +191,4 @@ def render_segment(
         start = round(cue.at_s * rate)
         samples = samples_of(sound)[: length - start]
         canvas[start : start + len(samples)] += samples
-    return from_samples(np.clip(canvas, -32768, 32767), rate)
+    return from_samples(clipped(canvas), rate)

@@ -14,7 +14,7 @@ from backcoach.audio.build.render import (
     render_segment,
     segment_texts,
 )
-from backcoach.audio.build.words import from_samples, samples_of
+from backcoach.audio.build.words import clipped, from_samples, samples_of
 from backcoach.skill.domain import track_script
 from backcoach.skill.domain.coach import Coach
 from backcoach.skill.domain.hands_free import track_id
@@ -142,5 +142,5 @@ def render_track(
         samples = samples_of(sound)
         begin = round(start * rate)
         canvas[begin : begin + len(samples)] += samples[: len(canvas) - begin]
-    audio = from_samples(np.clip(canvas, -32768, 32767), rate)
+    audio = from_samples(clipped(canvas), rate)
     return audio, track.onsets(lengths)
