@@ -184,7 +184,7 @@ def build(
     `jobs` threads (default: one per core) speak, render and encode side by side.
     """
     started = time.monotonic()
-    workers = jobs or os.cpu_count() or 1
+    workers = (os.cpu_count() or 1) if jobs is None else jobs
     if workers < 1:
         raise ValueError(f"build: jobs must be at least 1, not {jobs}")
     if segments is None:
