@@ -7,9 +7,10 @@ import json
 import os
 import re
 import sys
+import threading
 import time
 from collections.abc import Iterable, Mapping
-from concurrent.futures import ThreadPoolExecutor, as_completed
+from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -131,13 +132,6 @@ def _texts(clip: Clip) -> list[str]:
     return track_texts(clip) if isinstance(clip, Track) else segment_texts(clip)
 
 
-def _length_s(clip: Clip, bank: WordBank) -> float:
-    """How long the clip will play (a track's sentences are spoken by now)."""
-    if isinstance(clip, Track):
-        return clip.layout(sentence_lengths(clip, bank))[-1][0]
-    return clip.duration_s
-
-
 def _render_clip(
     clip: Clip, path: Path, bank: WordBank, params: RenderParams
 ) -> tuple[tuple[float, ...], tuple[float, ...] | None]:
@@ -209,33 +203,42 @@ def build(
 
     if todo:
         bank = WordBank(voice, params)
-        texts = [t for cid in todo for t in _texts(plan[cid])]
-        with tqdm(
-            total=len(set(texts)),
-            desc="voice",
-            unit="phrase",
-            file=sys.stderr,
-            disable=not progress,
-        ) as bar:
-            bank.speak(texts, workers, tick=bar.update)
-        # Longest first, so no long track is left running alone at the end.
-        order = sorted(todo, key=lambda cid: -_length_s(plan[cid], bank))
         bar = tqdm(
             total=len(todo), desc="audio", unit="clip", file=sys.stderr, disable=not progress
         )
         with bar, ThreadPoolExecutor(workers, thread_name_prefix="clip") as pool:
-            running = {
-                pool.submit(_render_clip, plan[cid], cache / names[cid], bank, params): cid
-                for cid in order
-            }
+            running: dict[Future, str] = {}
+            unspoken = {cid: set(_texts(plan[cid])) for cid in todo}
+            lock = threading.Lock()
+
+            def start(cid: str) -> None:
+                job = pool.submit(_render_clip, plan[cid], cache / names[cid], bank, params)
+                job.add_done_callback(lambda _: bar.update())
+                running[job] = cid
+
+            def spoken(text: str) -> None:
+                """A clip is rendered as soon as its last phrase is spoken."""
+                with lock:
+                    for cid, left in unspoken.items():
+                        if text in left:
+                            left.discard(text)
+                            if not left:
+                                start(cid)
+
             try:
-                for job in as_completed(running):
+                with lock:
+                    for cid in todo:
+                        if not unspoken[cid]:
+                            start(cid)
+                # Half the cores speak, the rest render and encode what is spoken: one Piper
+                # session at full tilt holds ~250 MB, and ffmpeg needs a core of its own.
+                texts = [t for cid in todo for t in _texts(plan[cid])]
+                bank.speak(texts, max(1, workers // 2), spoken)
+                for job in as_completed(list(running)):
                     cid = running[job]
                     onsets[cid], timed_sets = job.result()
                     if timed_sets is not None:
                         sets[cid] = timed_sets
-                    bar.set_postfix_str(cid, refresh=False)
-                    bar.update()
             except BaseException:
                 pool.shutdown(cancel_futures=True)  # clips not started yet are not rendered
                 raise

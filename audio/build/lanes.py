@@ -1,35 +1,35 @@
-"""Speech for many texts at once: lanes of words, each spoken by a voice session of its own."""
+"""Speech for many texts at once: lanes of phrases, each spoken by a voice session of its own."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
-from typing import TypeVar
 
 from backcoach.audio.build.ffmpeg import AudioSegment
 from backcoach.audio.build.voices import Voice
 
 LANES = 8
-"""How many lanes the texts are dealt into, whatever the number of workers.
+"""How many lanes the texts are dealt into, whatever the number of speakers.
 
-Fixed, so which words share a session (and so their exact samples) does not depend on the
-machine's core count; more lanes than cores costs one model load each (~0.3 s)."""
-
-Shaped = TypeVar("Shaped")
+Fixed, so which phrases share a session (and so their exact samples) does not depend on the
+machine's core count; each lane costs one model load (~0.3 s)."""
 
 
 def deal(texts: Iterable[str], lanes: int = LANES) -> list[list[str]]:
-    """The distinct texts in `lanes` lists of similar total length, in an order of their own.
+    """The distinct texts, in their order, cut into at most `lanes` runs of similar length.
 
-    Longest first, each to the lane with the fewest letters so far: the result depends only on
-    the set of texts, not on the order they were asked for in.
+    Runs keep the order so that the first clips' phrases are spoken first: a clip can be
+    rendered as soon as its run is done, while later runs are still being spoken.
     """
-    load = [0] * lanes
-    out: list[list[str]] = [[] for _ in range(lanes)]
-    for text in sorted(set(texts), key=lambda t: (-len(t), t)):
-        lane = load.index(min(load))
-        out[lane].append(text)
-        load[lane] += len(text)
+    distinct = list(dict.fromkeys(texts))
+    share = sum(map(len, distinct)) / lanes
+    out: list[list[str]] = [[]]
+    letters = 0
+    for text in distinct:
+        if letters + len(text) / 2 > share * len(out) and len(out) < lanes:
+            out.append([])
+        out[-1].append(text)
+        letters += len(text)
     return [lane for lane in out if lane]
 
 
@@ -42,28 +42,20 @@ def _independent(voice: Voice) -> Voice:
 def speak_all(
     voice: Voice,
     texts: Iterable[str],
-    jobs: int,
-    shape: Callable[[AudioSegment], Shaped],
-    tick: Callable[[], object] = lambda: None,
-) -> dict[str, Shaped]:
-    """Every text spoken once and passed through `shape`, lanes run by `jobs` threads.
+    speakers: int,
+    spoken: Callable[[str, AudioSegment], object],
+) -> None:
+    """Speak every text once, lanes run by `speakers` threads; `spoken(text, audio)` for each.
 
-    `tick` is called after each text (from the worker threads), for a progress bar.
-
-    onnxruntime and numpy release the GIL while they compute, so threads use every core; each
-    lane's session is dropped when the lane is done.
+    onnxruntime releases the GIL while it computes. A session holds ~250 MB while it speaks a
+    long sentence, so the build runs few speakers and gives the other cores to rendering.
     """
 
-    def run(lane: list[str]) -> list[tuple[str, Shaped]]:
+    def run(lane: list[str]) -> None:
         speaker = _independent(voice)
-        done = []
         for text in lane:
-            done.append((text, shape(speaker.synthesize(text))))
-            tick()
-        return done
+            spoken(text, speaker.synthesize(text))
 
-    spoken: dict[str, Shaped] = {}
-    with ThreadPoolExecutor(max(1, jobs), thread_name_prefix="speech") as pool:
-        for done in pool.map(run, deal(texts)):
-            spoken.update(done)
-    return spoken
+    with ThreadPoolExecutor(max(1, speakers), thread_name_prefix="speech") as pool:
+        for _ in pool.map(run, deal(texts)):
+            pass

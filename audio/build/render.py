@@ -96,12 +96,20 @@ class WordBank:
         audio = even_loudness(audio, p.speech_dbfs, p.speech_peak_max_dbfs)
         return audio.fade_in(round(p.fade_in_ms)).fade_out(round(p.fade_out_ms))
 
-    def speak(self, texts: Iterable[str], jobs: int, tick: Callable[[], object] = lambda: None):
-        """Speak every new text up front, on `jobs` threads, in reproducible lanes."""
-        new = [t for t in texts if t not in self._words]
-        spoken = speak_all(self.voice, new, jobs, self._shape, tick)
-        self.synthesized += len(spoken)
-        self._words.update(spoken)
+    def speak(
+        self,
+        texts: Iterable[str],
+        speakers: int,
+        spoken: Callable[[str], object] = lambda text: None,
+    ) -> None:
+        """Speak every new text up front, in reproducible lanes; `spoken(text)` once it is ready."""
+
+        def keep(text: str, raw: AudioSegment) -> None:
+            self._words[text] = self._shape(raw)
+            self.synthesized += 1
+            spoken(text)
+
+        speak_all(self.voice, [t for t in texts if t not in self._words], speakers, keep)
 
     def word(self, text: str) -> AudioSegment:
         """`text` spoken, at the render rate, trimmed to its sound and evened out in loudness."""
