@@ -29,14 +29,16 @@ SAMPLE_EVERY_S = 0.02
 """How often the memory of the build's process tree is sampled."""
 
 
-def _tree_rss_kb(pid: int) -> int:
-    """Resident memory of a process and all its descendants, now (0 once it is gone)."""
+def _tree_pss_kb(pid: int) -> int:
+    """Memory of a process and all its descendants, now (0 once gone).
+
+    Proportional set size: the pages ffmpeg processes share (the binary) are counted once."""
     total, todo = 0, [pid]
     while todo:
         p = todo.pop()
         try:
-            status = Path(f"/proc/{p}/status").read_text()
-            total += int(status.split("VmRSS:")[1].split()[0])
+            rollup = Path(f"/proc/{p}/smaps_rollup").read_text()
+            total += int(rollup.split("\nPss:")[1].split()[0])
             for task in Path(f"/proc/{p}/task").iterdir():
                 todo += [int(c) for c in (task / "children").read_text().split()]
         except (OSError, IndexError, ValueError):
@@ -49,8 +51,9 @@ def _child_build(out_dir: str, engine: str, voice: str | None, jobs: int | None)
     from backcoach.audio.build.builder import build
     from backcoach.audio.build.voices import make_voice
 
+    threads = {"jobs": jobs} if jobs else {}  # (so it also times builds before --jobs)
     report = build(
-        load_routine(), load_phrases("en-US"), out_dir, make_voice(engine, voice), jobs=jobs
+        load_routine(), load_phrases("en-US"), out_dir, make_voice(engine, voice), **threads
     )
     line = {"audio_s": report.total_audio_s, "rendered": len(report.rendered)}
     print(json.dumps({**line, "clips": report.clip_count}), flush=True)
@@ -62,8 +65,8 @@ def measure(
     """Build into `out_dir` in a child process: rtf, cores_used, peak_rss_mb, audio_s, wall_s.
 
     Wall time counts from the child's start (imports and loading the voice included); CPU time
-    is the child's and its ffmpeg processes'; peak memory is the largest sum of the resident
-    memory of the child and its live ffmpeg processes, sampled every 20 ms.
+    is the child's and its ffmpeg processes'; peak memory is the largest sum of the memory
+    (PSS) of the child and its live ffmpeg processes, sampled every 20 ms.
     """
     cmd = [sys.executable, __file__, "--child", str(out_dir), "--engine", engine]
     cmd += ["--voice", str(voice)] if voice else []
@@ -76,7 +79,7 @@ def measure(
     def sample() -> None:
         nonlocal peak_kb
         while not done.wait(SAMPLE_EVERY_S):
-            peak_kb = max(peak_kb, _tree_rss_kb(child.pid))
+            peak_kb = max(peak_kb, _tree_pss_kb(child.pid))
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
