@@ -180,7 +180,10 @@ class ConsoleSession:
         self.base_url = base_url
         self.length_s = length_s
         self.profile = DEFAULT_PROFILE
-        self.sim = self._simulator(SessionState(**({"user_id": user_id} if user_id else {})))
+        state = SessionState()
+        if user_id:
+            state.user_id = user_id
+        self.sim = self._simulator(state)
 
     def _simulator(self, state: SessionState) -> Simulator:
         profile = PROFILES[self.profile]
@@ -193,7 +196,8 @@ class ConsoleSession:
             apl=profile.apl,
             length_s=self.length_s,
         )
-        sim.player = PagePlayer(self.length_s)
+        self.player = PagePlayer(self.length_s)
+        sim.player = self.player
         return sim
 
     @property
@@ -226,7 +230,7 @@ class ConsoleSession:
         """One typed or spoken utterance, with the page's player as the request's context."""
         if not text.strip():
             raise ConsoleInputError("'text' is empty: type what you would say to Alexa")
-        self.sim.player.report(player)  # type: ignore[attr-defined]
+        self.player.report(player)
         # The page runs on the real clock: the person speaks now, whatever played meanwhile.
         since_s = (self.sim.now() - self.sim.turn_at).total_seconds()
         turn = self.sim.say(text, barge_in_s=since_s)
@@ -238,7 +242,7 @@ class ConsoleSession:
             raise ConsoleInputError(f"'type' must be one of {', '.join(sorted(PLAYER_EVENTS))}")
         if not PROFILES[self.profile].audio_player:
             raise ConsoleInputError(f"{kind}: this device ({self.profile}) has no AudioPlayer")
-        self.sim.player.report(player)  # type: ignore[attr-defined]
+        self.player.report(player)
         turn = self.sim.send(env.player_event(kind, token, offset_ms), in_session=False)
         return self.view(turn, kind)
 

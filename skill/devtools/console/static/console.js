@@ -52,8 +52,9 @@ function context() {
 // ---- the timeline -------------------------------------------------------------------------
 
 function summary(turn) {
-  const bits = [turn.type === "IntentRequest" ? turn.intent : turn.type];
+  const bits = turn.label === turn.type ? [] : [turn.intent];
   for (const d of turn.directives) bits.push(d.type + (d.playBehavior ? " " + d.playBehavior : ""));
+  if (!bits.length) bits.push("no directives");
   if (turn.problems.length) bits.push(turn.problems.length + " problem(s)");
   return bits.join(" · ");
 }
