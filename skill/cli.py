@@ -321,6 +321,34 @@ def _chat(args: argparse.Namespace, config: Config) -> int:
             _print_turn(shown, audio_s, as_json)
 
 
+CONSOLE_THREADS = 4
+"""Worker threads of the console: the page's turns and events, clip and speech downloads."""
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
+"""Where the console may listen: it runs the skill unverified, so never on a network."""
+
+
+def _console(args: argparse.Namespace, config: Config) -> int:
+    """The web console on localhost: talk, hear, see the JSON; the page is the audio player."""
+    import waitress
+
+    from backcoach.skill.devtools.console.app import create_console_app
+
+    if args.host not in LOOPBACK_HOSTS:
+        return _fail(
+            f"console: --host {args.host} is not loopback (use 127.0.0.1): it is unverified"
+        )
+    host = f"[{args.host}]" if ":" in args.host else args.host
+    url = f"http://{host}:{args.port}"
+    app = create_console_app(config, base_url=url, user_id=args.user)
+    print(
+        f"Back Coach console on {url}/console/ (local only, request verification off)", flush=True
+    )
+    waitress.serve(
+        app, host=args.host, port=args.port, ident="backcoach-console", threads=CONSOLE_THREADS
+    )
+    return 0
+
+
 def _test_dialogs(args: argparse.Namespace, config: Config) -> int:
     """Run dialog scripts and report pass/fail per step."""
     from backcoach.skill.devtools.dialogs import (
@@ -536,6 +564,17 @@ def parser() -> argparse.ArgumentParser:
     talk(chat)
     chat.set_defaults(run=_chat)
 
+    console = sub.add_parser(
+        "console",
+        help="a web page on localhost to talk to the skill and hear it",
+        description="Serve a local page: type or speak, hear the speech, clips and hands-free"
+        " tracks (the page is the AudioPlayer), see every request and response. Offline.",
+    )
+    console.add_argument("--host", default="127.0.0.1", help="a loopback address")
+    console.add_argument("--port", type=int, default=8090)
+    console.add_argument("--user", help="the Alexa userId to talk as")
+    console.set_defaults(run=_console)
+
     dialogs = sub.add_parser("test-dialogs", help="run dialog scripts")
     dialogs.add_argument(
         "directory",
@@ -602,7 +641,7 @@ def main(argv: list[str] | None = None) -> int:
     """Entry point of the `backcoach` console script."""
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     args = parser().parse_args(argv)
-    if args.command in ("say", "chat", "test-dialogs"):
+    if args.command in ("say", "chat", "test-dialogs", "console"):
         logging.getLogger().setLevel(logging.WARNING)
     errors = _load_skill_modules()
     from backcoach.skill.config import Config

@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Debian's Chromium for the browser tests of the console (tests/integration/test_console.py).
+#
+#   line=$(bash .ci/chromium.sh) && export "$line"   # sets BACKCOACH_TEST_CHROMIUM
+#
+# stdout is exactly one line, BACKCOACH_TEST_CHROMIUM=/path/to/chromium; everything else goes to
+# stderr. Installs Debian's chromium when no binary is found. Playwright drives this binary
+# (its own `playwright install` download is never used: CI fetches nothing beyond apt).
+set -euo pipefail
+exec 3>&1 1>&2
+
+log() { echo "chromium.sh: $*"; }
+
+find_bin() {
+    local candidate
+    for candidate in "${BACKCOACH_TEST_CHROMIUM:-}" "$(command -v chromium || true)" /usr/bin/chromium; do
+        if [[ -n $candidate && -x $candidate ]]; then
+            echo "$candidate"
+            return
+        fi
+    done
+}
+
+BIN=$(find_bin)
+if [[ -z $BIN ]]; then
+    if [[ $(id -u) -ne 0 ]]; then
+        log "no chromium binary and not root: install Debian's chromium first"
+        exit 1
+    fi
+    log "installing chromium (apt-get)"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq chromium >/dev/null
+    BIN=$(find_bin)
+fi
+[[ -n $BIN ]] || { log "chromium still missing after install"; exit 1; }
+log "using $("$BIN" --version 2>/dev/null || echo chromium) from $BIN"
+echo "BACKCOACH_TEST_CHROMIUM=$BIN" >&3
