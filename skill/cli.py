@@ -687,7 +687,8 @@ def main(argv: list[str] | None = None) -> int:
 
         if (missing := missing_extra(exc)) is None:
             raise
-        return _fail(f"{args.command} {missing}")
+        words = (args.command, getattr(args, "audio_command", None))
+        return _fail(f"{' '.join(w for w in words if w)} {missing}")
 
 
 if __name__ == "__main__":

@@ -10,11 +10,11 @@ EXTRAS: dict[str, tuple[str, frozenset[str]]] = {
             | {"mutagen", "tqdm", "numpy"}
         ),
     ),
-    "gtts": ("the gtts speech engine", frozenset({"gtts"})),
-    "postgres": ("the PostgreSQL store", frozenset({"psycopg", "psycopg_binary"})),
-    "aws": ("AWS (boto3)", frozenset({"boto3", "botocore", "s3transfer"})),
+    "gtts": ("gTTS", frozenset({"gtts"})),
+    "postgres": ("psycopg", frozenset({"psycopg", "psycopg_binary"})),
+    "aws": ("boto3", frozenset({"boto3", "botocore", "s3transfer"})),
 }
-"""Extra -> (what it is for, the top-level modules it installs)."""
+"""Extra -> (what it brings, in a few words; the top-level modules it installs)."""
 
 
 class MissingExtra(RuntimeError):
