@@ -1,15 +1,20 @@
-"""Flask blueprint serving the built clips: manifest files only, cacheable, with Range."""
+"""Flask blueprint serving the built clips (manifest files only, cacheable, with Range) and
+the images shipped for hands-free tracks."""
 
 from __future__ import annotations
 
+from io import BytesIO
 from pathlib import Path
 
 from flask import Blueprint, Response, abort, request, send_file
 
+from backcoach.audio.artwork import image_path
 from backcoach.audio.catalog import AudioCatalog
 
 MAX_AGE_S = 31_536_000
 """One year: a clip's name changes whenever its content does."""
+IMAGE_MAX_AGE_S = 86_400
+"""A day: an image keeps its name when it is redrawn."""
 
 
 def _send_range_as_file(response: Response, path: Path) -> None:
@@ -59,6 +64,18 @@ def audio_blueprint(catalog: AudioCatalog) -> Blueprint:
             _send_range_as_file(response, path)
         response.cache_control.public = True
         response.cache_control.immutable = True
+        return response
+
+    @bp.get("/images/<name>")
+    def image_file(name: str):
+        """A shipped image (track art, background); 404 for any other name."""
+        image = image_path(name)
+        if image is None:
+            abort(404)
+        response = send_file(
+            BytesIO(image.read_bytes()), mimetype="image/png", max_age=IMAGE_MAX_AGE_S
+        )
+        response.cache_control.public = True
         return response
 
     return bp

@@ -111,6 +111,9 @@ def copy_rows(data_dir: Path, sources: list[str], count: int) -> list[tuple[str,
 
 
 def stored_sessions(data_dir: Path, user_id: str) -> int:
-    """How many sessions the store's row for `user_id` has in its history."""
-    row = make_adapter(None, data_dir).load(user_id) or {}
-    return len(row.get("coach", {}).get("history", []))
+    """How many sessions are kept for `user_id`: the history rows and the latest session's
+    entry in the profile (skill/domain/history.py)."""
+    adapter = make_adapter(None, data_dir)
+    row = adapter.load(user_id) or {}
+    latest = row.get("coach", {}).get("history", {}).get("latest")
+    return len(adapter.history(user_id)) + (latest is not None)

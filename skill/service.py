@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.skill import CustomSkill
 
+from backcoach.audio.artwork import image_file
 from backcoach.audio.catalog import AudioCatalog, CatalogError
 from backcoach.audio.manifest import ManifestError
 from backcoach.skill.alexa.respond import ClipUrl
@@ -116,8 +117,19 @@ def track_lengths(catalog: AudioCatalog) -> Callable[[str, int], float | None]:
     return length_s
 
 
+def clip_lengths(catalog: AudioCatalog) -> Callable[[str], float | None]:
+    """How long each clip plays, as built (the screen's progress bar follows it)."""
+
+    def length_s(clip_id: str) -> float | None:
+        entry = catalog.clip(clip_id)
+        return entry.duration_s if entry else None
+
+    return length_s
+
+
 def clip_links(config: Config, catalog) -> Callable[[HandlerInput], ClipUrl | None]:
-    """For each request, how to link to clips: BACKCOACH_PUBLIC_URL, else the request's host."""
+    """For each request, how to link to clips and shipped images: BACKCOACH_PUBLIC_URL, else
+    the request's host."""
     warned: list[bool] = []
 
     def for_request(handler_input: HandlerInput) -> ClipUrl | None:
@@ -129,6 +141,9 @@ def clip_links(config: Config, catalog) -> Callable[[HandlerInput], ClipUrl | No
             log.warning("audio links are %s: Alexa only plays https audio", base)
 
         def url(clip_id: str) -> str | None:
+            shipped = image_file(clip_id)
+            if shipped:
+                return f"{base}/images/{shipped}"
             entry = catalog.clip(clip_id)
             return f"{base}/audio/{entry.file}" if entry else None
 
@@ -163,6 +178,7 @@ def make_service(
     kwargs: dict = {"clip_url": links} if links else {}
     if catalog:
         kwargs.update(track_length_s=track_lengths(catalog), set_starts_s=catalog.set_starts_s)
+        kwargs.update(clip_length_s=clip_lengths(catalog))
     adapter = adapter or make_adapter(config)
     skill = build_skill(routine, phrases, adapter=adapter, skill_id=skill_id, clock=clock, **kwargs)
     return Service(config, routine, phrases, catalog, skill, adapter)

@@ -4,23 +4,34 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 import sys
+import threading
 import time
 from collections.abc import Iterable, Mapping
+from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 
 from tqdm import tqdm
 
 from backcoach.audio.build.mp3 import ENCODE_ARGS, MAX_LENGTH_S, check_mp3, encode_mp3, mp3_length_s
-from backcoach.audio.build.render import RENDER, RenderError, RenderParams, WordBank, render_segment
+from backcoach.audio.build.render import (
+    RENDER,
+    RenderError,
+    RenderParams,
+    WordBank,
+    render_segment,
+    segment_texts,
+)
 from backcoach.audio.build.track import (
     MAX_TRACK_S,
     Track,
     all_tracks,
     render_track,
     sentence_lengths,
+    track_texts,
 )
 from backcoach.audio.build.voices import Voice
 from backcoach.audio.manifest import (
@@ -117,6 +128,29 @@ def _usable(path: Path, clip: Clip, known: Mapping[str, ClipEntry]) -> bool:
     return path.is_file() and not check_mp3(path, _max_length_s(clip))
 
 
+def _texts(clip: Clip) -> list[str]:
+    return track_texts(clip) if isinstance(clip, Track) else segment_texts(clip)
+
+
+def _render_clip(
+    clip: Clip, path: Path, bank: WordBank, params: RenderParams
+) -> tuple[tuple[float, ...], tuple[float, ...] | None]:
+    """Render, encode and check one clip; its onsets, and a track's set starts."""
+    sets = None
+    if isinstance(clip, Track):
+        audio, onsets = render_track(clip, bank, params)
+        sets = clip.set_starts(sentence_lengths(clip, bank))
+    else:
+        audio, onsets = render_segment(clip, bank, params), clip.onsets_s
+    encode_mp3(audio, path)
+    del audio  # a long track's samples are the bulk of a worker's memory
+    problems = check_mp3(path, _max_length_s(clip))
+    if problems:
+        path.unlink(missing_ok=True)
+        raise RenderError(f"{clip.clip_id}: encoded file fails the format check: {problems}")
+    return onsets, sets
+
+
 def _previous(cache: Path) -> dict[str, ClipEntry]:
     """The manifest left by the last build, or nothing."""
     try:
@@ -134,14 +168,19 @@ def build(
     *,
     segments: Iterable[Clip] | Mapping[str, Clip] | None = None,
     params: RenderParams = RENDER,
+    jobs: int | None = None,
 ) -> BuildReport:
     """Render every clip any response can play into `cache_dir` and write its manifest.
 
     `phrases` is the locale's Phrases (or its CueWords). `segments`, when given, replaces
     every clip of the plan and every hands-free track (tests build a few). Clips whose file
     already exists are reused; the voice is only loaded when something has to be rendered.
+    `jobs` threads (default: one per core) speak, render and encode side by side.
     """
     started = time.monotonic()
+    workers = (os.cpu_count() or 1) if jobs is None else jobs
+    if workers < 1:
+        raise ValueError(f"build: jobs must be at least 1, not {jobs}")
     if segments is None:
         if routine is None:
             raise ValueError("build: give a routine, or the segments to render")
@@ -164,20 +203,45 @@ def build(
 
     if todo:
         bank = WordBank(voice, params)
-        bar = tqdm(todo, desc="audio", unit="clip", file=sys.stderr, disable=not progress)
-        for cid in bar:
-            bar.set_postfix_str(cid, refresh=False)
-            clip = plan[cid]
-            if isinstance(clip, Track):
-                audio, onsets[cid] = render_track(clip, bank, params)
-                sets[cid] = clip.set_starts(sentence_lengths(clip, bank))
-            else:
-                audio, onsets[cid] = render_segment(clip, bank, params), clip.onsets_s
-            path = encode_mp3(audio, cache / names[cid])
-            problems = check_mp3(path, _max_length_s(clip))
-            if problems:
-                path.unlink(missing_ok=True)
-                raise RenderError(f"{cid}: encoded file fails the format check: {problems}")
+        bar = tqdm(
+            total=len(todo), desc="audio", unit="clip", file=sys.stderr, disable=not progress
+        )
+        with bar, ThreadPoolExecutor(workers, thread_name_prefix="clip") as pool:
+            running: dict[Future, str] = {}
+            unspoken = {cid: set(_texts(plan[cid])) for cid in todo}
+            lock = threading.Lock()
+
+            def start(cid: str) -> None:
+                job = pool.submit(_render_clip, plan[cid], cache / names[cid], bank, params)
+                job.add_done_callback(lambda _: bar.update())
+                running[job] = cid
+
+            def spoken(text: str) -> None:
+                """A clip is rendered as soon as its last phrase is spoken."""
+                with lock:
+                    for cid, left in unspoken.items():
+                        if text in left:
+                            left.discard(text)
+                            if not left:
+                                start(cid)
+
+            try:
+                with lock:
+                    for cid in todo:
+                        if not unspoken[cid]:
+                            start(cid)
+                # Half the cores speak, the rest render and encode what is spoken: one Piper
+                # session at full tilt holds ~250 MB, and ffmpeg needs a core of its own.
+                texts = [t for cid in todo for t in _texts(plan[cid])]
+                bank.speak(texts, max(1, workers // 2), spoken)
+                for job in as_completed(list(running)):
+                    cid = running[job]
+                    onsets[cid], timed_sets = job.result()
+                    if timed_sets is not None:
+                        sets[cid] = timed_sets
+            except BaseException:
+                pool.shutdown(cancel_futures=True)  # clips not started yet are not rendered
+                raise
 
     entries = {
         cid: ClipEntry(

@@ -11,8 +11,19 @@ from backcoach.audio.build.render import RenderError
 from backcoach.audio.build.voices import ENGINES, EngineError, make_voice
 
 
+def _positive(text: str) -> int:
+    """A --jobs value: a whole number of at least 1."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be a whole number of at least 1, not {text!r}")
+    return value
+
+
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    """Add --engine, --voice and --out to the build command's parser."""
+    """Add --engine, --voice, --out and --jobs to the build command's parser."""
     parser.add_argument(
         "--engine",
         choices=ENGINES,
@@ -33,13 +44,21 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         default=None,
         help="cache directory for the clips and manifest.json",
     )
+    parser.add_argument(
+        "--jobs",
+        type=_positive,
+        metavar="N",
+        default=None,
+        help="threads speaking, rendering and encoding side by side (default: one per core)",
+    )
 
 
 def run(args: argparse.Namespace, routine, phrases, default_dir: Path | str) -> int:
     """Build the audio cache; exit code 0, 2 when the engine fails, 1 when a clip cannot fit."""
     try:
         voice = make_voice(args.engine, getattr(args, "voice", None))
-        build(routine, phrases, args.out or default_dir, voice, progress=True)
+        out = args.out or default_dir
+        build(routine, phrases, out, voice, progress=True, jobs=getattr(args, "jobs", None))
     except EngineError as exc:
         print(f"backcoach audio build: {exc}", file=sys.stderr)
         return 2

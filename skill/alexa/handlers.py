@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import replace
+from functools import partial
 
 from ask_sdk_core.dispatch_components import AbstractExceptionHandler, AbstractRequestHandler
 from ask_sdk_core.exceptions import AttributesManagerException, PersistenceException
@@ -33,6 +34,7 @@ from backcoach.skill.domain.hands_free import Stop
 from backcoach.skill.domain.opening import launch
 from backcoach.skill.domain.progression import remember_place
 from backcoach.skill.domain.reply import Reply
+from backcoach.skill.domain.screen import track_titles
 from backcoach.skill.domain.state import State
 from backcoach.skill.domain.stored import StaleWrite
 
@@ -194,13 +196,15 @@ class ApologyHandler(AbstractExceptionHandler):
                 given = with_not_saved(self.deps.coach, given)
             else:
                 given = Reply((), directives=given.directives)
-            return to_response(given, builder, self.deps.clip_url(handler_input))
+            titles = partial(track_titles, self.deps.coach)
+            return to_response(given, builder, self.deps.clip_url(handler_input), titles)
         restore_arrival(handler_input)
         if get_request_type(handler_input).startswith(PLAYER_PREFIXES):
             # Playback goes on as the handler meant it to; only its position is not saved.
             directives = given.directives if save_failed and given is not None else ()
             clip_url = self.deps.clip_url(handler_input)
-            return to_response(Reply((), directives=directives), builder, clip_url)
+            titles = partial(track_titles, self.deps.coach)
+            return to_response(Reply((), directives=directives), builder, clip_url, titles)
         if get_request_type(handler_input) == "SessionEndedRequest":
             return builder.response
         coach = self.deps.coach

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from ask_sdk_model import Response
 from ask_sdk_model.interfaces.audioplayer import (
     AudioItem,
+    AudioItemMetadata,
     ClearBehavior,
     ClearQueueDirective,
     PlayBehavior,
@@ -14,8 +15,11 @@ from ask_sdk_model.interfaces.audioplayer import (
     StopDirective,
 )
 from ask_sdk_model.interfaces.audioplayer import Stream as AudioStream
+from ask_sdk_model.interfaces.display import Image, ImageInstance
 from ask_sdk_model.ui import SimpleCard
 
+from backcoach.audio.artwork import image_id
+from backcoach.skill.alexa.screen_directives import screen_directives
 from backcoach.skill.domain.alexa_limits import MAX_BREAK_S
 from backcoach.skill.domain.hands_free import Play, Stop
 from backcoach.skill.domain.plan import Segment
@@ -26,7 +30,10 @@ SPEECH_MS_PER_CHAR = 70
 """Rough speaking time per character, to pace SSML-timed clips."""
 
 ClipUrl = Callable[[str], str | None]
-"""Gives the https URL of a clip's (or track's) precomputed audio by id, or None."""
+"""Gives the https URL of a clip's (or track's) precomputed audio by id, or of a shipped
+image by its id (audio/artwork.py), or None."""
+TrackTitles = Callable[[str], tuple[str, str] | None]
+"""Gives a hands-free track's title and subtitle by its token (None: not ours)."""
 
 # xml.sax.saxutils would do, but importing it loads urllib.request: cold-start time.
 _TEXT = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
@@ -86,12 +93,34 @@ def to_ssml(parts: tuple, clip_url: ClipUrl | None = None) -> str:
     return " ".join(out)
 
 
-def player_directive(directive: Play | Stop, clip_url: ClipUrl | None):
+def _image(role: str, clip_url: ClipUrl) -> Image | None:
+    """A shipped image as the AudioPlayer's metadata wants it (None: it has no link)."""
+    url = clip_url(image_id(role))
+    return Image(sources=[ImageInstance(url=url)]) if url else None
+
+
+def track_metadata(token: str, clip_url: ClipUrl, titles: TrackTitles | None):
+    """What a screen device shows while a track plays: exercise, level and dose, images."""
+    named = titles(token) if titles else None
+    if named is None:
+        return None
+    title, subtitle = named
+    return AudioItemMetadata(
+        title=title,
+        subtitle=subtitle,
+        art=_image("art", clip_url),
+        background_image=_image("background", clip_url),
+    )
+
+
+def player_directive(
+    directive: Play | Stop, clip_url: ClipUrl | None, titles: TrackTitles | None = None
+):
     """An AudioPlayer directive for a Play or Stop value."""
     if isinstance(directive, Stop):
         return StopDirective()
     url = clip_url(directive.track_id) if clip_url else None
-    if url is None:
+    if url is None or clip_url is None:
         raise LookupError(f"no audio for {directive.track_id}: run `backcoach audio build`")
     stream = AudioStream(
         token=directive.token,
@@ -99,19 +128,30 @@ def player_directive(directive: Play | Stop, clip_url: ClipUrl | None):
         offset_in_milliseconds=directive.offset_ms,
         expected_previous_token=directive.expected_previous,
     )
+    metadata = track_metadata(directive.token, clip_url, titles)
     return PlayDirective(
-        play_behavior=PlayBehavior(directive.behavior), audio_item=AudioItem(stream)
+        play_behavior=PlayBehavior(directive.behavior),
+        audio_item=AudioItem(stream, metadata=metadata),
     )
 
 
-def to_response(reply: Reply, response_builder, clip_url: ClipUrl | None = None) -> Response:
-    """Fill an ASK response builder from a Reply (directives only when it has no words)."""
+def to_response(
+    reply: Reply,
+    response_builder,
+    clip_url: ClipUrl | None = None,
+    titles: TrackTitles | None = None,
+) -> Response:
+    """Fill an ASK response builder from a Reply (directives only when it has no words; a
+    screen only when it has one)."""
     if reply.parts:
         response_builder.speak(to_ssml(reply.parts, clip_url))
     for directive in reply.directives:
         if isinstance(directive, Stop) and directive.clear_queue:
             response_builder.add_directive(ClearQueueDirective(ClearBehavior.CLEAR_ALL))
-        response_builder.add_directive(player_directive(directive, clip_url))
+        response_builder.add_directive(player_directive(directive, clip_url, titles))
+    if reply.screen is not None:
+        for screen_directive in screen_directives(reply.screen):
+            response_builder.add_directive(screen_directive)
     if reply.end_session:
         response_builder.set_should_end_session(True)
     elif reply.reprompt:

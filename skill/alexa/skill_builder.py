@@ -30,6 +30,7 @@ from backcoach.skill.domain.coach import Coach
 from backcoach.skill.domain.hands_free import SetStarts, TrackLength
 from backcoach.skill.domain.phrases import Phrases
 from backcoach.skill.domain.routine import Routine
+from backcoach.skill.domain.screen import ClipLength
 
 
 def no_clips(handler_input) -> None:
@@ -48,18 +49,19 @@ def build_skill(
     clock=None,
     track_length_s: TrackLength | None = None,
     set_starts_s: SetStarts | None = None,
+    clip_length_s: ClipLength | None = None,
 ) -> CustomSkill:
     """A CustomSkill with every handler, wired to this routine, storage and audio links.
 
     With a persistence adapter, what a person has done lasts across sessions; without one,
     only the session remembers. Without a clock, now is each request's timestamp
     (`request_clock`). `track_length_s` and `set_starts_s` tell hands-free mode about the
-    built tracks (from the audio catalog).
+    built tracks, `clip_length_s` the screen about the built clips (from the audio catalog).
     """
     coach = Coach(routine, phrases, clock=clock or request_clock)
     if store is None:
         store = PersistentStore(coach) if adapter else SessionStore(coach)
-    deps = Deps(coach, store, clip_url, track_length_s, set_starts_s)
+    deps = Deps(coach, store, clip_url, track_length_s, set_starts_s, clip_length_s)
     builder = CustomSkillBuilder(persistence_adapter=adapter)
     builder.skill_id = skill_id
     builder.add_global_request_interceptor(ClockInterceptor())

@@ -43,12 +43,17 @@ def draw_icon(size: int) -> bytes:
         for i in range(size):
             on = _inside_vertebra((i + 0.5) / size, (j + 0.5) / size)
             rows += bytes(VERTEBRA if on else BACKGROUND)
-    header = struct.pack(">IIBBBBB", size, size, 8, 2, 0, 0, 0)
+    return encode_png(size, size, bytes(rows))
+
+
+def encode_png(width: int, height: int, rows: bytes) -> bytes:
+    """An 8-bit RGB PNG from its scanlines, each led by its filter byte."""
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
     return b"".join(
         [
             b"\x89PNG\r\n\x1a\n",
             _chunk(b"IHDR", header),
-            _chunk(b"IDAT", zlib.compress(bytes(rows), 9)),
+            _chunk(b"IDAT", zlib.compress(rows, 9)),
             _chunk(b"IEND", b""),
         ]
     )

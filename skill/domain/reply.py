@@ -21,6 +21,8 @@ class Reply:
     """Optional (title, text) for the companion app."""
     directives: tuple = ()
     """AudioPlayer Play/Stop values (see hands_free.py), in order."""
+    screen: dict | None = None
+    """What a device with a screen shows (screen.py's datasource); None: no screen."""
 
     @property
     def text(self) -> str:

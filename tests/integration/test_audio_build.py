@@ -125,3 +125,17 @@ def test_spoken_words_are_evened_out_in_loudness(piper):
         ), text
         assert word.max_dBFS <= RENDER.speech_peak_max_dbfs + 0.1
         assert word.frame_rate == 24000 and word.channels == 1
+
+
+def test_piper_builds_the_same_bytes_twice_and_with_any_number_of_jobs(segments, tmp_path):
+    """Each lane of phrases has a fresh Piper session, so its noise does not depend on threads."""
+    dirs = {}
+    for run, jobs in (("a", 2), ("b", 2), ("c", 1)):
+        dirs[run] = tmp_path / run
+        build(None, None, dirs[run], PiperEngine(), progress=False, segments=segments, jobs=jobs)
+    files = {run: sorted(d.iterdir()) for run, d in dirs.items()}
+    assert len(files["a"]) == len(segments) + 1
+    for run in ("b", "c"):
+        assert [p.name for p in files[run]] == [p.name for p in files["a"]]
+        for mine, first in zip(files[run], files["a"], strict=True):
+            assert mine.read_bytes() == first.read_bytes(), f"{run}: {mine.name} differs"

@@ -7,6 +7,7 @@ a deterministic test voice keeps them fast and free of any speech model.
 
 from __future__ import annotations
 
+import argparse
 import dataclasses
 import re
 import shutil
@@ -14,11 +15,13 @@ import shutil
 import pytest
 from mutagen.mp3 import MP3
 
-from backcoach.audio.build.builder import build, clip_file_name
+from backcoach.audio.build.builder import _texts, build, clip_file_name
+from backcoach.audio.build.cli import add_arguments
+from backcoach.audio.build.lanes import deal
 from backcoach.audio.build.measure import onsets_s
 from backcoach.audio.build.mp3 import check_mp3, decode_mp3
-from backcoach.audio.build.render import WordBank
-from backcoach.audio.build.track import Track, sentence_lengths, track_id
+from backcoach.audio.build.render import WordBank, render_segment
+from backcoach.audio.build.track import Track, render_track, sentence_lengths, track_id
 from backcoach.audio.build.voices import Voice
 from backcoach.audio.catalog import AudioCatalog
 from backcoach.audio.manifest import MANIFEST_NAME, read_manifest
@@ -210,3 +213,54 @@ def test_a_built_track_records_its_set_starts_where_they_are_heard(plank_track, 
         assert abs(error) <= ONSET_TOLERANCE_S, f"{at} s heard {error * 1000:+.0f} ms off"
     again = build(None, None, tmp_path, NoSpeech(voice.id), progress=False, segments=[plank_track])
     assert again.rendered == () and read_manifest(tmp_path)[plank_track.clip_id] == entry
+
+
+def test_texts_are_dealt_into_runs_in_their_first_order():
+    texts = ["Hold", "one", "two", "Switch sides. Rest", "and relax", "one", "seventeen", "Rep 2"]
+    lanes = deal(texts, lanes=3)
+    assert [t for lane in lanes for t in lane] == list(dict.fromkeys(texts)), "each text once"
+    assert len(lanes) == 3 and all(lanes)
+    letters = [sum(map(len, lane)) for lane in lanes]
+    assert max(letters) - min(letters) <= max(map(len, texts)), "runs of similar length"
+    assert deal(["only"], lanes=8) == [["only"]], "no empty lanes"
+
+
+def test_the_build_is_the_same_byte_for_byte_whatever_the_number_of_jobs(segments, tmp_path):
+    reports = {}
+    for jobs in (1, 3):
+        voice = SyntheticVoice()
+        reports[jobs] = build(
+            None, None, tmp_path / str(jobs), voice, progress=False, segments=segments, jobs=jobs
+        )
+        assert len(voice.calls) == len(set(voice.calls)), "each phrase spoken once, even in lanes"
+    assert reports[1].rendered == reports[3].rendered == tuple(s.clip_id for s in segments)
+    one, three = (sorted((tmp_path / str(j)).iterdir()) for j in (1, 3))
+    assert [p.name for p in one] == [p.name for p in three]
+    assert all(a.read_bytes() == b.read_bytes() for a, b in zip(one, three, strict=True))
+
+
+def test_every_phrase_is_spoken_before_the_clips_are_rendered(segments, plank_track):
+    voice = SyntheticVoice()
+    bank = WordBank(voice)
+    clips = [*segments, plank_track]
+    bank.speak([t for c in clips for t in _texts(c)], speakers=2)
+    spoken = list(voice.calls)
+    for clip in segments:
+        render_segment(clip, bank)
+    render_track(plank_track, bank)
+    assert voice.calls == spoken, "rendering asked the voice for a phrase the plan missed"
+
+
+def test_a_build_needs_at_least_one_job(segments, tmp_path):
+    with pytest.raises(ValueError, match="jobs must be at least 1"):
+        build(None, None, tmp_path, SyntheticVoice(), progress=False, segments=segments, jobs=0)
+
+
+def test_the_build_command_refuses_a_jobs_count_below_one(capsys):
+    parser = argparse.ArgumentParser(prog="backcoach audio build")
+    add_arguments(parser)
+    assert parser.parse_args(["--jobs", "3"]).jobs == 3
+    for bad in ("0", "-2", "two"):
+        with pytest.raises(SystemExit):
+            parser.parse_args(["--jobs", bad])
+        assert "--jobs: must be a whole number of at least 1" in capsys.readouterr().err

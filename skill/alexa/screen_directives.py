@@ -1,0 +1,82 @@
+"""The Echo Show screen as APL directives: the shipped document, the turn's datasource, and
+commands that move the progress bar in step with the turn's audio."""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from importlib.resources import files
+
+from ask_sdk_core.handler_input import HandlerInput
+from ask_sdk_model.interfaces.alexa.presentation.apl import (
+    AnimatedTransformProperty,
+    AnimateItemCommand,
+    ExecuteCommandsDirective,
+    IdleCommand,
+    MoveTransformProperty,
+    RenderDocumentDirective,
+    SequentialCommand,
+    SetValueCommand,
+)
+
+TOKEN = "backcoach-screen"
+"""Names the rendered document; ExecuteCommands must name the same."""
+DOCUMENT = files("backcoach.skill.alexa") / "apl" / "screen.json"
+DATASOURCE = "screen"
+"""The datasource's key: the document binds `${payload.screen.…}`."""
+SET_LINE, BAR, STATUS = "setLine", "barFill", "status"
+"""The document's components the commands change: the set counter, the bar's fill, and the
+line saying what to do once the audio is over (blank while it plays)."""
+EMPTY, FULL = "-100%", "0%"
+"""The fill's offset when the bar is empty (slid out of its track to the left) and full."""
+
+
+@cache
+def document() -> dict:
+    """The APL document, read once from the package."""
+    return json.loads(DOCUMENT.read_text(encoding="utf-8"))
+
+
+def supports_apl(handler_input: HandlerInput) -> bool:
+    """Whether the requesting device has a screen that renders APL."""
+    context = handler_input.request_envelope.context
+    device = context.system.device if context and context.system else None
+    interfaces = device.supported_interfaces if device else None
+    return bool(interfaces and interfaces.alexa_presentation_apl is not None)
+
+
+def render(payload: dict) -> RenderDocumentDirective:
+    """Show the screen with this datasource (skill/domain/screen.py builds it)."""
+    return RenderDocumentDirective(
+        token=TOKEN, document=document(), datasources={DATASOURCE: payload}
+    )
+
+
+def follow_audio(payload: dict) -> ExecuteCommandsDirective | None:
+    """Commands that follow the turn's audio: wait while speech plays; for each clip, show
+    its set and fill the bar over the clip's length. None when the turn plays no clips."""
+    commands: list = []
+    for beat in payload["timeline"]:
+        if not beat["bar"]:
+            commands.append(IdleCommand(delay=beat["ms"]))
+            continue
+        commands.append(
+            SetValueCommand(component_id=SET_LINE, object_property="text", value=beat["label"])
+        )
+        fill = AnimatedTransformProperty(
+            object_from=[MoveTransformProperty(translate_x=EMPTY)],
+            to=[MoveTransformProperty(translate_x=FULL)],
+        )
+        commands.append(AnimateItemCommand(component_id=BAR, duration=beat["ms"], value=[fill]))
+    if not any(b["bar"] for b in payload["timeline"]):
+        return None
+    commands.append(
+        SetValueCommand(component_id=STATUS, object_property="text", value=payload["status"])
+    )
+    return ExecuteCommandsDirective(token=TOKEN, commands=[SequentialCommand(commands=commands)])
+
+
+def screen_directives(payload: dict) -> list:
+    """Every directive a turn's screen needs, in order."""
+    follow = follow_audio(payload)
+    return [render(payload), *([follow] if follow else [])]
