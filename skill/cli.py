@@ -456,7 +456,7 @@ def _package_lambda(args: argparse.Namespace, config: Config) -> int:
 
 
 def _audio_publish(args: argparse.Namespace, config: Config) -> int:
-    """Upload the built MP3s to S3, skipping those already there."""
+    """Upload the built MP3s and the shipped images to S3, skipping those already there."""
     from backcoach.skill.deploy.publish import PublishError, publish
 
     try:
@@ -488,7 +488,12 @@ def _package_arguments(sp: argparse.ArgumentParser) -> None:
 
 
 def _publish_arguments(sp: argparse.ArgumentParser) -> None:
-    sp.add_argument("url", metavar="s3://BUCKET/PREFIX", help="where the clips go")
+    sp.add_argument(
+        "url",
+        metavar="s3://BUCKET/PREFIX",
+        help="clips go to PREFIX/audio/, images to PREFIX/images/; BACKCOACH_PUBLIC_URL is"
+        " the https URL of PREFIX",
+    )
     sp.add_argument("--endpoint-url", metavar="URL", help="another S3 endpoint (MinIO, tests)")
     sp.add_argument("--region", help="the bucket's region (default: AWS_REGION, else us-east-1)")
 
@@ -634,7 +639,7 @@ def parser() -> argparse.ArgumentParser:
     build.set_defaults(run=_audio_build)
     publish = audio_sub.add_parser(
         "publish",
-        help="upload the built MP3s to S3 (for AWS Lambda), skipping those already there",
+        help="upload the built MP3s and the images to S3 (for AWS Lambda), skipping those there",
         add_arguments=_publish_arguments,
     )
     publish.set_defaults(run=_audio_publish)

@@ -1,19 +1,26 @@
-"""`backcoach audio publish`: the built MP3s to S3, where Alexa fetches them on AWS Lambda."""
+"""`backcoach audio publish`: the built MP3s and the shipped images to S3, where Alexa fetches
+them when the skill runs on AWS Lambda (BACKCOACH_PUBLIC_URL is the https URL of the prefix)."""
 
 from __future__ import annotations
 
 import hashlib
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass
+from importlib.resources.abc import Traversable
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from backcoach.audio.artwork import IMAGE_DIR, IMAGES
 from backcoach.audio.catalog import BUILD_HINT
 from backcoach.audio.manifest import ManifestError, read_manifest
 
 CONTENT_TYPE = "audio/mpeg"
 CACHE_CONTROL = "public, max-age=31536000, immutable"
 """A clip's file name carries its content's hash: a name never changes what it holds."""
+
+IMAGE_CACHE_CONTROL = "public, max-age=86400"
+"""An image keeps its name when redrawn: cached for a day, not for ever."""
 
 DEFAULT_REGION = "us-east-1"
 """S3's region when neither --region nor AWS_REGION / AWS_DEFAULT_REGION says."""
@@ -32,20 +39,22 @@ class Published:
     """Files already there with the same size and ETag (the MD5 of a single-part upload)."""
 
 
+@dataclass(frozen=True)
+class Upload:
+    """One file to publish: its bytes, where it goes under the prefix, how it is served."""
+
+    data: bytes
+    key: str
+    content_type: str
+    cache_control: str
+
+
 def parse_s3_url(url: str) -> tuple[str, str]:
     """`s3://BUCKET/PREFIX` -> (bucket, prefix without slashes at its ends)."""
     parts = urlsplit(url)
     if parts.scheme != "s3" or not parts.netloc or parts.query or parts.fragment:
         raise PublishError(f"not an S3 location {url!r}: use s3://BUCKET/PREFIX")
     return parts.netloc, parts.path.strip("/")
-
-
-def _md5(path: Path) -> str:
-    h = hashlib.md5(usedforsecurity=False)
-    with path.open("rb") as f:
-        while chunk := f.read(1 << 20):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def clip_files(audio_dir: Path) -> list[Path]:
@@ -66,39 +75,47 @@ def clip_files(audio_dir: Path) -> list[Path]:
     return files
 
 
+def uploads(audio_dir: Path) -> Iterator[Upload]:
+    """The clips under `audio/` and the shipped images under `images/`, as the skill links
+    them from BACKCOACH_PUBLIC_URL (clips of a few hundred KB: read whole)."""
+    for path in clip_files(audio_dir):
+        yield Upload(path.read_bytes(), f"audio/{path.name}", CONTENT_TYPE, CACHE_CONTROL)
+    for name in sorted(IMAGES.values()):
+        image: Traversable = IMAGE_DIR / name
+        yield Upload(image.read_bytes(), f"images/{name}", "image/png", IMAGE_CACHE_CONTROL)
+
+
 def publish(
     audio_dir: Path, url: str, *, endpoint_url: str | None = None, region: str | None = None
 ) -> Published:
-    """Upload the built clips under s3://BUCKET/PREFIX, skipping those already there."""
+    """Upload the clips and images under s3://BUCKET/PREFIX, skipping those already there."""
     import boto3
     from botocore.exceptions import BotoCoreError, ClientError
 
     bucket, prefix = parse_s3_url(url)
-    files = clip_files(audio_dir)
+    files = list(uploads(audio_dir))
     region = region or os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION")
     s3 = boto3.client("s3", endpoint_url=endpoint_url, region_name=region or DEFAULT_REGION)
-    key_of = {f: f"{prefix}/{f.name}" if prefix else f.name for f in files}
+    under = f"{prefix}/" if prefix else ""
     uploaded = skipped = 0
     try:
         there: dict[str, tuple[int, str]] = {}
-        pages = s3.get_paginator("list_objects_v2").paginate(
-            Bucket=bucket, Prefix=f"{prefix}/" if prefix else ""
-        )
-        for page in pages:
+        for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=under):
             for obj in page.get("Contents", ()):
                 there[obj["Key"]] = (obj["Size"], obj["ETag"].strip('"'))
-        for path, key in key_of.items():
-            if there.get(key) == (path.stat().st_size, _md5(path)):
+        for upload in files:
+            key = under + upload.key
+            md5 = hashlib.md5(upload.data, usedforsecurity=False).hexdigest()
+            if there.get(key) == (len(upload.data), md5):
                 skipped += 1
                 continue
-            with path.open("rb") as body:
-                s3.put_object(
-                    Bucket=bucket,
-                    Key=key,
-                    Body=body,
-                    ContentType=CONTENT_TYPE,
-                    CacheControl=CACHE_CONTROL,
-                )
+            s3.put_object(
+                Bucket=bucket,
+                Key=key,
+                Body=upload.data,
+                ContentType=upload.content_type,
+                CacheControl=upload.cache_control,
+            )
             uploaded += 1
     except (BotoCoreError, ClientError) as exc:
         raise PublishError(f"cannot publish to {url}: {exc}") from None

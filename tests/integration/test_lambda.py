@@ -12,10 +12,11 @@ from pathlib import Path
 
 import pytest
 
+from backcoach.audio.artwork import IMAGES
 from backcoach.audio.catalog import AudioCatalog
 from backcoach.skill.cli import main
 from backcoach.skill.deploy.lambda_package import ZIP_LIMIT_BYTES
-from backcoach.skill.deploy.publish import CACHE_CONTROL, CONTENT_TYPE
+from backcoach.skill.deploy.publish import CACHE_CONTROL, CONTENT_TYPE, IMAGE_CACHE_CONTROL
 from backcoach.skill.devtools.envelopes import (
     DEFAULT_SKILL_ID,
     Caller,
@@ -27,12 +28,10 @@ from tests.helpers import Conversation, plain
 
 pytestmark = pytest.mark.slow
 
+BUCKET = "backcoach-media"
+PREFIX = "skill"
 CDN = "https://cdn.example.com"
-"""BACKCOACH_PUBLIC_URL: a CloudFront distribution over the bucket, say."""
-
-BUCKET = "backcoach-audio"
-PREFIX = "audio"
-"""The skill links to PUBLIC_URL/audio/FILE: the clips go under this prefix."""
+"""BACKCOACH_PUBLIC_URL: the https URL of s3://BUCKET/PREFIX (a CloudFront distribution, say)."""
 
 FAKE_AWS = {
     "AWS_ACCESS_KEY_ID": "testing",
@@ -77,30 +76,34 @@ def publish(monkeypatch, capsys, audio_dir, moto_url) -> str:
     return out.out
 
 
-def test_publish_uploads_the_clips_once_with_their_type_and_immutable_caching(
+def test_publish_uploads_clips_and_images_once_with_their_type_and_caching(
     bucket, monkeypatch, capsys, audio_dir, moto_url
 ):
     files = sorted({e.file for e in AudioCatalog.load(audio_dir).clips.values()})
     publish(monkeypatch, capsys, audio_dir, moto_url)
     again = publish(monkeypatch, capsys, audio_dir, moto_url)
     listed = bucket.list_objects_v2(Bucket=BUCKET, Prefix=f"{PREFIX}/")["Contents"]
-    assert sorted(o["Key"] for o in listed) == [f"{PREFIX}/{f}" for f in files]
-    assert f"0 uploaded, {len(files)} already there" in again
-    head = bucket.head_object(Bucket=BUCKET, Key=f"{PREFIX}/{files[0]}")
+    clips = [f"{PREFIX}/audio/{f}" for f in files]
+    images = [f"{PREFIX}/images/{name}" for name in sorted(IMAGES.values())]
+    assert sorted(o["Key"] for o in listed) == clips + images
+    assert f"0 uploaded, {len(files) + len(IMAGES)} already there" in again
+    head = bucket.head_object(Bucket=BUCKET, Key=clips[0])
     assert head["ContentType"] == CONTENT_TYPE == "audio/mpeg"
     assert head["CacheControl"] == CACHE_CONTROL == "public, max-age=31536000, immutable"
     assert head["ContentLength"] == (audio_dir / files[0]).stat().st_size
+    art = bucket.head_object(Bucket=BUCKET, Key=images[0])
+    assert art["ContentType"] == "image/png" and art["CacheControl"] == IMAGE_CACHE_CONTROL
 
     # A clip changed (or broken) in the bucket is uploaded again, and only that one.
-    bucket.put_object(Bucket=BUCKET, Key=f"{PREFIX}/{files[1]}", Body=b"not the clip")
+    bucket.put_object(Bucket=BUCKET, Key=clips[1], Body=b"not the clip")
     assert "1 uploaded" in publish(monkeypatch, capsys, audio_dir, moto_url)
-    body = bucket.get_object(Bucket=BUCKET, Key=f"{PREFIX}/{files[1]}")["Body"].read()
+    body = bucket.get_object(Bucket=BUCKET, Key=clips[1])["Body"].read()
     assert body == (audio_dir / files[1]).read_bytes()
 
 
 def test_publish_to_a_missing_bucket_is_one_line(aws_env, monkeypatch, capsys, audio_dir, moto_url):
     monkeypatch.setenv("BACKCOACH_AUDIO_DIR", str(audio_dir))
-    code = main(["audio", "publish", "s3://no-such-bucket/audio", "--endpoint-url", moto_url])
+    code = main(["audio", "publish", "s3://no-such-bucket/skill", "--endpoint-url", moto_url])
     err = capsys.readouterr().err
     assert code == 2 and len(err.splitlines()) == 1, err
     assert "no-such-bucket" in err and "NoSuchBucket" in err
@@ -202,8 +205,8 @@ def test_lambda_handler_from_the_package_serves_a_hands_free_routine_from_the_pu
         function.wait(timeout=30)
     (play,) = [d for d in response["response"]["directives"] if d["type"] == "AudioPlayer.Play"]
     url = play["audioItem"]["stream"]["url"]
-    assert url.startswith(f"{CDN}/{PREFIX}/") and catalog.by_url(url) is not None
-    head = bucket.head_object(Bucket=BUCKET, Key=url.removeprefix(f"{CDN}/"))
+    assert url.startswith(f"{CDN}/audio/") and catalog.by_url(url) is not None
+    head = bucket.head_object(Bucket=BUCKET, Key=f"{PREFIX}/{url.removeprefix(f'{CDN}/')}")
     assert head["ContentType"] == "audio/mpeg"
     assert function.returncode == 0, function.stderr.read()
 
