@@ -22,7 +22,7 @@ done
 
 log "installing it into a fresh venv"
 python3 -m venv "$WORK/venv"
-"$WORK/venv/bin/pip" install --quiet "$wheel"
+"$WORK/venv/bin/pip" install --quiet "$wheel[build]"   # [build]: the audio build below
 bc="$WORK/venv/bin/backcoach"
 
 cd "$WORK"   # nothing below may come from the checkout

@@ -27,8 +27,11 @@ class AudioCatalog:
     """File name -> entry for those clips: the only names `path_for` answers."""
 
     @classmethod
-    def load(cls, cache_dir: Path | str) -> AudioCatalog:
-        """Read `cache_dir/manifest.json`; CatalogError if it is missing or malformed."""
+    def load(cls, cache_dir: Path | str, *, trust_manifest: bool = False) -> AudioCatalog:
+        """Read `cache_dir/manifest.json`; CatalogError if it is missing or malformed.
+
+        With `trust_manifest`, every clip it lists counts as present: the files are served
+        from elsewhere (AWS Lambda links to the published copies, see `audio publish`)."""
         cache = Path(cache_dir).resolve()
         try:
             entries = read_manifest(cache)
@@ -37,7 +40,9 @@ class AudioCatalog:
             raise CatalogError(f"no audio manifest at {where}: {BUILD_HINT}") from None
         except (OSError, ManifestError) as exc:
             raise CatalogError(f"unreadable audio manifest ({exc}): {BUILD_HINT}") from exc
-        present = {cid: e for cid, e in entries.items() if (cache / e.file).is_file()}
+        present = {
+            cid: e for cid, e in entries.items() if trust_manifest or (cache / e.file).is_file()
+        }
         files = {e.file: e for e in present.values()}
         return cls(cache, MappingProxyType(present), MappingProxyType(files))
 

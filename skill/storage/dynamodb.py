@@ -16,6 +16,7 @@ from contextlib import contextmanager
 from decimal import Decimal
 from typing import Any
 
+from backcoach.skill.extras import install_hint
 from backcoach.skill.storage.base import (
     TIMEOUT_S,
     StoreUnavailable,
@@ -32,7 +33,6 @@ HISTORY = "#history#"
 """Between a person's id and an entry number, in the key of a history item."""
 MAX_TRANSACTION = 100
 """Items one DynamoDB transaction may write."""
-_INSTALL = "pip install boto3"
 
 
 class DynamoDbAdapter(VersionedAdapter):
@@ -73,7 +73,7 @@ class DynamoDbAdapter(VersionedAdapter):
             import boto3
             from botocore.config import Config
         except ImportError as error:
-            raise StoreUnavailable(f"DynamoDB store needs: {_INSTALL}") from error
+            raise StoreUnavailable(f"the DynamoDB store {install_hint('aws')}") from error
         region = self.region or os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION")
         if not region:
             raise StoreUnavailable(

@@ -8,6 +8,7 @@ from contextlib import contextmanager
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
+from backcoach.skill.extras import install_hint
 from backcoach.skill.storage.base import (
     TIMEOUT_S,
     SqlAdapter,
@@ -220,7 +221,5 @@ def _psycopg() -> Any:
     try:
         import psycopg
     except ImportError as error:
-        raise StoreUnavailable(
-            "PostgreSQL store needs: pip install 'psycopg[binary]>=3.1'"
-        ) from error
+        raise StoreUnavailable(f"the PostgreSQL store {install_hint('postgres')}") from error
     return psycopg

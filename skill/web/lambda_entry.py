@@ -2,23 +2,51 @@
 
 from __future__ import annotations
 
+import os
+import sys
+from collections.abc import Mapping
 from functools import cache
+from pathlib import Path
 
 from ask_sdk_model import RequestEnvelope
 
-from backcoach.skill.config import Config
-from backcoach.skill.service import make_service
+from backcoach.skill.config import SETTINGS, Config
+from backcoach.skill.service import START_UP_ERRORS, make_service
 from backcoach.skill.web.serializer import EnvelopeSerializer
+
+HANDLER = "backcoach.skill.web.lambda_entry.lambda_handler"
+"""The function's handler setting."""
+
+BUNDLE_DIR = "backcoach_bundle"
+"""The folder of a Lambda package (`backcoach package lambda`) with the routine and manifest."""
+
+BUNDLED = {"audio_dir": "audio", "routine_path": "routine.yaml"}
+"""Config field -> its file or folder in BUNDLE_DIR: the defaults inside a package."""
 
 _SERIALIZER = EnvelopeSerializer()
 """One per container: it keeps what it learns about each model class."""
 
 
+def bundled_env(env: Mapping[str, str]) -> dict[str, str]:
+    """`env`, plus the package's routine and manifest for the settings it leaves unset."""
+    bundle = Path(env.get("LAMBDA_TASK_ROOT") or ".") / BUNDLE_DIR
+    if not bundle.is_dir():
+        return dict(env)
+    defaults = {SETTINGS[field]: str(bundle / name) for field, name in BUNDLED.items()}
+    return defaults | {name: value for name, value in env.items() if value.strip()}
+
+
 @cache
 def _skill():
-    """Built once per container; the SDK checks the application id (no signatures on Lambda)."""
-    config = Config.from_env()
-    return make_service(config, skill_id=config.skill_id).skill
+    """Built once per container; the SDK checks the application id (no signatures on Lambda).
+
+    A setting that cannot work is one line in the function's log, and the runtime stops."""
+    try:
+        config = Config.from_env(bundled_env(os.environ))
+        return make_service(config, skill_id=config.skill_id).skill
+    except START_UP_ERRORS as exc:
+        print(f"backcoach: {exc.args[0] if exc.args else exc}", file=sys.stderr, flush=True)
+        raise SystemExit(2) from None
 
 
 def lambda_handler(event: dict, context) -> dict:

@@ -521,7 +521,7 @@ def test_start_up_needs_no_aws_settings(tmp_path):
     lines = answer.stdout.splitlines()
     assert lines[0] == "SqliteAdapter []"
     installed = importlib.util.find_spec("boto3") is not None
-    assert ("AWS_REGION" if installed else "pip install boto3") in lines[1]
+    assert ("AWS_REGION" if installed else "pip install 'backcoach[aws]'") in lines[1]
     assert not (tmp_path / "data").exists(), "make_adapter must not touch the store"
 
 

@@ -1,0 +1,234 @@
+"""AWS Lambda end to end, offline: the audio published to moto's S3, the package built and
+run from a clean directory against moto's DynamoDB, as the Lambda runtime would run it."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from backcoach.audio.artwork import IMAGES
+from backcoach.audio.catalog import AudioCatalog
+from backcoach.skill.cli import main
+from backcoach.skill.deploy.lambda_package import ZIP_LIMIT_BYTES
+from backcoach.skill.deploy.publish import CACHE_CONTROL, CONTENT_TYPE, IMAGE_CACHE_CONTROL
+from backcoach.skill.devtools.envelopes import (
+    DEFAULT_SKILL_ID,
+    Caller,
+    launch_request,
+    new_session_id,
+)
+from backcoach.skill.web.lambda_entry import BUNDLE_DIR
+from tests.helpers import Conversation, plain
+
+pytestmark = pytest.mark.slow
+
+BUCKET = "backcoach-media"
+PREFIX = "skill"
+CDN = "https://cdn.example.com"
+"""BACKCOACH_PUBLIC_URL: the https URL of s3://BUCKET/PREFIX (a CloudFront distribution, say)."""
+
+FAKE_AWS = {
+    "AWS_ACCESS_KEY_ID": "testing",
+    "AWS_SECRET_ACCESS_KEY": "testing",
+    "AWS_CONFIG_FILE": os.devnull,
+    "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
+}
+
+DRIVER = """
+import json, sys
+sys.path.insert(0, sys.argv[1])
+import backcoach.skill
+from backcoach.skill.web.lambda_entry import lambda_handler
+print(json.dumps({"code": backcoach.skill.__file__, "path": sys.path}), flush=True)
+for line in sys.stdin:
+    print(json.dumps(lambda_handler(json.loads(line), None)), flush=True)
+"""
+"""What the Lambda runtime does: import the handler from the package, call it per event."""
+
+
+def s3_client(moto_url):
+    import boto3
+
+    return boto3.client("s3", endpoint_url=moto_url, region_name="eu-west-1")
+
+
+@pytest.fixture
+def bucket(aws_env, moto_url):
+    s3 = s3_client(moto_url)
+    if BUCKET not in [b["Name"] for b in s3.list_buckets()["Buckets"]]:
+        s3.create_bucket(
+            Bucket=BUCKET, CreateBucketConfiguration={"LocationConstraint": "eu-west-1"}
+        )
+    return s3
+
+
+def publish(monkeypatch, capsys, audio_dir, moto_url) -> str:
+    monkeypatch.setenv("BACKCOACH_AUDIO_DIR", str(audio_dir))
+    code = main(["audio", "publish", f"s3://{BUCKET}/{PREFIX}", "--endpoint-url", moto_url])
+    out = capsys.readouterr()
+    assert code == 0, out.err
+    return out.out
+
+
+def test_publish_uploads_clips_and_images_once_with_their_type_and_caching(
+    bucket, monkeypatch, capsys, audio_dir, moto_url
+):
+    files = sorted({e.file for e in AudioCatalog.load(audio_dir).clips.values()})
+    publish(monkeypatch, capsys, audio_dir, moto_url)
+    again = publish(monkeypatch, capsys, audio_dir, moto_url)
+    listed = bucket.list_objects_v2(Bucket=BUCKET, Prefix=f"{PREFIX}/")["Contents"]
+    clips = [f"{PREFIX}/audio/{f}" for f in files]
+    images = [f"{PREFIX}/images/{name}" for name in sorted(IMAGES.values())]
+    assert sorted(o["Key"] for o in listed) == clips + images
+    assert f"0 uploaded, {len(files) + len(IMAGES)} already there" in again
+    head = bucket.head_object(Bucket=BUCKET, Key=clips[0])
+    assert head["ContentType"] == CONTENT_TYPE == "audio/mpeg"
+    assert head["CacheControl"] == CACHE_CONTROL == "public, max-age=31536000, immutable"
+    assert head["ContentLength"] == (audio_dir / files[0]).stat().st_size
+    art = bucket.head_object(Bucket=BUCKET, Key=images[0])
+    assert art["ContentType"] == "image/png" and art["CacheControl"] == IMAGE_CACHE_CONTROL
+
+    # A clip changed (or broken) in the bucket is uploaded again, and only that one.
+    bucket.put_object(Bucket=BUCKET, Key=clips[1], Body=b"not the clip")
+    assert "1 uploaded" in publish(monkeypatch, capsys, audio_dir, moto_url)
+    body = bucket.get_object(Bucket=BUCKET, Key=clips[1])["Body"].read()
+    assert body == (audio_dir / files[1]).read_bytes()
+
+
+def test_publish_to_a_missing_bucket_is_one_line(aws_env, monkeypatch, capsys, audio_dir, moto_url):
+    monkeypatch.setenv("BACKCOACH_AUDIO_DIR", str(audio_dir))
+    code = main(["audio", "publish", "s3://no-such-bucket/skill", "--endpoint-url", moto_url])
+    err = capsys.readouterr().err
+    assert code == 2 and len(err.splitlines()) == 1, err
+    assert "no-such-bucket" in err and "NoSuchBucket" in err
+
+
+@pytest.fixture(scope="module")
+def lambda_zip(audio_dir, tmp_path_factory) -> Path:
+    """`backcoach package lambda` (with boto3: the runtime has it, this machine's python not)."""
+    out = tmp_path_factory.mktemp("package") / "backcoach-lambda.zip"
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("BACKCOACH_AUDIO_DIR", str(audio_dir))
+        assert main(["package", "lambda", str(out), "--with-boto3"]) == 0
+    return out
+
+
+@pytest.fixture(scope="module")
+def task_root(lambda_zip, tmp_path_factory) -> Path:
+    """The package unzipped where Lambda puts it (/var/task), away from the checkout."""
+    root = tmp_path_factory.mktemp("task")
+    with zipfile.ZipFile(lambda_zip) as zf:
+        zf.extractall(root)
+    return root
+
+
+def test_the_package_holds_code_dependencies_routine_and_manifest_but_no_mp3(lambda_zip):
+    size = lambda_zip.stat().st_size
+    print(f"\nLambda package: {size / 1e6:.1f} MB zipped")
+    assert size <= ZIP_LIMIT_BYTES
+    names = zipfile.ZipFile(lambda_zip).namelist()
+    assert f"{BUNDLE_DIR}/audio/manifest.json" in names and f"{BUNDLE_DIR}/routine.yaml" in names
+    assert "backcoach/skill/web/lambda_entry.py" in names
+    assert {"ask_sdk_core", "flask", "yaml", "pydantic", "boto3"} <= {
+        n.split("/")[0] for n in names
+    }
+    assert not [n for n in names if n.endswith(".mp3")]
+    assert not {"numpy", "piper", "onnxruntime", "pydub", "mutagen", "psycopg"} & {
+        n.split("/")[0] for n in names
+    }
+
+
+def lambda_env(task_root: Path, moto_url: str, **settings: str) -> dict[str, str]:
+    """What the function's environment holds: Lambda's own variables and the settings."""
+    return {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "HOME": str(task_root.parent),
+        **FAKE_AWS,
+        "AWS_REGION": "eu-west-1",
+        "AWS_LAMBDA_FUNCTION_NAME": "backcoach",
+        "LAMBDA_TASK_ROOT": str(task_root),
+        "BACKCOACH_SKILL_ID": DEFAULT_SKILL_ID,
+        **settings,
+    }
+
+
+def start_function(task_root: Path, env: dict[str, str], cwd: Path) -> subprocess.Popen:
+    """The handler in its own interpreter: -I -S, so neither the checkout nor this venv's
+    site-packages are importable; only the package is on sys.path."""
+    return subprocess.Popen(
+        [sys.executable, "-I", "-S", "-c", DRIVER, str(task_root)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+        cwd=cwd,
+    )
+
+
+def test_lambda_handler_from_the_package_serves_a_hands_free_routine_from_the_published_audio(
+    task_root, bucket, monkeypatch, capsys, audio_dir, moto_url, tmp_path
+):
+    publish(monkeypatch, capsys, audio_dir, moto_url)
+    table = f"backcoach-{tmp_path.name[-20:].lower().strip('_')}".replace("_", "-")
+    store = f"dynamodb://{table}?region=eu-west-1&create=1&endpoint={moto_url}"
+    env = lambda_env(task_root, moto_url, BACKCOACH_STORE=store, BACKCOACH_PUBLIC_URL=CDN)
+    function = start_function(task_root, env, cwd=tmp_path)
+    assert function.stdin and function.stdout
+    try:
+        loaded = json.loads(function.stdout.readline() or "{}")
+        assert loaded, function.stderr.read() if function.poll() is not None else "no answer"
+        assert Path(loaded["code"]).is_relative_to(task_root), loaded
+        repo = Path(__file__).resolve().parents[2]
+        assert not [p for p in loaded["path"][1:] if Path(p).is_relative_to(repo)], loaded
+
+        def send(event: dict) -> dict:
+            function.stdin.write(json.dumps(event) + "\n")
+            function.stdin.flush()
+            line = function.stdout.readline()
+            assert line, function.stderr.read()
+            return json.loads(line)
+
+        catalog = AudioCatalog.load(audio_dir)
+        conv = Conversation(send, audio_s=catalog.audio_s)
+        assert "Welcome to Back Coach" in plain(conv.launch())
+        assert "pelvic extension" in plain(conv.intent("StartRoutineIntent")).lower()
+        response = conv.intent("HandsFreeIntent")
+    finally:
+        function.stdin.close()
+        function.wait(timeout=30)
+    (play,) = [d for d in response["response"]["directives"] if d["type"] == "AudioPlayer.Play"]
+    url = play["audioItem"]["stream"]["url"]
+    assert url.startswith(f"{CDN}/audio/") and catalog.by_url(url) is not None
+    head = bucket.head_object(Bucket=BUCKET, Key=f"{PREFIX}/{url.removeprefix(f'{CDN}/')}")
+    assert head["ContentType"] == "audio/mpeg"
+    assert function.returncode == 0, function.stderr.read()
+
+    import boto3
+
+    dynamodb = boto3.client("dynamodb", endpoint_url=moto_url, region_name="eu-west-1")
+    assert dynamodb.scan(TableName=table)["Items"], "nothing kept in DynamoDB"
+
+
+@pytest.mark.parametrize(
+    ("settings", "named"),
+    [
+        ({"BACKCOACH_PUBLIC_URL": CDN}, "BACKCOACH_STORE cannot be SQLite"),
+        ({"BACKCOACH_STORE": "session"}, "BACKCOACH_PUBLIC_URL must be the https URL"),
+        ({"BACKCOACH_STORE": "session", "BACKCOACH_PUBLIC_URL": "http://x"}, "https://"),
+    ],
+)
+def test_a_lambda_that_cannot_work_refuses_to_start_with_one_line(
+    task_root, moto_url, tmp_path, settings, named
+):
+    function = start_function(task_root, lambda_env(task_root, moto_url, **settings), tmp_path)
+    launch = Caller().envelope(launch_request(), session_id=new_session_id(), new=True)
+    out, err = function.communicate(json.dumps(launch) + "\n", timeout=60)
+    assert function.returncode == 2, (out, err)
+    assert len(err.splitlines()) == 1 and named in err and "Traceback" not in err, err
