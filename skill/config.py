@@ -93,6 +93,9 @@ class Config:
     """Text-to-speech engine for audio builds: piper or gtts (BACKCOACH_ENGINE)."""
     piper_voice: str | None = None
     """Path to another Piper voice (.onnx) (BACKCOACH_PIPER_VOICE)."""
+    log_salt: str | None = None
+    """Salt of the user hash in request log lines; unset: random per process, so hashes
+    cannot be matched across restarts (BACKCOACH_LOG_SALT)."""
     privacy_url: HttpsPage = None
     """Your privacy policy, for the skill package (BACKCOACH_PRIVACY_URL)."""
     trust_roots: FilePath | None = None

@@ -48,11 +48,17 @@ class Service:
         return self.catalog.onsets_s(url) if self.catalog else ()
 
 
+def needed_clips(routine: Routine, phrases: Phrases) -> list[str]:
+    """Every clip and hands-free track the skill can play."""
+    needed = [*all_segments(routine, phrases.cue_words)]
+    needed += [track_id(ex.id, lv) for ex in routine.exercises for lv in range(len(ex.dose.levels))]
+    return needed
+
+
 def load_catalog(config: Config, routine: Routine, phrases: Phrases) -> AudioCatalog:
     """The built audio, refusing to start if any clip the skill can play is missing."""
     catalog = AudioCatalog.load(config.audio_cache)
-    needed = [*all_segments(routine, phrases.cue_words)]
-    needed += [track_id(ex.id, lv) for ex in routine.exercises for lv in range(len(ex.dose.levels))]
+    needed = needed_clips(routine, phrases)
     missing = catalog.missing(needed)
     if missing:
         shown = ", ".join(missing[:5]) + (" …" if len(missing) > 5 else "")
@@ -133,3 +139,31 @@ def make_service(
     adapter = adapter or make_adapter(config)
     skill = build_skill(routine, phrases, adapter=adapter, skill_id=skill_id, clock=clock, **kwargs)
     return Service(config, routine, phrases, catalog, skill, adapter)
+
+
+def not_ready(service: Service) -> str | None:
+    """Why the service cannot answer well right now (None: it can): the store does not
+    answer, or a clip's file has gone from the audio build since start."""
+    ready = getattr(service.adapter, "ready", None)
+    reason = ready() if ready else None
+    if reason:
+        return reason
+    catalog = service.catalog
+    if catalog is not None:
+        gone = [
+            clip_id
+            for clip_id in dict.fromkeys(needed_clips(service.routine, service.phrases))
+            if not _on_disk(catalog, clip_id)
+        ]
+        if gone:
+            return (
+                f"{len(gone)} clips are gone from the audio build in {catalog.cache_dir}"
+                f" ({gone[0]} …): run `backcoach audio build`"
+            )
+    return None
+
+
+def _on_disk(catalog: AudioCatalog, clip_id: str) -> bool:
+    """Whether a clip's file is still there (the catalog only knows what was there at start)."""
+    entry = catalog.clip(clip_id)
+    return entry is not None and (catalog.cache_dir / entry.file).is_file()
