@@ -13,7 +13,7 @@ from backcoach.audio.artwork import image_file
 from backcoach.audio.catalog import AudioCatalog
 from backcoach.skill.alexa.respond import ClipUrl
 from backcoach.skill.alexa.skill_builder import build_skill
-from backcoach.skill.config import Config
+from backcoach.skill.config import SETTINGS, Config, ConfigError
 from backcoach.skill.domain.hands_free import track_id
 from backcoach.skill.domain.phrases import Phrases, load_phrases
 from backcoach.skill.domain.plan import all_segments
@@ -120,7 +120,10 @@ def make_adapter(config: Config):
         return None
     from backcoach.skill.storage.factory import make_adapter as adapter_for
 
-    return adapter_for(config.store, config.data_dir)
+    try:
+        return adapter_for(config.store, config.data_dir)
+    except ValueError as exc:
+        raise ConfigError(f"{SETTINGS['store']}: {exc}") from None
 
 
 def make_service(

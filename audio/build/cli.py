@@ -27,8 +27,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--engine",
         choices=ENGINES,
-        default="piper",
-        help="speech engine: piper (offline, default) or gtts (needs the network)",
+        default=None,
+        help="speech engine: piper (offline) or gtts (needs the network);"
+        " default: BACKCOACH_ENGINE, else piper",
     )
     parser.add_argument(
         "--voice",
