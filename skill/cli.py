@@ -127,16 +127,6 @@ def _serve(args: argparse.Namespace, config: Config) -> int:
     if args.no_verify:
         config = dataclasses.replace(config, verify=False)
     app = create_app(config)
-    url = f"http://{args.host}:{args.port}"
-    print(f"Back Coach listening on {url}/alexa (health: {url}/healthz, {url}/readyz)", flush=True)
-    if config.verify:
-        print("Request verification is ON: only signed Alexa requests are accepted.", flush=True)
-        print("To talk to it locally: `backcoach serve --no-verify`, then", flush=True)
-    else:
-        print("!!! REQUEST VERIFICATION IS OFF: local experiments only. !!!", flush=True)
-        print("Talk to it:", flush=True)
-    print(f'  backcoach say --url {url}/alexa "start my back routine"', flush=True)
-    print(f"  backcoach chat --url {url}/alexa", flush=True)
     _allow_open_files(args.connection_limit)
     try:
         server = waitress.create_server(
@@ -159,8 +149,20 @@ def _serve(args: argparse.Namespace, config: Config) -> int:
         )
     except OSError as exc:  # the port is taken, or the host is not this machine's
         return _fail(f"cannot listen on {args.host}:{args.port} (--host/--port): {exc.strerror}")
-    server.print_listen("Serving on http://{}:{}")
-    server.run()
+    url = f"http://{args.host}:{args.port}"
+    print(f"Back Coach listening on {url}/alexa (health: {url}/healthz, {url}/readyz)", flush=True)
+    if config.verify:
+        print("Request verification is ON: only signed Alexa requests are accepted.", flush=True)
+        print("To talk to it locally: `backcoach serve --no-verify`, then", flush=True)
+    else:
+        print("!!! REQUEST VERIFICATION IS OFF: local experiments only. !!!", flush=True)
+        print("Talk to it:", flush=True)
+    print(f'  backcoach say --url {url}/alexa "start my back routine"', flush=True)
+    print(f"  backcoach chat --url {url}/alexa", flush=True)
+    try:
+        server.run()
+    except KeyboardInterrupt:  # Ctrl-C is how a person stops it: no traceback
+        pass
     return 0
 
 

@@ -147,7 +147,7 @@ class VersionedAdapter(AbstractPersistenceAdapter):
         try:
             self._read(READY_PROBE_KEY)
         except StoreUnavailable as error:
-            return str(error)
+            return " ".join(str(error).split())  # drivers' messages can span lines
         return None
 
     def load(self, user_id: str) -> dict | None:
