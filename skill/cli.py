@@ -572,7 +572,8 @@ class _Version(argparse.Action):
             shown = version("backcoach")
         except PackageNotFoundError:  # run from a source tree that was never installed
             shown = "unknown (not installed)"
-        parser.exit(message=f"backcoach {shown}\n")
+        print(f"backcoach {shown}")
+        parser.exit()
 
 
 def _examples(*lines: str) -> str:
