@@ -524,6 +524,7 @@ def _audio_build_arguments(build: argparse.ArgumentParser) -> None:
     from backcoach.audio.build import cli as audio_cli
 
     audio_cli.add_arguments(build)
+    build.set_defaults(engine=None)  # unset: BACKCOACH_ENGINE decides (see _audio_build)
 
 
 class _Help(argparse.ArgumentDefaultsHelpFormatter, argparse.RawDescriptionHelpFormatter):

@@ -27,9 +27,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--engine",
         choices=ENGINES,
-        default=None,
-        help="speech engine: piper (offline) or gtts (needs the network);"
-        " default: BACKCOACH_ENGINE, else piper",
+        default="piper",
+        help="speech engine: piper (offline, default) or gtts (needs the network)",
     )
     parser.add_argument(
         "--voice",
