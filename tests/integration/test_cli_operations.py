@@ -104,6 +104,7 @@ COMMANDS = [
     ("serve",),
     ("say",),
     ("chat",),
+    ("console",),
     ("test-dialogs",),
     ("export-skill-package",),
     ("render",),
