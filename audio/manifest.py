@@ -69,7 +69,10 @@ def _where(loc: Loc) -> str:
 def read_manifest(cache_dir: Path | str) -> dict[str, ClipEntry]:
     """The manifest of `cache_dir`; FileNotFoundError if there is none, ManifestError if bad."""
     path = Path(cache_dir) / MANIFEST_NAME
-    text = path.read_text(encoding="utf-8")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise ManifestError(f"{path}: not UTF-8 text: {exc}") from None
     try:
         return _MANIFEST.validate_json(text)
     except ValidationError as exc:

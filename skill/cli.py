@@ -8,11 +8,15 @@ import gc
 import json
 import logging
 import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-# Only the standard library above: main() imports the skill once the collector is paused.
+from backcoach.skill.log_format import LOG_FORMATS
+
+# Only the standard library (and the stdlib-only log_format) above: main() imports the skill
+# once the collector is paused.
 if TYPE_CHECKING:
     from backcoach.skill.config import Config
 
@@ -109,8 +113,30 @@ def _serve(args: argparse.Namespace, config: Config) -> int:
     if args.no_verify:
         config = dataclasses.replace(config, verify=False)
     app = create_app(config)
+    _allow_open_files(args.connection_limit)
+    try:
+        server = waitress.create_server(
+            app,
+            host=args.host,
+            port=args.port,
+            ident="backcoach",
+            threads=args.threads,
+            connection_limit=args.connection_limit,
+            channel_timeout=args.channel_timeout,
+            # Refuse a larger body from its Content-Length header, before reading (and
+            # spooling to disk) any of it; waitress refuses sizes >= this, the app allows
+            # MAX_BODY_BYTES.
+            max_request_body_size=MAX_BODY_BYTES + 1,
+            # select() cannot watch more than 1024 sockets; poll() can.
+            asyncore_use_poll=True,
+            # waitress drops X-Forwarded-* by default; behind a trusted proxy ProxyFix reads
+            # them.
+            clear_untrusted_proxy_headers=not config.trust_proxy,
+        )
+    except OSError as exc:  # the port is taken, or the host is not this machine's
+        return _fail(f"cannot listen on {args.host}:{args.port} (--host/--port): {exc.strerror}")
     url = f"http://{args.host}:{args.port}"
-    print(f"Back Coach listening on {url}/alexa (health: {url}/healthz)", flush=True)
+    print(f"Back Coach listening on {url}/alexa (health: {url}/healthz, {url}/readyz)", flush=True)
     if config.verify:
         print("Request verification is ON: only signed Alexa requests are accepted.", flush=True)
         print("To talk to it locally: `backcoach serve --no-verify`, then", flush=True)
@@ -119,23 +145,10 @@ def _serve(args: argparse.Namespace, config: Config) -> int:
         print("Talk to it:", flush=True)
     print(f'  backcoach say --url {url}/alexa "start my back routine"', flush=True)
     print(f"  backcoach chat --url {url}/alexa", flush=True)
-    _allow_open_files(args.connection_limit)
-    waitress.serve(
-        app,
-        host=args.host,
-        port=args.port,
-        ident="backcoach",
-        threads=args.threads,
-        connection_limit=args.connection_limit,
-        channel_timeout=args.channel_timeout,
-        # Refuse a larger body from its Content-Length header, before reading (and spooling
-        # to disk) any of it; waitress refuses sizes >= this, the app allows MAX_BODY_BYTES.
-        max_request_body_size=MAX_BODY_BYTES + 1,
-        # select() cannot watch more than 1024 sockets; poll() can.
-        asyncore_use_poll=True,
-        # waitress drops X-Forwarded-* by default; behind a trusted proxy ProxyFix reads them.
-        clear_untrusted_proxy_headers=not config.trust_proxy,
-    )
+    try:
+        server.run()
+    except KeyboardInterrupt:  # Ctrl-C is how a person stops it: no traceback
+        pass
     return 0
 
 
@@ -163,8 +176,8 @@ def _simulator(args: argparse.Namespace, config: Config, state=None):
         nlu,
         state,
         skill_id=skill_id,
-        audio_player=not args.no_audio_player,
-        apl=args.apl,
+        audio_player=not getattr(args, "no_audio_player", False),
+        apl=getattr(args, "apl", False),
         length_s=audio_s,
     )
     return sim, catalog
@@ -339,7 +352,9 @@ def _test_dialogs(args: argparse.Namespace, config: Config) -> int:
     """Run dialog scripts and report pass/fail per step."""
     from backcoach.skill.devtools.dialogs import (
         ScriptError,
+        ScriptOutcome,
         find_scripts,
+        junit_report,
         load_script,
         run_script,
         shipped_scripts,
@@ -359,6 +374,7 @@ def _test_dialogs(args: argparse.Namespace, config: Config) -> int:
     if catalog is not None:
         timing["onsets_s"] = catalog.onsets_s
     failed = 0
+    outcomes: list[ScriptOutcome] = []
 
     def report(script, result):
         mark = "PASS" if result.ok else "FAIL"
@@ -372,11 +388,18 @@ def _test_dialogs(args: argparse.Namespace, config: Config) -> int:
         try:
             script = load_script(path)
             print(f"{script.name} ({path.name})")
+            started = time.perf_counter()
             results = run_script(script, sim.transport, report, **timing)
         except (ScriptError, TransportError) as exc:
             return _fail(str(exc))
+        outcomes.append(ScriptOutcome(script, results, time.perf_counter() - started))
         failed += sum(not r.ok for r in results)
     print(f"{len(paths)} scripts, {failed} failed steps")
+    if args.junit:
+        try:
+            Path(args.junit).write_bytes(junit_report(outcomes))
+        except OSError as exc:
+            return _fail(f"cannot write the JUnit report {args.junit} (--junit): {exc.strerror}")
     return 1 if failed else 0
 
 
@@ -414,6 +437,7 @@ def _audio_build(args: argparse.Namespace, config: Config) -> int:
 
     if args.voice is None and config.piper_voice:
         args.voice = Path(config.piper_voice)
+    args.engine = args.engine or config.engine
     routine = load_routine(config.routine_path)
     return audio_cli.run(args, routine, load_phrases(config.locale), config.audio_cache)
 
@@ -428,7 +452,7 @@ def _render(args: argparse.Namespace, config: Config) -> int:
 
     coach = Coach(load_routine(config.routine_path), load_phrases(config.locale))
     try:
-        voice = make_voice(args.engine, args.voice or config.piper_voice)
+        voice = make_voice(args.engine or config.engine, args.voice or config.piper_voice)
         chapters = render_routine(coach, args.level - 1, voice, Path(args.out))
     except EngineError as exc:
         return _fail(str(exc))
@@ -558,91 +582,216 @@ def _audio_build_arguments(build: argparse.ArgumentParser) -> None:
             raise
         raise SystemExit(_fail(f"audio build {missing}")) from None
     audio_cli.add_arguments(build)
+    build.set_defaults(engine=None)  # unset: BACKCOACH_ENGINE decides (see _audio_build)
+
+
+class _Help(argparse.ArgumentDefaultsHelpFormatter, argparse.RawDescriptionHelpFormatter):
+    """Each option's default after its help; descriptions and examples kept as written."""
+
+    def _get_help_string(self, action: argparse.Action) -> str | None:
+        if action.default in (None, False):  # nothing to show for an unset option or a flag
+            return action.help
+        return super()._get_help_string(action)
+
+
+class _TopLevel(argparse.ArgumentParser):
+    """The `backcoach` parser: its help ends with the BACKCOACH_* settings."""
+
+    def format_help(self) -> str:
+        if self.epilog is None:  # built only when help is shown: it reads config.py
+            self.epilog = _settings_epilog()
+        return super().format_help()
+
+
+def _settings_epilog() -> str:
+    """The BACKCOACH_* variables and what each sets (from the Config fields)."""
+    import textwrap
+
+    from backcoach.skill.config import settings_help
+
+    lines = ["settings (environment variables; unset or blank keeps the default):"]
+    for var, doc in settings_help():
+        lines += textwrap.wrap(
+            doc or "-", width=96, initial_indent=f"  {var:<24}", subsequent_indent=" " * 26
+        )
+    lines += ["", "`backcoach COMMAND --help` says what each command does, with an example."]
+    return "\n".join(lines)
+
+
+class _Version(argparse.Action):
+    """--version: the installed package's version, looked up only when asked."""
+
+    def __init__(self, option_strings, dest=argparse.SUPPRESS, **kwargs):
+        super().__init__(option_strings, dest, nargs=0, help="print the version and exit")
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            shown = version("backcoach")
+        except PackageNotFoundError:  # run from a source tree that was never installed
+            shown = "unknown (not installed)"
+        print(f"backcoach {shown}")
+        parser.exit()
+
+
+def _examples(*lines: str) -> str:
+    """An epilog of example command lines."""
+    return "example:\n" + "\n".join(f"  {line}" for line in lines)
 
 
 def parser() -> argparse.ArgumentParser:
     """The argument parser with every subcommand."""
-    p = argparse.ArgumentParser(prog="backcoach", description="Back Coach voice skill.")
-    sub = p.add_subparsers(dest="command", required=True)
-
-    serve = sub.add_parser(
-        "serve",
-        help="serve the skill over HTTP",
-        description="Serve POST /alexa, GET /healthz and the built clips under /audio with"
-        " waitress. Clips are streamed by waitress's event loop, not a worker thread, so slow"
-        " listeners never hold up a turn; a body over the app's limit is refused (413) from"
-        " its Content-Length, unread.",
+    p = _TopLevel(
+        prog="backcoach",
+        description="Back Coach: an Alexa skill that coaches back exercises hands free.",
+        formatter_class=_Help,
     )
-    serve.add_argument("--host", default="127.0.0.1")
-    serve.add_argument("--port", type=int, default=8080)
+    p.add_argument("--version", action=_Version)
+    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def command(name: str, help: str, description: str, *examples: str, **kw):
+        return sub.add_parser(
+            name,
+            help=help,
+            description=description,
+            epilog=_examples(*examples),
+            formatter_class=_Help,
+            **kw,
+        )
+
+    serve = command(
+        "serve",
+        "serve the skill over HTTP",
+        "Serve POST /alexa, GET /healthz (the process is up), GET /readyz (the store answers\n"
+        "and the audio build is complete; 503 and the reason otherwise) and the built clips\n"
+        "under /audio with waitress. Clips are streamed by waitress's event loop, not a worker\n"
+        "thread, so slow listeners never hold up a turn; a body over the app's limit is\n"
+        "refused (413) from its Content-Length, unread. One log line per request: type,\n"
+        "intent, status, latency, new session, and a salted hash of the user id\n"
+        "(BACKCOACH_LOG_SALT).",
+        "backcoach serve --port 8080",
+        "BACKCOACH_PUBLIC_URL=https://coach.example.com backcoach serve --log-format json",
+        "backcoach serve --no-verify    # local experiments only",
+    )
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on")
+    serve.add_argument("--port", type=int, default=8080, help="port to listen on")
     serve.add_argument(
         "--no-verify", action="store_true", help="accept unsigned requests (local experiments only)"
+    )
+    serve.add_argument(
+        "--log-format",
+        choices=LOG_FORMATS,
+        default="text",
+        help="log lines as timestamped text, or one JSON object a line for a log collector",
     )
     serve.add_argument(
         "--threads",
         type=_positive,
         metavar="N",
         default=SERVE_THREADS,
-        help=f"worker threads for turns; clips are sent without one (default {SERVE_THREADS})",
+        help="worker threads for turns; clips are sent without one",
     )
     serve.add_argument(
         "--connection-limit",
         type=_positive,
         metavar="N",
         default=CONNECTION_LIMIT,
-        help="open connections kept, each streaming listener holds one; more wait to be"
-        f" accepted (default {CONNECTION_LIMIT})",
+        help="open connections kept, each streaming listener holds one; more wait to be accepted",
     )
     serve.add_argument(
         "--channel-timeout",
         type=_positive,
         metavar="SECONDS",
         default=CHANNEL_TIMEOUT_S,
-        help="close a connection idle this long: slow-loris or gone listeners"
-        f" (default {CHANNEL_TIMEOUT_S})",
+        help="close a connection idle this long: slow-loris or gone listeners",
     )
     serve.set_defaults(run=_serve)
 
+    def endpoint(sp: argparse.ArgumentParser) -> None:
+        sp.add_argument(
+            "--url",
+            help="a running endpoint, e.g. http://127.0.0.1:8080/alexa (default: in-process)",
+        )
+
     def talk(sp: argparse.ArgumentParser) -> None:
-        sp.add_argument("--url", help="a running endpoint, e.g. http://127.0.0.1:8080/alexa")
-        sp.add_argument("--json", action="store_true", help="one JSON line per turn")
-        sp.add_argument("--user", help="the Alexa userId to talk as")
+        endpoint(sp)
         sp.add_argument(
             "--no-audio-player", action="store_true", help="a device without AudioPlayer"
         )
         sp.add_argument("--apl", action="store_true", help="a device with a screen (APL)")
+        sp.add_argument("--json", action="store_true", help="one JSON line per turn")
+        sp.add_argument("--user", help="the Alexa userId to talk as (default: a fixed test user)")
 
-    say = sub.add_parser("say", help="say one thing to the skill")
-    say.add_argument("utterance", nargs="+")
-    say.add_argument("--session", metavar="FILE", help="continue the conversation in FILE")
+    say = command(
+        "say",
+        "say one thing to the skill",
+        "Say one thing to the skill as you would to an Echo: the words are matched to an\n"
+        "intent by the local NLU, sent in-process (or to --url), and the turn is printed:\n"
+        "intent, speech, clips, directives. Player events that follow are sent too.\n"
+        "Exits 1 when Alexa would reject a response.",
+        'backcoach say "open back coach"',
+        'backcoach say --session me.json "start my back routine"',
+    )
+    say.add_argument("utterance", nargs="+", help="what is said")
+    say.add_argument("--session", metavar="FILE", help="continue the conversation kept in FILE")
     talk(say)
     say.set_defaults(run=_say)
 
-    chat = sub.add_parser("chat", help="talk to the skill interactively")
+    chat = command(
+        "chat",
+        "talk to the skill interactively",
+        "Talk to the skill line by line, with line editing and history; `:launch`, `:wait N`,\n"
+        "`:player`, `:later T`, `:end` and `:quit` act on the session and the virtual player.",
+        "backcoach chat",
+        "backcoach chat --url http://127.0.0.1:8080/alexa",
+    )
     talk(chat)
     chat.set_defaults(run=_chat)
 
-    console = sub.add_parser(
+    console = command(
         "console",
-        help="a web page on localhost to talk to the skill and hear it",
-        description="Serve a local page: type or speak, hear the speech, clips and hands-free"
-        " tracks (the page is the AudioPlayer), see every request and response. Offline.",
+        "a web page on localhost to talk to the skill and hear it",
+        "Serve a local page: type or speak, hear the speech, clips and hands-free tracks (the\n"
+        "page is the AudioPlayer), see every request and response. Offline, loopback only.",
+        "backcoach console",
+        "backcoach console --port 8091",
     )
     console.add_argument("--host", default="127.0.0.1", help="a loopback address")
-    console.add_argument("--port", type=int, default=8090)
-    console.add_argument("--user", help="the Alexa userId to talk as")
+    console.add_argument("--port", type=int, default=8090, help="port to listen on")
+    console.add_argument("--user", help="the Alexa userId to talk as (default: a fixed test user)")
     console.set_defaults(run=_console)
 
-    dialogs = sub.add_parser("test-dialogs", help="run dialog scripts")
+    dialogs = command(
+        "test-dialogs",
+        "run dialog scripts",
+        "Run YAML dialog scripts (conversations with expectations) through the simulator and\n"
+        "report each step; exits 1 when a step fails, 2 when a script is malformed.",
+        "backcoach test-dialogs",
+        "backcoach test-dialogs my-scripts/ --junit dialogs.xml",
+    )
     dialogs.add_argument(
         "directory",
         nargs="?",
         help="a directory of *.yaml scripts, or one script (default: the shipped scripts)",
     )
-    talk(dialogs)
+    dialogs.add_argument(
+        "--junit",
+        metavar="PATH",
+        help="also write a JUnit XML report there, one testcase per script (for CI)",
+    )
+    endpoint(dialogs)  # each script says its device (audio_player), and runs as a fresh user
     dialogs.set_defaults(run=_test_dialogs)
 
-    export = sub.add_parser("export-skill-package", help="write an ASK CLI skill package")
+    export = command(
+        "export-skill-package",
+        "write an ASK CLI skill package",
+        "Write ask-resources.json and skill-package/ (manifest, interaction models, icons) in\n"
+        "the layout `ask deploy` takes. The endpoint comes from BACKCOACH_PUBLIC_URL; policy\n"
+        "URLs and the certificate type from the environment or a settings file.",
+        "BACKCOACH_PUBLIC_URL=https://coach.example.com backcoach export-skill-package out/",
+        "backcoach export-skill-package out/ --draft",
+    )
     export.add_argument("directory", help="where ask-resources.json and skill-package/ go")
     export.add_argument(
         "--settings",
@@ -656,24 +805,52 @@ def parser() -> argparse.ArgumentParser:
     )
     export.set_defaults(run=_export)
 
-    render = sub.add_parser("render", help="the whole routine as one MP3, to practise")
+    render = command(
+        "render",
+        "the whole routine as one MP3, to practise",
+        "Render the whole routine at one level as a single MP3, to practise without a device;\n"
+        "the chapters (where each exercise starts) are printed at the end.",
+        "backcoach render --out routine.mp3 --level 2",
+    )
     render.add_argument("--out", required=True, help="the MP3 file to write")
-    render.add_argument("--level", type=int, default=1, help="1 is the beginner dose (the default)")
-    render.add_argument("--engine", choices=("piper", "gtts"), default="piper")
+    render.add_argument("--level", type=int, default=1, help="dose level; 1 is the beginner dose")
+    render.add_argument(
+        "--engine",
+        choices=("piper", "gtts"),
+        help="speech engine (default: BACKCOACH_ENGINE, else piper)",
+    )
     render.add_argument("--voice", type=Path, default=None, help="another Piper voice (.onnx)")
     render.set_defaults(run=_render)
 
-    user = sub.add_parser("user", help="what is kept about one person")
-    user.add_argument("action", choices=("show", "forget"))
+    user = command(
+        "user",
+        "what is kept about one person",
+        "Show everything the store (BACKCOACH_STORE) keeps about one person, or forget it.",
+        "backcoach user show amzn1.ask.account.EXAMPLE",
+        "backcoach user forget amzn1.ask.account.EXAMPLE",
+    )
+    user.add_argument("action", choices=("show", "forget"), help="show or forget")
     user.add_argument("user_id", help="the Alexa userId (or personId)")
     user.set_defaults(run=_user)
 
-    audio = sub.add_parser("audio", help="precomputed audio")
+    audio = command(
+        "audio",
+        "precomputed audio",
+        "Build the clips the skill plays (spoken cues, timed counts, hands-free tracks).",
+        "backcoach audio build",
+    )
     audio_sub = audio.add_subparsers(
-        dest="audio_command", required=True, parser_class=_LateArguments
+        dest="audio_command", required=True, parser_class=_LateArguments, metavar="COMMAND"
     )
     build = audio_sub.add_parser(
-        "build", help="render every clip into the audio cache", add_arguments=_audio_build_arguments
+        "build",
+        help="render every clip into the audio cache",
+        description="Render every clip the skill can play into the audio cache\n"
+        "(BACKCOACH_AUDIO_DIR, default DATA_DIR/audio) with its manifest.json; clips already\n"
+        "built from the same text and voice are kept.",
+        epilog=_examples("backcoach audio build", "backcoach audio build --engine gtts"),
+        formatter_class=_Help,
+        add_arguments=_audio_build_arguments,
     )
     build.set_defaults(run=_audio_build)
     publish = audio_sub.add_parser(
@@ -714,10 +891,14 @@ def _load_skill_modules() -> tuple[type[Exception], ...]:
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the `backcoach` console script."""
-    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    from backcoach.skill.log_format import configure_logging
+
     args = parser().parse_args(argv)
-    if args.command in ("say", "chat", "test-dialogs", "console"):
-        logging.getLogger().setLevel(logging.WARNING)
+    # The simulator's commands print the turns: only warnings are worth a log line there.
+    quiet = args.command in ("say", "chat", "test-dialogs", "console")
+    configure_logging(
+        getattr(args, "log_format", "text"), logging.WARNING if quiet else logging.INFO
+    )
     errors = _load_skill_modules()
     from backcoach.skill.config import Config
 

@@ -43,8 +43,18 @@ def _https(url: str | None) -> str | None:
     if url is None:
         return None
     parts = urlsplit(url)
-    if parts.scheme != "https" or not parts.netloc:
+    if parts.scheme != "https" or not parts.hostname:
         raise ValueError(f"must be an https:// URL (Alexa only plays https audio), got {url!r}")
+    try:
+        port = parts.port  # parsed on access: a port out of range or not a number raises
+    except ValueError:
+        port = 0
+    if port is not None and not 0 < port < 65536:
+        raise ValueError(f"has a bad port (1-65535), got {url!r}")
+    if parts.query or parts.fragment or url.endswith(("?", "#")):
+        raise ValueError(f"must be a base URL, without a query or fragment, got {url!r}")
+    if parts.username is not None:
+        raise ValueError(f"must not carry a user or password, got {url!r}")
     return url.rstrip("/")
 
 
@@ -93,6 +103,9 @@ class Config:
     """Text-to-speech engine for audio builds: piper or gtts (BACKCOACH_ENGINE)."""
     piper_voice: str | None = None
     """Path to another Piper voice (.onnx) (BACKCOACH_PIPER_VOICE)."""
+    log_salt: str | None = None
+    """Salt of the user hash in request log lines; unset: random per process, so hashes
+    cannot be matched across restarts (BACKCOACH_LOG_SALT)."""
     privacy_url: HttpsPage = None
     """Your privacy policy, for the skill package (BACKCOACH_PRIVACY_URL)."""
     trust_roots: FilePath | None = None
@@ -119,6 +132,31 @@ SETTINGS = {f.name: f"BACKCOACH_{f.name.upper()}" for f in fields(Config)} | {
     "routine_path": "BACKCOACH_ROUTINE"
 }
 """The environment variable of each field."""
+
+
+def settings_help() -> list[tuple[str, str]]:
+    """(variable, what it sets) for each field, from the field's docstring above: for
+    `backcoach --help`, so the list never drifts from the fields."""
+    import ast
+    import inspect
+
+    try:
+        tree = ast.parse(inspect.getsource(Config))
+    except (OSError, TypeError):  # no source shipped: the names alone
+        return [(var, "") for var in SETTINGS.values()]
+    docs: dict[str, str] = {}
+    body = tree.body[0].body  # type: ignore[attr-defined]
+    for node, after in zip(body, body[1:], strict=False):
+        if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
+            text = getattr(getattr(after, "value", None), "value", "")
+            docs[node.target.id] = " ".join(str(text).split()) if isinstance(text, str) else ""
+    return [(var, _without_variable(docs.get(name, ""), var)) for name, var in SETTINGS.items()]
+
+
+def _without_variable(doc: str, var: str) -> str:
+    """A field's docstring without its own variable's name, which the listing shows."""
+    return doc.replace(f" ({var})", "").replace(f"({var}; ", "(").rstrip(".")
+
 
 _CONFIG = TypeAdapter(Config)
 

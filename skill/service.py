@@ -15,7 +15,7 @@ from backcoach.audio.catalog import AudioCatalog, CatalogError
 from backcoach.audio.manifest import ManifestError
 from backcoach.skill.alexa.respond import ClipUrl
 from backcoach.skill.alexa.skill_builder import build_skill
-from backcoach.skill.config import Config, ConfigError
+from backcoach.skill.config import SETTINGS, Config, ConfigError
 from backcoach.skill.domain.hands_free import track_id
 from backcoach.skill.domain.phrases import PhraseError, Phrases, load_phrases
 from backcoach.skill.domain.plan import all_segments
@@ -89,14 +89,20 @@ class Service:
         return self.catalog.onsets_s(url) if self.catalog else ()
 
 
+def needed_clips(routine: Routine, phrases: Phrases) -> list[str]:
+    """Every clip and hands-free track the skill can play."""
+    needed = [*all_segments(routine, phrases.cue_words)]
+    needed += [track_id(ex.id, lv) for ex in routine.exercises for lv in range(len(ex.dose.levels))]
+    return needed
+
+
 def load_catalog(
     config: Config, routine: Routine, phrases: Phrases, *, trust_manifest: bool = False
 ) -> AudioCatalog:
     """The built audio, refusing to start if any clip the skill can play is missing (from the
     manifest, when it is trusted: the files are published elsewhere)."""
     catalog = AudioCatalog.load(config.audio_cache, trust_manifest=trust_manifest)
-    needed = [*all_segments(routine, phrases.cue_words)]
-    needed += [track_id(ex.id, lv) for ex in routine.exercises for lv in range(len(ex.dose.levels))]
+    needed = needed_clips(routine, phrases)
     missing = catalog.missing(needed)
     if missing:
         shown = ", ".join(missing[:5]) + (" …" if len(missing) > 5 else "")
@@ -158,7 +164,10 @@ def make_adapter(config: Config):
         return None
     from backcoach.skill.storage.factory import make_adapter as adapter_for
 
-    return adapter_for(config.store, config.data_dir)
+    try:
+        return adapter_for(config.store, config.data_dir)
+    except ValueError as exc:
+        raise ConfigError(f"{SETTINGS['store']}: {exc}") from None
 
 
 def make_service(
@@ -182,3 +191,31 @@ def make_service(
     adapter = adapter or make_adapter(config)
     skill = build_skill(routine, phrases, adapter=adapter, skill_id=skill_id, clock=clock, **kwargs)
     return Service(config, routine, phrases, catalog, skill, adapter)
+
+
+def not_ready(service: Service) -> str | None:
+    """Why the service cannot answer well right now (None: it can): the store does not
+    answer, or a clip's file has gone from the audio build since start."""
+    ready = getattr(service.adapter, "ready", None)
+    reason = ready() if ready else None
+    if reason:
+        return reason
+    catalog = service.catalog
+    if catalog is not None:
+        gone = [
+            clip_id
+            for clip_id in dict.fromkeys(needed_clips(service.routine, service.phrases))
+            if not _on_disk(catalog, clip_id)
+        ]
+        if gone:
+            return (
+                f"{len(gone)} clips are gone from the audio build in {catalog.cache_dir}"
+                f" ({gone[0]} …): run `backcoach audio build`"
+            )
+    return None
+
+
+def _on_disk(catalog: AudioCatalog, clip_id: str) -> bool:
+    """Whether a clip's file is still there (the catalog only knows what was there at start)."""
+    entry = catalog.clip(clip_id)
+    return entry is not None and (catalog.cache_dir / entry.file).is_file()

@@ -172,7 +172,7 @@ def load_script(path: Path) -> Script:
     """Read and check one script file; ScriptError naming the file and the step."""
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
         raise ScriptError(unreadable(path.name, exc)) from exc
     try:
         return _SCRIPT.validate_python(data, context={"path": path})
@@ -319,3 +319,51 @@ def find_scripts(directory: Path) -> list[Path]:
 def shipped_scripts() -> list[Path]:
     """The dialog scripts shipped inside the package (`backcoach test-dialogs` with no path)."""
     return find_scripts(Path(str(SHIPPED_SCRIPTS)))
+
+
+@dataclass(frozen=True)
+class ScriptOutcome:
+    """One script's run, for a report."""
+
+    script: Script
+    results: list[StepResult]
+    seconds: float
+
+
+def junit_report(outcomes: list[ScriptOutcome]) -> bytes:
+    """A JUnit XML report for CI: one testcase per script; a failing one names each failed
+    step and what went wrong."""
+    from xml.etree import ElementTree as ET
+
+    failed = [o for o in outcomes if not all(r.ok for r in o.results)]
+    suite = ET.Element(
+        "testsuite",
+        name="dialog scripts",
+        tests=str(len(outcomes)),
+        failures=str(len(failed)),
+        errors="0",
+        time=f"{sum(o.seconds for o in outcomes):.3f}",
+    )
+    for outcome in outcomes:
+        case = ET.SubElement(
+            suite,
+            "testcase",
+            classname="dialogs",
+            name=outcome.script.name,
+            file=str(outcome.script.path),
+            time=f"{outcome.seconds:.3f}",
+        )
+        bad = [r for r in outcome.results if not r.ok]
+        if bad:
+            first = bad[0]
+            failure = ET.SubElement(
+                case,
+                "failure",
+                message=f"{first.step.label}: {first.problems[0]}",
+                type="DialogFailure",
+            )
+            failure.text = "\n".join(
+                f"{r.step.label}: {problem}" for r in bad for problem in r.problems
+            )
+    ET.indent(suite)
+    return ET.tostring(suite, encoding="utf-8", xml_declaration=True)

@@ -240,7 +240,7 @@ def load_routine(path: Traversable | Path | str = DEFAULT_ROUTINE) -> Routine:
     path = Path(path) if isinstance(path, str) else path
     try:
         data = load_yaml(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
         raise ContentError(unreadable(path.name, exc)) from exc
     try:
         return _ROUTINE.validate_python(data)

@@ -19,6 +19,10 @@ TIMEOUT_S = 3
 """Longest wait for a lock, a connection or a statement before StoreUnavailable."""
 
 
+READY_PROBE_KEY = "backcoach:ready-probe"
+"""The key `ready()` reads: no Alexa id looks like it, so the read is of nobody's row."""
+
+
 class StoreUnavailable(PersistenceException):
     """The store is down, locked too long, or unreadable.
 
@@ -137,6 +141,14 @@ class VersionedAdapter(AbstractPersistenceAdapter):
     def delete_attributes(self, request_envelope) -> None:
         """Forget this request's user."""
         self.delete(attributes_id(request_envelope))
+
+    def ready(self) -> str | None:
+        """None when the store answers a read, else why not (one line)."""
+        try:
+            self._read(READY_PROBE_KEY)
+        except StoreUnavailable as error:
+            return " ".join(str(error).split())  # drivers' messages can span lines
+        return None
 
     def load(self, user_id: str) -> dict | None:
         """A user's stored attributes, or None."""

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
+from urllib.parse import quote
 
 from backcoach.skill.storage.base import (
     TIMEOUT_S,
@@ -38,6 +40,9 @@ class SqliteAdapter(SqlAdapter[sqlite3.Connection]):
         # Writers in this process take turns here rather than in SQLite's busy handler, which
         # sleeps in steps of up to 100 ms: a write lasts well under a millisecond.
         self._writing = threading.Lock()
+        self._identity: tuple[int, int] | None = None
+        """(st_dev, st_ino) of the file the first connection opened; None until then."""
+        self._identity_lock = threading.Lock()
 
     def __repr__(self) -> str:
         return f"SqliteAdapter({str(self.path)!r})"
@@ -50,6 +55,7 @@ class SqliteAdapter(SqlAdapter[sqlite3.Connection]):
     def _connection(self) -> Iterator[sqlite3.Connection]:
         """This thread's connection; driver and file errors become StoreUnavailable."""
         try:
+            self._check_identity()
             yield self._thread_connection()[0]
         except (sqlite3.Error, OSError) as error:
             self.close()
@@ -59,8 +65,45 @@ class SqliteAdapter(SqlAdapter[sqlite3.Connection]):
             raise
 
     def _open(self) -> sqlite3.Connection:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        return sqlite3.connect(self.path, timeout=TIMEOUT_S, isolation_level=None)
+        if self._identity is None:  # the first open may create the file (and its directory)
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            conn = sqlite3.connect(self.path, timeout=TIMEOUT_S, isolation_level=None)
+        else:  # later ones never do: a missing file is an error, not a new empty store
+            uri = f"file:{quote(str(self.path.resolve()))}?mode=rw"
+            conn = sqlite3.connect(uri, uri=True, timeout=TIMEOUT_S, isolation_level=None)
+        try:
+            self._pin_identity()
+        except BaseException:
+            conn.close()
+            raise
+        return conn
+
+    def _file_identity(self) -> tuple[int, int] | None:
+        """(st_dev, st_ino) of the file now at the path; None when there is none."""
+        try:
+            st = os.stat(self.path)
+        except FileNotFoundError:
+            return None
+        return st.st_dev, st.st_ino
+
+    def _pin_identity(self) -> None:
+        """Remember the file the first connection opened; later ones must open the same."""
+        with self._identity_lock:
+            if self._identity is None:
+                self._identity = self._file_identity()
+        self._check_identity()
+
+    def _check_identity(self) -> None:
+        """StoreUnavailable once the file was removed or replaced under us.
+
+        Kept connections would go on writing to the removed file while new ones opened
+        another: the same person would have and not have a history, and all of it would be
+        lost at restart. So every read and write stops here instead, until a restart."""
+        if self._identity is not None and self._file_identity() != self._identity:
+            raise StoreUnavailable(
+                f"{self.label}: the database file {self.path} was removed or replaced;"
+                " restart the server"
+            )
 
     def _prepare(self, conn: sqlite3.Connection) -> None:
         """Busy timeout, WAL, and fsync at checkpoints only (safe in WAL); then migrate."""

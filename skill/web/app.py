@@ -1,9 +1,10 @@
-"""The Flask endpoint: POST /alexa for Alexa requests, GET /healthz."""
+"""The Flask endpoint: POST /alexa for Alexa requests, GET /healthz and GET /readyz."""
 
 from __future__ import annotations
 
 import json
 import logging
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -17,7 +18,8 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from backcoach.skill.alexa.handlers import DeletionPending
 from backcoach.skill.config import Config
-from backcoach.skill.service import Service, make_service
+from backcoach.skill.service import Service, make_service, not_ready
+from backcoach.skill.web.request_log import log_request, log_salt
 from backcoach.skill.web.serializer import EnvelopeSerializer
 
 if TYPE_CHECKING:  # verify.py (and cryptography) is imported only when verification is on
@@ -130,28 +132,50 @@ def create_app(
     def healthz():
         return jsonify(status="ok", routine=routine.id, exercises=len(routine.exercises))
 
-    @app.post("/alexa")
-    def alexa():
-        # The raw bytes are what Alexa signed: parsed once here, never re-encoded.
-        body = request.get_data(cache=False)
+    @app.get("/readyz")
+    def readyz():
+        reason = not_ready(service)
+        if reason:
+            return jsonify(status="unavailable", reason=reason), 503
+        return jsonify(status="ready")
+
+    salt = log_salt(config.log_salt)
+
+    def answer(body: bytes, seen: dict) -> Response:
+        """The skill's answer to one request body; `seen` keeps the envelope for the log."""
         try:
-            envelope = read_envelope(request.headers, body)
+            envelope = seen["envelope"] = read_envelope(request.headers, body)
             problem = envelope_problem(envelope)
             if problem:
                 raise BadRequest(problem)
             request_envelope = serializer.from_data(envelope, RequestEnvelope)
         except BadRequest as exc:
-            log.warning("refused request: %s", exc)
-            return jsonify(error="Bad Request", reason=str(exc)), 400
+            seen["refused"] = str(exc)
+            return _json_response({"error": "Bad Request", "reason": str(exc)}, 400)
         except (SerializationException, TypeError, ValueError, KeyError) as exc:
-            log.warning("refused malformed envelope: %s", exc)
-            return jsonify(error="Bad Request", reason=f"malformed Alexa envelope: {exc}"), 400
+            seen["refused"] = reason = f"malformed Alexa envelope: {exc}"
+            return _json_response({"error": "Bad Request", "reason": reason}, 400)
         # host_url would also decode percent escapes, which a valid Host header never has.
         context = RequestContext(base_url=f"{request.scheme}://{request.host}")
         try:
             response = skill.invoke(request_envelope=request_envelope, context=context)
         except DeletionPending as exc:  # Alexa redelivers an event answered with an error
-            return jsonify(error="Service Unavailable", reason=str(exc)), 503
+            seen["refused"] = str(exc)
+            return _json_response({"error": "Service Unavailable", "reason": str(exc)}, 503)
         return _json_response(serializer.serialize(response))
+
+    @app.post("/alexa")
+    def alexa():
+        started = time.perf_counter()
+        seen: dict = {}
+        status = 500  # unless an answer comes back
+        try:
+            # The raw bytes are what Alexa signed: parsed once here, never re-encoded.
+            response = answer(request.get_data(cache=False), seen)
+            status = response.status_code
+            return response
+        finally:
+            latency_ms = (time.perf_counter() - started) * 1000
+            log_request(seen.get("envelope"), status, latency_ms, salt, seen.get("refused"))
 
     return app

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
+import time
 from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
@@ -12,6 +14,7 @@ from ask_sdk_model import RequestEnvelope
 
 from backcoach.skill.config import SETTINGS, Config
 from backcoach.skill.service import START_UP_ERRORS, make_service
+from backcoach.skill.web.request_log import log_request, log_salt
 from backcoach.skill.web.serializer import EnvelopeSerializer
 
 HANDLER = "backcoach.skill.web.lambda_entry.lambda_handler"
@@ -49,7 +52,22 @@ def _skill():
         raise SystemExit(2) from None
 
 
+@cache
+def _log_salt() -> bytes:
+    """The request lines' salt; and INFO lines kept, which Lambda's root logger would drop
+    unless the function's log level says otherwise."""
+    if not os.environ.get("AWS_LAMBDA_LOG_LEVEL"):
+        logging.getLogger("backcoach").setLevel(logging.INFO)
+    return log_salt(os.environ.get(SETTINGS["log_salt"]))
+
+
 def lambda_handler(event: dict, context) -> dict:
     """AWS Lambda entry point: Alexa's event (already parsed) in, the serialised response out."""
-    envelope = _SERIALIZER.from_data(event, RequestEnvelope)
-    return _SERIALIZER.serialize(_skill().invoke(request_envelope=envelope, context=context))
+    started, status = time.perf_counter(), 500  # unless an answer comes back
+    try:
+        envelope = _SERIALIZER.from_data(event, RequestEnvelope)
+        answer = _SERIALIZER.serialize(_skill().invoke(request_envelope=envelope, context=context))
+        status = 200
+        return answer
+    finally:
+        log_request(event, status, (time.perf_counter() - started) * 1000, _log_salt())

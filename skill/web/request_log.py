@@ -1,0 +1,81 @@
+"""One log line per Alexa request: what it was, how it went, how long it took, and whose
+(a salted hash of the user id, never the id)."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import logging
+import secrets
+
+log = logging.getLogger("backcoach.requests")
+
+USER_HASH_CHARS = 16
+"""Hex digits of the user hash kept: enough to tell people apart in a day's logs."""
+
+
+def log_salt(configured: str | None) -> bytes:
+    """BACKCOACH_LOG_SALT, or a random salt for this process (hashes then differ per run)."""
+    return configured.encode() if configured else secrets.token_bytes(16)
+
+
+def user_hash(user_id: str | None, salt: bytes) -> str | None:
+    """A keyed hash of the user id: the same person gets the same hash under one salt."""
+    if not user_id:
+        return None
+    digest = hmac.new(salt, user_id.encode(), hashlib.sha256).hexdigest()
+    return digest[:USER_HASH_CHARS]
+
+
+def _get(data: object, *keys: str) -> object:
+    """data[a][b]…, or None where a link is missing or not an object."""
+    for key in keys:
+        data = data.get(key) if isinstance(data, dict) else None
+    return data
+
+
+def request_fields(envelope: object, salt: bytes) -> dict:
+    """What the line says about the request, read from the parsed envelope (a dict)."""
+    req = _get(envelope, "request")
+    user = _get(envelope, "context", "System", "user", "userId") or _get(
+        envelope, "session", "user", "userId"
+    )
+    new = _get(envelope, "session", "new")
+    return {
+        "type": _get(req, "type"),
+        "intent": _get(req, "intent", "name"),
+        "new_session": new if isinstance(new, bool) else None,
+        "user": user_hash(user if isinstance(user, str) else None, salt),
+    }
+
+
+def log_request(
+    envelope: object, status: int, latency_ms: float, salt: bytes, refused: str | None = None
+) -> None:
+    """The request's line: INFO, or WARNING for a refused or failed request and for a session
+    Alexa ended on an error (how it reports a response it rejected as invalid)."""
+    fields = {**request_fields(envelope, salt), "status": status, "latency_ms": latency_ms}
+    if refused:
+        fields["refused"] = refused
+    error = _get(envelope, "request", "error")
+    level = logging.WARNING if status >= 400 else logging.INFO
+    if fields["type"] == "SessionEndedRequest" and isinstance(error, dict):
+        fields["error_type"], fields["error_message"] = error.get("type"), error.get("message")
+        level = logging.WARNING
+    log.log(level, text_line(fields), extra={"request": fields})
+
+
+def text_line(fields: dict) -> str:
+    """The fields as `key=value` pairs, in a stable order (None shown as `-`)."""
+    shown = {**fields, "latency_ms": f"{fields['latency_ms']:.1f}"}
+    return " ".join(f"{key}={_text(value)}" for key, value in shown.items())
+
+
+def _text(value: object) -> str:
+    """A value as one token: `-` for None, quoted when it has spaces (messages do)."""
+    if value is None:
+        return "-"
+    text = str(value)
+    plain = text and not any(c.isspace() for c in text)
+    return text if plain else json.dumps(text, ensure_ascii=False)

@@ -1,0 +1,99 @@
+"""The per-request log line: its fields, its level, the salted user hash, text and JSON."""
+
+from __future__ import annotations
+
+import json
+import logging
+
+from backcoach.skill.devtools import envelopes as env
+from backcoach.skill.log_format import TEXT_FORMAT, JsonFormatter
+from backcoach.skill.web.request_log import log_request, log_salt, request_fields, user_hash
+
+USER = "amzn1.ask.account.SECRET-PERSON"
+
+
+def envelope(request: dict, new: bool = False) -> dict:
+    return env.Caller(user_id=USER).envelope(request, session_id="s", new=new)
+
+
+def test_the_user_hash_is_stable_under_one_salt_and_differs_across_salts():
+    salt = log_salt("pepper")
+    assert user_hash(USER, salt) == user_hash(USER, log_salt("pepper"))
+    assert user_hash(USER, salt) != user_hash("amzn1.ask.account.OTHER", salt)
+    assert user_hash(USER, salt) != user_hash(USER, log_salt("salt"))
+    assert USER not in user_hash(USER, salt)
+
+
+def test_without_a_configured_salt_each_process_draws_its_own():
+    assert log_salt(None) != log_salt(None)
+    assert user_hash(USER, log_salt(None)) != user_hash(USER, log_salt(None))
+
+
+def test_fields_read_type_intent_new_session_and_user_from_the_parsed_envelope():
+    salt = log_salt("s")
+    fields = request_fields(envelope(env.intent_request("ReadyIntent"), new=True), salt)
+    assert fields == {
+        "type": "IntentRequest",
+        "intent": "ReadyIntent",
+        "new_session": True,
+        "user": user_hash(USER, salt),
+    }
+    launch = request_fields(envelope(env.launch_request()), salt)
+    assert launch["intent"] is None and launch["new_session"] is False
+
+
+def test_fields_of_something_that_is_not_an_envelope_are_empty():
+    assert request_fields(None, b"s") == {
+        "type": None,
+        "intent": None,
+        "new_session": None,
+        "user": None,
+    }
+    assert request_fields({"request": "nonsense", "session": []}, b"s")["type"] is None
+
+
+def test_a_turn_is_one_info_line_without_the_user_id(caplog):
+    caplog.set_level(logging.INFO, logger="backcoach.requests")
+    log_request(envelope(env.intent_request("ReadyIntent")), 200, 12.345, log_salt("s"))
+    (record,) = caplog.records
+    assert record.levelno == logging.INFO
+    assert record.getMessage() == (
+        f"type=IntentRequest intent=ReadyIntent new_session=False user={user_hash(USER, b's')}"
+        " status=200 latency_ms=12.3"
+    )
+    assert USER not in record.getMessage() and USER not in json.dumps(record.request)
+
+
+def test_a_session_alexa_ended_on_an_error_is_a_warning_with_the_error(caplog):
+    ended = env.session_ended_request(
+        "ERROR", {"type": "INVALID_RESPONSE", "message": "Audio URL must be https"}
+    )
+    log_request(envelope(ended), 200, 3.0, b"s")
+    (record,) = caplog.records
+    assert record.levelno == logging.WARNING
+    assert record.request["error_type"] == "INVALID_RESPONSE"
+    assert 'error_message="Audio URL must be https"' in record.getMessage()
+
+
+def test_a_session_ended_without_error_is_info(caplog):
+    caplog.set_level(logging.INFO, logger="backcoach.requests")
+    log_request(envelope(env.session_ended_request("USER_INITIATED")), 200, 3.0, b"s")
+    assert [r.levelno for r in caplog.records] == [logging.INFO]
+
+
+def test_a_refused_request_is_a_warning_with_the_reason(caplog):
+    log_request(None, 400, 0.2, b"s", refused="body is not JSON")
+    (record,) = caplog.records
+    assert record.levelno == logging.WARNING
+    assert record.getMessage().endswith('status=400 latency_ms=0.2 refused="body is not JSON"')
+
+
+def test_json_lines_carry_time_level_and_the_request_fields(caplog):
+    caplog.set_level(logging.INFO, logger="backcoach.requests")
+    log_request(envelope(env.launch_request(), new=True), 200, 7.5, b"s")
+    line = json.loads(JsonFormatter().format(caplog.records[0]))
+    assert line["time"].endswith("+00:00") and line["level"] == "INFO"
+    assert line["type"] == "LaunchRequest" and line["new_session"] is True
+    assert line["status"] == 200 and line["latency_ms"] == 7.5
+    plain = logging.Formatter(TEXT_FORMAT).format(caplog.records[0])
+    assert plain[:4].isdigit() and " INFO backcoach.requests: type=LaunchRequest" in plain
