@@ -34,4 +34,17 @@ def configure_logging(log_format: str = "text", level: int = logging.INFO) -> No
         handler.setFormatter(JsonFormatter())
     else:
         handler.setFormatter(logging.Formatter(TEXT_FORMAT))
+    # Other libraries' INFO (boto's credential notes, werkzeug's request lines, loggers that
+    # set their own level) is noise here: their warnings pass, INFO only from the skill and
+    # the server it runs under.
+    handler.addFilter(_ours_or_warning)
     logging.basicConfig(level=level, handlers=[handler], force=True)
+
+
+def _ours_or_warning(record: logging.LogRecord) -> bool:
+    """Whether a line is shown: a warning or worse, or the skill's or waitress's own."""
+    return record.levelno >= logging.WARNING or record.name.split(".")[0] in OURS
+
+
+OURS = frozenset({"backcoach", "waitress"})
+"""Loggers whose INFO lines are shown."""

@@ -63,10 +63,11 @@ def _log_salt() -> bytes:
 
 def lambda_handler(event: dict, context) -> dict:
     """AWS Lambda entry point: Alexa's event (already parsed) in, the serialised response out."""
+    skill = _skill()  # a setting that cannot work stops here, with its one line
     started, status = time.perf_counter(), 500  # unless an answer comes back
     try:
         envelope = _SERIALIZER.from_data(event, RequestEnvelope)
-        answer = _SERIALIZER.serialize(_skill().invoke(request_envelope=envelope, context=context))
+        answer = _SERIALIZER.serialize(skill.invoke(request_envelope=envelope, context=context))
         status = 200
         return answer
     finally:
