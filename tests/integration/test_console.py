@@ -213,6 +213,10 @@ def test_hands_free_sends_nearly_finished_and_queues_the_next_track(console):
     queued = console.page.locator("#queue li")
     queued.first.wait_for(timeout=TIMEOUT_MS)
     assert queued.all_inner_texts() == [enqueue["audioItem"]["stream"]["token"]]
+    # The track's audioItem.metadata, as a screen shows it, with its art served by the console.
+    title = play["audioItem"]["metadata"]["title"]
+    assert title in console.page.locator("#track").inner_text()
+    console.page.wait_for_function("document.querySelector('#track img').naturalWidth > 0")
     console.shot("hands-free-queued")
 
 
@@ -256,9 +260,9 @@ def test_the_echo_show_profile_shows_the_exercise_and_the_set_counter(console):
     if importlib.util.find_spec(PREVIEW_MODULE) is None:
         console.shot("echo-show-without-preview")
         pytest.skip(f"no screen preview here: {PREVIEW_MODULE} is not on this branch")
-    preview = console.page.locator("#screen-preview")
-    preview.wait_for(timeout=TIMEOUT_MS)
-    text = preview.inner_text()
+    screen = console.page.frame_locator("#screen-preview iframe").locator("body")
+    screen.wait_for(timeout=TIMEOUT_MS)
+    text = screen.inner_text()
     assert "Plank" in text
     assert re.search(r"Set \d+ of \d+", text)
     assert "not the real Echo Show renderer" in console.page.locator("#screen h2").inner_text()

@@ -126,9 +126,35 @@ function showScreen(turn) {
     pre.textContent = JSON.stringify(documents, null, 2);
     box.replaceChildren(pre);
   } else {
-    box.innerHTML = turn.screens.join("\n");
+    // Each preview in its own frame: its page styles stay out of the console's.
+    box.replaceChildren(...turn.screens.map(screenFrame));
+    fitScreens();
   }
 }
+
+const SCREEN_PX = { width: 1280, height: 830 }; // an Echo Show 8 and the preview's label
+
+function screenFrame(html) {
+  const holder = document.createElement("div");
+  holder.className = "screen-holder";
+  const frame = document.createElement("iframe");
+  frame.className = "screen-frame";
+  frame.sandbox = ""; // no scripts: the preview is HTML and CSS
+  frame.title = "Screen preview";
+  frame.srcdoc = html;
+  holder.append(frame);
+  return holder;
+}
+
+// Scale the full-size screens down to the panel's width.
+function fitScreens() {
+  for (const holder of document.querySelectorAll(".screen-holder")) {
+    const scale = Math.min(1, holder.clientWidth / SCREEN_PX.width);
+    holder.style.height = SCREEN_PX.height * scale + "px";
+    holder.firstChild.style.transform = `scale(${scale})`;
+  }
+}
+window.addEventListener("resize", fitScreens);
 
 // ---- speech: the turn's text and clips, in order ------------------------------------------
 
@@ -205,6 +231,7 @@ function start(item) {
   player.token = item.token;
   player.starting = true;
   player.nearlySent = false;
+  showTrack(item.metadata);
   el.src = item.url;
   el.addEventListener(
     "loadedmetadata",
@@ -218,6 +245,26 @@ function start(item) {
   renderPlayer();
 }
 
+// What a screen device shows while a track plays (audioItem.metadata), if the skill sent it.
+function showTrack(metadata) {
+  const box = $("track");
+  box.replaceChildren();
+  box.hidden = !metadata;
+  if (!metadata) return;
+  const art = metadata.art && metadata.art.sources && metadata.art.sources[0];
+  if (art) {
+    const img = document.createElement("img");
+    img.src = art.url;
+    img.alt = "track art";
+    box.append(img);
+  }
+  const text = document.createElement("div");
+  text.innerHTML = "<strong></strong><br><span></span>";
+  text.querySelector("strong").textContent = metadata.title || "";
+  text.querySelector("span").textContent = metadata.subtitle || "";
+  box.append(text);
+}
+
 function stop() {
   if (player.activity !== "PLAYING" && !player.starting) return;
   player.el.pause();
@@ -229,7 +276,12 @@ function stop() {
 
 function play(directive) {
   const stream = directive.audioItem.stream;
-  const item = { token: stream.token, url: stream.url, offset: stream.offsetInMilliseconds || 0 };
+  const item = {
+    token: stream.token,
+    url: stream.url,
+    offset: stream.offsetInMilliseconds || 0,
+    metadata: directive.audioItem.metadata || null,
+  };
   const behavior = directive.playBehavior;
   if (behavior === "ENQUEUE") {
     // Alexa queues it only after the stream it names; anything else is dropped.
