@@ -194,15 +194,8 @@ def _print_turn(turn, audio_s, as_json: bool) -> None:
         return
     match = turn.match
     slots = ""
-    if match and match.slots:
-        shown = []
-        for name, slot in match.slots.items():
-            if not slot.get("value"):
-                continue
-            resolution = slot["resolutions"]["resolutionsPerAuthority"][0]
-            values = resolution.get("values") or [{}]
-            resolved = values[0].get("value", {}).get("id") or resolution["status"]["code"]
-            shown.append(f"{name}={slot['value']!r} -> {resolved}")
+    if match:
+        shown = [f"{n}={v!r} -> {r}" for n, (v, r) in match.resolved_slots().items()]
         slots = "  " + ", ".join(shown) if shown else ""
     print(f"  intent:  {turn.intent}{slots}")
     print(f"  speech:  {turn.speech or '(none)'}")

@@ -139,6 +139,16 @@ def stop_server(process: subprocess.Popen) -> str:
     return process.communicate(timeout=10)[0]
 
 
+def stop_process(process: subprocess.Popen) -> None:
+    """Terminate a process; kill it if it has not gone within 10 s."""
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
 def backcoach(*args: str, env: dict | None = None, timeout: float = 120):
     """Run the `backcoach` command line in a subprocess, as a person would."""
     return subprocess.run(

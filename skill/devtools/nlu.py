@@ -199,6 +199,18 @@ class Match:
     utterance: str
     launch: bool = False
 
+    def resolved_slots(self) -> dict[str, tuple[str, str]]:
+        """Each filled slot: what was heard, and the id it resolved to (else the status)."""
+        out = {}
+        for name, slot in self.slots.items():
+            if not slot.get("value"):
+                continue
+            resolution = slot["resolutions"]["resolutionsPerAuthority"][0]
+            values = resolution.get("values") or [{}]
+            resolved = values[0].get("value", {}).get("id") or resolution["status"]["code"]
+            out[name] = (slot["value"], resolved)
+        return out
+
 
 @dataclass(frozen=True)
 class _Pattern:

@@ -35,7 +35,7 @@ from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from backcoach.skill.config import SETTINGS, Config, ConfigError
 from backcoach.skill.devtools import envelopes as env
 from backcoach.skill.web.app import create_app
-from tests.helpers import ROOT, Conversation, free_port
+from tests.helpers import ROOT, Conversation, free_port, stop_process
 from tests.unit.test_verify import URL, Pki, headers_for, make_leaf, make_root, pem, pki  # noqa: F401
 
 DEPLOY = ROOT / "deploy"
@@ -182,15 +182,6 @@ def listening(port: int) -> bool:
     return True
 
 
-def stop(process: subprocess.Popen) -> None:
-    process.terminate()
-    try:
-        process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
-
-
 @dataclass
 class Site:
     """The running deployment: where to reach it, and how the client trusts it."""
@@ -290,8 +281,8 @@ def site(audio_dir, pki: Pki, tmp_path_factory) -> Iterator[Site]:  # noqa: F811
         yield Site(https_port, http_port, tls, cert_host.fetched, Path(audio_dir))
     finally:
         if nginx is not None:
-            stop(nginx)
-        stop(skill)
+            stop_process(nginx)
+        stop_process(skill)
         cert_host.shutdown()
 
 

@@ -138,15 +138,10 @@ def slot_values(match: Match | None) -> dict[str, dict]:
     """Each filled slot: what was heard and what it resolved to."""
     if match is None:
         return {}
-    out = {}
-    for name, slot in match.slots.items():
-        if not slot.get("value"):
-            continue
-        resolution = slot["resolutions"]["resolutionsPerAuthority"][0]
-        values = resolution.get("values") or [{}]
-        resolved = values[0].get("value", {}).get("id") or resolution["status"]["code"]
-        out[name] = {"value": slot["value"], "resolved": resolved}
-    return out
+    return {
+        name: {"value": value, "resolved": resolved}
+        for name, (value, resolved) in match.resolved_slots().items()
+    }
 
 
 def screen_previews(directives: list[dict]) -> list[str] | None:
