@@ -45,14 +45,23 @@ log "the shipped dialog scripts"
 tail -n 1 "$WORK/dialogs.txt" >&2
 
 log "a skill package"
-"$bc" export-skill-package "$WORK/package" >/dev/null
+# Without an endpoint the export refuses (one line, non-zero); with the publishing settings it
+# writes what `ask deploy` reads: ask-resources.json beside skill-package/.
+if "$bc" export-skill-package "$WORK/refused" 2>/dev/null; then fail "exported with no endpoint"; fi
+BACKCOACH_PUBLIC_URL=https://skill.example.com \
+    BACKCOACH_PRIVACY_URL=https://skill.example.com/privacy \
+    BACKCOACH_TERMS_URL=https://skill.example.com/terms \
+    "$bc" export-skill-package "$WORK/package" >/dev/null
 "$WORK/venv/bin/python" - "$WORK/package" <<'PY' || fail "skill package"
 import json, pathlib, sys
 root = pathlib.Path(sys.argv[1])
-manifest = json.loads((root / "skill.json").read_text())["manifest"]
-model = json.loads((root / "interactionModels/custom/en-US.json").read_text())
-assert manifest["apis"]["custom"]["endpoint"]["uri"].endswith("/alexa"), manifest
+assert (root / "ask-resources.json").is_file()
+package = root / "skill-package"
+manifest = json.loads((package / "skill.json").read_text())["manifest"]
+model = json.loads((package / "interactionModels/custom/en-US.json").read_text())
+assert manifest["apis"]["custom"]["endpoint"]["uri"] == "https://skill.example.com/alexa", manifest
 assert model["interactionModel"]["languageModel"]["invocationName"] == "back coach", model
 assert len(model["interactionModel"]["languageModel"]["intents"]) > 10
+assert list((package / "assets/images").glob("*.png")), "no icons"
 PY
 log "ok"
