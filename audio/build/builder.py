@@ -231,7 +231,9 @@ def build(
                         if not unspoken[cid]:
                             start(cid)
                 # Half the cores speak, the rest render and encode what is spoken: one Piper
-                # session at full tilt holds ~250 MB, and ffmpeg needs a core of its own.
+                # session at full tilt holds ~250 MB, and ffmpeg needs a core of its own. Each
+                # speaker's session has LANE_THREADS threads, asleep when not needed, so a
+                # speaker takes the idle core whenever the renderers wait for speech.
                 texts = [t for cid in todo for t in _texts(plan[cid])]
                 bank.speak(texts, max(1, workers // 2), spoken)
                 for job in as_completed(list(running)):

@@ -64,6 +64,21 @@ def check_pinned(model: Path, sha256: str) -> None:
         )
 
 
+NOISE_SEED = 1
+"""onnxruntime's seed for Piper's noise generator, set before each session is made.
+
+Unseeded, onnxruntime seeds every random kernel from the process start time, so the same
+text spoken in two processes (two builds) came out as different samples."""
+
+_SEEDING = threading.Lock()
+"""The seed is process-wide and read while a session is made: one session made at a time."""
+
+LANE_THREADS = 2
+"""onnxruntime threads of each build lane's session: fixed, because the thread count changes
+the samples (how sums are split), and two, because one speaker on one core left the other
+core idle whenever the renderers waited for speech (1.5 of 2 cores used; 1.9 with two)."""
+
+
 class PiperEngine:
     """Piper (offline): the bundled en_US joe medium voice, or any Piper voice by path."""
 
@@ -104,7 +119,9 @@ class PiperEngine:
             digest = _file_digest(self.model_path, self.config_path)
             scale = "" if self.length_scale is None else f":ls={self.length_scale:g}"
             pause = f":pause={self.SENTENCE_PAUSE_MS}ms"
-            self._id = f"piper:{self.model_path.stem}:{digest}{scale}{pause}"
+            # The seed and the lanes' thread count decide the exact samples, so they name them.
+            noise = f":seed={NOISE_SEED}:threads={LANE_THREADS}"
+            self._id = f"piper:{self.model_path.stem}:{digest}{scale}{pause}{noise}"
         return self._id
 
     @property
@@ -113,13 +130,13 @@ class PiperEngine:
         return self._voice is not None
 
     def independent(self) -> PiperEngine:
-        """The same voice in a session of its own, on one core, loaded at its first synthesis.
+        """The same voice in a session of its own (LANE_THREADS threads), loaded when first used.
 
         Piper's noise generator lives in the session and advances with every synthesis, so a
         word's exact samples depend on what the session spoke before: a build gives each lane
         of words its own fresh session to stay reproducible while lanes run side by side.
         """
-        twin = PiperEngine(self.model_path, self.length_scale, threads=1)
+        twin = PiperEngine(self.model_path, self.length_scale, threads=LANE_THREADS)
         twin._id = self._id
         return twin
 
@@ -141,9 +158,13 @@ class PiperEngine:
         options = onnxruntime.SessionOptions()
         options.intra_op_num_threads = self.threads
         options.inter_op_num_threads = 1
-        session = onnxruntime.InferenceSession(
-            str(self.model_path), sess_options=options, providers=["CPUExecutionProvider"]
-        )
+        # Idle threads sleep instead of spinning: the renderers beside them need the cores.
+        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+        with _SEEDING:
+            onnxruntime.set_seed(NOISE_SEED)
+            session = onnxruntime.InferenceSession(
+                str(self.model_path), sess_options=options, providers=["CPUExecutionProvider"]
+            )
         config = PiperConfig.from_dict(json.loads(self.config_path.read_text(encoding="utf-8")))
         return PiperVoice(session=session, config=config)
 

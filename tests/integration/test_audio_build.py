@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 from mutagen.mp3 import MP3
 
@@ -128,14 +132,33 @@ def test_spoken_words_are_evened_out_in_loudness(piper):
 
 
 def test_piper_builds_the_same_bytes_twice_and_with_any_number_of_jobs(segments, tmp_path):
-    """Each lane of phrases has a fresh Piper session, so its noise does not depend on threads."""
+    """Each lane of phrases has a fresh Piper session, so its noise does not depend on threads;
+    the session's seed is ours, so it does not depend on the process either ("d" runs in one of
+    its own: unseeded, onnxruntime seeds its noise from the clock at process start)."""
     dirs = {}
     for run, jobs in (("a", 2), ("b", 2), ("c", 1)):
         dirs[run] = tmp_path / run
         build(None, None, dirs[run], PiperEngine(), progress=False, segments=segments, jobs=jobs)
+    dirs["d"] = tmp_path / "d"
+    root = Path(__file__).parents[2]  # where `tests` imports from
+    subprocess.run([sys.executable, "-c", _BUILD_SMALL_PLAN, str(dirs["d"])], check=True, cwd=root)
     files = {run: sorted(d.iterdir()) for run, d in dirs.items()}
     assert len(files["a"]) == len(segments) + 1
-    for run in ("b", "c"):
+    for run in ("b", "c", "d"):
         assert [p.name for p in files[run]] == [p.name for p in files["a"]]
         for mine, first in zip(files[run], files["a"], strict=True):
             assert mine.read_bytes() == first.read_bytes(), f"{run}: {mine.name} differs"
+
+
+_BUILD_SMALL_PLAN = """
+import sys
+from backcoach.audio.build.builder import build
+from backcoach.audio.build.voices import PiperEngine
+from backcoach.skill.domain.phrases import load_phrases
+from backcoach.skill.domain.routine import load_routine
+from tests.synthetic_voice import small_plan
+
+segments = small_plan(load_routine(), load_phrases("en-US"))
+build(None, None, sys.argv[1], PiperEngine(), progress=False, segments=segments, jobs=2)
+"""
+"""The test's small plan, built by another Python process."""
