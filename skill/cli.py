@@ -106,35 +106,29 @@ def _allow_open_files(connections: int) -> None:
 
 def _serve(args: argparse.Namespace, config: Config) -> int:
     """Serve the skill with waitress, a production WSGI server."""
-    import waitress
-
     from backcoach.skill.web.app import MAX_BODY_BYTES, create_app
 
     if args.no_verify:
         config = dataclasses.replace(config, verify=False)
     app = create_app(config)
     _allow_open_files(args.connection_limit)
-    try:
-        server = waitress.create_server(
-            app,
-            host=args.host,
-            port=args.port,
-            ident="backcoach",
-            threads=args.threads,
-            connection_limit=args.connection_limit,
-            channel_timeout=args.channel_timeout,
-            # Refuse a larger body from its Content-Length header, before reading (and
-            # spooling to disk) any of it; waitress refuses sizes >= this, the app allows
-            # MAX_BODY_BYTES.
-            max_request_body_size=MAX_BODY_BYTES + 1,
-            # select() cannot watch more than 1024 sockets; poll() can.
-            asyncore_use_poll=True,
-            # waitress drops X-Forwarded-* by default; behind a trusted proxy ProxyFix reads
-            # them.
-            clear_untrusted_proxy_headers=not config.trust_proxy,
-        )
-    except OSError as exc:  # the port is taken, or the host is not this machine's
-        return _fail(f"cannot listen on {args.host}:{args.port} (--host/--port): {exc.strerror}")
+    server = _listen(
+        args,
+        app,
+        ident="backcoach",
+        threads=args.threads,
+        connection_limit=args.connection_limit,
+        channel_timeout=args.channel_timeout,
+        # Refuse a larger body from its Content-Length header, before reading (and spooling to
+        # disk) any of it; waitress refuses sizes >= this, the app allows MAX_BODY_BYTES.
+        max_request_body_size=MAX_BODY_BYTES + 1,
+        # select() cannot watch more than 1024 sockets; poll() can.
+        asyncore_use_poll=True,
+        # waitress drops X-Forwarded-* by default; behind a trusted proxy ProxyFix reads them.
+        clear_untrusted_proxy_headers=not config.trust_proxy,
+    )
+    if server is None:
+        return 2
     url = f"http://{args.host}:{args.port}"
     print(f"Back Coach listening on {url}/alexa (health: {url}/healthz, {url}/readyz)", flush=True)
     if config.verify:
@@ -145,11 +139,27 @@ def _serve(args: argparse.Namespace, config: Config) -> int:
         print("Talk to it:", flush=True)
     print(f'  backcoach say --url {url}/alexa "start my back routine"', flush=True)
     print(f"  backcoach chat --url {url}/alexa", flush=True)
+    _run(server)
+    return 0
+
+
+def _listen(args: argparse.Namespace, app, **options):
+    """A waitress server bound to --host/--port, or None with a one-line error printed."""
+    import waitress
+
+    try:
+        return waitress.create_server(app, host=args.host, port=args.port, **options)
+    except OSError as exc:  # the port is taken, or the host is not this machine's
+        _fail(f"cannot listen on {args.host}:{args.port} (--host/--port): {exc.strerror}")
+        return None
+
+
+def _run(server) -> None:
+    """Serve until Ctrl-C, which is how a person stops it: no traceback."""
     try:
         server.run()
-    except KeyboardInterrupt:  # Ctrl-C is how a person stops it: no traceback
+    except KeyboardInterrupt:
         pass
-    return 0
 
 
 def _simulator(args: argparse.Namespace, config: Config, state=None):
@@ -321,8 +331,6 @@ LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
 
 def _console(args: argparse.Namespace, config: Config) -> int:
     """The web console on localhost: talk, hear, see the JSON; the page is the audio player."""
-    import waitress
-
     from backcoach.skill.devtools.console.app import create_console_app
 
     if args.host not in LOOPBACK_HOSTS:
@@ -332,12 +340,13 @@ def _console(args: argparse.Namespace, config: Config) -> int:
     host = f"[{args.host}]" if ":" in args.host else args.host
     url = f"http://{host}:{args.port}"
     app = create_console_app(config, base_url=url, user_id=args.user)
+    server = _listen(args, app, ident="backcoach-console", threads=CONSOLE_THREADS)
+    if server is None:
+        return 2
     print(
         f"Back Coach console on {url}/console/ (local only, request verification off)", flush=True
     )
-    waitress.serve(
-        app, host=args.host, port=args.port, ident="backcoach-console", threads=CONSOLE_THREADS
-    )
+    _run(server)
     return 0
 
 

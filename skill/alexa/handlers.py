@@ -110,15 +110,12 @@ class FallbackHandler(IntentHandler):
 
 class SessionEndedHandler(CoachHandler):
     """The session is over (often a timeout while someone gets into position): keep the
-    place to the set, log why, answer without speech."""
+    place to the set, answer without speech. Why it ended is in the request's log line."""
 
     def can_handle(self, handler_input: HandlerInput) -> bool:
         return get_request_type(handler_input) == "SessionEndedRequest"
 
     def handle(self, handler_input: HandlerInput) -> Response:
-        request = handler_input.request_envelope.request
-        reason = getattr(request.reason, "value", request.reason)
-        log.info("session ended: %s %s", reason, request.error or "")
         state = self.load(handler_input)
         remember_place(self.deps.coach, state)
         self.deps.store.save(handler_input, state)

@@ -60,9 +60,13 @@ def log_request(
         fields["refused"] = refused
     error = _get(envelope, "request", "error")
     level = logging.WARNING if status >= 400 else logging.INFO
-    if fields["type"] == "SessionEndedRequest" and isinstance(error, dict):
-        fields["error_type"], fields["error_message"] = error.get("type"), error.get("message")
-        level = logging.WARNING
+    if fields["type"] == "SessionEndedRequest":
+        # Why it ended (a timeout, for someone still getting into position, is the common one).
+        fields["reason"] = _get(envelope, "request", "reason")
+        if isinstance(error, dict):
+            fields["error_type"] = error.get("type")
+            fields["error_message"] = error.get("message")
+            level = logging.WARNING
     log.log(level, text_line(fields), extra={"request": fields})
 
 

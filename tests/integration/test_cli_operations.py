@@ -76,15 +76,16 @@ def test_a_content_file_that_cannot_be_read_is_one_line_naming_it(tmp_path, kind
     assert_one_line_error(backcoach(*args, env=env_vars), named)
 
 
-def test_serve_on_a_port_in_use_is_one_line(tmp_path):
+@pytest.mark.parametrize("command", ["serve", "console"])
+def test_a_port_in_use_is_one_line(tmp_path, command):
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
         taken.listen()
         port = taken.getsockname()[1]
         env_vars = {**NO_AUDIO, "BACKCOACH_DATA_DIR": str(tmp_path), "BACKCOACH_SKILL_ID": "x"}
-        run = backcoach("serve", "--port", str(port), env=env_vars, timeout=60)
+        run = backcoach(command, "--port", str(port), env=env_vars, timeout=60)
     assert_one_line_error(run, f"cannot listen on 127.0.0.1:{port} (--host/--port): ")
-    assert "in use" in run.stderr and "listening" not in run.stdout
+    assert "in use" in run.stderr and "127.0.0.1" not in run.stdout  # no "listening on"
 
 
 def test_version_is_the_installed_package_version():

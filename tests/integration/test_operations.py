@@ -116,13 +116,17 @@ def test_a_refused_body_is_one_warning_line_with_the_reason(client, caplog):
 
 
 def test_a_session_alexa_ended_on_an_error_is_logged_as_a_warning(client, caplog):
+    caplog.set_level(logging.INFO)  # every logger: the line must be the only one about the end
     error = {"type": "INVALID_RESPONSE", "message": "An exception occurred: https required"}
     ended = CALLER.envelope(env.session_ended_request("ERROR", error), session_id="s")
     assert post(client, ended).status_code == 200
     (line,) = request_lines(caplog)
     assert line.levelno == logging.WARNING
+    assert line.request["reason"] == "ERROR"
     assert line.request["error_type"] == "INVALID_RESPONSE"
     assert line.request["error_message"] == error["message"]
+    # That one line says it all: the handler logs nothing more about the end.
+    assert [r.getMessage() for r in caplog.records if "session ended" in r.getMessage()] == []
 
 
 def test_the_lambda_entry_logs_the_same_line(monkeypatch, tmp_path, caplog):

@@ -75,10 +75,14 @@ def test_a_session_alexa_ended_on_an_error_is_a_warning_with_the_error(caplog):
     assert 'error_message="Audio URL must be https"' in record.getMessage()
 
 
-def test_a_session_ended_without_error_is_info(caplog):
+def test_a_session_ended_without_error_is_info_with_the_reason(caplog):
     caplog.set_level(logging.INFO, logger="backcoach.requests")
-    log_request(envelope(env.session_ended_request("USER_INITIATED")), 200, 3.0, b"s")
-    assert [r.levelno for r in caplog.records] == [logging.INFO]
+    log_request(envelope(env.session_ended_request("EXCEEDED_MAX_REPROMPTS")), 200, 3.0, b"s")
+    (record,) = caplog.records
+    assert record.levelno == logging.INFO
+    assert record.request["reason"] == "EXCEEDED_MAX_REPROMPTS"
+    assert "type=SessionEndedRequest intent=- " in record.getMessage()
+    assert "reason=EXCEEDED_MAX_REPROMPTS" in record.getMessage()
 
 
 def test_a_refused_request_is_a_warning_with_the_reason(caplog):
