@@ -129,6 +129,7 @@ class DynamoDbAdapter(VersionedAdapter):
         # first, on their own; the newest go with the row.
         room = MAX_TRANSACTION - 1
         early, late = entries[:-room] if len(entries) > room else [], entries[-room:]
+        written = None  # the version UpdateItem reports (a transaction reports none)
         try:
             with self._guard():
                 with table.batch_writer() as batch:
@@ -142,7 +143,8 @@ class DynamoDbAdapter(VersionedAdapter):
                         TransactItems=[{"Update": {**update, "TableName": table.name}}, *puts]
                     )
                 else:
-                    table.update_item(**update)
+                    answer = table.update_item(**update, ReturnValues="UPDATED_NEW")
+                    written = answer.get("Attributes", {}).get("version")
         except StoreUnavailable as error:
             cause = error.__cause__
             if isinstance(cause, ClientError) and _lost_condition(cause):
@@ -150,11 +152,11 @@ class DynamoDbAdapter(VersionedAdapter):
                     return 0  # a player event, and no row to update
                 raise stale(write, self.label) from cause
             raise
-        return (write.expected or 0) + 1 if write.expected is not None else self._version(write)
-
-    def _version(self, write: Write) -> int:
-        """The version an unconditional write left."""
-        row = self._read(write.key)
+        if write.expected is not None:
+            return write.expected + 1
+        if written is not None:
+            return int(written)
+        row = self._read(write.key)  # an unconditional transaction: read what it left
         return row[1] if row else 0
 
     def history(self, user_id: str) -> list[dict]:
