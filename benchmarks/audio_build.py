@@ -32,15 +32,23 @@ SAMPLE_EVERY_S = 0.02
 def _tree_pss_kb(pid: int) -> int:
     """Memory of a process and all its descendants, now (0 once gone).
 
-    Proportional set size: the pages ffmpeg processes share (the binary) are counted once."""
+    Proportional set size: the pages ffmpeg processes share (the binary) are counted once.
+    A child not yet turned into ffmpeg is skipped: subprocess starts it with vfork, so until
+    its exec it *is* the parent's memory, and counting it again once doubled the peak."""
     total, todo = 0, [pid]
+    try:
+        parent_exe = os.readlink(f"/proc/{pid}/exe")
+    except OSError:
+        return 0
     while todo:
         p = todo.pop()
         try:
-            rollup = Path(f"/proc/{p}/smaps_rollup").read_text()
-            total += int(rollup.split("\nPss:")[1].split()[0])
             for task in Path(f"/proc/{p}/task").iterdir():
                 todo += [int(c) for c in (task / "children").read_text().split()]
+            if p != pid and os.readlink(f"/proc/{p}/exe") == parent_exe:
+                continue
+            rollup = Path(f"/proc/{p}/smaps_rollup").read_text()
+            total += int(rollup.split("\nPss:")[1].split()[0])
         except (OSError, IndexError, ValueError):
             continue  # exited between reads, or a zombie without memory
     return total
