@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from backcoach.skill.domain import answers, info, navigation, pain, progression
 from backcoach.skill.domain.coach import Coach
+from backcoach.skill.domain.opening import checked
 from backcoach.skill.domain.reply import Reply
 from backcoach.skill.domain.state import State
 
@@ -40,20 +41,21 @@ class by_exercise:  # noqa: N801  (reads as a wrapper in the table, like `unslot
 
 
 OPERATIONS: dict[str, Operation] = {
-    # Starting, doing and pausing the routine.
-    "StartRoutineIntent": unslotted(navigation.start_routine),
-    "ReadyIntent": unslotted(navigation.ready),
+    # Starting, doing and pausing the routine. `checked`: what starts exercise waits until the
+    # health check a session opened with is answered (opening.py).
+    "StartRoutineIntent": unslotted(checked(navigation.start_routine)),
+    "ReadyIntent": unslotted(checked(navigation.ready)),
     "AMAZON.PauseIntent": unslotted(navigation.pause),
-    "AMAZON.ResumeIntent": unslotted(navigation.resume),
+    "AMAZON.ResumeIntent": unslotted(checked(navigation.resume)),
     "WaitIntent": unslotted(navigation.wait),
     # Moving between exercises.
-    "AMAZON.NextIntent": unslotted(navigation.next_exercise),
-    "AMAZON.PreviousIntent": unslotted(navigation.previous),
+    "AMAZON.NextIntent": unslotted(checked(navigation.next_exercise)),
+    "AMAZON.PreviousIntent": unslotted(checked(navigation.previous)),
     "AMAZON.RepeatIntent": unslotted(navigation.repeat),
-    "AgainIntent": unslotted(navigation.again),
-    "AMAZON.StartOverIntent": unslotted(navigation.start_over),
+    "AgainIntent": unslotted(checked(navigation.again)),
+    "AMAZON.StartOverIntent": unslotted(checked(navigation.start_over)),
     # Intents naming an exercise: start it, or hear how it's done.
-    "StartExerciseIntent": by_exercise(navigation.start_exercise),
+    "StartExerciseIntent": by_exercise(checked(navigation.start_exercise)),
     "DescribeExerciseIntent": by_exercise(info.describe),
     # Questions about the routine and the person.
     "WhatsNextIntent": unslotted(info.whats_next),

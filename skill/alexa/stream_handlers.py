@@ -23,7 +23,7 @@ from backcoach.skill.alexa.base import (
 from backcoach.skill.alexa.handlers import EXERCISE_SLOT, slot_id
 from backcoach.skill.alexa.state_store import carried_place
 from backcoach.skill.domain.hands_free import HandsFree, Position, Stream, parse_token
-from backcoach.skill.domain.opening import launch, with_disclaimer
+from backcoach.skill.domain.opening import check_first, launch, with_disclaimer
 from backcoach.skill.domain.reply import Reply
 from backcoach.skill.domain.state import Pending, Phase, State
 
@@ -180,7 +180,9 @@ class HandsFreeStartHandler(StreamHandler):
         coach = self.deps.coach
         reply = self.exchange(
             handler_input,
-            lambda hf, s, st: with_disclaimer(coach, s, hf.start(s, st, player, tracks)),
+            lambda hf, s, st: with_disclaimer(
+                coach, s, check_first(coach, s) or hf.start(s, st, player, tracks)
+            ),
         )
         return self.respond(handler_input, reply)
 

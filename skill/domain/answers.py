@@ -21,6 +21,18 @@ def back_answer(coach: Coach, s: State, ready: bool) -> Reply:
     return coach.ask(s, coach.say("back.gently"))
 
 
+def medical_answer(coach: Coach, s: State, cleared: bool) -> Reply:
+    """The answer to "has a doctor said exercise is okay": go on gently, or end for today."""
+    if not cleared:
+        return coach.end(coach.say("medical.not_yet"))  # and the next session asks again
+    # A doctor's okay answers the milder "how is your back" too.
+    s.profile.see_doctor, s.profile.back_check = False, ""
+    s.place.offer = Offer.NONE
+    if progress.resumable(s.profile.stopped, coach.clock()):
+        s.place.offer = Offer.RESUME
+    return coach.ask(s, coach.say("medical.cleared"))
+
+
 def resume_routine(coach: Coach, s: State) -> Reply:
     """Yes to "pick up where you stopped?": back to that set, with a recap."""
     return navigation.pick_up(coach, s)
@@ -36,6 +48,8 @@ def feels_better(coach: Coach, s: State) -> Reply:
     """ "Better", "fine": to the check-in, go on gently; elsewhere, good to hear."""
     if s.place.pending == Pending.BACK_CHECK:
         return back_answer(coach, s, ready=True)
+    if s.place.pending == Pending.MEDICAL_CHECK:  # feeling better is not a doctor's okay
+        return clarify(coach, s, "medical.which")
     return coach.ask(s, coach.say("chat.glad"))
 
 
@@ -43,6 +57,8 @@ def feels_worse(coach: Coach, s: State) -> Reply:
     """ "Still sore", "worse": rest today (no exercise unless asked); mid-exercise, it is pain."""
     if s.place.pending == Pending.BACK_CHECK:
         return back_answer(coach, s, ready=False)
+    if s.place.pending == Pending.MEDICAL_CHECK:
+        return medical_answer(coach, s, cleared=False)
     return pain.pain(coach, s)
 
 
@@ -55,6 +71,7 @@ YES: dict[Pending, Callable[[Coach, State], Reply]] = {
     Pending.START_OVER: navigation.start_over,
     Pending.RESUME_ROUTINE: resume_routine,
     Pending.BACK_CHECK: lambda coach, s: clarify(coach, s, "back.which"),
+    Pending.MEDICAL_CHECK: lambda coach, s: medical_answer(coach, s, cleared=True),
 }
 """What "yes" does to each question (RESUME_STREAM is answered by the hands-free handler)."""
 
@@ -75,6 +92,8 @@ def no(coach: Coach, s: State) -> Reply:
         return coach.ask(s, coach.say("welcome.returning"))
     if pending == Pending.BACK_CHECK:
         return clarify(coach, s, "back.which")
+    if pending == Pending.MEDICAL_CHECK:
+        return medical_answer(coach, s, cleared=False)
     if pending in (Pending.READY, Pending.NEXT):
         return navigation.wait(coach, s)  # "not yet": only stop, or "I'm done", ends it
     if pending in (Pending.START, Pending.SKIP, Pending.START_OVER):

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
+from functools import wraps
+from typing import Any
 
 from backcoach.skill.domain import navigation, progress
 from backcoach.skill.domain.coach import Coach
@@ -20,7 +23,9 @@ def begin_session(coach: Coach, s: State, stream: str = "") -> None:
     for exercise_id, level in s.profile.level_up.items():
         s.profile.levels[exercise_id] = max(level, s.profile.levels.get(exercise_id, 0))
     s.profile.level_up = {}
-    if s.profile.back_check:
+    if s.profile.see_doctor:
+        s.place.offer = Offer.MEDICAL_CHECK
+    elif s.profile.back_check:
         s.place.offer = Offer.BACK_CHECK
     elif stream:
         s.place.offer = Offer.RESUME_STREAM
@@ -34,14 +39,42 @@ def launch(coach: Coach, s: State) -> Reply:
         s.profile.disclaimer_heard = True
         welcome = coach.say("welcome.new", count=coach.phrasing.exercise_count)
         return coach.ask(s, welcome, coach.routine.safety.disclaimer)
-    if s.place.offer == Offer.BACK_CHECK:
-        hurt = coach.routine.get(s.profile.back_check)
-        return coach.ask(s, coach.say("back.last_time", name=hurt.name if hurt else ""))
+    check = check_first(coach, s)
+    if check:
+        return check
     if s.place.offer == Offer.RESUME:
         return navigation.pick_up(coach, s, lead=coach.say("welcome.returning"))
     if s.place.offer == Offer.RESUME_STREAM:
         return coach.ask(s)
     return coach.ask(s, coach.say("welcome.returning"))
+
+
+CHECKS = frozenset({Offer.MEDICAL_CHECK, Offer.BACK_CHECK})
+"""Opening questions about the person's health: answered before any exercise starts."""
+
+
+def check_first(coach: Coach, s: State) -> Reply | None:
+    """The health check the session opened with, while it is unanswered; else None.
+
+    Asked at launch, and again instead of starting anything ("Alexa, ask Back Coach to start
+    the plank" the day after a red flag must not go straight into the plank)."""
+    if s.place.offer == Offer.MEDICAL_CHECK:
+        return coach.ask(s, coach.say("medical.last_time"))
+    if s.place.offer == Offer.BACK_CHECK:
+        hurt = coach.routine.get(s.profile.back_check)
+        return coach.ask(s, coach.say("back.last_time", name=hurt.name if hurt else ""))
+    return None
+
+
+def checked(operation: Callable[..., Reply]) -> Callable[..., Reply]:
+    """An operation that starts exercise, run only once the session's health check is
+    answered (until then, the check is asked again)."""
+
+    @wraps(operation)
+    def run(coach: Coach, s: State, *args: Any) -> Reply:
+        return check_first(coach, s) or operation(coach, s, *args)
+
+    return run
 
 
 def with_disclaimer(coach: Coach, s: State, reply: Reply) -> Reply:

@@ -56,5 +56,8 @@ def urgent(coach: Coach, s: State) -> Reply:
 def _end_for(coach: Coach, s: State, key: str) -> Reply:
     if s.place.phase not in (Phase.IDLE, Phase.FINISHED):
         stop_for_pain(coach, s)
+    # Told outside an exercise too ("I felt dizzy all morning"): nothing starts again until a
+    # doctor has said it's okay.
+    s.profile.see_doctor = True
     s.place.phase, s.place.paused_phase = Phase.PAIN, None
     return coach.end(coach.say(key))

@@ -34,7 +34,9 @@ BODY_PARTS = frozenset(
 )
 """The body parts the interaction model's BODY_PART slot resolves to."""
 
-YES_NO_OFFERS = frozenset({Pending.BACK_CHECK, Pending.RESUME_ROUTINE, Pending.RESUME_STREAM})
+YES_NO_OFFERS = frozenset(
+    {Pending.BACK_CHECK, Pending.MEDICAL_CHECK, Pending.RESUME_ROUTINE, Pending.RESUME_STREAM}
+)
 """Questions a plain yes or no answers; their reprompt asks them again, saying so."""
 
 
@@ -121,6 +123,8 @@ class Phrasing:
         """The question that ends every open turn, for where the person is now."""
         place, exercises = s.place, self.routine.exercises
         current = exercises[min(place.exercise, len(exercises) - 1)]
+        if place.phase == Phase.IDLE and place.offer == Offer.MEDICAL_CHECK:
+            return Question(self.say("ask.medical_check"), Pending.MEDICAL_CHECK)
         if place.phase == Phase.IDLE and place.offer == Offer.BACK_CHECK:
             return Question(self.say("ask.back_check"), Pending.BACK_CHECK)
         if place.phase == Phase.IDLE and place.offer == Offer.RESUME_STREAM:

@@ -53,6 +53,7 @@ class Pending(StrEnum):
     START_OVER = "start_over"
     RESUME_ROUTINE = "resume_routine"
     BACK_CHECK = "back_check"
+    MEDICAL_CHECK = "medical_check"
     RESUME_STREAM = "resume_stream"
 
 
@@ -60,6 +61,8 @@ class Offer(StrEnum):
     """A question asked as a session opens."""
 
     NONE = ""
+    MEDICAL_CHECK = "medical_check"
+    """Has a doctor said exercise is okay (a red flag last time)? Asked before anything else."""
     BACK_CHECK = "back_check"
     """How is your back (it hurt last time)?"""
     RESUME = "resume"
@@ -124,6 +127,9 @@ class Profile(StoredRow):
     """This session's entry and running figures over every session (history.py)."""
     back_check: StrictStr = ""
     """Id of the exercise that hurt last time: the next session asks how the back feels."""
+    see_doctor: StrictBool = False
+    """A red flag or an emergency was reported: every session first asks whether a doctor has
+    said exercise is okay, and nothing starts until the person says yes."""
     stopped: dict[str, Any] = Field(default_factory=dict)
     """Where an unfinished routine stopped: exercise index, next set (unit), exercises done,
     and when; kept on every turn, so a session that times out loses nothing."""

@@ -246,6 +246,38 @@ def test_the_next_session_checks_in_one_question_at_a_time(coach):
     assert not better.end_session and "Go gently" in better.text and not better.segments
 
 
+def test_a_red_flag_is_kept_until_a_doctor_has_said_exercise_is_okay(coach):
+    s = State(Profile(disclaimer_heard=True))
+    pain.red_flag(coach, s)  # told before any exercise ("I felt dizzy all morning")
+    assert s.profile.see_doctor and not s.profile.back_check
+    opening.begin_session(coach, s)
+    asked = opening.launch(coach, s)
+    assert "needs a doctor's advice" in asked.text and asked.text.count("?") == 1
+    start = opening.checked(navigation.start_exercise)
+    again = start(coach, s, "plank")  # a one-shot start: the question again, no exercise
+    assert again.text == asked.text and s.place.phase == Phase.IDLE and not again.segments
+    assert "say yes if a doctor" in answers.feels_better(coach, s).text  # better is no okay
+    not_yet = answers.no(coach, s)
+    assert not_yet.end_session and "don't exercise until a doctor" in not_yet.text
+    assert s.profile.see_doctor
+    opening.begin_session(coach, s)
+    opening.launch(coach, s)
+    assert "Start gently" in answers.yes(coach, s).text
+    assert not s.profile.see_doctor
+    assert "Exercise 2 of 5" in start(coach, s, "plank").text
+
+
+def test_a_one_shot_start_after_pain_asks_how_the_back_is_first(coach):
+    s = at(coach, "plank", "between")
+    pain.pain(coach, s)
+    opening.begin_session(coach, s)
+    start = opening.checked(navigation.start_exercise)
+    check = start(coach, s, "butt_lifter")
+    assert "something hurt during the plank" in check.text and s.place.phase == Phase.IDLE
+    answers.feels_better(coach, s)
+    assert "Exercise 3 of 5" in start(coach, s, "butt_lifter").text
+
+
 def test_pain_then_no_ends(coach):
     s = at(coach, "plank")
     pain.pain(coach, s)

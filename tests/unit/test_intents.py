@@ -9,9 +9,9 @@ import pytest
 
 from backcoach.skill.alexa.intents import FALLBACK, OPERATIONS, Slots
 from backcoach.skill.alexa.skill_builder import handled_intents
-from backcoach.skill.domain import navigation
+from backcoach.skill.domain import navigation, opening
 from backcoach.skill.domain.reply import Reply
-from backcoach.skill.domain.state import Profile, State
+from backcoach.skill.domain.state import Phase, Profile, State
 
 MODEL = json.loads((files("backcoach.interaction_models") / "en-US.json").read_text())
 DECLARED = {i["name"] for i in MODEL["interactionModel"]["languageModel"]["intents"]}
@@ -56,3 +56,29 @@ def test_every_operation_answers_from_any_place(coach, intent):
 
 def test_unknown_intents_get_the_fallback(coach):
     assert "didn't catch" in FALLBACK(coach, State(), None).text
+
+
+@pytest.mark.parametrize("intent", sorted(OPERATIONS))
+def test_nothing_starts_before_the_medical_check_is_answered(coach, intent):
+    """The day after a red flag, every intent either leaves the person where they are (a
+    question, help, stop) or asks the check; none of them starts an exercise."""
+    s = State(Profile(disclaimer_heard=True, see_doctor=True))
+    opening.begin_session(coach, s)
+    reply = OPERATIONS[intent](coach, s, Slots("plank", "knee"))
+    assert s.place.phase in (Phase.IDLE, Phase.PAUSED, Phase.PAIN), intent
+    assert not reply.segments and not reply.directives, intent
+    if intent in STARTS:
+        assert "needs a doctor's advice" in reply.text, intent
+
+
+STARTS = {
+    "StartRoutineIntent",
+    "StartExerciseIntent",
+    "ReadyIntent",
+    "AMAZON.ResumeIntent",
+    "AMAZON.NextIntent",
+    "AMAZON.PreviousIntent",
+    "AgainIntent",
+    "AMAZON.StartOverIntent",
+}
+"""Intents that would start an exercise from a session's opening."""

@@ -39,9 +39,11 @@ def test_enum_values_are_the_strings_rows_already_hold():
         "start_over",
         "resume_routine",
         "back_check",
+        "medical_check",
         "resume_stream",
     }
-    assert {o.value for o in Offer} == {"", "back_check", "resume", "resume_stream"}
+    offers = {"", "medical_check", "back_check", "resume", "resume_stream"}
+    assert {o.value for o in Offer} == offers
     assert not Pending.NONE and not Offer.NONE  # "nothing pending" stays falsy, as "" was
     assert f"help.{Phase.BETWEEN}" == "help.between"
 
