@@ -16,19 +16,25 @@ from backcoach.skill.domain.state import Phase, State
 
 
 def pain(coach: Coach, s: State, body_part: str | None = None) -> Reply:
-    """Stop at once, say to stop and see a physician, make it easier, offer skip or stop.
-    Where it hurts, if said, is said back (and not kept)."""
+    """Stop at once, say to stop and see a physician, make it easier, offer skip or stop (with
+    nothing under way: rest today, and end). Where it hurts, if said, is said back (not kept)."""
     profile, place = s.profile, s.place
     ex = coach.current(s)
-    eased = ""
-    if place.phase not in (Phase.IDLE, Phase.FINISHED):
-        stop_for_pain(coach, s)
-        level = s.level_of(coach.routine)
-        if level > 0:
-            profile.levels[ex.id] = level - 1
-            eased = coach.say("pain.eased", dose=coach.phrasing.dose_text(ex, level - 1))
-    place.phase, place.paused_phase = Phase.PAIN, None
     part = coach.phrasing.body_part(body_part)
+    if place.phase in (Phase.IDLE, Phase.FINISHED):
+        # Nothing under way to stop ("my back hurts" to the welcome, or to "how does it feel
+        # today?"): rest today, starting stays the person's choice. Right after the routine,
+        # its last exercise is the one the next session asks about.
+        if place.phase == Phase.FINISHED:
+            profile.back_check = ex.id
+        heard = coach.say("pain.heard_part", part=part) if part else coach.say("pain.heard")
+        return coach.end(heard, coach.say("back.rest"))
+    stop_for_pain(coach, s)
+    eased, level = "", s.level_of(coach.routine)
+    if level > 0:
+        profile.levels[ex.id] = level - 1
+        eased = coach.say("pain.eased", dose=coach.phrasing.dose_text(ex, level - 1))
+    place.phase, place.paused_phase = Phase.PAIN, None
     stopped = coach.say("pain.stopped_part" if part else "pain.stopped", name=ex.name, part=part)
     return coach.ask(s, stopped, coach.routine.safety.pain, eased)
 

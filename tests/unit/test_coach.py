@@ -278,6 +278,22 @@ def test_a_one_shot_start_after_pain_asks_how_the_back_is_first(coach):
     assert "Exercise 3 of 5" in start(coach, s, "butt_lifter").text
 
 
+def test_pain_with_nothing_under_way_advises_rest_and_stops_nothing(coach):
+    s = State(Profile(disclaimer_heard=True))
+    opening.launch(coach, s)  # "Would you like to start your back routine?" "My back hurts."
+    reply = pain.pain(coach, s, "back")
+    assert reply.end_session and reply.text.startswith("Okay, your back hurts. Then rest today")
+    assert "stopping" not in reply.text and not s.profile.back_check
+
+
+def test_pain_right_after_the_routine_is_asked_about_next_time(coach, routine):
+    s = State(Profile(disclaimer_heard=True))
+    s.place.exercise, s.place.phase = len(routine.exercises) - 1, Phase.FINISHED
+    reply = pain.pain(coach, s)
+    assert reply.end_session and "stopping" not in reply.text
+    assert s.profile.back_check == routine.exercises[-1].id
+
+
 def test_pain_then_no_ends(coach):
     s = at(coach, "plank")
     pain.pain(coach, s)
