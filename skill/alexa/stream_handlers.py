@@ -23,7 +23,7 @@ from backcoach.skill.alexa.base import (
 from backcoach.skill.alexa.handlers import EXERCISE_SLOT, slot_id
 from backcoach.skill.alexa.state_store import carried_place
 from backcoach.skill.domain.hands_free import HandsFree, Position, Stream, parse_token
-from backcoach.skill.domain.opening import check_first, launch, with_disclaimer
+from backcoach.skill.domain.opening import check_first, doctor_first, launch, with_disclaimer
 from backcoach.skill.domain.reply import Reply
 from backcoach.skill.domain.state import Pending, Phase, State
 
@@ -33,16 +33,23 @@ log = logging.getLogger(__name__)
 
 Operation = Callable[[HandsFree, State, Stream], Reply]
 
+
+def cleared(operation: Operation) -> Operation:
+    """A command that plays a track: after a red flag, the doctor question instead (a button's
+    event, which cannot be spoken to, then plays nothing)."""
+    return lambda hf, s, st: doctor_first(hf.coach, s) or operation(hf, s, st)
+
+
 COMMANDS: dict[str, Operation] = {
     "PainIntent": lambda hf, s, st: hf.pain(s, st),
     "RedFlagIntent": lambda hf, s, st: hf.red_flag(s, st, urgent=False),
     "UrgentIntent": lambda hf, s, st: hf.red_flag(s, st, urgent=True),
     "AMAZON.PauseIntent": lambda hf, s, st: hf.pause(st),
-    "AMAZON.ResumeIntent": lambda hf, s, st: hf.resume(s, st),
-    "AMAZON.NextIntent": lambda hf, s, st: hf.move(s, st, +1),
-    "AMAZON.PreviousIntent": lambda hf, s, st: hf.move(s, st, -1),
-    "AMAZON.RepeatIntent": lambda hf, s, st: hf.move(s, st, 0),
-    "AMAZON.StartOverIntent": lambda hf, s, st: hf.move(s, st, None),
+    "AMAZON.ResumeIntent": cleared(lambda hf, s, st: hf.resume(s, st)),
+    "AMAZON.NextIntent": cleared(lambda hf, s, st: hf.move(s, st, +1)),
+    "AMAZON.PreviousIntent": cleared(lambda hf, s, st: hf.move(s, st, -1)),
+    "AMAZON.RepeatIntent": cleared(lambda hf, s, st: hf.move(s, st, 0)),
+    "AMAZON.StartOverIntent": cleared(lambda hf, s, st: hf.move(s, st, None)),
     "AMAZON.StopIntent": lambda hf, s, st: hf.stop_after(s, st),
     "AMAZON.CancelIntent": lambda hf, s, st: hf.stop_after(s, st),
     "AMAZON.LoopOnIntent": lambda hf, s, st: hf.not_available(),
@@ -51,9 +58,11 @@ COMMANDS: dict[str, Operation] = {
     "AMAZON.ShuffleOffIntent": lambda hf, s, st: hf.not_available(),
     "PlaybackController.PauseCommandIssued": lambda hf, s, st: hf.pause(st),
     # A button cannot be asked a question: pressing play is the yes to an old stream.
-    "PlaybackController.PlayCommandIssued": lambda hf, s, st: hf.resume(s, st, confirmed=True),
-    "PlaybackController.NextCommandIssued": lambda hf, s, st: hf.move(s, st, +1),
-    "PlaybackController.PreviousCommandIssued": lambda hf, s, st: hf.move(s, st, -1),
+    "PlaybackController.PlayCommandIssued": cleared(
+        lambda hf, s, st: hf.resume(s, st, confirmed=True)
+    ),
+    "PlaybackController.NextCommandIssued": cleared(lambda hf, s, st: hf.move(s, st, +1)),
+    "PlaybackController.PreviousCommandIssued": cleared(lambda hf, s, st: hf.move(s, st, -1)),
 }
 
 Question = Callable[[HandsFree, State, Stream, Position, str | None], Reply]

@@ -66,6 +66,16 @@ def check_first(coach: Coach, s: State) -> Reply | None:
     return None
 
 
+def doctor_first(coach: Coach, s: State) -> Reply | None:
+    """After a red flag, the doctor question, asked instead of playing anything (hands-free
+    commands reach the skill outside any opening: "Alexa, resume" the next morning); else None.
+    """
+    if not s.profile.see_doctor:
+        return None
+    s.place.offer = Offer.MEDICAL_CHECK
+    return check_first(coach, s)
+
+
 def checked(operation: Callable[..., Reply]) -> Callable[..., Reply]:
     """An operation that starts exercise, run only once the session's health check is
     answered (until then, the check is asked again)."""
