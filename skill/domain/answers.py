@@ -14,7 +14,9 @@ def back_answer(coach: Coach, s: State, ready: bool) -> Reply:
     """The answer to "how does your back feel": go on gently, or rest today."""
     s.place.offer = Offer.NONE
     if not ready:
-        return coach.end(coach.say("back.rest"))  # and the next session checks in again
+        # The next day's session checks in again; later today, starting is their choice.
+        s.profile.back_checked_on = coach.clock().date().isoformat()
+        return coach.end(coach.say("back.rest"))
     s.profile.back_check = ""
     if progress.resumable(s.profile.stopped, coach.clock()):
         s.place.offer = Offer.RESUME

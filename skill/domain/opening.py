@@ -25,7 +25,9 @@ def begin_session(coach: Coach, s: State, stream: str = "") -> None:
     s.profile.level_up = {}
     if s.profile.see_doctor:
         s.place.offer = Offer.MEDICAL_CHECK
-    elif s.profile.back_check:
+    elif s.profile.back_check and s.profile.back_checked_on != coach.clock().date().isoformat():
+        # Asked once a day: "still sore" ends today's session, and starting later today stays
+        # the person's choice, as the answer told them.
         s.place.offer = Offer.BACK_CHECK
     elif stream:
         s.place.offer = Offer.RESUME_STREAM
@@ -47,10 +49,6 @@ def launch(coach: Coach, s: State) -> Reply:
     if s.place.offer == Offer.RESUME_STREAM:
         return coach.ask(s)
     return coach.ask(s, coach.say("welcome.returning"))
-
-
-CHECKS = frozenset({Offer.MEDICAL_CHECK, Offer.BACK_CHECK})
-"""Opening questions about the person's health: answered before any exercise starts."""
 
 
 def check_first(coach: Coach, s: State) -> Reply | None:

@@ -127,6 +127,8 @@ class Profile(StoredRow):
     """This session's entry and running figures over every session (history.py)."""
     back_check: StrictStr = ""
     """Id of the exercise that hurt last time: the next session asks how the back feels."""
+    back_checked_on: StrictStr = ""
+    """The day (ISO date) "still sore" answered the check-in: not asked again that day."""
     see_doctor: StrictBool = False
     """A red flag or an emergency was reported: every session first asks whether a doctor has
     said exercise is okay, and nothing starts until the person says yes."""

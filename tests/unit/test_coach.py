@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 
 from backcoach.skill.domain import answers, info, navigation, opening, pain, progression
@@ -240,8 +242,16 @@ def test_the_next_session_checks_in_one_question_at_a_time(coach):
     assert "better, or still sore" in answers.yes(coach, s).text  # a bare yes is asked again
     worse = answers.feels_worse(coach, s)
     assert worse.end_session and "rest today" in worse.text.lower() and not worse.segments
+    assert "say start my back routine" in worse.text  # their choice, later today
     opening.begin_session(coach, s)
-    opening.launch(coach, s)  # still checks in: it was still sore
+    assert (
+        "Exercise 3 of 5"
+        in opening.checked(navigation.start_exercise)(coach, s, "butt_lifter").text
+    )
+    today = coach.clock()
+    coach.clock = lambda: today + timedelta(days=1)
+    opening.begin_session(coach, s)
+    assert "something hurt during the plank" in opening.launch(coach, s).text  # a new day
     better = answers.feels_better(coach, s)
     assert not better.end_session and "Go gently" in better.text and not better.segments
 
