@@ -7,10 +7,12 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from collections.abc import Callable
 from pathlib import Path
+from typing import IO
 
 from backcoach.skill.devtools import envelopes as env
 from backcoach.skill.devtools.response_rules import check_response
@@ -99,7 +101,10 @@ def free_port() -> int:
 
 
 def start_server(config, **env_vars: str) -> tuple[subprocess.Popen, str]:
-    """`backcoach serve --no-verify` for this config, on a free port; returns (process, url)."""
+    """`backcoach serve --no-verify` for this config, on a free port; returns (process, url).
+
+    Its output goes to a file, not a pipe: a pipe nobody reads fills up with the request log
+    (64 KB, a few hundred turns) and then blocks the server mid-request."""
     port = free_port()
     environment = {
         **os.environ,
@@ -116,9 +121,11 @@ def start_server(config, **env_vars: str) -> tuple[subprocess.Popen, str]:
         "--port",
         str(port),
     ]
+    log = tempfile.TemporaryFile("w+")
     process = subprocess.Popen(
-        command, env=environment, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+        command, env=environment, stdout=log, stderr=subprocess.STDOUT, text=True
     )
+    _LOGS[process.pid] = log
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -127,16 +134,28 @@ def start_server(config, **env_vars: str) -> tuple[subprocess.Popen, str]:
             return process, f"{base}/alexa"
         except OSError:
             if process.poll() is not None:
-                raise RuntimeError(f"server exited: {process.stdout.read()}") from None
+                raise RuntimeError(f"server exited: {stop_server(process)}") from None
             time.sleep(0.2)
     process.kill()
-    raise RuntimeError("server did not start in 60 s")
+    raise RuntimeError(f"server did not start in 60 s: {stop_server(process)}")
+
+
+_LOGS: dict[int, IO[str]] = {}
+"""The output file of each server start_server started, by process id."""
 
 
 def stop_server(process: subprocess.Popen) -> str:
     """Stop a server started by start_server; return what it printed."""
     process.terminate()
-    return process.communicate(timeout=10)[0]
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+    log = _LOGS.pop(process.pid)
+    with log:
+        log.seek(0)
+        return log.read()
 
 
 def stop_process(process: subprocess.Popen) -> None:
