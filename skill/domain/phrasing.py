@@ -152,6 +152,8 @@ class Phrasing:
 
     def help(self, s: State) -> str:
         """What can be said at this point of the conversation, in a sentence or two."""
+        if s.place.phase == Phase.IDLE and s.place.offer in (Offer.BACK_CHECK, Offer.MEDICAL_CHECK):
+            return self.say(f"help.{s.place.offer.value}")  # starting waits for the answer
         return self.say(f"help.{s.place.phase.value}")
 
     def closing(self, after_pain: bool = False) -> tuple[str, ...]:

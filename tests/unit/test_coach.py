@@ -240,6 +240,7 @@ def test_the_next_session_checks_in_one_question_at_a_time(coach):
     assert "something hurt during the plank" in check.text and "knee" not in check.text
     assert check.text.count("?") == 1
     assert "better, or still sore" in answers.yes(coach, s).text  # a bare yes is asked again
+    assert "better or still sore" in info.help(coach, s).text
     worse = answers.feels_worse(coach, s)
     assert worse.end_session and "rest today" in worse.text.lower() and not worse.segments
     assert "say start my back routine" in worse.text  # their choice, later today
@@ -267,6 +268,8 @@ def test_a_red_flag_is_kept_until_a_doctor_has_said_exercise_is_okay(coach):
     again = start(coach, s, "plank")  # a one-shot start: the question again, no exercise
     assert again.text == asked.text and s.place.phase == Phase.IDLE and not again.segments
     assert "say yes if a doctor" in answers.feels_better(coach, s).text  # better is no okay
+    assert "say yes if one has" in info.help(coach, s).text  # not "say start my back routine"
+    assert "say yes if one has" in info.fallback(coach, s).text
     not_yet = answers.no(coach, s)
     assert not_yet.end_session and "don't exercise until a doctor" in not_yet.text
     assert s.profile.see_doctor
