@@ -75,6 +75,7 @@ OPERATIONS: dict[str, Operation] = {
     "PainIntent": lambda coach, s, slots: pain.pain(coach, s, slots.body_part),
     "RedFlagIntent": unslotted(pain.red_flag),
     "UrgentIntent": unslotted(pain.urgent),
+    "ConditionIntent": unslotted(pain.condition),
     "FeelBetterIntent": unslotted(answers.feels_better),
     "FeelWorseIntent": unslotted(answers.feels_worse),
     "EasierIntent": unslotted(progression.easier),
@@ -102,6 +103,7 @@ FALLBACK: Operation = OPERATIONS["AMAZON.FallbackIntent"]
 
 SAFETY: frozenset[str] = frozenset(
     {"AMAZON.StopIntent", "AMAZON.CancelIntent", "AMAZON.NavigateHomeIntent"}
-    | {"PainIntent", "RedFlagIntent", "UrgentIntent"}
+    | {"PainIntent", "RedFlagIntent", "UrgentIntent", "ConditionIntent"}
 )
-"""Intents answered even with the store down (issue #11): stopping, leaving, pain, red flags."""
+"""Intents answered even with the store down (issue #11): stopping, leaving, pain, red flags,
+a condition to check with a physician."""

@@ -44,6 +44,7 @@ COMMANDS: dict[str, Operation] = {
     "PainIntent": lambda hf, s, st: hf.pain(s, st),
     "RedFlagIntent": lambda hf, s, st: hf.red_flag(s, st, urgent=False),
     "UrgentIntent": lambda hf, s, st: hf.red_flag(s, st, urgent=True),
+    "ConditionIntent": lambda hf, s, st: hf.condition(s, st),
     "AMAZON.PauseIntent": lambda hf, s, st: hf.pause(st),
     "AMAZON.ResumeIntent": cleared(lambda hf, s, st: hf.resume(s, st)),
     "AMAZON.NextIntent": cleared(lambda hf, s, st: hf.move(s, st, +1)),

@@ -367,6 +367,11 @@ class HandsFree:
         answer = (pain_module.urgent if urgent else pain_module.red_flag)(self.coach, s)
         return replace(answer, directives=stopped.directives)
 
+    def condition(self, s: State, stream: Stream) -> Reply:
+        """ "I'm pregnant" during a stream: stop it, and advise checking with a physician."""
+        stopped = self.stop(stream)
+        return replace(pain_module.condition(self.coach, s), directives=stopped.directives)
+
     def stop(self, stream: Stream) -> Reply:
         """Stop and clear the queue."""
         self.stopped(stream)

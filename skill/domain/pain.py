@@ -59,6 +59,13 @@ def urgent(coach: Coach, s: State) -> Reply:
     return _end_for(coach, s, "pain.urgent")
 
 
+def condition(coach: Coach, s: State) -> Reply:
+    """ "I'm pregnant", "I had back surgery": end, advising to check with a physician first.
+    Nothing is kept (a health condition is not ours to store), and nothing is blocked: someone
+    whose physician has said yes opens the skill again; the place is kept to the set."""
+    return coach.end(coach.say("condition.check_first"))
+
+
 def _end_for(coach: Coach, s: State, key: str) -> Reply:
     if s.place.phase not in (Phase.IDLE, Phase.FINISHED):
         stop_for_pain(coach, s)

@@ -307,6 +307,14 @@ def test_pain_right_after_the_routine_is_asked_about_next_time(coach, routine):
     assert s.profile.back_check == routine.exercises[-1].id
 
 
+def test_a_condition_ends_with_advice_to_check_first_and_keeps_nothing(coach):
+    s = at(coach, "plank", "between")
+    before = s.profile.model_dump()
+    reply = pain.condition(coach, s)
+    assert reply.end_session and "check with your physician" in reply.text
+    assert "?" not in reply.text and s.profile.model_dump() == before
+
+
 def test_pain_then_no_ends(coach):
     s = at(coach, "plank")
     pain.pain(coach, s)
