@@ -146,12 +146,7 @@ _LOGS: dict[int, IO[str]] = {}
 
 def stop_server(process: subprocess.Popen) -> str:
     """Stop a server started by start_server; return what it printed."""
-    process.terminate()
-    try:
-        process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
+    stop_process(process)
     log = _LOGS.pop(process.pid)
     with log:
         log.seek(0)

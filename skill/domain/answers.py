@@ -18,9 +18,7 @@ def back_answer(coach: Coach, s: State, ready: bool) -> Reply:
         s.profile.back_checked_on = coach.clock().date().isoformat()
         return coach.end(coach.say("back.rest"))
     s.profile.back_check = ""
-    if progress.resumable(s.profile.stopped, coach.clock()):
-        s.place.offer = Offer.RESUME
-    return coach.ask(s, coach.say("back.gently"))
+    return _go_on(coach, s, "back.gently")
 
 
 def medical_answer(coach: Coach, s: State, cleared: bool) -> Reply:
@@ -29,10 +27,15 @@ def medical_answer(coach: Coach, s: State, cleared: bool) -> Reply:
         return coach.end(coach.say("medical.not_yet"))  # and the next session asks again
     # A doctor's okay answers the milder "how is your back" too.
     s.profile.see_doctor, s.profile.back_check = False, ""
-    s.place.offer = Offer.NONE
-    if progress.resumable(s.profile.stopped, coach.clock()):
-        s.place.offer = Offer.RESUME
-    return coach.ask(s, coach.say("medical.cleared"))
+    return _go_on(coach, s, "medical.cleared")
+
+
+def _go_on(coach: Coach, s: State, key: str) -> Reply:
+    """A health check answered well: say `key`, then offer what the session would otherwise
+    have opened with (picking up an unfinished routine, or starting)."""
+    resumable = progress.resumable(s.profile.stopped, coach.clock())
+    s.place.offer = Offer.RESUME if resumable else Offer.NONE
+    return coach.ask(s, coach.say(key))
 
 
 def resume_routine(coach: Coach, s: State) -> Reply:
