@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import difflib
 import json
 import re
-from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from importlib.resources import files
 from importlib.resources.abc import Traversable
@@ -19,123 +17,28 @@ AUTHORITY_PREFIX = f"amzn1.er-authority.echo-sdk.{envelopes.DEFAULT_SKILL_ID}"
 """Entity-resolution authority for a skill; the slot type's name is appended per slot."""
 
 BUILTIN_PHRASES: dict[str, tuple[str, ...]] = {
-    "AMAZON.NextIntent": (
-        "next",
-        "skip",
-        "skip this",
-        "skip it",
-        "skip that",
-        "next one",
-        "next exercise",
-        "move on",
-        "skip ahead",
-        "go forward",
-    ),
-    "AMAZON.PreviousIntent": (
-        "go back",
-        "previous",
-        "back",
-        "previous one",
-        "back one",
-        "go back one",
-        "previous exercise",
-    ),
-    "AMAZON.RepeatIntent": (
-        "repeat",
-        "say that again",
-        "say it again",
-        "repeat that",
-        "repeat it",
-        "what did you say",
-        "again",
-        "come again",
-        "pardon",
-        "pardon me",
-    ),
-    "AMAZON.ResumeIntent": ("resume", "continue", "keep going", "carry on", "unpause", "go on"),
-    "AMAZON.PauseIntent": (
-        "pause",
-        "pause it",
-        "pause that",
-        "hold on",
-        "hang on",
-        "wait",
-        "wait a second",
-        "wait a minute",
-        "hold on a second",
-    ),
-    "AMAZON.StartOverIntent": (
-        "start over",
-        "restart",
-        "start again",
-        "begin again",
-        "from the top",
-        "start from the top",
-        "start from the beginning",
-    ),
-    "AMAZON.HelpIntent": (
-        "help",
-        "help me",
-        "what can i say",
-        "what can i do",
-        "i need help",
-        "can you help me",
-    ),
-    "AMAZON.StopIntent": (
-        "stop",
-        "quit",
-        "exit",
-        "shut up",
-        "be quiet",
-        "off",
-        "stop it",
-        "that's enough",
-        "enough",
-        "goodbye",
-        "bye",
-    ),
-    "AMAZON.CancelIntent": ("cancel", "cancel that", "never mind", "nevermind", "forget it"),
-    "AMAZON.YesIntent": (
-        "yes",
-        "yeah",
-        "yep",
-        "yup",
-        "sure",
-        "ok",
-        "okay",
-        "yes please",
-        "sounds good",
-        "of course",
-        "alright",
-        "all right",
-        "absolutely",
-        "sure thing",
-    ),
-    "AMAZON.NoIntent": (
-        "no",
-        "nope",
-        "no thanks",
-        "no thank you",
-        "not now",
-        "nah",
-        "not really",
-        "not yet",
-        "no way",
-    ),
-    "AMAZON.NavigateHomeIntent": ("go home", "home", "go to home"),
-    "AMAZON.LoopOnIntent": ("loop", "loop on", "turn on loop", "turn loop on", "loop this"),
-    "AMAZON.LoopOffIntent": ("loop off", "turn off loop", "turn loop off", "stop looping"),
-    "AMAZON.ShuffleOnIntent": ("shuffle", "shuffle on", "turn on shuffle", "turn shuffle on"),
-    "AMAZON.ShuffleOffIntent": (
-        "shuffle off",
-        "turn off shuffle",
-        "turn shuffle off",
-        "stop shuffling",
-    ),
+    "AMAZON.CancelIntent": ("cancel", "never mind", "forget it"),
+    "AMAZON.HelpIntent": ("help", "help me", "can you help me"),
+    "AMAZON.LoopOffIntent": ("loop off",),
+    "AMAZON.LoopOnIntent": ("loop", "loop on", "keep repeating this song"),
+    "AMAZON.NextIntent": ("next", "skip", "skip forward"),
+    "AMAZON.NoIntent": ("no", "no thanks"),
+    "AMAZON.PauseIntent": ("pause", "pause that"),
+    "AMAZON.PreviousIntent": ("go back", "skip back", "back up"),
+    "AMAZON.RepeatIntent": ("repeat", "say that again", "repeat that"),
+    "AMAZON.ResumeIntent": ("resume", "continue", "keep going"),
+    "AMAZON.ShuffleOffIntent": ("stop shuffling", "shuffle off", "turn off shuffle"),
+    "AMAZON.ShuffleOnIntent": ("shuffle", "shuffle on", "shuffle the music", "shuffle mode"),
+    "AMAZON.StartOverIntent": ("start over", "restart", "start again"),
+    "AMAZON.StopIntent": ("stop", "off", "shut up"),
+    "AMAZON.YesIntent": ("yes", "yes please", "sure"),
 }
-"""Phrasings Alexa recognises for its built-in intents without samples in the model."""
+"""The phrasings Amazon documents for its built-in intents ("Standard Built-in Intents",
+developer.amazon.com/en-US/docs/alexa/custom-skills/standard-built-in-intents.html): all the
+simulator grants them. Everything else people say for these jobs must be in the model's samples
+(a built-in intent needs an exactly matching sample, Amazon's "Tips for Using Built-in Intents").
+"""
 
-ARTICLES = ("the", "a", "an", "my")
 CONTRACTIONS = {
     "i am": "i'm",
     "im": "i'm",
@@ -149,6 +52,8 @@ CONTRACTIONS = {
     "that is": "that's",
     "thats": "that's",
     "it is": "it's",
+    "there is": "there's",
+    "theres": "there's",
     "how is": "how's",
     "hows": "how's",
     "do not": "don't",
@@ -161,33 +66,33 @@ CONTRACTIONS = {
     "cant": "can't",
     "will not": "won't",
 }
-"""Spellings of a contraction, to the one the model's samples use."""
+"""Spellings of a contraction, to the one the model's samples use (speech recognition writes
+either)."""
 _CONTRACTION = re.compile(
     r"(?<![\w'])(?:"
     + "|".join(map(re.escape, sorted(CONTRACTIONS, key=len, reverse=True)))
     + r")(?![\w'])"
 )
-LAUNCH_VERBS = ("ask", "tell", "open", "launch", "start", "begin", "load", "run", "use", "talk to")
-CONNECTORS = frozenset({"to", "and", "for", "that"})
-FILLERS = frozenset(
-    "please um uh er erm hmm so well oh hey now then just actually coach thanks "
-    "ok okay yes yeah alright sure".split()
+KEEPS_APOSTROPHE_S = frozenset(
+    "it that what let there here he she who where how everything something nothing".split()
 )
-POLITE_PREFIXES = (("can", "you"), ("could", "you"), ("would", "you"), ("will", "you"))
+"""Words whose "'s" stays as written; after any other word ("my back's sore") it is "is"."""
+_NOUN_S = re.compile(r"(?<![\w'])(\w+)'s(?![\w'])")
+HESITATIONS = frozenset("um umm uh uhh er erm hmm mm uhm".split())
+"""Sounds that speech recognition leaves out of what it hears."""
+LAUNCH_VERBS = ("ask", "tell", "open", "launch", "start", "begin", "load", "run", "use", "talk to")
+CONNECTORS = frozenset({"to", "that", "for", "about", "if"})
+"""Words between the invocation name and the request ("tell back coach that it hurts")."""
 NEGATIONS = frozenset(
     "not no don't dont never can't cannot won't isn't didn't doesn't shouldn't nothing".split()
 )
 NOT_SLOT_VALUES = frozenset(
-    {"it", "this", "that", "these", "those", "them", "one", "this one", "that one", *ARTICLES}
+    {"it", "this", "that", "these", "those", "them", "one", "this one", "that one"}
+    | {"the", "a", "an", "my"}
 )
 VAGUE_WORDS = frozenset({"something", "anything", "nothing", "everything", "else"})
-FREE_TEXT_VERBS = frozenset({"explain", "describe", "practice"})
-MIN_FREE_TEXT_CARRIER = 3
-"""Literal words (not articles) a sample needs before its slot may take arbitrary words."""
 MAX_FREE_TEXT_WORDS = 4
-FUZZY_RATIO = 0.85
-FUZZY_WORD_RATIO = 0.75
-FUZZY_MIN_CHARS = 10
+"""The most words an unlisted slot value takes."""
 
 
 @dataclass(frozen=True)
@@ -198,6 +103,8 @@ class Match:
     slots: dict[str, dict]
     utterance: str
     launch: bool = False
+    sample: str = ""
+    """The model's sample it matched (slots as {name}), "" for a fallback or a launch."""
 
     def resolved_slots(self) -> dict[str, tuple[str, str]]:
         """Each filled slot: what was heard, and the id it resolved to (else the status)."""
@@ -212,72 +119,55 @@ class Match:
         return out
 
 
-@dataclass(frozen=True)
-class _Pattern:
-    """One sample with slots, compiled: a regex whose groups s0, s1, ... are its slots."""
+@dataclass
+class _Node:
+    """A trie node over sample words: words and slots lead on; `ends` are the samples here."""
 
+    words: dict[str, _Node]
+    slots: dict[tuple[str, str], _Node]
+    ends: list[tuple[int, str, str]]
+    """(order, intent, sample) of each sample that ends at this node."""
+
+
+@dataclass(frozen=True)
+class _Found:
+    order: int
     intent: str
-    regex: re.Pattern[str]
-    slots: tuple[tuple[str, str], ...]
+    sample: str
+    fills: tuple[tuple[str, str, str], ...]
+    """(slot name, slot type, words heard) in the order heard."""
+    unresolved: int
     carrier: int
 
 
 def normalise(text: str) -> str:
     """Lowercase, no punctuation but apostrophes inside words, single spaces."""
-    text = text.lower().replace("\u2019", "'").replace("\u2018", "'")
+    text = text.lower().replace("\u2019", "'").replace("\u2018", "'").replace("-", " ")
     text = re.sub(r"[^\w']+|_", " ", text)
     text = re.sub(r"(?<!\w)'+|'+(?!\w)", " ", text)
     return " ".join(text.split())
 
 
 def canonical(text: str) -> str:
-    """Normalised, with contractions spelled one way ("i am" and "im" both as "i'm")."""
-    return _CONTRACTION.sub(lambda m: CONTRACTIONS[m.group(0)], normalise(text))
-
-
-def _skeleton(text: str) -> str:
-    """The text without articles, for matching that ignores "the" against "my"."""
-    return " ".join(w for w in text.split() if w not in ARTICLES)
-
-
-def _strip_fillers(text: str) -> str:
-    """The text without polite openers and filler words at either end."""
-    words = text.split()
-    while True:
-        if tuple(words[:2]) in POLITE_PREFIXES:
-            words = words[2:]
-        elif words and words[0] in FILLERS:
-            words = words[1:]
-        elif words and words[-1] in FILLERS:
-            words = words[:-1]
-        else:
-            return " ".join(words)
+    """Normalised, with contractions spelled one way ("i am" and "im" both as "i'm", "my
+    back's" as "my back is"), and without hesitations ("um")."""
+    text = _CONTRACTION.sub(lambda m: CONTRACTIONS[m.group(0)], normalise(text))
+    text = _NOUN_S.sub(
+        lambda m: m.group(0) if m.group(1) in KEEPS_APOSTROPHE_S else f"{m.group(1)} is", text
+    )
+    return " ".join(w for w in text.split() if w not in HESITATIONS)
 
 
 def _negated(text: str) -> bool:
-    """Whether the text contains a negation, which no fuzzy guess may ignore."""
+    """Whether the text contains a negation (no unlisted slot value is heard across one)."""
     return any(word in NEGATIONS for word in text.split())
-
-
-def _words_alike(heard: list[str], phrase: list[str]) -> bool:
-    """Same number of words, each the same or a near spelling of the other."""
-    if len(heard) != len(phrase):
-        return False
-    return all(
-        a == b or _ratio(a, b) >= FUZZY_WORD_RATIO for a, b in zip(heard, phrase, strict=True)
-    )
-
-
-def _ratio(a: str, b: str) -> float:
-    """How alike two spellings are, 0 to 1."""
-    return difflib.SequenceMatcher(None, a, b).ratio()
 
 
 def _usable(words: list[str]) -> bool:
     """Whether unknown words can fill a slot: a few words, not a pronoun, article or vague."""
     if not 0 < len(words) <= MAX_FREE_TEXT_WORDS or VAGUE_WORDS.intersection(words):
         return False
-    return " ".join(words) not in NOT_SLOT_VALUES
+    return " ".join(words) not in NOT_SLOT_VALUES and not _negated(" ".join(words))
 
 
 def _sample_tokens(sample: str) -> list[str]:
@@ -288,29 +178,31 @@ def _sample_tokens(sample: str) -> list[str]:
     return out
 
 
-def _carrier(tokens: list[str]) -> int:
-    """How many literal words, articles aside, a sample has."""
-    return sum(1 for t in tokens if not t.startswith("{") and t not in ARTICLES)
-
-
 class Nlu:
-    """Turns utterances into intents and slots the way Alexa would for one interaction model."""
+    """Turns utterances into intents and slots as Alexa would for one interaction model, and
+    no better: a sample of the model (or a documented built-in phrasing) word for word, its
+    slots filled by a listed value or synonym (ER_SUCCESS_MATCH) or, in one slot, by a few
+    unlisted words (ER_SUCCESS_NO_MATCH, as Alexa fills custom slots); anything else is
+    AMAZON.FallbackIntent, which on a real device carries no words."""
 
     def __init__(self, model: dict, skill_id_authority: str = AUTHORITY_PREFIX):
         lang = model["interactionModel"]["languageModel"]
         self.authority_prefix = skill_id_authority
         self.invocation = canonical(lang["invocationName"])
         self.values = {t["name"]: self._type_values(t) for t in lang.get("types", [])}
-        self.exact: dict[str, str] = {}
-        self.loose: dict[str, str] = {}
-        """Phrases without their articles; "" where two intents share one."""
+        self.value_words = {
+            kind: max((len(v.split()) for v in values), default=1)
+            for kind, values in self.values.items()
+        }
         self.intent_slots: dict[str, tuple[str, ...]] = {}
         self.collisions: list[tuple[str, str, str]] = []
-        """(phrase, intent kept, intent shadowed) for phrases claimed by two intents."""
-        self.patterns: list[_Pattern] = []
-        self.free_patterns: list[_Pattern] = []
+        """(sample, intent kept, intent shadowed) for samples claimed by two intents."""
+        self.samples: dict[str, list[str]] = {}
+        """Every sample of each intent, canonical (the built-ins' documented phrasings too)."""
+        self._root = _Node({}, {}, [])
+        self._owner: dict[str, str] = {}
+        self._order = 0
         self._compile_intents(lang["intents"])
-        self._plain = sorted(self.exact)
         self._wake = re.compile(r"^(?:hey )?alexa\b ?")
         verbs = "|".join(map(re.escape, LAUNCH_VERBS))
         self._invoke = re.compile(rf"^(?:{verbs}) {re.escape(self.invocation)}(?: |$)")
@@ -330,7 +222,7 @@ class Nlu:
 
     @staticmethod
     def _type_values(slot_type: dict) -> dict[str, tuple[str, str]]:
-        """Every name and synonym of a slot type, normalised, to (id, canonical name)."""
+        """Every name and synonym of a slot type, canonical, to (id, canonical name)."""
         out: dict[str, tuple[str, str]] = {}
         for value in slot_type.get("values", []):
             name = value["name"]
@@ -340,63 +232,37 @@ class Nlu:
         return out
 
     def _compile_intents(self, intents: list[dict]) -> None:
-        """Index every sample, then the built-in phrasings of the declared built-ins."""
+        """Index every sample, then the documented phrasings of the declared built-ins."""
         declared = {i["name"] for i in intents}
         for intent in intents:
             types = {s["name"]: s["type"] for s in intent.get("slots", [])}
             self.intent_slots[intent["name"]] = tuple(types)
             for sample in intent.get("samples", []):
-                self._add_sample(intent["name"], sample, types)
+                self._add(intent["name"], sample, types)
         for name, phrases in BUILTIN_PHRASES.items():
             for phrase in phrases if name in declared else ():
-                self._add_exact(name, phrase)
+                self._add(name, phrase, {})
 
-    def _add_sample(self, intent: str, sample: str, types: dict[str, str]) -> None:
-        """Index one sample: as an exact phrase, or as patterns when it has slots."""
+    def _add(self, intent: str, sample: str, types: dict[str, str]) -> None:
+        """Put one sample in the trie; a sample another intent has already is kept by it."""
         tokens = _sample_tokens(sample)
-        slots = tuple((t[1:-1], types.get(t[1:-1], "")) for t in tokens if t.startswith("{"))
-        if not slots:
-            self._add_exact(intent, " ".join(tokens))
-            return
-        carrier = _carrier(tokens)
-        if all(self.values.get(kind) for _, kind in slots):
-            regex = self._regex(tokens, types, self._value_group)
-            self.patterns.append(_Pattern(intent, regex, slots, carrier))
-        literal = {t for t in tokens if not t.startswith("{")}
-        if carrier >= MIN_FREE_TEXT_CARRIER or literal & FREE_TEXT_VERBS:
-            regex = self._regex(tokens, types, lambda _: r"[\w']+(?: [\w']+)*")
-            self.free_patterns.append(_Pattern(intent, regex, slots, carrier))
-
-    def _add_exact(self, intent: str, phrase: str) -> None:
-        """Index a phrase; the first intent to claim it keeps it."""
-        phrase = canonical(phrase)
-        kept = self.exact.setdefault(phrase, intent)
+        key = " ".join(
+            f"{{{types.get(t[1:-1], '')}}}" if t.startswith("{") else t for t in tokens
+        )
+        kept = self._owner.setdefault(key, intent)
         if kept != intent:
-            self.collisions.append((phrase, kept, intent))
-        loose = self.loose.setdefault(_skeleton(phrase), intent)
-        if loose != intent:
-            self.loose[_skeleton(phrase)] = ""
-
-    def _value_group(self, kind: str) -> str:
-        """A regex alternation of a slot type's names and synonyms, longest first."""
-        names = sorted(self.values[kind], key=lambda n: (-len(n), n))
-        return "|".join(map(re.escape, names))
-
-    @staticmethod
-    def _regex(
-        tokens: list[str], types: dict[str, str], group: Callable[[str], str]
-    ) -> re.Pattern[str]:
-        """A sample's regex, slots as groups s0, s1, ...; each slot may follow an article."""
-        parts, index = [], 0
-        articles = "|".join(ARTICLES)
+            self.collisions.append((" ".join(tokens), kept, intent))
+            return
+        self.samples.setdefault(intent, []).append(" ".join(tokens))
+        node = self._root
         for token in tokens:
-            if not token.startswith("{"):
-                parts.append(re.escape(token))
-                continue
-            kind = types.get(token[1:-1], "")
-            parts.append(rf"(?:(?:{articles}) )?(?P<s{index}>{group(kind)})")
-            index += 1
-        return re.compile(" ".join(parts))
+            if token.startswith("{"):
+                edge = (token[1:-1], types.get(token[1:-1], ""))
+                node = node.slots.setdefault(edge, _Node({}, {}, []))
+            else:
+                node = node.words.setdefault(token, _Node({}, {}, []))
+        self._order += 1
+        node.ends.append((self._order, intent, " ".join(tokens)))
 
     # --- understanding ----------------------------------------------------------------------
 
@@ -404,14 +270,12 @@ class Nlu:
         """The intent and slots Alexa would send for an utterance, or a launch."""
         text = canonical(utterance)
         invoked, candidates = self._split_invocation(text)
-        if invoked and not _strip_fillers(candidates[0]):
+        if invoked and not candidates[0]:
             return Match(intent="", slots={}, utterance=text, launch=True)
-        tiers = (self._strict, self._strict_core, self._fuzzy, self._free)
-        for tier in tiers:
-            for candidate in candidates:
-                found = tier(candidate) if candidate else None
-                if found:
-                    return found
+        for candidate in candidates:
+            found = self._best(candidate.split()) if candidate else None
+            if found:
+                return self._result(found, candidate)
         return Match(intent=FALLBACK, slots={}, utterance=candidates[0])
 
     def _split_invocation(self, text: str) -> tuple[bool, list[str]]:
@@ -425,71 +289,53 @@ class Nlu:
             return True, [" ".join(rest[1:]), " ".join(rest)]
         return True, [" ".join(rest)]
 
-    def _strict(self, text: str) -> Match | None:
-        """An exact sample or phrasing, else a sample with known slot values."""
-        if text in self.exact:
-            return self._result(self.exact[text], {}, text)
-        return self._best(self.patterns, text)
-
-    def _strict_core(self, text: str) -> Match | None:
-        """Strict matching once polite openers and fillers are dropped."""
-        core = _strip_fillers(text)
-        return self._strict(core) if core and core != text else None
-
-    def _fuzzy(self, text: str) -> Match | None:
-        """A sample with one word more, or one spelled nearly the same; never past a 'not'."""
-        text = _strip_fillers(text)
-        if not text or _negated(text):
+    def _best(self, words: list[str]) -> _Found | None:
+        """The best sample matching all the words: fewest unlisted slot values, then the most
+        literal words, then the first in the model."""
+        found: list[_Found] = []
+        self._walk(self._root, words, 0, (), 0, found)
+        if not found:
             return None
-        if self.loose.get(_skeleton(text)):
-            return self._result(self.loose[_skeleton(text)], {}, text)
-        words = text.split()
-        for i in range(len(words)):
-            rest = words[:i] + words[i + 1 :]
-            found = self._strict(" ".join(rest)) if len(rest) >= 2 else None
-            if found:
-                return found
-        return self._near(text)
+        return min(found, key=lambda f: (f.unresolved, -f.carrier, f.order))
 
-    def _near(self, text: str) -> Match | None:
-        """The plain phrase spelled most like the text, word for word, if very like it."""
-        if len(text) < FUZZY_MIN_CHARS:
-            return None
-        words = text.split()
-        scored = [(_ratio(text, p), p) for p in self._plain if _words_alike(words, p.split())]
-        ratio, best = max(scored, default=(0.0, ""))
-        return self._result(self.exact[best], {}, text) if ratio >= FUZZY_RATIO else None
+    def _walk(
+        self,
+        node: _Node,
+        words: list[str],
+        i: int,
+        fills: tuple[tuple[str, str, str], ...],
+        carrier: int,
+        out: list[_Found],
+    ) -> None:
+        if i == len(words):
+            unresolved = sum(1 for _, kind, heard in fills if heard not in self.values.get(kind, {}))
+            for order, intent, sample in node.ends:
+                out.append(_Found(order, intent, sample, fills, unresolved, carrier))
+            return
+        nxt = node.words.get(words[i])
+        if nxt is not None:
+            self._walk(nxt, words, i + 1, fills, carrier + 1, out)
+        for (name, kind), child in node.slots.items():
+            unresolved = sum(1 for _, k, heard in fills if heard not in self.values.get(k, {}))
+            longest = max(self.value_words.get(kind, 1), MAX_FREE_TEXT_WORDS)
+            for j in range(i + 1, min(len(words), i + longest) + 1):
+                heard_words = words[i:j]
+                heard = " ".join(heard_words)
+                listed = heard in self.values.get(kind, {})
+                # Alexa fills a custom slot with unlisted words too, but only one per request here
+                # (two unknowns in "my {body_part} is {feeling}" would match nearly anything).
+                if not listed and (unresolved or not _usable(heard_words)):
+                    continue
+                self._walk(child, words, j, (*fills, (name, kind, heard)), carrier, out)
 
-    def _free(self, text: str) -> Match | None:
-        """A specific sample whose slot took words that are not a known value."""
-        text = _strip_fillers(text)
-        return self._best(self.free_patterns, text) if text and not _negated(text) else None
-
-    def _best(self, patterns: Iterable[_Pattern], text: str) -> Match | None:
-        """The matching pattern with the most literal words (the first on a tie)."""
-        best: tuple[_Pattern, dict[str, dict]] | None = None
-        for pattern in patterns:
-            found = pattern.regex.fullmatch(text)
-            slots = self._fill(pattern, found) if found else None
-            if slots is not None and (best is None or pattern.carrier > best[0].carrier):
-                best = (pattern, slots)
-        return self._result(best[0].intent, best[1], text) if best else None
-
-    def _result(self, intent: str, slots: dict[str, dict], text: str) -> Match:
+    def _result(self, found: _Found, text: str) -> Match:
         """A match carrying every slot the intent declares; unfilled ones as Alexa sends them."""
-        empty = {n: {"name": n, "confirmationStatus": "NONE"} for n in self.intent_slots[intent]}
-        return Match(intent=intent, slots={**empty, **slots}, utterance=text)
-
-    def _fill(self, pattern: _Pattern, found: re.Match[str]) -> dict[str, dict] | None:
-        """The slot objects for a regex match, or None if a slot heard no usable words."""
-        slots = {}
-        for index, (name, kind) in enumerate(pattern.slots):
-            heard = found.group(f"s{index}")
+        intent = found.intent
+        slots = {n: {"name": n, "confirmationStatus": "NONE"} for n in self.intent_slots[intent]}
+        for name, kind, heard in found.fills:
             match = self.values.get(kind, {}).get(heard)
-            if match is None and not _usable(heard.split()):
-                return None
             slots[name] = envelopes.slot(name, heard, authority=self._authority(kind), match=match)
-        return slots
+        return Match(intent=intent, slots=slots, utterance=text, sample=found.sample)
 
     def _authority(self, kind: str) -> str:
         """The entity-resolution authority for a slot type."""

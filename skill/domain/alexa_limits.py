@@ -30,3 +30,17 @@ MAX_TOKEN_LENGTH = 1024
 """An AudioPlayer stream token's longest length."""
 MAX_TIMESTAMP_SKEW_S = 150.0
 """A request's timestamp must be within 150 s of now (request verification)."""
+
+# -- the interaction model (create-the-interaction-model-for-your-skill.html#limits) -------------
+
+MAX_MODEL_BYTES = 1_500_000
+"""The whole interaction model JSON of one locale: 1.5 MB."""
+MAX_INTENTS = 250
+"""Intents in one model (custom and built-in)."""
+MAX_SLOT_VALUE_CHARS = 140
+"""One slot value or synonym."""
+MAX_SLOT_VALUES = 50_000
+"""Custom slot values and synonyms in one model."""
+MAX_SAMPLE_CHARS = 200
+"""Our own cap on one sample utterance (Amazon's page gives none we could read): a sentence
+said on a mat is far shorter, and a longer one is a template gone wrong."""
