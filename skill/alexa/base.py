@@ -10,10 +10,11 @@ from typing import Any
 from ask_sdk_core.dispatch_components import AbstractRequestHandler
 from ask_sdk_core.exceptions import PersistenceException
 from ask_sdk_core.handler_input import HandlerInput
-from ask_sdk_core.utils import get_intent_name, get_request_type
+from ask_sdk_core.utils import get_intent_name, get_request_type, get_slot
 from ask_sdk_model import Response
+from ask_sdk_model.slu.entityresolution import StatusCode
 
-from backcoach.skill.alexa.intents import SAFETY
+from backcoach.skill.alexa.intents import SAFETY, Slots, meaning
 from backcoach.skill.alexa.interceptors import request_time
 from backcoach.skill.alexa.respond import ClipUrl, to_response
 from backcoach.skill.alexa.screen_directives import supports_apl
@@ -37,12 +38,50 @@ REPLY = "backcoach.reply"
 
 log = logging.getLogger(__name__)
 
+EXERCISE_SLOT = "exercise"
+BODY_PART_SLOT = "body_part"
+FEELING_SLOT = "feeling"
+
+
+def resolved_id(handler_input: HandlerInput, name: str) -> str | None:
+    """The id Alexa resolved a slot to, else None (not filled, or no listed value)."""
+    slot = get_slot(handler_input, name)
+    if slot is None or not slot.value or not slot.resolutions:
+        return None
+    for authority in slot.resolutions.resolutions_per_authority or []:
+        if authority.status.code == StatusCode.ER_SUCCESS_MATCH and authority.values:
+            return authority.values[0].value.id
+    return None
+
+
+def slot_id(handler_input: HandlerInput, name: str) -> str | None:
+    """The id Alexa resolved for a slot, else what was heard, else None."""
+    slot = get_slot(handler_input, name)
+    if slot is None or not slot.value:
+        return None
+    return resolved_id(handler_input, name) or slot.value.strip().lower().replace(" ", "_")
+
+
+def slots_of(handler_input: HandlerInput) -> Slots:
+    """What the request's slots named."""
+    return Slots(
+        slot_id(handler_input, EXERCISE_SLOT),
+        slot_id(handler_input, BODY_PART_SLOT),
+        resolved_id(handler_input, FEELING_SLOT),
+    )
+
+
+def intent_of(handler_input: HandlerInput) -> str:
+    """The intent that answers this request: its name, or for a complaint the one its
+    feeling and body part call for (intents.meaning)."""
+    return meaning(get_intent_name(handler_input), slots_of(handler_input))
+
 
 def is_safety(handler_input: HandlerInput) -> bool:
     """Whether this request is answered even when the store is down (issue #11)."""
     kind = get_request_type(handler_input)
     if kind == "IntentRequest":
-        return get_intent_name(handler_input) in SAFETY
+        return intent_of(handler_input) in SAFETY
     return kind in SAFE_EVENTS
 
 

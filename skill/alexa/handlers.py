@@ -10,9 +10,8 @@ from ask_sdk_core.dispatch_components import AbstractExceptionHandler, AbstractR
 from ask_sdk_core.exceptions import AttributesManagerException, PersistenceException
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.response_helper import ResponseFactory
-from ask_sdk_core.utils import get_intent_name, get_request_type, get_slot
+from ask_sdk_core.utils import get_request_type
 from ask_sdk_model import Response
-from ask_sdk_model.slu.entityresolution import StatusCode
 
 from backcoach.skill.alexa.base import (
     PLAYER_PREFIXES,
@@ -21,11 +20,13 @@ from backcoach.skill.alexa.base import (
     CoachHandler,
     Deps,
     can_speak,
+    intent_of,
     is_safety,
     our_stream_in,
+    slots_of,
     with_not_saved,
 )
-from backcoach.skill.alexa.intents import FALLBACK, OPERATIONS, SAFETY, Operation, Slots
+from backcoach.skill.alexa.intents import FALLBACK, OPERATIONS, SAFETY, Operation
 from backcoach.skill.alexa.interceptors import SAVE_FAILED
 from backcoach.skill.alexa.respond import to_response
 from backcoach.skill.alexa.retry import last_attempt
@@ -39,25 +40,6 @@ from backcoach.skill.domain.state import State
 from backcoach.skill.domain.stored import StaleWrite
 
 log = logging.getLogger(__name__)
-
-EXERCISE_SLOT = "exercise"
-BODY_PART_SLOT = "body_part"
-
-
-def slot_id(handler_input: HandlerInput, name: str) -> str | None:
-    """The id Alexa resolved for a slot, else what was heard, else None."""
-    slot = get_slot(handler_input, name)
-    if slot is None or not slot.value:
-        return None
-    for authority in (slot.resolutions.resolutions_per_authority or []) if slot.resolutions else []:
-        if authority.status.code == StatusCode.ER_SUCCESS_MATCH and authority.values:
-            return authority.values[0].value.id
-    return slot.value.strip().lower().replace(" ", "_")
-
-
-def slots_of(handler_input: HandlerInput) -> Slots:
-    """What the request's slots named."""
-    return Slots(slot_id(handler_input, EXERCISE_SLOT), slot_id(handler_input, BODY_PART_SLOT))
 
 
 class LaunchHandler(CoachHandler):
@@ -76,18 +58,16 @@ class IntentHandler(CoachHandler):
     def can_handle(self, handler_input: HandlerInput) -> bool:
         return (
             get_request_type(handler_input) == "IntentRequest"
-            and get_intent_name(handler_input) in OPERATIONS
+            and intent_of(handler_input) in OPERATIONS
         )
 
     def handle(self, handler_input: HandlerInput) -> Response:
-        operation = OPERATIONS[get_intent_name(handler_input)]
+        operation = OPERATIONS[intent_of(handler_input)]
         return self.run_operation(handler_input, operation)
 
     def run_operation(self, handler_input: HandlerInput, operation: Operation) -> Response:
         slots, coach = slots_of(handler_input), self.deps.coach
-        stops = get_intent_name(handler_input) in SAFETY and our_stream_in(
-            handler_input, coach, PLAYING
-        )
+        stops = intent_of(handler_input) in SAFETY and our_stream_in(handler_input, coach, PLAYING)
 
         def turn(s: State) -> Reply:
             reply = operation(coach, s, slots)

@@ -10,6 +10,7 @@ from backcoach.skill.domain.coach import Coach
 from backcoach.skill.domain.opening import checked
 from backcoach.skill.domain.reply import Reply
 from backcoach.skill.domain.state import State
+from backcoach.skill.domain.triage import severity
 
 
 @dataclass(frozen=True)
@@ -19,6 +20,8 @@ class Slots:
     exercise: str | None = None
     body_part: str | None = None
     """Where it hurts: said back in the answer, never stored."""
+    feeling: str | None = None
+    """What it feels like, as the model's FEELING id (`nerve.numb`); None if not resolved."""
 
 
 Operation = Callable[[Coach, State, Slots], Reply]
@@ -74,6 +77,7 @@ OPERATIONS: dict[str, Operation] = {
     # Pain stops the exercise at once; too easy or too hard changes the dose now.
     "PainIntent": lambda coach, s, slots: pain.pain(coach, s, slots.body_part),
     "RedFlagIntent": unslotted(pain.red_flag),
+    "LeakIntent": unslotted(pain.leak),
     "UrgentIntent": unslotted(pain.urgent),
     "ConditionIntent": unslotted(pain.condition),
     "FeelBetterIntent": unslotted(answers.feels_better),
@@ -103,7 +107,19 @@ FALLBACK: Operation = OPERATIONS["AMAZON.FallbackIntent"]
 
 SAFETY: frozenset[str] = frozenset(
     {"AMAZON.StopIntent", "AMAZON.CancelIntent", "AMAZON.NavigateHomeIntent"}
-    | {"PainIntent", "RedFlagIntent", "UrgentIntent", "ConditionIntent"}
+    | {"PainIntent", "RedFlagIntent", "UrgentIntent", "ConditionIntent", "LeakIntent"}
 )
 """Intents answered even with the store down (issue #11): stopping, leaving, pain, red flags,
 a condition to check with a physician."""
+
+
+COMPLAINTS = frozenset({"PainIntent"})
+"""Intents whose FEELING and BODY_PART slots decide how serious they are (triage.py)."""
+
+
+def meaning(intent: str, slots: Slots) -> str:
+    """The intent whose operation answers: "my legs are numb" arrives as PainIntent with a
+    nerve feeling in both legs, and is answered as UrgentIntent."""
+    if intent in COMPLAINTS:
+        return severity(slots.feeling, slots.body_part).value
+    return intent

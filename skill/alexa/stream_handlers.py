@@ -8,19 +8,21 @@ from dataclasses import replace
 
 from ask_sdk_core.exceptions import PersistenceException
 from ask_sdk_core.handler_input import HandlerInput
-from ask_sdk_core.utils import get_intent_name, get_request_type, get_supported_interfaces
+from ask_sdk_core.utils import get_request_type, get_supported_interfaces
 from ask_sdk_model import Response
 
 from backcoach.skill.alexa.base import (
     ACTIVE,
+    EXERCISE_SLOT,
     PLAYER_PREFIXES,
     PLAYING,
     CoachHandler,
     Deps,
+    intent_of,
     is_safety,
     our_stream_in,
+    slot_id,
 )
-from backcoach.skill.alexa.handlers import EXERCISE_SLOT, slot_id
 from backcoach.skill.alexa.state_store import carried_place
 from backcoach.skill.domain.hands_free import HandsFree, Position, Stream, parse_token
 from backcoach.skill.domain.opening import check_first, doctor_first, launch, with_disclaimer
@@ -45,6 +47,7 @@ COMMANDS: dict[str, Operation] = {
     "RedFlagIntent": lambda hf, s, st: hf.red_flag(s, st, urgent=False),
     "UrgentIntent": lambda hf, s, st: hf.red_flag(s, st, urgent=True),
     "ConditionIntent": lambda hf, s, st: hf.condition(s, st),
+    "LeakIntent": lambda hf, s, st: hf.leak(s, st),
     "AMAZON.PauseIntent": lambda hf, s, st: hf.pause(st),
     "AMAZON.ResumeIntent": cleared(lambda hf, s, st: hf.resume(s, st)),
     "AMAZON.NextIntent": cleared(lambda hf, s, st: hf.move(s, st, +1)),
@@ -181,7 +184,7 @@ class HandsFreeStartHandler(StreamHandler):
     def can_handle(self, handler_input: HandlerInput) -> bool:
         return (
             get_request_type(handler_input) == "IntentRequest"
-            and get_intent_name(handler_input) == "HandsFreeIntent"
+            and intent_of(handler_input) == "HandsFreeIntent"
         )
 
     def handle(self, handler_input: HandlerInput) -> Response:
@@ -205,17 +208,17 @@ class StreamCommandHandler(StreamHandler):
         kind = get_request_type(handler_input)
         if kind.startswith("PlaybackController."):
             return kind in COMMANDS
-        if kind != "IntentRequest" or get_intent_name(handler_input) not in COMMANDS:
+        if kind != "IntentRequest" or intent_of(handler_input) not in COMMANDS:
             return False
         if not _our_stream_is_active(handler_input, self.deps):
             return False
         return not in_dialog(handler_input) or (
-            _stopped_for_pain(handler_input) and get_intent_name(handler_input) in AFTER_PAIN
+            _stopped_for_pain(handler_input) and intent_of(handler_input) in AFTER_PAIN
         )
 
     def handle(self, handler_input: HandlerInput) -> Response:
         kind = get_request_type(handler_input)
-        name = get_intent_name(handler_input) if kind == "IntentRequest" else kind
+        name = intent_of(handler_input) if kind == "IntentRequest" else kind
         return self.run_stream(handler_input, COMMANDS[name])
 
 
@@ -225,7 +228,7 @@ class StreamOfferHandler(StreamHandler):
     def can_handle(self, handler_input: HandlerInput) -> bool:
         if get_request_type(handler_input) != "IntentRequest":
             return False
-        if get_intent_name(handler_input) != "AMAZON.YesIntent":
+        if intent_of(handler_input) != "AMAZON.YesIntent":
             return False
         place = carried_place(handler_input)
         return place is not None and place.pending == Pending.RESUME_STREAM
@@ -241,7 +244,7 @@ class StreamQuestionHandler(StreamHandler):
     def can_handle(self, handler_input: HandlerInput) -> bool:
         return (
             get_request_type(handler_input) == "IntentRequest"
-            and get_intent_name(handler_input) in QUESTIONS
+            and intent_of(handler_input) in QUESTIONS
             and _our_stream_is_active(handler_input, self.deps)
             and not in_dialog(handler_input)
             and self.hands_free.answers_about(
@@ -250,7 +253,7 @@ class StreamQuestionHandler(StreamHandler):
         )
 
     def handle(self, handler_input: HandlerInput) -> Response:
-        question = QUESTIONS[get_intent_name(handler_input)]
+        question = QUESTIONS[intent_of(handler_input)]
         at, exercise_id = _position(handler_input), slot_id(handler_input, EXERCISE_SLOT)
         return self.run_stream(
             handler_input, lambda hf, s, st: question(hf, s, st, at, exercise_id)

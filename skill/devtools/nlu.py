@@ -246,9 +246,7 @@ class Nlu:
     def _add(self, intent: str, sample: str, types: dict[str, str]) -> None:
         """Put one sample in the trie; a sample another intent has already is kept by it."""
         tokens = _sample_tokens(sample)
-        key = " ".join(
-            f"{{{types.get(t[1:-1], '')}}}" if t.startswith("{") else t for t in tokens
-        )
+        key = " ".join(f"{{{types.get(t[1:-1], '')}}}" if t.startswith("{") else t for t in tokens)
         kept = self._owner.setdefault(key, intent)
         if kept != intent:
             self.collisions.append((" ".join(tokens), kept, intent))
@@ -308,7 +306,9 @@ class Nlu:
         out: list[_Found],
     ) -> None:
         if i == len(words):
-            unresolved = sum(1 for _, kind, heard in fills if heard not in self.values.get(kind, {}))
+            unresolved = sum(
+                1 for _, kind, heard in fills if heard not in self.values.get(kind, {})
+            )
             for order, intent, sample in node.ends:
                 out.append(_Found(order, intent, sample, fills, unresolved, carrier))
             return

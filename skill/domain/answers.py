@@ -77,6 +77,8 @@ YES: dict[Pending, Callable[[Coach, State], Reply]] = {
     Pending.RESUME_ROUTINE: resume_routine,
     Pending.BACK_CHECK: lambda coach, s: clarify(coach, s, "back.which"),
     Pending.MEDICAL_CHECK: lambda coach, s: medical_answer(coach, s, cleared=True),
+    Pending.LEAK_CHECK: lambda coach, s: pain.leak_answer(coach, s, alarming=True),
+    Pending.UNCLEAR: lambda coach, s: coach.unclear(s, coach.say("unclear.to_yes")),
 }
 """What "yes" does to each question (RESUME_STREAM is answered by the hands-free handler)."""
 
@@ -99,6 +101,10 @@ def no(coach: Coach, s: State) -> Reply:
         return clarify(coach, s, "back.which")
     if pending == Pending.MEDICAL_CHECK:
         return medical_answer(coach, s, cleared=False)
+    if pending == Pending.LEAK_CHECK:
+        return pain.leak_answer(coach, s, alarming=False)
+    if pending == Pending.UNCLEAR:
+        return coach.unclear(s, coach.say("unclear.to_no"))
     if pending in (Pending.READY, Pending.NEXT):
         return navigation.wait(coach, s)  # "not yet": only stop, or "I'm done", ends it
     if pending in (Pending.START, Pending.SKIP, Pending.START_OVER):

@@ -17,7 +17,7 @@ from backcoach.skill.domain.phrasing import Phrasing
 from backcoach.skill.domain.plan import Segment
 from backcoach.skill.domain.reply import Reply
 from backcoach.skill.domain.routine import Exercise, Routine
-from backcoach.skill.domain.state import State
+from backcoach.skill.domain.state import Pending, State
 
 
 class Coach:
@@ -56,6 +56,18 @@ class Coach:
         reprompt = self.phrasing.reprompt(s, question)
         reply = Reply((*[p for p in parts if p], question.text), reprompt=reprompt, card=card)
         s.place.last_said = reply.text  # what "what did you say" repeats (never the audio)
+        return reply
+
+    def unclear(self, s: State, lead: str) -> Reply:
+        """Not understood: `lead`, how to report pain, the likeliest things to say here; and
+        no question, so that a bare "yes" starts nothing (it asks again)."""
+        s.place.pending = Pending.UNCLEAR
+        options = self.phrasing.options(s)
+        reply = Reply(
+            (lead, self.say("unclear.pain_rule"), options),
+            reprompt=self.say("unclear.reprompt", options=options),
+        )
+        s.place.last_said = reply.text
         return reply
 
     @staticmethod

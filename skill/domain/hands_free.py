@@ -367,6 +367,14 @@ class HandsFree:
         answer = (pain_module.urgent if urgent else pain_module.red_flag)(self.coach, s)
         return replace(answer, directives=stopped.directives)
 
+    def leak(self, s: State, stream: Stream) -> Reply:
+        """A leak told during a stream: stop it, and ask the one question that decides."""
+        current = parse_token(stream.token, self.coach)
+        stopped = self.stop(stream)
+        if current is not None:
+            s.place.exercise, s.place.phase = self.index_of(current), Phase.INTRO
+        return replace(pain_module.leak(self.coach, s), directives=stopped.directives)
+
     def condition(self, s: State, stream: Stream) -> Reply:
         """ "I'm pregnant" during a stream: stop it, and advise checking with a physician."""
         stopped = self.stop(stream)

@@ -5,7 +5,10 @@ from __future__ import annotations
 from backcoach.skill.domain.coach import Coach
 from backcoach.skill.domain.plan import block, units
 from backcoach.skill.domain.reply import Reply
-from backcoach.skill.domain.state import Phase, State
+from backcoach.skill.domain.state import Pending, Phase, State
+
+HEALTH_CHECKS = frozenset({Pending.BACK_CHECK, Pending.MEDICAL_CHECK, Pending.LEAK_CHECK})
+"""Questions about health that a fallback asks again rather than leaving."""
 
 INTRO_S = 40
 """Rough time to hear an exercise's steps and get into position, for time estimates."""
@@ -93,8 +96,13 @@ def help(coach: Coach, s: State) -> Reply:
 
 
 def fallback(coach: Coach, s: State) -> Reply:
-    """Not understood: say so, and what can be said at this point."""
-    return coach.ask(s, coach.say("fallback", help=coach.phrasing.help(s)))
+    """Not understood: say so, how to report pain, and what can be said at this point; never
+    a question a bare "yes" would answer by starting a set. On a real device a fallback
+    carries no words, so a symptom in words the model lacks lands here too. A health check's
+    question stays open (its help restates it, and only its answer moves on)."""
+    if s.place.pending in HEALTH_CHECKS:
+        return coach.ask(s, coach.say("unclear.lead"), coach.phrasing.help(s))
+    return coach.unclear(s, coach.say("unclear.lead"))
 
 
 def thanks(coach: Coach, s: State) -> Reply:

@@ -40,7 +40,7 @@ def launch(coach: Coach, s: State) -> Reply:
     if not s.profile.disclaimer_heard:
         s.profile.disclaimer_heard = True
         welcome = coach.say("welcome.new", count=coach.phrasing.exercise_count)
-        return coach.ask(s, welcome, coach.routine.safety.disclaimer)
+        return coach.ask(s, welcome, coach.routine.safety.disclaimer, coach.say("pain_rule"))
     check = check_first(coach, s)
     if check:
         return check
@@ -56,6 +56,8 @@ def check_first(coach: Coach, s: State) -> Reply | None:
 
     Asked at launch, and again instead of starting anything ("Alexa, ask Back Coach to start
     the plank" the day after a red flag must not go straight into the plank)."""
+    if s.place.offer == Offer.LEAK_CHECK:
+        return coach.ask(s)  # the question again: nothing starts until it is answered
     if s.place.offer == Offer.MEDICAL_CHECK:
         return coach.ask(s, coach.say("medical.last_time"))
     if s.place.offer == Offer.BACK_CHECK:
@@ -90,4 +92,5 @@ def with_disclaimer(coach: Coach, s: State, reply: Reply) -> Reply:
     if s.profile.disclaimer_heard or (reply.end_session and not reply.directives):
         return reply
     s.profile.disclaimer_heard = True
-    return replace(reply, parts=(coach.routine.safety.disclaimer, *reply.parts))
+    rule = coach.say("pain_rule")
+    return replace(reply, parts=(coach.routine.safety.disclaimer, rule, *reply.parts))

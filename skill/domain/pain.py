@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from backcoach.skill.domain.coach import Coach
 from backcoach.skill.domain.reply import Reply
-from backcoach.skill.domain.state import Phase, State
+from backcoach.skill.domain.state import Offer, Phase, State
 
 
 def pain(coach: Coach, s: State, body_part: str | None = None) -> Reply:
@@ -66,11 +66,37 @@ def condition(coach: Coach, s: State) -> Reply:
     return coach.end(coach.say("condition.check_first"))
 
 
+def leak(coach: Coach, s: State) -> Reply:
+    """ "I leaked a little": common with effort, especially after childbirth, yet new loss of
+    bladder control with numbness is an emergency (cauda equina). One question decides which;
+    nothing goes on until it is answered."""
+    s.place.offer = Offer.LEAK_CHECK
+    return coach.ask(s, coach.say("leak.heard"))
+
+
+def leak_answer(coach: Coach, s: State, alarming: bool) -> Reply:
+    """The answer to "is it new, or with numbness or weak legs?": yes is an emergency; no
+    stops this exercise (no clean run today) with advice, and offers to skip or stop."""
+    s.place.offer = Offer.NONE
+    if alarming:
+        return urgent(coach, s)
+    advice = coach.say("leak.common")
+    if s.place.phase in (Phase.IDLE, Phase.FINISHED):
+        return coach.ask(s, advice)
+    ex = coach.current(s)
+    if ex.id not in s.place.trouble:
+        s.place.trouble.append(ex.id)
+    s.profile.clean[ex.id] = 0
+    place = s.place
+    place.phase, place.paused_phase = Phase.PAIN, None
+    return coach.ask(s, advice, coach.say("leak.stopped", name=ex.name))
+
+
 def _end_for(coach: Coach, s: State, key: str) -> Reply:
     if s.place.phase not in (Phase.IDLE, Phase.FINISHED):
         stop_for_pain(coach, s)
     # Told outside an exercise too ("I felt dizzy all morning"): nothing starts again until a
     # doctor has said it's okay.
     s.profile.see_doctor = True
-    s.place.phase, s.place.paused_phase = Phase.PAIN, None
+    s.place.phase, s.place.paused_phase, s.place.offer = Phase.PAIN, None, Offer.NONE
     return coach.end(coach.say(key))

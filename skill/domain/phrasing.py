@@ -29,13 +29,10 @@ QUESTIONS: dict[Phase, tuple[str, Pending]] = {
 }
 """The question each phase ends on (an opening offer or a finished exercise asks its own)."""
 
-BODY_PARTS = frozenset(
-    {"back", "neck", "shoulder", "arm", "wrist", "hip", "knee", "leg", "ankle", "stomach"}
-)
-"""The body parts the interaction model's BODY_PART slot resolves to."""
 
 YES_NO_OFFERS = frozenset(
     {Pending.BACK_CHECK, Pending.MEDICAL_CHECK, Pending.RESUME_ROUTINE, Pending.RESUME_STREAM}
+    | {Pending.LEAK_CHECK}
 )
 """Questions a plain yes or no answers; their reprompt asks them again, saying so."""
 
@@ -64,7 +61,8 @@ class Phrasing:
 
     def body_part(self, part_id: str | None) -> str:
         """A body part as said ("lower back"), or "" when none (or none we know) was named."""
-        return self.say(f"body_part.{part_id}") if part_id in BODY_PARTS else ""
+        known = part_id and part_id in self.phrases.raw("body_part")
+        return self.say(f"body_part.{part_id}") if known else ""
 
     def names(self) -> str:
         """Every exercise, in order ("a, b, and c")."""
@@ -123,6 +121,8 @@ class Phrasing:
         """The question that ends every open turn, for where the person is now."""
         place, exercises = s.place, self.routine.exercises
         current = exercises[min(place.exercise, len(exercises) - 1)]
+        if place.offer == Offer.LEAK_CHECK:
+            return Question(self.say("ask.leak_check"), Pending.LEAK_CHECK)
         if place.phase == Phase.IDLE and place.offer == Offer.MEDICAL_CHECK:
             return Question(self.say("ask.medical_check"), Pending.MEDICAL_CHECK)
         if place.phase == Phase.IDLE and place.offer == Offer.BACK_CHECK:
@@ -152,9 +152,15 @@ class Phrasing:
 
     def help(self, s: State) -> str:
         """What can be said at this point of the conversation, in a sentence or two."""
-        if s.place.phase == Phase.IDLE and s.place.offer in (Offer.BACK_CHECK, Offer.MEDICAL_CHECK):
+        if s.place.offer == Offer.LEAK_CHECK or (
+            s.place.phase == Phase.IDLE and s.place.offer in (Offer.BACK_CHECK, Offer.MEDICAL_CHECK)
+        ):
             return self.say(f"help.{s.place.offer.value}")  # starting waits for the answer
         return self.say(f"help.{s.place.phase.value}")
+
+    def options(self, s: State) -> str:
+        """The two or three likeliest things to say at this point, after the pain rule."""
+        return self.say(f"options.{s.place.phase.value}")
 
     def closing(self, after_pain: bool = False) -> tuple[str, ...]:
         """What is said when the routine is over (after pain: no congratulations)."""

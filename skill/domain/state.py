@@ -55,6 +55,9 @@ class Pending(StrEnum):
     BACK_CHECK = "back_check"
     MEDICAL_CHECK = "medical_check"
     RESUME_STREAM = "resume_stream"
+    LEAK_CHECK = "leak_check"
+    UNCLEAR = "unclear"
+    """Nothing was understood: a bare yes or no answers nothing, so it starts nothing."""
 
 
 class Offer(StrEnum):
@@ -69,6 +72,8 @@ class Offer(StrEnum):
     """Pick up the routine where it stopped?"""
     RESUME_STREAM = "resume_stream"
     """Resume the hands-free stream that was stopped?"""
+    LEAK_CHECK = "leak_check"
+    """A leak was told: is it new, or with numbness? Asked before anything goes on."""
 
 
 def _forget_pain_log(row: dict[str, Any]) -> dict[str, Any]:

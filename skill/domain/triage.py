@@ -1,0 +1,58 @@
+"""How serious a complaint is, from what it feels like and where (the model's FEELING and
+BODY_PART slot ids).
+
+A feeling's id names its kind before the dot (`nerve.numb`, `pain.burning`), so the model's
+data says what each word means and this table says what each kind calls for. Conservative
+by design: anything not recognised is pain, and pain stops the exercise.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Severity(StrEnum):
+    """What a complaint calls for (the values are the intents that answer it)."""
+
+    WELL = "FeelBetterIntent"
+    """ "My back feels fine": no complaint."""
+    PAIN = "PainIntent"
+    """Stop this exercise, ease it, offer to skip or stop."""
+    RED_FLAG = "RedFlagIntent"
+    """Stop for today and get medical advice."""
+    URGENT = "UrgentIntent"
+    """Call emergency services."""
+
+
+KINDS: dict[str, Severity] = {
+    "well": Severity.WELL,
+    "pain": Severity.PAIN,
+    "red_flag": Severity.RED_FLAG,
+    # Numbness, tingling, weakness: a nerve under pressure (NICE CKS, "Sciatica"; NHS,
+    # "Cauda equina syndrome"): a red flag, an emergency in both legs or down below.
+    "nerve": Severity.RED_FLAG,
+}
+SADDLE_OR_BOTH_LEGS = frozenset({"groin", "buttock", "legs"})
+"""Where numbness or weakness means possible cauda equina syndrome: an emergency."""
+HEART = frozenset({"chest"})
+"""Where any pain or pressure means get urgent help (chest pain during exercise)."""
+VISION = frozenset({"eyes"})
+"""Where anything felt is a change in vision: a red flag."""
+
+
+def severity(feeling: str | None, body_part: str | None) -> Severity:
+    """What a complaint calls for; an unknown or missing feeling is pain."""
+    kind = KINDS.get((feeling or "").split(".")[0], Severity.PAIN)
+    if kind is Severity.WELL:
+        return kind
+    if body_part in HEART:
+        return Severity.URGENT
+    if feeling and feeling.startswith("nerve.") and body_part in SADDLE_OR_BOTH_LEGS:
+        return Severity.URGENT
+    if body_part in VISION:
+        return max(kind, Severity.RED_FLAG, key=ORDER.index)
+    return kind
+
+
+ORDER = [Severity.WELL, Severity.PAIN, Severity.RED_FLAG, Severity.URGENT]
+"""From no complaint to the most serious."""
