@@ -15,6 +15,9 @@ from typing import TYPE_CHECKING
 
 from backcoach.skill.log_format import LOG_FORMATS
 
+MODEL_SOURCES = Path(__file__).resolve().parents[1] / "interaction_models"
+"""The repository's interaction models and their sentence folders (an editable install)."""
+
 # Only the standard library (and the stdlib-only log_format) above: main() imports the skill
 # once the collector is paused.
 if TYPE_CHECKING:
@@ -405,6 +408,43 @@ def _test_dialogs(args: argparse.Namespace, config: Config) -> int:
     return 1 if failed else 0
 
 
+def _coverage(args: argparse.Namespace, config: Config) -> int:
+    """The share of a TSV's utterances the interaction model understands, and each miss."""
+    from backcoach.skill.devtools.coverage import CoverageError, read_rows, report, run
+    from backcoach.skill.devtools.nlu import Nlu
+
+    nlu = Nlu.load(config.locale)
+    missed = 0
+    for name in args.files:
+        try:
+            results = run(nlu, read_rows(Path(name)))
+        except CoverageError as exc:
+            return _fail(str(exc))
+        lines = report(nlu, results, name)
+        print("\n".join(lines if not args.quiet else lines[:1]))
+        missed += sum(not r.ok for r in results)
+    return 1 if missed and args.strict else 0
+
+
+def _model_build(args: argparse.Namespace, config: Config) -> int:
+    """Expand the sentence templates into the interaction model JSON (or check it is current)."""
+    from backcoach.skill.devtools.model_source import ModelSourceError, build, write
+
+    folder = Path(args.sources) if args.sources else MODEL_SOURCES / config.locale
+    out = Path(args.out) if args.out else MODEL_SOURCES / f"{config.locale}.json"
+    try:
+        model = build(folder)
+    except ModelSourceError as exc:
+        return _fail(str(exc))
+    if args.check:
+        current = out.is_file() and json.loads(out.read_text(encoding="utf-8")) == model
+        if not current:
+            return _fail(f"{out}: not what {folder} expands to: run `backcoach model build`")
+        return 0
+    print(f"{out}: {'written' if write(model, out) else 'unchanged'}")
+    return 0
+
+
 def _export(args: argparse.Namespace, config: Config) -> int:
     """Write ask-resources.json and the skill package in the layout `ask deploy` takes."""
     import os
@@ -784,6 +824,35 @@ def parser() -> argparse.ArgumentParser:
     )
     endpoint(dialogs)  # each script says its device (audio_player), and runs as a fresh user
     dialogs.set_defaults(run=_test_dialogs)
+
+    coverage = command(
+        "coverage",
+        "how much of your sentences the model understands",
+        "Read TSV files of `utterance<TAB>intent` rows (`#` comments, `A|B` where either is\n"
+        "right), understand each as Alexa would with the exported interaction model only, and\n"
+        "print the share understood and each miss with the nearest sample of its intent.",
+        "backcoach coverage my-sentences.tsv",
+        "backcoach coverage tests/language/heldout/*.tsv --quiet",
+    )
+    coverage.add_argument("files", nargs="+", help="TSV files of utterances and intents")
+    coverage.add_argument("--quiet", action="store_true", help="only the share understood")
+    coverage.add_argument("--strict", action="store_true", help="exit 1 if any row is missed")
+    coverage.set_defaults(run=_coverage)
+
+    model = command(
+        "model",
+        "build the interaction model from its sentence templates",
+        "Expand interaction_models/<locale>/*.yaml (templates: (a|b), [optional], <rule>,\n"
+        "{slot}) into interaction_models/<locale>.json, checking Alexa's rules on the way.",
+        "backcoach model build",
+        "backcoach model build --check",
+    )
+    model_sub = model.add_subparsers(dest="model_command", required=True, metavar="ACTION")
+    model_build = model_sub.add_parser("build", help="write (or --check) the model JSON")
+    model_build.add_argument("--check", action="store_true", help="fail if the JSON is stale")
+    model_build.add_argument("--sources", help="the folder of sentence files")
+    model_build.add_argument("--out", help="the JSON to write")
+    model_build.set_defaults(run=_model_build)
 
     export = command(
         "export-skill-package",

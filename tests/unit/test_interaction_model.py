@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from backcoach.skill.alexa.handlers import EXERCISE_SLOT
+from backcoach.skill.alexa.base import EXERCISE_SLOT
 from backcoach.skill.alexa.intents import OPERATIONS, by_exercise
 from backcoach.skill.alexa.skill_builder import handled_intents
 from backcoach.skill.devtools.nlu import BUILTIN_PHRASES as NLU_BUILTIN_PHRASES
