@@ -48,7 +48,7 @@ def read_rows(path: Path) -> list[Row]:
     try:
         lines = path.read_text(encoding="utf-8").splitlines()
     except (OSError, UnicodeDecodeError) as exc:
-        raise CoverageError(f"{path}: cannot be read: {exc.strerror or exc}") from exc
+        raise CoverageError(f"{path}: cannot be read: {exc}") from exc
     rows = []
     for number, line in enumerate(lines, 1):
         if not line.strip() or line.lstrip().startswith("#"):

@@ -44,7 +44,9 @@ def _load(path: Traversable) -> dict[str, Any]:
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     except (OSError, yaml.YAMLError) as exc:
-        raise ModelSourceError(f"{path.name}: cannot be read: {' '.join(str(exc).split())}") from exc
+        raise ModelSourceError(
+            f"{path.name}: cannot be read: {' '.join(str(exc).split())}"
+        ) from exc
     if not isinstance(data, dict) or set(data) - {"invocation", "intents", "rules", "types"}:
         raise ModelSourceError(f"{path.name}: keys must be invocation, intents, rules, types")
     return data

@@ -174,11 +174,12 @@ def test_no_utterance_is_in_two_files():
     assert not twice, "\n".join(twice)
 
 
-def test_cases_cover_every_declared_intent():
-    expected = {i["name"] for i in LANG["intents"]}
-    assert {case.intent for case in ALL_CASES} == expected | {LAUNCH}
+def test_cases_cover_fallbacks_and_launches():
+    # People's words for every intent are measured in tests/language (test_language.py); these
+    # rows test the simulator's mechanics: slots, launches, what Alexa would not understand.
     assert sum(case.intent == FALLBACK for case in ALL_CASES) >= 12
-    assert len(ALL_CASES) >= 150
+    assert sum(case.intent == LAUNCH for case in ALL_CASES) >= 5
+    assert len(ALL_CASES) >= 80
 
 
 def test_every_name_and_synonym_of_every_exercise_resolves(nlu):
@@ -264,8 +265,8 @@ def test_no_match_slot_keeps_the_heard_words_without_the_article(nlu):
 
 
 def test_matched_slot_value_is_what_was_heard_not_the_canonical_name(nlu):
-    slot = nlu.understand("the plank please").slots["exercise"]
-    assert slot["value"] == "plank"
+    slot = nlu.understand("let's do the planks").slots["exercise"]
+    assert slot["value"] == "planks"
     slot = nlu.understand("describe the steam rollers").slots["exercise"]
     assert slot["value"] == "steam rollers"
     assert _resolution(slot)["values"][0]["value"] == {"id": "steamroller", "name": "steamroller"}

@@ -41,8 +41,10 @@ def test_enum_values_are_the_strings_rows_already_hold():
         "back_check",
         "medical_check",
         "resume_stream",
+        "leak_check",
+        "unclear",
     }
-    offers = {"", "medical_check", "back_check", "resume", "resume_stream"}
+    offers = {"", "medical_check", "back_check", "resume", "resume_stream", "leak_check"}
     assert {o.value for o in Offer} == offers
     assert not Pending.NONE and not Offer.NONE  # "nothing pending" stays falsy, as "" was
     assert f"help.{Phase.BETWEEN}" == "help.between"
