@@ -105,13 +105,10 @@ def _intent(
             _check_sample(file, name, sample, slots)
         samples += expanded
     samples = list(dict.fromkeys(samples))
-    if name.startswith("AMAZON.") and not samples:
-        return {"name": name, "samples": []}
-    out: dict[str, Any] = {"name": name, "slots": [], "samples": samples}
-    out["slots"] = [{"name": slot, "type": kind} for slot, kind in slots.items()]
-    if name.startswith("AMAZON.") and not slots:
-        del out["slots"]
-    return out
+    out: dict[str, Any] = {"name": name}
+    if slots or not name.startswith("AMAZON."):  # built-ins without slots are written bare
+        out["slots"] = [{"name": slot, "type": kind} for slot, kind in slots.items()]
+    return {**out, "samples": samples}
 
 
 def _check_sample(file: str, intent: str, sample: str, slots: dict[str, str]) -> None:

@@ -291,7 +291,7 @@ class Nlu:
         """The best sample matching all the words: fewest unlisted slot values, then the most
         literal words, then the first in the model."""
         found: list[_Found] = []
-        self._walk(self._root, words, 0, (), 0, found)
+        self._walk(self._root, words, 0, (), 0, 0, found)
         if not found:
             return None
         return min(found, key=lambda f: (f.unresolved, -f.carrier, f.order))
@@ -303,20 +303,18 @@ class Nlu:
         i: int,
         fills: tuple[tuple[str, str, str], ...],
         carrier: int,
+        unresolved: int,
         out: list[_Found],
     ) -> None:
+        """Every sample the words from `i` on complete, given the slots filled so far."""
         if i == len(words):
-            unresolved = sum(
-                1 for _, kind, heard in fills if heard not in self.values.get(kind, {})
-            )
             for order, intent, sample in node.ends:
                 out.append(_Found(order, intent, sample, fills, unresolved, carrier))
             return
         nxt = node.words.get(words[i])
         if nxt is not None:
-            self._walk(nxt, words, i + 1, fills, carrier + 1, out)
+            self._walk(nxt, words, i + 1, fills, carrier + 1, unresolved, out)
         for (name, kind), child in node.slots.items():
-            unresolved = sum(1 for _, k, heard in fills if heard not in self.values.get(k, {}))
             longest = max(self.value_words.get(kind, 1), MAX_FREE_TEXT_WORDS)
             for j in range(i + 1, min(len(words), i + longest) + 1):
                 heard_words = words[i:j]
@@ -326,7 +324,8 @@ class Nlu:
                 # (two unknowns in "my {body_part} is {feeling}" would match nearly anything).
                 if not listed and (unresolved or not _usable(heard_words)):
                     continue
-                self._walk(child, words, j, (*fills, (name, kind, heard)), carrier, out)
+                fill = (*fills, (name, kind, heard))
+                self._walk(child, words, j, fill, carrier, unresolved + (not listed), out)
 
     def _result(self, found: _Found, text: str) -> Match:
         """A match carrying every slot the intent declares; unfilled ones as Alexa sends them."""

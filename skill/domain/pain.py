@@ -87,8 +87,7 @@ def leak_answer(coach: Coach, s: State, alarming: bool) -> Reply:
     if ex.id not in s.place.trouble:
         s.place.trouble.append(ex.id)
     s.profile.clean[ex.id] = 0
-    place = s.place
-    place.phase, place.paused_phase = Phase.PAIN, None
+    s.place.phase, s.place.paused_phase = Phase.PAIN, None
     return coach.ask(s, advice, coach.say("leak.stopped", name=ex.name))
 
 

@@ -49,10 +49,4 @@ def severity(feeling: str | None, body_part: str | None) -> Severity:
         return Severity.URGENT
     if feeling and feeling.startswith("nerve.") and body_part in SADDLE_OR_BOTH_LEGS:
         return Severity.URGENT
-    if body_part in VISION:
-        return max(kind, Severity.RED_FLAG, key=ORDER.index)
-    return kind
-
-
-ORDER = [Severity.WELL, Severity.PAIN, Severity.RED_FLAG, Severity.URGENT]
-"""From no complaint to the most serious."""
+    return Severity.RED_FLAG if body_part in VISION else kind
