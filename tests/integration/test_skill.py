@@ -48,7 +48,7 @@ def test_walks_the_whole_routine_and_hears_every_exercise(conv, routine):
 
 def test_every_open_response_ends_with_a_question_and_has_a_reprompt(conv):
     conv.launch()
-    for name in ["StartRoutineIntent", "ReadyIntent", "ProgressIntent", "HelpIntent", "Next"]:
+    for name in ["StartRoutineIntent", "ReadyIntent", "ProgressIntent", "Help", "Next"]:
         conv.intent(name)
     for response in conv.responses:
         body = response["response"]
