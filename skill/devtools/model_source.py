@@ -155,8 +155,11 @@ def find_conflicts(intents: list[dict[str, Any]]) -> list[Conflict]:
 
 
 def write(model: dict[str, Any], path: Path) -> bool:
-    """Write the model JSON as the repository keeps it; whether the file changed."""
-    text = json.dumps(model, indent=2, ensure_ascii=False) + "\n"
+    """Write the model JSON as the repository keeps it; whether the file changed.
+
+    Compact: Alexa limits the model's size (alexa_limits.MAX_MODEL_BYTES) and indentation
+    would spend a third of it on spaces; the readable form is the YAML it is built from."""
+    text = json.dumps(model, ensure_ascii=False, separators=(",", ":")) + "\n"
     if path.is_file() and path.read_text(encoding="utf-8") == text:
         return False
     path.write_text(text, encoding="utf-8")

@@ -151,10 +151,12 @@ def normalise(text: str) -> str:
 def canonical(text: str) -> str:
     """Normalised, with contractions spelled one way ("i am" and "im" both as "i'm", "my
     back's" as "my back is"), and without hesitations ("um")."""
-    text = _CONTRACTION.sub(lambda m: CONTRACTIONS[m.group(0)], normalise(text))
+    # "'s" first: "my back's not happy" is "my back is not", then "isn't", as the samples.
     text = _NOUN_S.sub(
-        lambda m: m.group(0) if m.group(1) in KEEPS_APOSTROPHE_S else f"{m.group(1)} is", text
+        lambda m: m.group(0) if m.group(1) in KEEPS_APOSTROPHE_S else f"{m.group(1)} is",
+        normalise(text),
     )
+    text = _CONTRACTION.sub(lambda m: CONTRACTIONS[m.group(0)], text)
     return " ".join(w for w in text.split() if w not in HESITATIONS)
 
 
