@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from ask_sdk_core.attributes_manager import AbstractPersistenceAdapter
 
 from backcoach.skill.devtools.coverage import Row
+from backcoach.skill.devtools.nlu import Nlu
 from backcoach.skill.devtools.simulator import SessionState, Simulator, Transport, Turn
 from backcoach.skill.domain.phrases import load_phrases
 from backcoach.skill.domain.state import Pending, Phase
@@ -96,9 +97,11 @@ def kind_of(turn: Turn) -> str:
     return turn.intent or "nothing"
 
 
-def answer(transport: Transport, row: Row, length_s: Callable[[str], float | None]) -> Answer:
+def answer(
+    transport: Transport, nlu: Nlu, row: Row, length_s: Callable[[str], float | None]
+) -> Answer:
     """A new person says `row` two seconds into their first set."""
-    sim = Simulator(transport, state=SessionState(), length_s=length_s)
+    sim = Simulator(transport, nlu, SessionState(), length_s=length_s)
     for utterance in INTO_A_SET:
         set_turn = sim.say(utterance)
     assert re.search(r"<audio|<break", set_turn.ssml), f"no set played: {set_turn.speech!r}"

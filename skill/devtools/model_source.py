@@ -20,7 +20,13 @@ from typing import Any
 import yaml
 
 from backcoach.skill.devtools.sentences import TemplateError, expand
-from backcoach.skill.domain.alexa_limits import MAX_SAMPLE_CHARS
+from backcoach.skill.domain.alexa_limits import (
+    MAX_INTENTS,
+    MAX_MODEL_BYTES,
+    MAX_SAMPLE_CHARS,
+    MAX_SLOT_VALUE_CHARS,
+    MAX_SLOT_VALUES,
+)
 
 SAMPLE_CHARS = re.compile(r"^[a-z' .]*(?:\{\w+\}[a-z' .]*)*$")
 """What a sample may hold: lowercase letters, apostrophes, periods (in abbreviations) and
@@ -81,10 +87,40 @@ def build(folder: Traversable | Path) -> dict[str, Any]:
     built = [_intent(file, name, spec, rules, types) for name, (file, spec) in intents.items()]
     conflicts = find_conflicts(built)
     if conflicts:
-        c = conflicts[0]
-        raise ModelSourceError(f"sample {c.sample!r} is in both {c.intents[0]} and {c.intents[1]}")
+        said = [f"{c.sample!r} is in both {c.intents[0]} and {c.intents[1]}" for c in conflicts]
+        raise ModelSourceError(f"{len(said)} samples in two intents: " + "; ".join(said[:5]))
     language = {"invocationName": invocation, "intents": built, "types": list(types.values())}
-    return {"interactionModel": {"languageModel": language}}
+    model = {"interactionModel": {"languageModel": language}}
+    _check_limits(model)
+    return model
+
+
+def _check_limits(model: dict[str, Any]) -> None:
+    """Alexa's documented limits on a whole model (alexa_limits.py)."""
+    language = model["interactionModel"]["languageModel"]
+    if len(language["intents"]) > MAX_INTENTS:
+        raise ModelSourceError(f"{len(language['intents'])} intents: Alexa takes {MAX_INTENTS}")
+    names = [
+        text
+        for kind in language["types"]
+        for value in kind["values"]
+        for text in (value["name"]["value"], *value["name"]["synonyms"])
+    ]
+    if len(names) > MAX_SLOT_VALUES:
+        raise ModelSourceError(f"{len(names)} slot values and synonyms: at most {MAX_SLOT_VALUES}")
+    for text in names:
+        if len(text) > MAX_SLOT_VALUE_CHARS:
+            raise ModelSourceError(f"slot value {text!r}: over {MAX_SLOT_VALUE_CHARS} chars")
+    size = len(_text(model).encode("utf-8"))
+    if size > MAX_MODEL_BYTES:
+        biggest = sorted(language["intents"], key=lambda i: -len(_text(i)))[:3]
+        heavy = ", ".join(f"{i['name']} {len(_text(i)) // 1000} kB" for i in biggest)
+        raise ModelSourceError(f"{size} bytes: Alexa takes {MAX_MODEL_BYTES} (largest: {heavy})")
+
+
+def _text(model: Any) -> str:
+    """The JSON as written (compact, so that Alexa's size limit goes on words, not spaces)."""
+    return json.dumps(model, ensure_ascii=False, separators=(",", ":")) + "\n"
 
 
 def _intent(
@@ -127,7 +163,10 @@ def _slot_type(file: str, name: str, values: Iterable[dict]) -> dict[str, Any]:
     for value in values:
         if not isinstance(value, dict) or "id" not in value or "value" not in value:
             raise ModelSourceError(f"{file}: {name}: each value needs an id and a value")
-        synonyms = [str(s) for s in value.get("synonyms") or []]
+        synonyms = value.get("synonyms") or []
+        if not all(isinstance(s, str) for s in synonyms):
+            # YAML reads a bare off, no or yes as a boolean: quote it.
+            raise ModelSourceError(f"{file}: {name}: {value['id']}: every synonym is text")
         out.append(
             {"id": str(value["id"]), "name": {"value": str(value["value"]), "synonyms": synonyms}}
         )
@@ -159,7 +198,7 @@ def write(model: dict[str, Any], path: Path) -> bool:
 
     Compact: Alexa limits the model's size (alexa_limits.MAX_MODEL_BYTES) and indentation
     would spend a third of it on spaces; the readable form is the YAML it is built from."""
-    text = json.dumps(model, ensure_ascii=False, separators=(",", ":")) + "\n"
+    text = _text(model)
     if path.is_file() and path.read_text(encoding="utf-8") == text:
         return False
     path.write_text(text, encoding="utf-8")

@@ -15,6 +15,11 @@ from dataclasses import dataclass
 _TOKEN = re.compile(r"\(|\)|\[|\]|\||<[\w-]+>|\{\w+\}|[^\s()\[\]|<>{}]+|\s+")
 
 
+MAX_EXPANSION = 5_000
+"""The most samples one template may stand for: past that, a template has grown by accident
+(one more optional word doubles it) and would spend Alexa's model size on one sentence."""
+
+
 class TemplateError(ValueError):
     """A template that cannot be read; the message quotes it and names the problem."""
 
@@ -105,8 +110,26 @@ def _expand(node: _Seq, rules: Mapping[str, _Seq], seen: tuple[str, ...]) -> Ite
         yield " ".join(" ".join(combination).split())
 
 
+def _count(node: _Seq, rules: Mapping[str, _Seq], seen: tuple[str, ...]) -> int:
+    """How many sentences (with repeats) a parsed template stands for."""
+    total = 1
+    for item in node.items:
+        if isinstance(item, _Rule):
+            if item.name not in rules:
+                raise TemplateError(f"<{item.name}>: no such rule")
+            if item.name in seen:
+                raise TemplateError(f"<{item.name}>: refers to itself")
+            total *= _count(rules[item.name], rules, (*seen, item.name))
+        elif isinstance(item, _Choice):
+            total *= sum(_count(option, rules, seen) for option in item.options)
+    return total
+
+
 def expand(template: str, rules: Mapping[str, str] | None = None) -> list[str]:
     """Every sentence a template stands for, in order, without repeats or empty ones."""
     parsed = {name: _parse(text) for name, text in (rules or {}).items()}
-    out = dict.fromkeys(s for s in _expand(_parse(template), parsed, ()) if s)
+    tree = _parse(template)
+    if (count := _count(tree, parsed, ())) > MAX_EXPANSION:
+        raise TemplateError(f"{template!r}: stands for {count} samples (at most {MAX_EXPANSION})")
+    out = dict.fromkeys(s for s in _expand(tree, parsed, ()) if s)
     return list(out)

@@ -91,11 +91,11 @@ def all_samples() -> list[tuple[str, str]]:
 # --- file and top-level shape -------------------------------------------------------------
 
 
-def test_file_is_utf8_json_with_two_space_indent_and_trailing_newline():
+def test_file_is_compact_utf8_json_with_a_trailing_newline():
+    """Compact, as `backcoach model build` writes it (indentation would cost a third of
+    Alexa's size limit)."""
     text = MODEL_PATH.read_text(encoding="utf-8")
-    assert text.endswith("\n")
-    assert not text.endswith("\n\n")
-    assert text == json.dumps(MODEL, indent=2, ensure_ascii=False) + "\n"
+    assert text == json.dumps(MODEL, ensure_ascii=False, separators=(",", ":")) + "\n"
 
 
 def test_top_level_shape():
@@ -342,3 +342,16 @@ def test_common_exercise_names_resolve(spoken, exercise_id):
             assert value["id"] == exercise_id
             return
     pytest.fail(f"{spoken!r} is not a name or synonym of any exercise")
+
+
+CATCH_ALL_WORDS = {"the", "a", "an", "my", "some"}
+
+
+@pytest.mark.parametrize("intent", INTENTS, ids=ALL_INTENT_NAMES)
+def test_no_sample_is_a_bare_slot(intent):
+    """A sample that is only a slot ("{exercise}", "the {exercise}") takes any few words Alexa
+    hears: "my back" or "there's a knock at the door" would start an exercise."""
+    for sample in intent.get("samples", []):
+        words = SLOT_REF.sub(" ", sample).split()
+        one_slot = len(SLOT_REF.findall(sample)) == 1
+        assert not one_slot or set(words) - CATCH_ALL_WORDS, (intent["name"], sample)

@@ -1,0 +1,166 @@
+"""The model as written (interaction_models/en-US/*.yaml) and its expansion to Alexa's JSON."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from backcoach.skill import cli
+from backcoach.skill.devtools import coverage, model_source
+from backcoach.skill.devtools.model_source import ModelSourceError, build
+from backcoach.skill.devtools.nlu import Nlu
+from backcoach.skill.devtools.sentences import TemplateError, expand
+
+REPO_MODELS = Path(__file__).resolve().parents[2] / "interaction_models"
+
+EXPANSIONS = [
+    ("ready", ["ready"]),
+    ("(go|start) now", ["go now", "start now"]),
+    ("i'm [really] ready", ["i'm really ready", "i'm ready"]),
+    ("my {body_part} (hurts|aches)", ["my {body_part} hurts", "my {body_part} aches"]),
+    ("(a|[very] b) c", ["a c", "very b c", "b c"]),
+    ("<please> stop", ["please stop", "stop"]),
+    ("[a|a]", ["a"]),
+]
+
+
+@pytest.mark.parametrize(("template", "samples"), EXPANSIONS)
+def test_templates_expand_to_their_samples(template, samples):
+    assert expand(template, {"please": "[please]"}) == samples
+
+
+@pytest.mark.parametrize(
+    ("template", "rules", "problem"),
+    [
+        ("(go|stop", {}, "never closed"),
+        ("go)", {}, "unbalanced"),
+        ("<nowhere> now", {}, "no such rule"),
+        ("<loop>", {"loop": "a <loop>"}, "refers to itself"),
+        ("<ten> <ten> <ten> <ten>", {"ten": "(a|b|c|d|e|f|g|h|i|j)"}, "stands for 10000"),
+    ],
+)
+def test_a_bad_template_is_named_with_its_problem(template, rules, problem):
+    with pytest.raises(TemplateError, match=problem):
+        expand(template, rules)
+
+
+def _write(folder: Path, text: str) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "00_model.yaml").write_text(text, encoding="utf-8")
+    return folder
+
+
+MINIMAL = """\
+invocation: back coach
+intents:
+  ReadyIntent:
+    sentences: ["(ready|go) [now]"]
+"""
+
+
+def test_a_folder_builds_to_alexas_shape(tmp_path):
+    model = build(_write(tmp_path / "src", MINIMAL))
+    language = model["interactionModel"]["languageModel"]
+    assert language["invocationName"] == "back coach"
+    assert language["intents"] == [
+        {"name": "ReadyIntent", "slots": [], "samples": ["ready now", "ready", "go now", "go"]}
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        (MINIMAL + "  GoIntent:\n    sentences: [go]\n", "in both ReadyIntent and GoIntent"),
+        (MINIMAL.replace("(ready|go)", "Ready"), "only lowercase"),
+        (MINIMAL.replace("(ready|go)", "{x}"), "no slot {x} declared"),
+        (
+            MINIMAL
+            + "  PainIntent:\n    slots: {feeling: FEELING}\n    sentences: ['i feel {feeling}']\n"
+            + "types:\n  FEELING:\n    - {id: a, value: sore, synonyms: [off]}\n",
+            "every synonym is text",
+        ),
+        ("intents: {}\n", "no invocation name"),
+    ],
+)
+def test_a_bad_model_is_refused_naming_what(tmp_path, text, problem):
+    with pytest.raises(ModelSourceError, match=problem):
+        build(_write(tmp_path / "src", text))
+
+
+@pytest.mark.parametrize(
+    ("limit", "value", "problem"),
+    [
+        ("MAX_MODEL_BYTES", 100, "bytes: Alexa takes 100 .largest: ReadyIntent"),
+        ("MAX_INTENTS", 0, "1 intents: Alexa takes 0"),
+        ("MAX_SAMPLE_CHARS", 3, "over 3 chars"),
+    ],
+)
+def test_alexas_limits_are_enforced(tmp_path, monkeypatch, limit, value, problem):
+    monkeypatch.setattr(model_source, limit, value)
+    with pytest.raises(ModelSourceError, match=problem):
+        build(_write(tmp_path / "src", MINIMAL))
+
+
+def test_the_shipped_model_is_what_its_sources_expand_to():
+    assert cli.main(["model", "build", "--check"]) == 0
+
+
+def test_a_stale_model_is_named(tmp_path, capsys):
+    stale = tmp_path / "en-US.json"
+    stale.write_text('{"interactionModel": {}}\n')
+    assert cli.main(["model", "build", "--check", "--out", str(stale)]) == 2
+    assert "not what" in capsys.readouterr().err
+
+
+def test_the_build_writes_then_leaves_a_current_file(tmp_path, capsys):
+    source = _write(tmp_path / "src", MINIMAL)
+    out = tmp_path / "model.json"
+    for said in ("written", "unchanged"):
+        assert cli.main(["model", "build", "--sources", str(source), "--out", str(out)]) == 0
+        assert said in capsys.readouterr().out
+    assert json.loads(out.read_text()) == build(source)
+
+
+# -- the coverage command ------------------------------------------------------------------------
+
+
+def test_coverage_counts_a_file_of_ones_own_sentences(tmp_path, capsys):
+    mine = tmp_path / "mine.tsv"
+    mine.write_text(
+        "# what I say\nready\tReadyIntent\nmy knee is killing me\tPainIntent\n"
+        "put the kettle on\tWaitIntent\n",
+        encoding="utf-8",
+    )
+    assert cli.main(["coverage", str(mine)]) == 0
+    out = capsys.readouterr().out
+    assert f"{mine}: 2 of 3 understood (66.7 %)" in out
+    assert "line 4: 'put the kettle on' -> AMAZON.FallbackIntent, want WaitIntent" in out
+    assert cli.main(["coverage", str(mine), "--strict"]) == 1
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [("ready\n", "want 'utterance<TAB>intent'"), ("# nothing\n", "no rows")],
+)
+def test_coverage_names_the_line_of_a_bad_file(tmp_path, capsys, text, problem):
+    bad = tmp_path / "bad.tsv"
+    bad.write_text(text, encoding="utf-8")
+    assert cli.main(["coverage", str(bad)]) == 2
+    err = capsys.readouterr().err
+    assert str(bad) in err and problem in err and "Traceback" not in err
+
+
+def test_triage_decides_what_a_complaint_is_heard_as():
+    nlu = Nlu.load()
+    heard = {
+        text: coverage.answered_by(nlu.understand(text))
+        for text in ("my knee is sore", "my legs are numb", "my leg is numb", "my chest is sore")
+    }
+    assert heard == {
+        "my knee is sore": "PainIntent",
+        "my legs are numb": "UrgentIntent",
+        "my leg is numb": "RedFlagIntent",
+        "my chest is sore": "UrgentIntent",
+    }
