@@ -10,7 +10,7 @@ from backcoach.skill.domain.coach import Coach
 from backcoach.skill.domain.opening import checked
 from backcoach.skill.domain.reply import Reply
 from backcoach.skill.domain.state import State
-from backcoach.skill.domain.triage import severity
+from backcoach.skill.domain.triage import red_flag, severity
 
 
 @dataclass(frozen=True)
@@ -115,6 +115,9 @@ a condition to check with a physician."""
 
 COMPLAINTS = frozenset({"PainIntent"})
 """Intents whose FEELING and BODY_PART slots decide how serious they are (triage.py)."""
+RED_FLAGS = frozenset({"RedFlagIntent"})
+"""Intents that are a red flag at least, and urgent where the slots say so ("numbness in my
+groin" arrives as a red flag and is urgent)."""
 
 
 def meaning(intent: str, slots: Slots) -> str:
@@ -122,4 +125,6 @@ def meaning(intent: str, slots: Slots) -> str:
     nerve feeling in both legs, and is answered as UrgentIntent."""
     if intent in COMPLAINTS:
         return severity(slots.feeling, slots.body_part).value
+    if intent in RED_FLAGS:
+        return red_flag(slots.body_part).value
     return intent

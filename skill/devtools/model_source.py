@@ -148,7 +148,7 @@ def _intent(
 
 
 def _check_sample(file: str, intent: str, sample: str, slots: dict[str, str]) -> None:
-    if not SAMPLE_CHARS.match(sample):
+    if not SAMPLE_CHARS.match(sample) or re.search(r"(^| )'", sample):
         raise ModelSourceError(f"{file}: {intent}: {sample!r}: only lowercase letters, ' and .")
     for slot in SLOT_REF.findall(sample):
         if slot not in slots:

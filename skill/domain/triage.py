@@ -50,3 +50,11 @@ def severity(feeling: str | None, body_part: str | None) -> Severity:
     if feeling and feeling.startswith("nerve.") and body_part in SADDLE_OR_BOTH_LEGS:
         return Severity.URGENT
     return Severity.RED_FLAG if body_part in VISION else kind
+
+
+def red_flag(body_part: str | None) -> Severity:
+    """What a red flag calls for: urgent where it is (numbness down below, in both legs, anything
+    in the chest), else medical advice today."""
+    if body_part in SADDLE_OR_BOTH_LEGS or body_part in HEART:
+        return Severity.URGENT
+    return Severity.RED_FLAG
