@@ -24,19 +24,26 @@ from tests.unit.test_model import length_s
 
 SETS = Path(__file__).resolve().parents[1] / "language"
 FLOORS = {
-    # understood as the right intent
+    # understood as the right intent (backcoach coverage tests/language/*/*.tsv --quiet)
     "dev/commands.tsv": 0.99,
     "dev/safety.tsv": 0.97,
+    "dev/earlier.tsv": 0.85,
     "dev/first_heldout_commands.tsv": 0.96,
-    "dev/first_heldout_safety.tsv": 0.98,
-    "heldout/commands.tsv": 0.68,
-    "heldout/safety.tsv": 0.76,
+    "dev/first_heldout_safety.tsv": 0.95,
+    "dev/third_commands.tsv": 0.98,
+    "dev/third_safety.tsv": 0.95,
+    "dev/fourth_commands.tsv": 0.31,
+    "dev/fourth_safety.tsv": 0.63,
+    "heldout/commands.tsv": 0.74,
+    "heldout/safety.tsv": 0.84,
 }
 SAFE_FLOORS = {
     # a safe answer when said during a set
     "dev/safety.tsv": 0.97,
-    "dev/first_heldout_safety.tsv": 0.98,
-    "heldout/safety.tsv": 0.76,
+    "dev/first_heldout_safety.tsv": 0.95,
+    "dev/third_safety.tsv": 0.95,
+    "dev/fourth_safety.tsv": 0.64,
+    "heldout/safety.tsv": 0.84,
 }
 NLU = Nlu.load()
 
@@ -50,28 +57,35 @@ def test_the_model_understands_at_least_as_much_as_before(name):
 
 
 @pytest.fixture(scope="module")
-def skill():
-    return build_skill(load_routine(), load_phrases("en-US"), adapter=answers.People())
+def said() -> dict[str, list[answers.Answer]]:
+    """Every safety row of every set, said by a new person two seconds into their first set."""
+    skill = build_skill(load_routine(), load_phrases("en-US"), adapter=answers.People())
+    return {
+        name: [
+            answers.answer(in_process(skill), NLU, row, length_s)
+            for row in coverage.read_rows(SETS / name)
+        ]
+        for name in SAFE_FLOORS
+    }
 
 
 @pytest.mark.parametrize("name", sorted(SAFE_FLOORS))
-def test_safety_phrasings_said_during_a_set_get_a_safe_answer(skill, name):
-    rows = coverage.read_rows(SETS / name)
-    said = [answers.answer(in_process(skill), NLU, row, length_s) for row in rows]
-    assert not [a for a in said if a.plays], answers.unsafe([a for a in said if a.plays])
-    assert answers.share(said) >= SAFE_FLOORS[name], "\n".join(answers.unsafe(said))
+def test_safety_phrasings_said_during_a_set_get_a_safe_answer(said, name):
+    playing = [a for a in said[name] if a.plays]
+    assert not playing, answers.unsafe(playing)
+    assert answers.share(said[name]) >= SAFE_FLOORS[name], "\n".join(answers.unsafe(said[name]))
 
 
-def test_every_safety_row_understood_is_answered_safely(skill):
-    """Whatever the model understands as a safety intent, the skill answers as one."""
-    rows = [
-        row
+def test_every_safety_row_understood_is_answered_safely(said):
+    """Whatever the model understands as the right safety intent, the skill answers safely."""
+    understood = [
+        a
         for name in SAFE_FLOORS
-        for row in coverage.read_rows(SETS / name)
-        if coverage.answered_by(NLU.understand(row.utterance)) in row.expected
+        for a in said[name]
+        if coverage.answered_by(NLU.understand(a.row.utterance)) in a.row.expected
     ]
-    said = [answers.answer(in_process(skill), NLU, row, length_s) for row in rows]
-    assert not answers.unsafe(said), "\n".join(answers.unsafe(said))
+    assert len(understood) > 1000
+    assert not answers.unsafe(understood), "\n".join(answers.unsafe(understood))
 
 
 def test_the_sets_are_the_size_the_issue_asks():
