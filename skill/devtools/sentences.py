@@ -110,13 +110,13 @@ def _expand(node: _Seq, rules: Mapping[str, _Seq], seen: tuple[str, ...]) -> Ite
         yield _joined(" ".join(" ".join(combination).split()))
 
 
+_AFTER_SLOT = re.compile(r"(\}) 's\b")
+
+
 def _joined(sentence: str) -> str:
     """A contraction written as its own alternative joins the word before it: "(it|that)
     ('s|is)" stands for "it's"; after a slot it is spelled out ("{body_part} is")."""
     return _AFTER_SLOT.sub(r"\1 is", sentence).replace(" '", "'")
-
-
-_AFTER_SLOT = re.compile(r"(\}) 's\b")
 
 
 def _count(node: _Seq, rules: Mapping[str, _Seq], seen: tuple[str, ...]) -> int:

@@ -18,6 +18,7 @@ from backcoach.skill.alexa.base import EXERCISE_SLOT
 from backcoach.skill.alexa.intents import OPERATIONS, by_exercise
 from backcoach.skill.alexa.skill_builder import handled_intents
 from backcoach.skill.devtools.nlu import BUILTIN_PHRASES as NLU_BUILTIN_PHRASES
+from backcoach.skill.domain.alexa_limits import MAX_SAMPLE_CHARS
 from backcoach.skill.domain.routine import load_routine
 
 MODEL_PATH = Path(__file__).resolve().parents[2] / "interaction_models" / "en-US.json"
@@ -60,7 +61,6 @@ EXERCISE_IDS = {exercise.id: exercise.name for exercise in ROUTINE.exercises}
 BUILTIN_PHRASES = {phrase for phrases in NLU_BUILTIN_PHRASES.values() for phrase in phrases}
 WAKE_WORDS = {"alexa", "amazon", "echo", "computer", "skill", "app"}
 MIN_CUSTOM_SAMPLES = 10
-MAX_SAMPLE_CHARS = 200
 
 SLOT_REF = re.compile(r"\{([^{}]*)\}")
 # Lowercase words, apostrophes, periods in abbreviations, single spaces, {slot} refs.
