@@ -4,7 +4,7 @@ Run by hand after an audio build (`make audio`):
 `.venv/bin/python benchmarks/transcripts.py [--audio-dir var/audio] [--sessions 10]`.
 
 Each session opens the skill and walks the whole routine as a person who always says "ready"
-and "yes"; a day passes between sessions. Words are the spoken words of each turn (the
+and "yes" (and "no" to "Did anything hurt?": nothing did); a day passes between sessions. Words are the spoken words of each turn (the
 precomputed clips are listed by name and length, not counted as words).
 """
 
@@ -35,11 +35,13 @@ class Clock:
 
 
 def walk(sim: Simulator) -> list[Turn]:
-    """One session: open the skill, then "yes" or "ready" until the session ends."""
+    """One session: open the skill, then "yes" or "ready" until the session ends (nothing
+    hurts)."""
     turns = [sim.say("open back coach")]
     while not turns[-1].ends_session and len(turns) < 40:
-        question = turns[-1].speech.rsplit(".", 1)[-1]
-        turns.append(sim.say("ready" if "ready" in question.lower() else "yes"))
+        question = turns[-1].speech.rsplit(".", 1)[-1].lower()
+        answer = "no" if "hurt" in question else "ready" if "ready" in question else "yes"
+        turns.append(sim.say(answer))
     return turns
 
 

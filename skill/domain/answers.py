@@ -55,6 +55,8 @@ def feels_better(coach: Coach, s: State) -> Reply:
         return back_answer(coach, s, ready=True)
     if s.place.pending == Pending.MEDICAL_CHECK:  # feeling better is not a doctor's okay
         return clarify(coach, s, "medical.which")
+    if s.place.pending == Pending.HURT_CHECK:  # "did anything hurt?" "no, all good"
+        return navigation.stop(coach, s)
     return coach.ask(s, coach.say("chat.glad"))
 
 
@@ -78,6 +80,7 @@ YES: dict[Pending, Callable[[Coach, State], Reply]] = {
     Pending.BACK_CHECK: lambda coach, s: clarify(coach, s, "back.which"),
     Pending.MEDICAL_CHECK: lambda coach, s: medical_answer(coach, s, cleared=True),
     Pending.LEAK_CHECK: lambda coach, s: pain.leak_answer(coach, s, alarming=True),
+    Pending.HURT_CHECK: pain.pain,  # "did anything hurt?" "yes": the last exercise did
     Pending.UNCLEAR: lambda coach, s: coach.unclear(s, coach.say("unclear.to_yes")),
 }
 """What "yes" does to each question (RESUME_STREAM is answered by the hands-free handler)."""
@@ -103,6 +106,8 @@ def no(coach: Coach, s: State) -> Reply:
         return medical_answer(coach, s, cleared=False)
     if pending == Pending.LEAK_CHECK:
         return pain.leak_answer(coach, s, alarming=False)
+    if pending == Pending.HURT_CHECK:
+        return navigation.stop(coach, s)
     if pending == Pending.UNCLEAR:
         return coach.unclear(s, coach.say("unclear.to_no"))
     if pending in (Pending.READY, Pending.NEXT):

@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from backcoach.skill.domain.state import Phase, State
+from backcoach.skill.domain.state import Offer, Phase, State
 
 TIMESTAMP_SLACK_S = 1.0
 """Alexa's timestamps are whole seconds: a request up to a second early still heard it all."""
@@ -44,6 +44,8 @@ def arrive(s: State) -> None:
     if heard is None or heard + TIMESTAMP_SLACK_S >= place.played_s:
         return
     place.unit, place.interrupted = place.last_block, True
+    if place.offer == Offer.HURT_CHECK:
+        place.offer = Offer.NONE  # the routine did not finish after all
     if place.phase in (Phase.BETWEEN, Phase.EXERCISE_DONE, Phase.FINISHED):
         place.phase = Phase.BETWEEN if place.unit else Phase.INTRO
     if undo:

@@ -96,12 +96,14 @@ def play(coach: Coach, s: State, *before: str, lead_in: bool = False) -> Reply:
         place.phase = Phase.BETWEEN
         done = say("block.done_set", done=place.unit, total=len(todo))
         return coach.ask(s, *lead, *b.segments, done, card=card)
-    if place.exercise == coach.total - 1:
-        # The session ends with this reply: no later request can say it was cut short.
-        finished = [say("block.done_exercise", name=ex.name), complete(coach, s, ex)]
-        place.phase = Phase.FINISHED
-        return coach.end(*lead, *b.segments, *finished, *coach.phrasing.closing())
     place.undo = interruptions.before_completing(s, ex.id)
+    if place.exercise == coach.total - 1:
+        # The session stays open on "Did anything hurt?": pain in the last exercise reaches
+        # the skill without its name, and a block cut short is taken back like any other.
+        finished = [say("block.done_exercise", name=ex.name), complete(coach, s, ex)]
+        place.phase, place.offer = Phase.FINISHED, Offer.HURT_CHECK
+        done = coach.phrasing.closing()[:-1]  # the goodbye waits for the answer
+        return coach.ask(s, *lead, *b.segments, *finished, *done, card=card)
     finished = [say("block.done_exercise", name=ex.name), complete(coach, s, ex)]
     place.phase = Phase.EXERCISE_DONE
     return coach.ask(s, *lead, *b.segments, *finished, card=card)

@@ -21,22 +21,34 @@ def pain(coach: Coach, s: State, body_part: str | None = None) -> Reply:
     profile, place = s.profile, s.place
     ex = coach.current(s)
     part = coach.phrasing.body_part(body_part)
-    if place.phase in (Phase.IDLE, Phase.FINISHED):
+    if place.phase == Phase.FINISHED:
+        # Right after the routine ("did anything hurt?", or "this hurts" as its last block
+        # ends): the last exercise hurt. It is not a clean run, not a step up, easier next
+        # time, and the next session checks in first.
+        place.offer = Offer.NONE
+        stop_for_pain(coach, s)
+        profile.level_up.pop(ex.id, None)
+        heard = coach.say("pain.heard_part", part=part) if part else coach.say("pain.heard")
+        return coach.end(heard, _eased(coach, s), coach.say("back.rest"))
+    if place.phase == Phase.IDLE:
         # Nothing under way to stop ("my back hurts" to the welcome, or to "how does it feel
-        # today?"): rest today, starting stays the person's choice. Right after the routine,
-        # its last exercise is the one the next session asks about.
-        if place.phase == Phase.FINISHED:
-            profile.back_check = ex.id
+        # today?"): rest today, starting stays the person's choice.
         heard = coach.say("pain.heard_part", part=part) if part else coach.say("pain.heard")
         return coach.end(heard, coach.say("back.rest"))
     stop_for_pain(coach, s)
-    eased, level = "", s.level_of(coach.routine)
-    if level > 0:
-        profile.levels[ex.id] = level - 1
-        eased = coach.say("pain.eased", dose=coach.phrasing.dose_text(ex, level - 1))
+    eased = _eased(coach, s)
     place.phase, place.paused_phase = Phase.PAIN, None
     stopped = coach.say("pain.stopped_part" if part else "pain.stopped", name=ex.name, part=part)
     return coach.ask(s, stopped, coach.routine.safety.pain, eased)
+
+
+def _eased(coach: Coach, s: State) -> str:
+    """Make the current exercise one level easier for next time; what to say about it."""
+    ex, level = coach.current(s), s.level_of(coach.routine)
+    if level == 0:
+        return ""
+    s.profile.levels[ex.id] = level - 1
+    return coach.say("pain.eased", dose=coach.phrasing.dose_text(ex, level - 1))
 
 
 def stop_for_pain(coach: Coach, s: State) -> None:

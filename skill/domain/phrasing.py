@@ -32,7 +32,7 @@ QUESTIONS: dict[Phase, tuple[str, Pending]] = {
 
 YES_NO_OFFERS = frozenset(
     {Pending.BACK_CHECK, Pending.MEDICAL_CHECK, Pending.RESUME_ROUTINE, Pending.RESUME_STREAM}
-    | {Pending.LEAK_CHECK}
+    | {Pending.LEAK_CHECK, Pending.HURT_CHECK}
 )
 """Questions a plain yes or no answers; their reprompt asks them again, saying so."""
 
@@ -123,6 +123,8 @@ class Phrasing:
         current = exercises[min(place.exercise, len(exercises) - 1)]
         if place.offer == Offer.LEAK_CHECK:
             return Question(self.say("ask.leak_check"), Pending.LEAK_CHECK)
+        if place.phase == Phase.FINISHED and place.offer == Offer.HURT_CHECK:
+            return Question(self.say("ask.hurt_check"), Pending.HURT_CHECK)
         if place.phase == Phase.IDLE and place.offer == Offer.MEDICAL_CHECK:
             return Question(self.say("ask.medical_check"), Pending.MEDICAL_CHECK)
         if place.phase == Phase.IDLE and place.offer == Offer.BACK_CHECK:

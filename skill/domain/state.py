@@ -56,6 +56,7 @@ class Pending(StrEnum):
     MEDICAL_CHECK = "medical_check"
     RESUME_STREAM = "resume_stream"
     LEAK_CHECK = "leak_check"
+    HURT_CHECK = "hurt_check"
     UNCLEAR = "unclear"
     """Nothing was understood: a bare yes or no answers nothing, so it starts nothing."""
 
@@ -74,6 +75,9 @@ class Offer(StrEnum):
     """Resume the hands-free stream that was stopped?"""
     LEAK_CHECK = "leak_check"
     """A leak was told: is it new, or with numbness? Asked before anything goes on."""
+    HURT_CHECK = "hurt_check"
+    """ "Did anything hurt?" as the routine ends: the session stays open for the answer, so
+    that pain in the last exercise reaches the skill (and counts) without its name."""
 
 
 def _forget_pain_log(row: dict[str, Any]) -> dict[str, Any]:

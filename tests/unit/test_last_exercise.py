@@ -1,0 +1,74 @@
+"""Pain in the last exercise is never lost (issue 19, point 2): the routine's last block keeps
+the session open on "Did anything hurt?", and pain then counts against that exercise."""
+
+from __future__ import annotations
+
+import pytest
+
+from backcoach.skill.alexa.skill_builder import build_skill
+from backcoach.skill.devtools.simulator import SessionState, Simulator, in_process
+from backcoach.skill.domain.phrases import load_phrases
+from backcoach.skill.domain.routine import load_routine
+from tests.unit.test_model import FlakyAdapter, length_s
+
+ROUTINE = load_routine()
+LAST = ROUTINE.exercises[-1]
+PHRASES = load_phrases("en-US")
+
+
+def _after_the_last_block(stored: dict | None = None):
+    adapter = FlakyAdapter()
+    adapter.saved = stored or {}
+    skill = build_skill(ROUTINE, PHRASES, adapter=adapter)
+    sim = Simulator(in_process(skill), state=SessionState(), length_s=length_s)
+    turn = sim.say(f"ask back coach to start the {LAST.name}")
+    assert not turn.ends_session and turn.speech.endswith(PHRASES.raw("ask.hurt_check"))
+    return adapter, sim
+
+
+def _due_a_step_up() -> dict:
+    """One clean run of the last exercise yesterday: today's is the second, a step up."""
+    sim_day = "2000-01-01"
+    return {"coach": {"schema_version": 4, "disclaimer_heard": True, "clean": {LAST.id: 1},
+                      "clean_on": {LAST.id: sim_day}}}  # fmt: skip
+
+
+def _coach(adapter: FlakyAdapter) -> dict:
+    return adapter.saved["coach"]
+
+
+@pytest.mark.parametrize("said", ["yes", "my knee hurts", "ouch", "that hurt"])
+def test_pain_after_the_last_block_counts_against_it(said):
+    adapter, sim = _after_the_last_block(_due_a_step_up())
+    assert _coach(adapter)["level_up"] == {LAST.id: 1}  # announced: "next time it goes up"
+    turn = sim.say(said)
+    assert turn.ends_session and "<audio" not in turn.ssml and "<break" not in turn.ssml
+    coach = _coach(adapter)
+    assert coach["back_check"] == LAST.id  # the next session checks in first
+    assert coach["clean"][LAST.id] == 0 and LAST.id not in coach["level_up"]
+    assert "Good work" not in turn.speech
+
+
+def test_no_to_did_anything_hurt_says_goodbye_and_keeps_the_clean_run():
+    adapter, sim = _after_the_last_block()
+    turn = sim.say("no")
+    assert turn.ends_session and "Take care of your back" in turn.speech
+    assert _coach(adapter)["clean"][LAST.id] == 1 and not _coach(adapter)["back_check"]
+
+
+def test_pain_while_the_last_block_plays_stops_it_and_takes_it_back():
+    adapter, sim = _after_the_last_block()
+    turn = sim.say("this hurts", barge_in_s=10.0)
+    assert not turn.ends_session and "<audio" not in turn.ssml and "<break" not in turn.ssml
+    assert PHRASES.raw("ask.hurt_check") not in turn.speech
+    coach = _coach(adapter)
+    assert coach["clean"].get(LAST.id, 0) == 0 and coach["back_check"] == LAST.id
+    # Nothing to skip to, and "yes" starts nothing.
+    assert "<audio" not in sim.say("yes").ssml
+
+
+def test_pain_after_the_last_block_answers_with_the_store_down():
+    adapter, sim = _after_the_last_block()
+    adapter.failing = True
+    turn = sim.say("my back hurts")
+    assert turn.ends_session and "hurts" in turn.speech
