@@ -4,8 +4,9 @@ Run by hand after an audio build (`make audio`):
 `.venv/bin/python benchmarks/transcripts.py [--audio-dir var/audio] [--sessions 10]`.
 
 Each session opens the skill and walks the whole routine as a person who always says "ready"
-and "yes" (and "no" to "Did anything hurt?": nothing did); a day passes between sessions. Words are the spoken words of each turn (the
-precomputed clips are listed by name and length, not counted as words).
+and "yes" (and "no" to "Did anything hurt?": nothing did); a day passes between sessions.
+Words are the spoken words of each turn (the precomputed clips are listed by name and length,
+not counted as words).
 """
 
 from __future__ import annotations
