@@ -102,8 +102,8 @@ def play(coach: Coach, s: State, *before: str, lead_in: bool = False) -> Reply:
         # the skill without its name, and a block cut short is taken back like any other.
         finished = [say("block.done_exercise", name=ex.name), complete(coach, s, ex)]
         place.phase, place.offer = Phase.FINISHED, Offer.HURT_CHECK
-        done = coach.phrasing.closing()[:-1]  # the goodbye waits for the answer
-        return coach.ask(s, *lead, *b.segments, *finished, *done, card=card)
+        closing = coach.phrasing.closing()[:-1]  # the goodbye waits for the answer
+        return coach.ask(s, *lead, *b.segments, *finished, *closing, card=card)
     finished = [say("block.done_exercise", name=ex.name), complete(coach, s, ex)]
     place.phase = Phase.EXERCISE_DONE
     return coach.ask(s, *lead, *b.segments, *finished, card=card)
