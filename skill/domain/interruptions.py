@@ -41,11 +41,11 @@ def arrive(s: State) -> None:
     """A request arrived: settle the block last sent, heard to its end or cut short."""
     place, heard = s.place, heard_s(s)
     undo, place.played_at, place.undo = place.undo, "", {}
+    if place.offer == Offer.HURT_CHECK:
+        place.offer = Offer.NONE  # "did anything hurt?" is asked once; its answer is pending
     if heard is None or heard + TIMESTAMP_SLACK_S >= place.played_s:
         return
     place.unit, place.interrupted = place.last_block, True
-    if place.offer == Offer.HURT_CHECK:
-        place.offer = Offer.NONE  # the routine did not finish after all
     if place.phase in (Phase.BETWEEN, Phase.EXERCISE_DONE, Phase.FINISHED):
         place.phase = Phase.BETWEEN if place.unit else Phase.INTRO
     if undo:

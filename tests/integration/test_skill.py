@@ -24,7 +24,9 @@ def test_walks_the_whole_routine_and_hears_every_exercise(conv, routine):
     conv.intent("StartRoutineIntent")
     heard = [conv.responses[-1]]
     while not ends(conv.responses[-1]):
-        heard.append(conv.intent("ReadyIntent"))
+        # Ready until the routine ends on "Did anything hurt?": nothing did.
+        hurt_check = plain(conv.responses[-1]).endswith("Did anything hurt?")
+        heard.append(conv.intent("AMAZON.NoIntent" if hurt_check else "ReadyIntent"))
         assert len(heard) < 60, "the routine never ended"
     said = " ".join(plain(r) for r in heard)
     clips = [clip_id_of(url) for r in heard for url in AUDIO.findall(speech(r))]
