@@ -60,7 +60,12 @@ def _load(path: Traversable) -> dict[str, Any]:
 
 def sources(folder: Traversable | Path) -> list[Traversable]:
     """The source files of one locale, in order (their order is the model's)."""
-    files = sorted((f for f in folder.iterdir() if f.name.endswith(".yaml")), key=lambda f: f.name)
+    try:
+        files = sorted(
+            (f for f in folder.iterdir() if f.name.endswith(".yaml")), key=lambda f: f.name
+        )
+    except OSError as exc:
+        raise ModelSourceError(f"{folder}: cannot be read: {exc.strerror or exc}") from exc
     if not files:
         raise ModelSourceError(f"{folder}: no *.yaml sentence files")
     return files

@@ -107,6 +107,13 @@ def test_the_shipped_model_is_what_its_sources_expand_to():
     assert cli.main(["model", "build", "--check"]) == 0
 
 
+def test_a_missing_sources_folder_is_named(tmp_path, capsys):
+    missing = tmp_path / "nowhere"
+    assert cli.main(["model", "build", "--check", "--sources", str(missing)]) == 2
+    err = capsys.readouterr().err
+    assert str(missing) in err and "Traceback" not in err
+
+
 def test_a_stale_model_is_named(tmp_path, capsys):
     stale = tmp_path / "en-US.json"
     stale.write_text('{"interactionModel": {}}\n')
