@@ -32,7 +32,7 @@ FLOORS = {
     "dev/first_heldout_safety.tsv": 0.95,
     "dev/third_commands.tsv": 0.98,
     "dev/third_safety.tsv": 0.95,
-    "dev/fourth_commands.tsv": 0.31,
+    "dev/fourth_commands.tsv": 0.32,
     "dev/fourth_safety.tsv": 0.63,
     "heldout/commands.tsv": 0.74,
     "heldout/safety.tsv": 0.84,
