@@ -323,12 +323,12 @@ class CoachModel(RuleBasedStateMachine):
 
     @rule()
     def launch(self):
-        self.pained = None
+        self.pained, self.set_playing = None, False
         self.sim.send(env.launch_request())
 
     @rule(reason=st.sampled_from(["USER_INITIATED", "EXCEEDED_MAX_REPROMPTS", "ERROR"]))
     def session_ends(self, reason: str):
-        self.pained = None
+        self.pained, self.set_playing = None, False
         self.sim.end_session(reason)
 
     @rule(seconds=st.sampled_from([1.0, 8.0, 30.0, 140.0, 400.0]))
