@@ -110,7 +110,7 @@ def no(coach: Coach, s: State) -> Reply:
         return navigation.stop(coach, s)
     if pending == Pending.UNCLEAR:
         return coach.unclear(s, coach.say("unclear.to_no"))
-    if pending in (Pending.READY, Pending.NEXT):
+    if pending in (Pending.READY, Pending.NEXT, Pending.RESUME):
         return navigation.wait(coach, s)  # "not yet": only stop, or "I'm done", ends it
     if pending in (Pending.START, Pending.SKIP, Pending.START_OVER):
         return navigation.stop(coach, s)

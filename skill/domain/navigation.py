@@ -53,6 +53,12 @@ def ready(coach: Coach, s: State) -> Reply:
         return start_routine(coach, s)
     if phase == Phase.EXERCISE_DONE:
         return next_exercise(coach, s)
+    if phase == Phase.PAUSED and not s.place.interrupted:
+        # "I'm ready" after a pause plays the set (with its lead-in), not another question.
+        s.place.phase, s.place.paused_phase = s.place.paused_phase or Phase.IDLE, None
+        if s.place.phase in (Phase.INTRO, Phase.BETWEEN):
+            return play(coach, s, lead_in=True)
+        return ready(coach, s)
     if phase == Phase.PAUSED:
         return resume(coach, s)
     if phase not in (Phase.INTRO, Phase.BETWEEN):
@@ -190,7 +196,13 @@ def pause(coach: Coach, s: State) -> Reply:
     place = s.place
     if place.phase != Phase.PAUSED:
         place.paused_phase, place.phase = place.phase, Phase.PAUSED
-    return coach.ask(s, coach.say("pause.paused"))
+    # No question to trap anyone ("no" would ask it again): how to go on, even after the
+    # microphone closes; a bare "yes" resumes.
+    question = coach.phrasing.question(s)
+    place.pending = question.pending
+    said = (coach.say("pause.paused"), coach.say("wait.ok"))
+    place.last_said = " ".join(said)
+    return Reply(said, reprompt=coach.phrasing.reprompt(s, question))
 
 
 def resume(coach: Coach, s: State) -> Reply:

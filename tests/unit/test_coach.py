@@ -115,11 +115,23 @@ def test_pause_and_resume_return_to_the_same_place(coach):
     navigation.ready(coach, s)
     unit = s.place.unit
     paused = navigation.pause(coach, s)
-    assert s.place.phase == "paused" and "resume" in paused.text
+    # No question (a "no" would ask it again): what to say, even after the microphone closes.
+    assert s.place.phase == "paused" and "tell Back Coach I'm ready" in paused.text
+    assert not paused.text.endswith("?") and "resume" in (paused.reprompt or "")
     assert navigation.pause(coach, s).text.startswith("Paused")  # pausing twice is harmless
     resumed = navigation.resume(coach, s)
     assert s.place.phase == "between" and s.place.unit == unit
     assert "back to the plank" in resumed.text
+
+
+def test_ready_after_a_pause_plays_the_set_with_its_lead_in(coach):
+    s = at(coach, "plank")
+    navigation.ready(coach, s)
+    unit = s.place.unit
+    navigation.pause(coach, s)
+    played = navigation.ready(coach, s)
+    assert s.place.phase != "paused" and s.place.last_block == unit
+    assert "?" not in played.text.split(".")[0] and s.place.unit > unit
 
 
 def test_unknown_exercise_id(coach):
@@ -395,8 +407,7 @@ def test_every_open_reply_ends_with_its_question(coach):
         info.how_far,
         info.whats_next,
         info.help,
-        navigation.pause,
-    ):
+    ):  # a pause (and a wait) asks nothing: test_pause_and_resume_return_to_the_same_place
         reply = op(coach, s)
         assert not reply.end_session
         assert reply.parts[-1].endswith("?")
