@@ -21,6 +21,7 @@ def pain(coach: Coach, s: State, body_part: str | None = None) -> Reply:
     profile, place = s.profile, s.place
     ex = coach.current(s)
     part = coach.phrasing.body_part(body_part)
+    heard = coach.say("pain.heard_part", part=part) if part else coach.say("pain.heard")
     if place.phase == Phase.FINISHED:
         # Right after the routine ("did anything hurt?", or "this hurts" as its last block
         # ends): the last exercise hurt. It is not a clean run, not a step up, easier next
@@ -28,12 +29,10 @@ def pain(coach: Coach, s: State, body_part: str | None = None) -> Reply:
         place.offer = Offer.NONE
         stop_for_pain(coach, s)
         profile.level_up.pop(ex.id, None)
-        heard = coach.say("pain.heard_part", part=part) if part else coach.say("pain.heard")
         return coach.end(heard, _eased(coach, s), coach.say("back.rest"))
     if place.phase == Phase.IDLE:
         # Nothing under way to stop ("my back hurts" to the welcome, or to "how does it feel
         # today?"): rest today, starting stays the person's choice.
-        heard = coach.say("pain.heard_part", part=part) if part else coach.say("pain.heard")
         return coach.end(heard, coach.say("back.rest"))
     stop_for_pain(coach, s)
     eased = _eased(coach, s)
