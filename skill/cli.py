@@ -247,7 +247,7 @@ def _say(args: argparse.Namespace, config: Config) -> int:
     sim, catalog = _simulator(args, config, state)
     audio_s = catalog.audio_s if catalog else None
     try:
-        turn = sim.say(" ".join(args.utterance))
+        turn = sim.say(" ".join(args.utterance), barge_in_s=args.barge_in)
     except TransportError as exc:
         return _fail(str(exc))
     turns = [turn, *sim.events]
@@ -264,6 +264,7 @@ CHAT_HELP = """Type what you would say to Alexa. Commands:
   :wait N       let N seconds of hands-free playback pass (:wait end: to the end)
   :player       what the virtual player is doing
   :later T      let time pass with nothing played (T: 90, 10m, 25h, 2d)
+  :barge N TEXT say TEXT N seconds into the last response (cutting it short)
   :json         toggle JSON output  :quit    leave"""
 
 
@@ -318,7 +319,15 @@ def _chat(args: argparse.Namespace, config: Config) -> int:
                     print(f"backcoach: {exc}", file=sys.stderr)
                 continue
             before = len(sim.events)
-            turn = sim.say("open back coach" if line == ":launch" else line)
+            barge_in_s = None
+            if line.startswith(":barge"):
+                _, seconds, line = (line.split(maxsplit=2) + ["", ""])[:3]
+                try:
+                    barge_in_s = float(seconds)
+                except ValueError:
+                    print("backcoach: :barge takes seconds, then what you say", file=sys.stderr)
+                    continue
+            turn = sim.say("open back coach" if line == ":launch" else line, barge_in_s)
         except TransportError as exc:
             print(f"backcoach: {exc}", file=sys.stderr)
             continue
@@ -777,6 +786,13 @@ def parser() -> argparse.ArgumentParser:
     )
     say.add_argument("utterance", nargs="+", help="what is said")
     say.add_argument("--session", metavar="FILE", help="continue the conversation kept in FILE")
+    say.add_argument(
+        "--barge-in",
+        type=float,
+        metavar="N",
+        help="say it N seconds into the last response, cutting it short (default: after it, "
+        "as a person answers once the audio ends)",
+    )
     talk(say)
     say.set_defaults(run=_say)
 

@@ -47,7 +47,7 @@ def render_routine(
         "opening",
         (
             coach.say("welcome.new", count=coach.phrasing.exercise_count),
-            safety.disclaimer,
+            *coach.phrasing.disclaimer(),
             safety.caution,
         ),
     )

@@ -47,6 +47,7 @@ OPERATIONS: dict[str, Operation] = {
     # Starting, doing and pausing the routine. `checked`: what starts exercise waits until the
     # health check a session opened with is answered (opening.py).
     "StartRoutineIntent": unslotted(checked(navigation.start_routine)),
+    "StepByStepIntent": unslotted(checked(navigation.step_by_step)),
     "ReadyIntent": unslotted(checked(navigation.ready)),
     "AMAZON.PauseIntent": unslotted(navigation.pause),
     "AMAZON.ResumeIntent": unslotted(checked(navigation.resume)),

@@ -23,6 +23,8 @@ from backcoach.skill.alexa.base import (
     our_stream_in,
     slot_id,
 )
+from backcoach.skill.alexa.intents import OPERATIONS, Slots
+from backcoach.skill.alexa.interceptors import request_time
 from backcoach.skill.alexa.state_store import carried_place
 from backcoach.skill.domain.hands_free import HandsFree, Position, Stream, parse_token
 from backcoach.skill.domain.opening import check_first, doctor_first, launch, with_disclaimer
@@ -49,13 +51,18 @@ COMMANDS: dict[str, Operation] = {
     "ConditionIntent": lambda hf, s, st: hf.condition(s, st),
     "LeakIntent": lambda hf, s, st: hf.leak(s, st),
     "AMAZON.PauseIntent": lambda hf, s, st: hf.pause(st),
+    "WaitIntent": lambda hf, s, st: hf.wait(st),
+    "FeelWorseIntent": lambda hf, s, st: hf.pain(s, st),
     "AMAZON.ResumeIntent": cleared(lambda hf, s, st: hf.resume(s, st)),
     "AMAZON.NextIntent": cleared(lambda hf, s, st: hf.move(s, st, +1)),
     "AMAZON.PreviousIntent": cleared(lambda hf, s, st: hf.move(s, st, -1)),
     "AMAZON.RepeatIntent": cleared(lambda hf, s, st: hf.move(s, st, 0)),
+    "AgainIntent": cleared(lambda hf, s, st: hf.move(s, st, 0)),
     "AMAZON.StartOverIntent": cleared(lambda hf, s, st: hf.move(s, st, None)),
     "AMAZON.StopIntent": lambda hf, s, st: hf.stop_after(s, st),
     "AMAZON.CancelIntent": lambda hf, s, st: hf.stop_after(s, st),
+    "AMAZON.NavigateHomeIntent": lambda hf, s, st: hf.stop_after(s, st),
+    "StepByStepIntent": cleared(lambda hf, s, st: hf.to_dialog(s, st)),
     "AMAZON.LoopOnIntent": lambda hf, s, st: hf.not_available(),
     "AMAZON.LoopOffIntent": lambda hf, s, st: hf.not_available(),
     "AMAZON.ShuffleOnIntent": lambda hf, s, st: hf.not_available(),
@@ -73,7 +80,41 @@ Question = Callable[[HandsFree, State, Stream, Position, str | None], Reply]
 """A question about the stream: the operation, given where the player is and the exercise
 the request named (if any)."""
 
+
+def _cleared(question: Question) -> Question:
+    """A question whose answer plays: after a red flag, the doctor question instead."""
+    return lambda hf, s, st, at, ex: doctor_first(hf.coach, s) or question(hf, s, st, at, ex)
+
+
+def _explained(intent: str) -> Question:
+    """A question the dialog's operation answers, answered for the exercise playing."""
+    operation = OPERATIONS[intent]
+    return lambda hf, s, st, at, ex: hf.explain(
+        s, st, at, lambda coach, scratch: operation(coach, scratch, Slots())
+    )
+
+
+EXPLAINED = (
+    "SetsLeftIntent",
+    "HoldTimeIntent",
+    "FormIntent",
+    "TempoIntent",
+    "ListExercisesIntent",
+    "SafetyIntent",
+    "AboutIntent",
+    "StatsIntent",
+    "SourceIntent",
+    "ThanksIntent",
+    "FeelBetterIntent",
+)
+"""Questions about the routine the dialog already answers well: the stream answers them the
+same way, for the exercise playing, and plays on."""
+
 QUESTIONS: dict[str, Question] = {
+    **{intent: _explained(intent) for intent in EXPLAINED},
+    "ReadyIntent": _cleared(lambda hf, s, st, at, ex: hf.ready(s, st, at)),
+    "StartRoutineIntent": _cleared(lambda hf, s, st, at, ex: hf.ready(s, st, at)),
+    "StartExerciseIntent": _cleared(lambda hf, s, st, at, ex: hf.jump(s, st, ex)),
     "WhatsNextIntent": lambda hf, s, st, at, ex: hf.whats_next(s, st, at),
     "ProgressIntent": lambda hf, s, st, at, ex: hf.how_much_left(s, st, at),
     "DescribeExerciseIntent": lambda hf, s, st, at, ex: hf.describe(s, st, at, ex),
@@ -82,8 +123,9 @@ QUESTIONS: dict[str, Question] = {
     "HarderIntent": lambda hf, s, st, at, ex: hf.relevel(s, st, at, +1),
     "AMAZON.FallbackIntent": lambda hf, s, st, at, ex: hf.fallback(s, st, at),
 }
-"""Questions answered about the stream while it plays or is paused ("Alexa, tell Back Coach
-what's next"), instead of the dialog's answers."""
+"""Everything else said while the stream plays or is paused ("Alexa, tell Back Coach what's
+next", "I'm ready", "start the plank"), answered about the stream: one mode at a time, so
+nothing starts a step-by-step exercise over it."""
 
 EVENTS = frozenset(
     {
@@ -152,6 +194,7 @@ class StreamHandler(CoachHandler):
                 raise
             log.warning("store unavailable, stopping or answering from the session: %s", error)
             state, stream = store.fallback(handler_input), self.stream_from_context(handler_input)
+        state.arrived = request_time(handler_input)
         reply = operation(self.hands_free, state, stream)
         store.save(handler_input, state)
         store.save_stream(handler_input, stream)

@@ -23,6 +23,7 @@ Transport = Callable[[dict], dict]
 """Sends one request envelope to the skill and returns the response envelope."""
 
 _serializer = DefaultSerializer()
+_BREAK = re.compile(r'<break time="(\d+(?:\.\d+)?)(ms|s)"\s*/>')
 _AUDIO = re.compile(r'<audio\s+src="([^"]+)"\s*/>')
 _TAG = re.compile(r"<[^>]+>")
 
@@ -90,6 +91,11 @@ class SessionState:
     """The virtual player's stream, queue and position."""
     later_s: float = 0.0
     """How far the simulated clock is ahead of the real one (see `Simulator.advance`)."""
+    turn_at: str = ""
+    """When the last spoken turn was sent, in simulated time (ISO 8601; "" before any)."""
+    listened_until: str = ""
+    """When that turn's response finished playing: the next turn is sent after it, as a
+    person answers after the audio, across `backcoach say --session` calls too."""
 
     @classmethod
     def load(cls, path: Path) -> SessionState:
@@ -130,6 +136,14 @@ class Turn:
     def audio(self) -> list[str]:
         """The URLs of the clips the response plays."""
         return _AUDIO.findall(self.ssml)
+
+    @property
+    def breaks_s(self) -> float:
+        """How long the response's `<break>`s last (a set timed in SSML is mostly breaks)."""
+        return sum(
+            float(amount) / (1000 if unit == "ms" else 1)
+            for amount, unit in _BREAK.findall(self.ssml)
+        )
 
     @property
     def ends_session(self) -> bool:
@@ -268,6 +282,14 @@ class VirtualPlayer:
         return max(0.0, (self.length_s(self.url) or 0) - self.offset_ms / 1000)
 
 
+def _instant(text: str) -> datetime | None:
+    """A kept ISO 8601 time, or None when there is none (or it cannot be read)."""
+    try:
+        return datetime.fromisoformat(text) if text else None
+    except ValueError:
+        return None
+
+
 class Simulator:
     """A conversation with the skill: understands utterances and keeps the session."""
 
@@ -289,9 +311,9 @@ class Simulator:
         self.player.restore(self.state.player)
         self.events: list[Turn] = []
         """Every player event sent, with the skill's answer, in order."""
-        self.turn_at = self.now()
+        self.turn_at = _instant(self.state.turn_at) or self.now()
         """When the last spoken turn was sent (barge-ins are counted from here)."""
-        self.listened_until = self.turn_at
+        self.listened_until = _instant(self.state.listened_until) or self.turn_at
         """When the last response's clips finish playing."""
         device = env.Device(device_id=self.state.device_id, audio_player=audio_player, apl=apl)
         self.caller = env.Caller(skill_id=skill_id, user_id=self.state.user_id, device=device)
@@ -332,8 +354,9 @@ class Simulator:
         turn = Turn(envelope, response, match, problems)
         if in_session:
             heard_s = sum(self.clip_s(url) for url in turn.audio)
-            heard_s += len(turn.speech.split()) / SPEECH_WORDS_PER_S
+            heard_s += len(turn.speech.split()) / SPEECH_WORDS_PER_S + turn.breaks_s
             self.listened_until = self.turn_at + timedelta(seconds=heard_s)
+            s.turn_at, s.listened_until = self.turn_at.isoformat(), self.listened_until.isoformat()
         if in_session:
             s.attributes = response.get("sessionAttributes") or {}
             if turn.ends_session:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -14,7 +15,7 @@ from backcoach.skill.domain import pain as pain_module
 from backcoach.skill.domain.alexa_limits import MAX_TOKEN_LENGTH
 from backcoach.skill.domain.coach import Coach
 from backcoach.skill.domain.pain import pain as pain_answer
-from backcoach.skill.domain.plan import block
+from backcoach.skill.domain.plan import block, units
 from backcoach.skill.domain.progress import RESUME_WITHIN, resumable
 from backcoach.skill.domain.reply import Reply
 from backcoach.skill.domain.state import Pending, Phase, State
@@ -22,11 +23,11 @@ from backcoach.skill.domain.stored import StoredRow
 
 TOKEN_VERSION = "bc1"
 
-LATE_RESUME = timedelta(minutes=5)
+LATE_RESUME = timedelta(seconds=30)
 """A pause longer than this is resumed from the current set's lead-in, after saying where we
-are. Within a few minutes a person is still in position and can join the count where it
-stopped; after longer they have stood up, cooled down and lost the count, and dropping them
-into the middle of a hold would have them start it late or not at all."""
+are. Within half a minute a person is still in position and can join the count where it
+stopped; after longer they have moved, or answered a question, and lost the count, and
+dropping them into the middle of a hold would have them start it late or not at all."""
 STALE_STREAM = RESUME_WITHIN
 """A stream paused longer than this (a day, as for the step-by-step routine) is offered with
 a question, never resumed blindly: it belongs to another day's session."""
@@ -244,6 +245,13 @@ class HandsFree:
         s.place.trouble = list(stream.trouble)
         before = self.earned(s, index)
         progression.record_done(self.coach, s, index, run_id=current.play_id)
+        # Pain told just after ("Alexa, tell Back Coach my knee hurts") counts against it.
+        s.profile.last_sets = {
+            "exercise": current.exercise_id,
+            "level": current.level,
+            "at": self.now(),
+            "s": 0.0,
+        }
         if self.earned(s, index) > before and current.exercise_id not in stream.moved_up:
             stream.moved_up.append(current.exercise_id)
         stream.token, stream.offset_ms, stream.at = token, 0, self.now()
@@ -272,6 +280,38 @@ class HandsFree:
     def pause(self, stream: Stream) -> Reply:
         self.stopped(stream)
         return Reply((), directives=(Stop(),))
+
+    def wait(self, stream: Stream) -> Reply:
+        """ "I need a break", "hang on": pause, and say the words that resume after it."""
+        self.stopped(stream)
+        return Reply((self.say("wait"),), end_session=True, directives=(Stop(),))
+
+    def to_dialog(self, s: State, stream: Stream) -> Reply:
+        """ "Switch to step by step": the stream stops, and the dialog starts at the exercise
+        it was playing (leaving the stream is the one way into dialog mode)."""
+        current = parse_token(stream.token, self.coach)
+        stopped = self.stop(stream)
+        index = self.index_of(current) if current is not None else 0
+        lead = self.coach.say("nav.to_step_by_step")
+        reply = navigation.intro(self.coach, s, index, lead)
+        return replace(reply, directives=(*reply.directives, *stopped.directives))
+
+    def jump(self, s: State, stream: Stream, exercise_id: str | None) -> Reply:
+        """ "Start the plank" during a stream: that exercise's track, in the same run (never a
+        step-by-step exercise over the stream)."""
+        current = parse_token(stream.token, self.coach)
+        index = self.routine.index_of(exercise_id or "")
+        if current is None or index is None:
+            return self.resume(s, stream, confirmed=True)
+        play = self.play(s, index, current.play_id)
+        stream.token, stream.offset_ms, stream.activity, stream.retried = play.token, 0, "", ""
+        return Reply((), directives=(play,))
+
+    def ready(self, s: State, stream: Stream, at: Position) -> Reply:
+        """ "I'm ready", "start my routine" during a stream: it plays on, or resumes."""
+        if at.playing:
+            return self.carry_on(s, stream, at, ())
+        return self.resume(s, stream, confirmed=True)
 
     def stopped(self, stream: Stream) -> None:
         """Note the stream stopped now (a stream already stopped keeps the time it stopped,
@@ -319,11 +359,17 @@ class HandsFree:
         return (starts[number - 1], number) if number else (0.0, 0)
 
     def move(self, s: State, stream: Stream, step: int | None) -> Reply:
-        """Next (+1), previous (-1), repeat (0) or start over (None): a track from its start.
+        """Next (+1), previous (-1), repeat (0) or start over (None): a track from its start;
+        repeat plays the current set again, from its lead-in (the steps are not redone).
         Next on the last track ends the routine."""
         current = parse_token(stream.token, self.coach)
         if current is None:
             return self.nothing()
+        if step == 0:
+            track = track_id(current.exercise_id, current.level)
+            offset_s, _ = self.set_start(track, stream.offset_ms)
+            stream.offset_ms, stream.activity, stream.at = round(offset_s * 1000), "PLAYING", ""
+            return Reply((), directives=(Play(stream.token, track, stream.offset_ms),))
         last = len(self.routine.exercises) - 1
         if step == 1 and self.index_of(current) == last:
             return self.end_early(s, stream, current)
@@ -497,6 +543,26 @@ class HandsFree:
             return self.carry_on(s, stream, at, (said,))
         card = self.coach.phrasing.card(ex)
         return self.carry_on(s, stream, at, (ex.start, *ex.steps), card=card)
+
+    def explain(
+        self, s: State, stream: Stream, at: Position, answer: Callable[[Coach, State], Reply]
+    ) -> Reply:
+        """A question the dialog answers ("how long do I hold", "how many left", "is this
+        safe"), answered for the exercise and set playing, without the dialog's question;
+        then the stream as it was. The dialog's answer runs on a copy: it moves nothing."""
+        current = parse_token(at.token, self.coach)
+        scratch = copy.deepcopy(s)
+        if current is not None:
+            index = self.index_of(current)
+            _, number = self.set_start(track_id(current.exercise_id, current.level), at.offset_ms)
+            n_units = len(units(self.routine.exercises[index], current.level))
+            scratch.place.exercise, scratch.place.phase = index, Phase.BETWEEN
+            scratch.place.unit = max(0, min(number - 1, n_units - 1))
+            scratch.profile.levels[current.exercise_id] = current.level
+        reply = answer(self.coach, scratch)
+        words = reply.parts[:-1] if reply.reprompt else reply.parts
+        said = tuple(p for p in words if isinstance(p, str))
+        return self.carry_on(s, stream, at, said, card=reply.card)
 
     def help(self, s: State, stream: Stream, at: Position) -> Reply:
         """What can be said while the routine plays, and how (built-ins vs. our intents)."""

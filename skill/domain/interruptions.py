@@ -12,6 +12,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
+from backcoach.skill.domain.plan import Segment
 from backcoach.skill.domain.state import Offer, Phase, State
 
 TIMESTAMP_SLACK_S = 1.0
@@ -19,11 +20,25 @@ TIMESTAMP_SLACK_S = 1.0
 FAST_SPEECH_WORDS_PER_S = 3.5
 """Faster than Alexa speaks (about 2.5 words a second): the speech before the clips is
 never overestimated, so a request is never taken for an interruption when it was not."""
+SLOW_SPEECH_WORDS_PER_S = 2.0
+"""Slower than Alexa speaks: a set is taken as heard only once it surely ended, so an
+interruption never skips a set the person did not do."""
 
 
-def speaking_s(sentences: list[str]) -> float:
+def speaking_s(sentences: list[str], words_per_s: float = FAST_SPEECH_WORDS_PER_S) -> float:
     """The least time some sentences take to say (they come before a block's clips)."""
-    return sum(len(text.split()) for text in sentences) / FAST_SPEECH_WORDS_PER_S
+    return sum(len(text.split()) for text in sentences) / words_per_s
+
+
+def set_ends_s(lead: list[str], segments: tuple[Segment, ...]) -> list[float]:
+    """When each set among a block's clips has surely ended, counted from when it was sent
+    (the speech before them at its slowest)."""
+    at, ends = speaking_s(lead, SLOW_SPEECH_WORDS_PER_S), []
+    for segment in segments:
+        at += segment.duration_s
+        if segment.is_set:
+            ends.append(round(at, 3))
+    return ends
 
 
 def heard_s(s: State) -> float | None:
@@ -41,15 +56,50 @@ def arrive(s: State) -> None:
     """A request arrived: settle the block last sent, heard to its end or cut short."""
     place, heard = s.place, heard_s(s)
     undo, place.played_at, place.undo = place.undo, "", {}
-    if place.offer == Offer.HURT_CHECK:
-        place.offer = Offer.NONE  # "did anything hurt?" is asked once; its answer is pending
     if heard is None or heard + TIMESTAMP_SLACK_S >= place.played_s:
         return
-    place.unit, place.interrupted = place.last_block, True
+    if place.offer == Offer.HURT_CHECK:
+        place.offer = Offer.NONE  # the last block was cut short: nothing was finished to ask about
+    # Redo from the first set not surely heard to its end: never a set already done.
+    done = sum(1 for end_s in place.set_ends_s if heard + TIMESTAMP_SLACK_S >= end_s)
+    place.unit, place.interrupted = place.last_block + done, True
     if place.phase in (Phase.BETWEEN, Phase.EXERCISE_DONE, Phase.FINISHED):
         place.phase = Phase.BETWEEN if place.unit else Phase.INTRO
     if undo:
         take_back(s, undo)
+
+
+LATE_REPORT_S = 120.0
+"""Pain told up to this long after the last sets could have ended is about them: Alexa closes
+the session about 16 s after its question, and getting up to say "Alexa, tell Back Coach my
+knee hurts" takes a moment more."""
+
+
+def note_sets(s: State, exercise_id: str, level: int) -> None:
+    """Keep, with the profile, the block just sent: pain told in a new session while it could
+    still be playing counts against it (`late_report`)."""
+    place = s.place
+    s.profile.last_sets = {
+        "exercise": exercise_id,
+        "level": level,
+        "at": place.played_at,
+        "s": place.played_s,
+    }
+
+
+def late_report(s: State) -> dict[str, Any] | None:
+    """The last block of sets, if this request came while it could still be playing or within
+    LATE_REPORT_S after (None otherwise, or when the request has no timestamp)."""
+    sets = s.profile.last_sets
+    if not sets or s.arrived is None:
+        return None
+    try:
+        at = datetime.fromisoformat(sets["at"])
+        length_s = float(sets.get("s") or 0.0)
+    except (KeyError, TypeError, ValueError):
+        return None
+    since_s = (s.arrived.astimezone(UTC) - at.astimezone(UTC)).total_seconds()
+    return sets if -TIMESTAMP_SLACK_S <= since_s <= length_s + LATE_REPORT_S else None
 
 
 def before_completing(s: State, exercise_id: str) -> dict[str, Any]:

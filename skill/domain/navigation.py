@@ -20,7 +20,7 @@ def intro(coach: Coach, s: State, index: int, *lead: str) -> Reply:
     ex, level = coach.current(s), s.level_of(coach.routine)
     known = s.profile.history.ever_done(ex.id)
     words = coach.phrasing.brief_text if known else coach.phrasing.steps_text
-    return play(coach, s, *lead, *words(index, level), lead_in=True)
+    return play(coach, s, *lead, *words(index, level))
 
 
 def start_routine(coach: Coach, s: State) -> Reply:
@@ -35,12 +35,22 @@ def start_routine_with(coach: Coach, s: State, lead: str) -> Reply:
     return intro(coach, s, 0, lead)
 
 
+def step_by_step(coach: Coach, s: State) -> Reply:
+    """ "Step by step": the routine in dialog, from the top (or on, if it is under way)."""
+    if s.place.phase == Phase.IDLE:
+        return start_routine(coach, s)
+    return coach.ask(s, coach.say("nav.step_by_step"))
+
+
 def start_exercise(coach: Coach, s: State, exercise_id: str | None) -> Reply:
     """Jump to one exercise by id."""
     index = coach.routine.index_of(exercise_id or "")
     if index is None:
+        # One question, which exercise: a bare "yes" to it starts nothing.
         key = "describe.unknown" if exercise_id else "describe.ask_which"
-        return coach.ask(s, coach.say(key, names=coach.phrasing.names()))
+        which = coach.say(key, names=coach.phrasing.names())
+        s.place.pending, s.place.last_said = Pending.UNCLEAR, which
+        return Reply((which,), reprompt=which)
     return intro(coach, s, index)
 
 
@@ -57,14 +67,14 @@ def ready(coach: Coach, s: State) -> Reply:
         # "I'm ready" after a pause plays the set (with its lead-in), not another question.
         s.place.phase, s.place.paused_phase = s.place.paused_phase or Phase.IDLE, None
         if s.place.phase in (Phase.INTRO, Phase.BETWEEN):
-            return play(coach, s, lead_in=True)
+            return play(coach, s)
         return ready(coach, s)
     if phase == Phase.PAUSED:
         return resume(coach, s)
     if phase not in (Phase.INTRO, Phase.BETWEEN):
         return coach.ask(s)
-    # From the top of an exercise, or again after sets were cut short: the lead-in first.
-    return play(coach, s, lead_in=phase == Phase.INTRO or s.place.interrupted)
+    # After sets were cut short, say where they pick up.
+    return play(coach, s, coach.phrasing.redo(s)) if s.place.interrupted else play(coach, s)
 
 
 def pick_up(coach: Coach, s: State, lead: str = "") -> Reply:
@@ -80,27 +90,35 @@ def pick_up(coach: Coach, s: State, lead: str = "") -> Reply:
     mark(coach, s)
     label = coach.phrasing.set_label(ex, level, place.unit)
     recap = coach.say("resume.recap", name=ex.name, label=label)
-    return play(coach, s, lead, recap, lead_in=True)
+    if place.unit == 0 and not s.profile.history.ever_done(ex.id):
+        # Never done, not one set (a first-timer who stopped during its steps): the steps in
+        # full, however the routine is picked up.
+        return play(
+            coach, s, lead, *coach.phrasing.steps_text(place.exercise, level), recap, lead_in=True
+        )
+    return play(coach, s, lead, recap)
 
 
-def play(coach: Coach, s: State, *before: str, lead_in: bool = False) -> Reply:
-    """Play the block starting at the current unit and move past it; with `lead_in`, the
-    lead-in clip gives the time to get into position and counts down into the first set."""
+def play(coach: Coach, s: State, *before: str, lead_in: bool = True) -> Reply:
+    """Play the block starting at the current unit and move past it. Every block begins
+    with the lead-in clip ("Get into position … 3, 2, 1"): time to get down and start together,
+    whether after the steps or a rest."""
     place, say = s.place, coach.say
     ex = coach.current(s)
     level = s.level_of(coach.routine)
     todo = units(ex, level)
     b = block(ex, level, place.unit, coach.words, lead_in=lead_in)
-    lead = [*before] if lead_in else [*before, say("block.lead")]
-    side = todo[place.unit].side
-    if side:
-        lead.append(say("block.lead_side", side=say(f"side.{side}")))
-    card = coach.phrasing.card(ex) if lead_in else None
+    lead = [*before]
+    if todo[place.unit].side:
+        lead.append(coach.phrasing.side_lead(ex, level, place.unit))
+    card = coach.phrasing.card(ex) if place.unit == 0 else None
     place.last_block, place.unit = place.unit, b.end_unit
     sent(s, interruptions.speaking_s(lead) + b.duration_s)
+    place.set_ends_s = interruptions.set_ends_s(lead, b.segments)
+    interruptions.note_sets(s, ex.id, level)
     if place.unit < len(todo):
         place.phase = Phase.BETWEEN
-        done = say("block.done_set", done=place.unit, total=len(todo))
+        done = coach.phrasing.after_block(ex, level, place.unit)
         return coach.ask(s, *lead, *b.segments, done, card=card)
     place.undo = interruptions.before_completing(s, ex.id)
     if place.exercise == coach.total - 1:
@@ -108,7 +126,7 @@ def play(coach: Coach, s: State, *before: str, lead_in: bool = False) -> Reply:
         # the skill without its name, and a block cut short is taken back like any other.
         finished = [say("block.done_exercise", name=ex.name), complete(coach, s, ex)]
         place.phase, place.offer = Phase.FINISHED, Offer.HURT_CHECK
-        closing = coach.phrasing.closing()[:-1]  # the goodbye waits for the answer
+        closing = coach.phrasing.closing(done=len(place.done))[:-1]  # goodbye after the answer
         return coach.ask(s, *lead, *b.segments, *finished, *closing, card=card)
     finished = [say("block.done_exercise", name=ex.name), complete(coach, s, ex)]
     place.phase = Phase.EXERCISE_DONE
@@ -127,7 +145,7 @@ def next_exercise(coach: Coach, s: State) -> Reply:
     """Skip to the next exercise; after the last one, the routine is over."""
     place = s.place
     if place.phase == Phase.PAUSED:
-        place.phase = place.paused_phase or Phase.INTRO
+        place.phase, place.paused_phase = place.paused_phase or Phase.INTRO, None
     if place.phase == Phase.IDLE:
         return start_routine(coach, s)
     if place.phase == Phase.FINISHED:
@@ -146,7 +164,7 @@ def previous(coach: Coach, s: State) -> Reply:
     """Go back one exercise (or redo the one just finished)."""
     place = s.place
     if place.phase == Phase.PAUSED:
-        place.phase = place.paused_phase or Phase.INTRO
+        place.phase, place.paused_phase = place.paused_phase or Phase.INTRO, None
     if place.phase == Phase.IDLE:
         return coach.ask(s, coach.say("nav.not_started"))
     if place.phase in (Phase.EXERCISE_DONE, Phase.FINISHED):
@@ -169,7 +187,7 @@ def again(coach: Coach, s: State) -> Reply:
     place = s.place
     if place.phase == Phase.BETWEEN:
         place.unit = place.last_block
-        return play(coach, s, lead_in=True)
+        return play(coach, s)
     if place.phase in (Phase.INTRO, Phase.EXERCISE_DONE, Phase.FINISHED):
         return intro(coach, s, place.exercise, coach.say("nav.again"))
     if place.phase == Phase.PAIN:
@@ -181,7 +199,9 @@ def wait(coach: Coach, s: State) -> Reply:
     """ "Not yet", "give me a minute": keep the place and the question; the reprompt helps.
     If the session times out meanwhile, the place is kept for the next one."""
     question = coach.phrasing.question(s)
-    text = coach.say("wait.idle" if s.place.phase == Phase.IDLE else "wait.ok")
+    # With an opening question asked (how's your back, pick up there?), "I'm ready" answers.
+    idle = s.place.phase == Phase.IDLE and s.place.offer == Offer.NONE
+    text = coach.say("wait.idle" if idle else "wait.ok")
     return Reply((text,), reprompt=coach.phrasing.reprompt(s, question))
 
 
@@ -194,6 +214,8 @@ def start_over(coach: Coach, s: State) -> Reply:
 def pause(coach: Coach, s: State) -> Reply:
     """Hold everything until "resume"."""
     place = s.place
+    if place.offer == Offer.LEAK_CHECK:
+        return coach.ask(s)  # its answer decides whether anything goes on: asked again
     if place.phase != Phase.PAUSED:
         place.paused_phase, place.phase = place.phase, Phase.PAUSED
     # No question to trap anyone ("no" would ask it again): how to go on, even after the
@@ -211,14 +233,13 @@ def resume(coach: Coach, s: State) -> Reply:
     if place.phase == Phase.PAUSED and place.interrupted:
         # "Alexa, wait" cut the sets short: they are played again, not skipped.
         place.phase, place.paused_phase = place.paused_phase or Phase.BETWEEN, None
-        redo = coach.say("pause.redo", name=coach.current(s).name)
-        return play(coach, s, redo, lead_in=True)
+        return play(coach, s, coach.phrasing.redo(s))
     if place.phase == Phase.IDLE and place.offer == Offer.RESUME:
         return pick_up(coach, s)
     if place.phase in (Phase.INTRO, Phase.BETWEEN, Phase.EXERCISE_DONE):
         return ready(coach, s)  # "continue" after "not yet"
     if place.phase != Phase.PAUSED:
-        return coach.ask(s, coach.say("pause.not_paused"))
+        return coach.ask(s)  # nothing paused: the question of the moment says what's next
     place.phase, place.paused_phase = place.paused_phase or Phase.IDLE, None
     if place.phase == Phase.IDLE:
         return coach.ask(s)
@@ -226,6 +247,7 @@ def resume(coach: Coach, s: State) -> Reply:
 
 
 def stop(coach: Coach, s: State) -> Reply:
-    """End politely (after pain, without "good work")."""
-    s.place.pending = Pending.NONE
+    """End politely (after pain, without "good work"); the place is offered again today
+    only (progression.remember_place)."""
+    s.place.pending, s.place.done_for_today = Pending.NONE, True
     return coach.end(coach.say("goodbye_after_pain" if s.place.pain else "goodbye"))

@@ -7,7 +7,7 @@ from dataclasses import replace
 from functools import wraps
 from typing import Any
 
-from backcoach.skill.domain import navigation, progress
+from backcoach.skill.domain import progress
 from backcoach.skill.domain.coach import Coach
 from backcoach.skill.domain.reply import Reply
 from backcoach.skill.domain.state import Offer, Place, State
@@ -40,14 +40,14 @@ def launch(coach: Coach, s: State) -> Reply:
     if not s.profile.disclaimer_heard:
         s.profile.disclaimer_heard = True
         welcome = coach.say("welcome.new", count=coach.phrasing.exercise_count)
-        return coach.ask(s, welcome, coach.routine.safety.disclaimer, coach.say("pain_rule"))
+        return coach.ask(s, welcome, *coach.phrasing.disclaimer(), coach.say("pain_rule"))
     check = check_first(coach, s)
     if check:
         return check
-    if s.place.offer == Offer.RESUME:
-        return navigation.pick_up(coach, s, lead=coach.say("welcome.returning"))
     if s.place.offer == Offer.RESUME_STREAM:
         return coach.ask(s)
+    # With a place kept, the question offers it ("Pick up there, or start today's routine?"):
+    # opening the skill never starts a set by itself.
     return coach.ask(s, coach.say("welcome.returning"))
 
 
@@ -93,4 +93,4 @@ def with_disclaimer(coach: Coach, s: State, reply: Reply) -> Reply:
         return reply
     s.profile.disclaimer_heard = True
     rule = coach.say("pain_rule")
-    return replace(reply, parts=(coach.routine.safety.disclaimer, rule, *reply.parts))
+    return replace(reply, parts=(*coach.phrasing.disclaimer(), rule, *reply.parts))

@@ -11,6 +11,7 @@ next session should check in (privacy, and Amazon's policy on health information
 from __future__ import annotations
 
 from backcoach.skill.domain.coach import Coach
+from backcoach.skill.domain.interruptions import late_report
 from backcoach.skill.domain.reply import Reply
 from backcoach.skill.domain.state import Offer, Phase, State
 
@@ -30,15 +31,38 @@ def pain(coach: Coach, s: State, body_part: str | None = None) -> Reply:
         stop_for_pain(coach, s)
         profile.level_up.pop(ex.id, None)
         return coach.end(heard, _eased(coach, s), coach.say("back.rest"))
+    if place.phase == Phase.IDLE and counted_late(coach, s):
+        # A new session while the last sets could still be playing, or just after ("Alexa,
+        # tell Back Coach my knee hurts" once the session closed): they hurt.
+        return coach.end(heard, _eased(coach, s), coach.say("back.rest"))
     if place.phase == Phase.IDLE:
         # Nothing under way to stop ("my back hurts" to the welcome, or to "how does it feel
         # today?"): rest today, starting stays the person's choice.
+        if place.offer == Offer.BACK_CHECK:  # answered as "still sore" is: not asked again today
+            profile.back_checked_on = coach.clock().date().isoformat()
         return coach.end(heard, coach.say("back.rest"))
     stop_for_pain(coach, s)
     eased = _eased(coach, s)
     place.phase, place.paused_phase = Phase.PAIN, None
     stopped = coach.say("pain.stopped_part" if part else "pain.stopped", name=ex.name, part=part)
     return coach.ask(s, stopped, coach.routine.safety.pain, eased)
+
+
+def counted_late(coach: Coach, s: State) -> bool:
+    """Whether pain told outside any exercise came while the last sets could still be
+    playing, or just after (interruptions.late_report): if so, it counts against their
+    exercise, at the level they were played at (the level a new session applied is undone)."""
+    sets = late_report(s)
+    index = coach.routine.index_of(str(sets.get("exercise"))) if sets else None
+    if sets is None or index is None:
+        return False
+    ex, level = coach.routine.exercises[index], sets.get("level")
+    if type(level) is int:
+        s.profile.levels[ex.id] = min(s.profile.levels.get(ex.id, 0), level)
+    s.profile.level_up.pop(ex.id, None)
+    s.place.exercise = index
+    stop_for_pain(coach, s)
+    return True
 
 
 def _eased(coach: Coach, s: State) -> str:
@@ -58,6 +82,7 @@ def stop_for_pain(coach: Coach, s: State) -> None:
             ids.append(ex.id)
     # Not logged in the history: only the neutral flag to check in next time is kept.
     profile.back_check, profile.clean[ex.id] = ex.id, 0
+    profile.last_sets = {}  # counted once: a second report later is not a second easing
 
 
 def red_flag(coach: Coach, s: State) -> Reply:
@@ -103,10 +128,16 @@ def leak_answer(coach: Coach, s: State, alarming: bool) -> Reply:
 
 
 def _end_for(coach: Coach, s: State, key: str) -> Reply:
-    if s.place.phase not in (Phase.IDLE, Phase.FINISHED):
+    if s.place.phase == Phase.FINISHED:
+        s.profile.level_up.pop(coach.current(s).id, None)  # the last exercise did it
+    if s.place.phase != Phase.IDLE:
         stop_for_pain(coach, s)
+    else:
+        counted_late(coach, s)  # just after the last sets: they did it
     # Told outside an exercise too ("I felt dizzy all morning"): nothing starts again until a
     # doctor has said it's okay.
     s.profile.see_doctor = True
-    s.place.phase, s.place.paused_phase, s.place.offer = Phase.PAIN, None, Offer.NONE
+    if s.place.phase != Phase.IDLE:  # with nothing started, no place to keep
+        s.place.phase, s.place.paused_phase = Phase.PAIN, None
+    s.place.offer = Offer.NONE
     return coach.end(coach.say(key))

@@ -31,10 +31,11 @@ QUESTIONS: dict[Phase, tuple[str, Pending]] = {
 
 
 YES_NO_OFFERS = frozenset(
-    {Pending.BACK_CHECK, Pending.MEDICAL_CHECK, Pending.RESUME_ROUTINE, Pending.RESUME_STREAM}
-    | {Pending.LEAK_CHECK, Pending.HURT_CHECK}
+    {Pending.MEDICAL_CHECK, Pending.RESUME_STREAM} | {Pending.LEAK_CHECK, Pending.HURT_CHECK}
 )
-"""Questions a plain yes or no answers; their reprompt asks them again, saying so."""
+"""Questions a plain yes or no answers; their reprompt asks them again, saying so. ("Pick
+up there, or start today's routine?" and "better, or still sore?" have two choices: their
+reprompts name both.)"""
 
 
 class Phrasing:
@@ -112,6 +113,37 @@ class Phrasing:
         label = self.say("set.of", set=current.set_no, sets=sets)
         return self.say("set.side", label=label, side=side) if side else label
 
+    def side_lead(self, ex: Exercise, level: int, unit: int) -> str:
+        """Which side a block starts on: "Right leg first.", or "Now the left leg." when it
+        goes on with a set's other side."""
+        todo = units(ex, level)
+        side = self.say(f"side.{todo[unit].side}")
+        if unit and todo[unit - 1].set_no == todo[unit].set_no:
+            return self.say("block.lead_other_side", side=side.lower())
+        return self.say("block.lead_side", side=side)
+
+    def redo(self, s: State) -> str:
+        """Where sets cut short pick up ("we'll pick up at set 2 of 3, left side")."""
+        ex, level = self.routine.exercises[s.place.exercise], s.level_of(self.routine)
+        todo = units(ex, level)
+        if len(todo) == 1:
+            return self.say("pause.redo_top", name=ex.name)
+        unit = todo[min(s.place.unit, len(todo) - 1)]
+        if unit.set_no == todo[-1].set_no == 1:  # one set, two sides: which leg
+            side = self.say(f"side.{unit.side}").lower()
+            return self.say("pause.redo_side", name=ex.name, side=side)
+        label = self.set_label(ex, level, s.place.unit)
+        return self.say("pause.redo", name=ex.name, label=label)
+
+    def after_block(self, ex: Exercise, level: int, unit: int) -> str:
+        """What a block that stops before `unit` has done: one side of a set ("Right leg
+        done."), or whole sets ("That's 1 of 2 sets.")."""
+        todo = units(ex, level)
+        before, nxt = todo[unit - 1], todo[unit]
+        if before.set_no == nxt.set_no:
+            return self.say("block.done_side", side=self.say(f"side.{before.side}"))
+        return self.say("block.done_set", done=before.set_no, total=todo[-1].set_no)
+
     @staticmethod
     def card(ex: Exercise) -> tuple[str, str]:
         """The companion-app card for an exercise: its name, position, steps and target."""
@@ -134,12 +166,21 @@ class Phrasing:
             name = exercise.name if exercise else ""
             return Question(self.say("ask.resume_stream", name=name), Pending.RESUME_STREAM)
         if place.phase == Phase.IDLE and place.offer == Offer.RESUME:
-            name = exercises[s.profile.stopped_index(len(exercises))].name
-            return Question(self.say("ask.resume_routine", name=name), Pending.RESUME_ROUTINE)
+            index = s.profile.stopped_index(len(exercises))
+            ex, unit = exercises[index], s.profile.stopped_unit()
+            label = self.set_label(ex, s.level_of(self.routine, index), unit)
+            key = "ask.resume_routine_set" if unit else "ask.resume_routine"
+            said = self.say(key, name=ex.name, label=label)
+            return Question(said, Pending.RESUME_ROUTINE)
         if place.phase == Phase.INTRO and s.profile.history.ever_done(current.id):
             return Question(self.say("ask.ready_brief"), Pending.READY)  # they know the drill
         if place.phase == Phase.PAIN and place.exercise == len(exercises) - 1:
             return Question(self.say("ask.pain_last"), Pending.SKIP)  # nothing to skip to
+        if place.phase == Phase.BETWEEN and place.unit:
+            todo = units(current, s.level_of(self.routine))
+            if place.unit < len(todo) and todo[place.unit].set_no == todo[place.unit - 1].set_no:
+                side = self.say(f"side.{todo[place.unit].side}").lower()
+                return Question(self.say("ask.next_side", side=side), Pending.READY)
         if place.phase == Phase.EXERCISE_DONE:
             nxt = exercises[min(place.exercise + 1, len(exercises) - 1)]
             return Question(self.say("ask.next_exercise", name=nxt.name), Pending.NEXT)
@@ -150,6 +191,10 @@ class Phrasing:
         """What is said if nobody answers: not the question again, but what can be said now."""
         if question.pending in YES_NO_OFFERS:
             return self.say("reprompt.offer", question=question.text)
+        if question.pending == Pending.RESUME_ROUTINE:
+            return self.say("reprompt.resume_routine")
+        if question.pending == Pending.BACK_CHECK:
+            return self.say("reprompt.back_check")
         return self.say("reprompt.help", help=self.help(s))
 
     def help(self, s: State) -> str:
@@ -164,12 +209,23 @@ class Phrasing:
         """The two or three likeliest things to say at this point, after the pain rule."""
         return self.say(f"options.{s.place.phase.value}")
 
-    def closing(self, after_pain: bool = False) -> tuple[str, ...]:
-        """What is said when the routine is over (after pain: no congratulations)."""
+    def disclaimer(self) -> tuple[str, str]:
+        """The disclaimer as heard before anything else ("Before we start: ...")."""
+        return self.say("disclaimer_lead"), self.routine.safety.disclaimer
+
+    def closing(self, after_pain: bool = False, done: int | None = None) -> tuple[str, ...]:
+        """What is said when the routine is over (after pain: no congratulations); "all five"
+        only when `done` (exercises done today; None: all) is all of them."""
         if after_pain:
             return (self.say("done_after_pain"), self.say("goodbye_after_pain"))
-        done = self.say("block.done_routine", count=self.exercise_count)
-        return (done, self.routine.safety.outcome, self.say("goodbye"))
+        total = len(self.routine.exercises)
+        if done is None or done >= total:
+            said = self.say("block.done_routine", count=self.exercise_count)
+        else:
+            said = self.say(
+                "block.done_some", done=self.count_word(done), count=self.exercise_count
+            )
+        return (said, self.routine.safety.outcome, self.say("goodbye"))
 
     def standing(self, s: State) -> str:
         """Where each exercise stands, in a few words: exercises grouped by level."""

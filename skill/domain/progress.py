@@ -22,9 +22,12 @@ def due_to_move_up(clean_runs: int) -> bool:
 
 
 def resumable(stopped: dict, now: datetime) -> bool:
-    """Whether an unfinished routine is recent enough to offer to pick it up."""
+    """Whether an unfinished routine is recent enough to offer to pick it up: within a day,
+    and, once the person closed it ("stop", "I'm done for today"), only on the same day."""
     try:
         at = datetime.fromisoformat(stopped["at"])
     except (KeyError, TypeError, ValueError):
         return False
+    if stopped.get("closed") is True and at.date() != now.date():
+        return False  # a new day starts today's routine
     return timedelta(0) <= now - at <= RESUME_WITHIN

@@ -20,22 +20,28 @@ def mark(coach: Coach, s: State) -> None:
 
 def remember_place(coach: Coach, s: State) -> None:
     """After every turn: where the routine is, to the set, so that a session that times out
-    (Alexa closes it about 16 s after an unanswered question) can be picked up there."""
+    (Alexa closes it about 16 s after an unanswered question) can be picked up there; and
+    whether the person closed it for today."""
     profile, place = s.profile, s.place
     phase = place.paused_phase if place.phase == Phase.PAUSED else place.phase
     if phase == Phase.FINISHED:
         profile.stopped = {}
-        return
-    if phase not in (Phase.INTRO, Phase.BETWEEN, Phase.EXERCISE_DONE, Phase.PAIN):
-        return
+    elif phase in (Phase.INTRO, Phase.BETWEEN, Phase.EXERCISE_DONE, Phase.PAIN):
+        profile.stopped = _where(coach, s, phase)
+    if place.done_for_today and profile.stopped:
+        profile.stopped["closed"] = True
+
+
+def _where(coach: Coach, s: State, phase: Phase) -> dict:
+    """The set a routine under way in `phase` would go on with ({} when nothing is left)."""
+    place = s.place
     exercise, unit = place.exercise, place.unit
     if phase == Phase.EXERCISE_DONE:
         if exercise + 1 >= coach.total:
-            profile.stopped = {}
-            return
+            return {}
         exercise, unit = exercise + 1, 0
     at = coach.clock().isoformat()
-    profile.stopped = {"exercise": exercise, "unit": unit, "done": list(place.done), "at": at}
+    return {"exercise": exercise, "unit": unit, "done": list(place.done), "at": at}
 
 
 def complete(coach: Coach, s: State, ex: Exercise) -> str:
@@ -87,6 +93,8 @@ def change_level(coach: Coach, s: State, step: int) -> Reply:
     if place.phase in (Phase.IDLE, Phase.FINISHED):
         return coach.ask(s, coach.say("level.none"))
     ex = coach.current(s)
+    if step > 0 and ex.id in place.pain:
+        return coach.ask(s, coach.say("level.not_after_pain", name=ex.name))
     before = s.level_of(coach.routine)
     after = max(0, min(before + step, len(ex.dose.levels) - 1))
     dose = coach.phrasing.dose_text(ex, after)

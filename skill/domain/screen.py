@@ -66,8 +66,8 @@ def kind_of(s: State, reply: Reply) -> Kind:
     if s.place.phase == Phase.PAIN:
         return Kind.PAIN
     segments = reply.segments
-    if any(seg.kind == "lead_in" for seg in segments):
-        return Kind.INTRO
+    if s.place.last_block == 0 and any(seg.kind == "lead_in" for seg in segments):
+        return Kind.INTRO  # the top of an exercise (every block has a lead-in)
     if any(seg.is_set for seg in segments):
         return Kind.SET
     return WAITING[s.place.phase]

@@ -148,6 +148,10 @@ class Profile(StoredRow):
     """The day (ISO date) each exercise last counted as a clean run: at most one a day."""
     level_up: PerExercise = Field(default_factory=dict)
     """Levels earned and announced, applied when the next session begins ("next time")."""
+    last_sets: dict[str, Any] = Field(default_factory=dict)
+    """The last block of sets sent (exercise id, its level, when, how long it plays, and what
+    finishing the exercise with it changed): pain told while it could still be playing, or
+    just after, counts against it, whatever the session (interruptions.late_report)."""
 
     def stopped_index(self, total: int) -> int:
         """The exercise an unfinished routine stopped at (0 if unknown)."""
@@ -190,12 +194,18 @@ class Place(StoredRow):
     """When (the request's timestamp, ISO 8601) the last block of sets was sent."""
     played_s: float = 0.0
     """How long that block's audio plays: a request sooner than that interrupted it."""
+    set_ends_s: list[float] = Field(default_factory=list)
+    """When each set of that block has surely been heard to its end (seconds after it was
+    sent, speech counted slow): an interruption redoes only the sets after the last one."""
     undo: dict[str, Any] = Field(default_factory=dict)
     """What finishing an exercise with that block changed, to take back if it was cut short."""
     hands_free: StrictBool = False
     """The pain stop came during a hands-free stream: going on resumes the stream."""
     interrupted: StrictBool = False
     """The last block was cut short: "resume" or "ready" plays it again."""
+    done_for_today: StrictBool = False
+    """The person ended the session ("stop", "I'm done for today"): the place is offered
+    again today only; tomorrow starts today's routine."""
 
 
 @dataclass

@@ -30,7 +30,21 @@ def test_say_prints_intent_speech_clips_and_session(environment, tmp_path):
     assert "INVALID RESPONSE" not in first.stdout  # in-process links are https, as Alexa's are
     second = backcoach("say", "--session", str(session), "I'm ready", env=environment)
     assert "intent:  ReadyIntent" in second.stdout
-    assert "audio:   hold-5s (" in second.stdout and "rest-20s" in second.stdout
+    assert "audio:   lead-in (" in second.stdout and "audio:   hold-5s (" in second.stdout
+
+
+def test_say_session_keeps_the_listening_clock_between_calls(environment, tmp_path):
+    """Three calls in a row: each is answered as said after the audio ended (no false
+    interruption); --barge-in cuts the last one short, and it is played again."""
+    session = str(tmp_path / "me.json")
+    said = ["ask back coach to start the butt lifter", "I'm ready", "I'm ready"]
+    turns = [backcoach("say", "--session", session, words, env=environment) for words in said]
+    assert all(turn.returncode == 0 for turn in turns), [turn.stderr for turn in turns]
+    for turn in turns[1:]:
+        assert "again" not in turn.stdout and "Back to the" not in turn.stdout, turn.stdout
+    cut = backcoach("say", "--session", session, "--barge-in", "5", "wait", env=environment)
+    again = backcoach("say", "--session", session, "I'm ready", env=environment)
+    assert "intent:  AMAZON.PauseIntent" in cut.stdout and "do those sets again" in again.stdout
 
 
 def test_say_session_keeps_the_virtual_player_between_calls(environment, tmp_path):

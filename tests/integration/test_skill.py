@@ -110,7 +110,7 @@ def test_session_ended_and_system_events_get_no_speech(conv):
 
 def test_a_one_shot_request_from_a_new_user_hears_the_disclaimer_first(conv):
     response = conv.intent("StartExerciseIntent", exercise="plank")
-    assert plain(response).startswith("Before we start: this coaching is not intended")
+    assert plain(response).startswith("Before we start: This coaching is not intended")
     assert "the plank" in plain(response)
     assert "not intended" not in plain(conv.intent("ReadyIntent"))
 

@@ -67,7 +67,13 @@ def test_plank_holds_are_split_into_blocks_between_rests(coach):
     assert s.place.phase == "between" and s.place.unit == 2
     assert "2 of 4" in first.text
     second = navigation.ready(coach, s)
-    assert [x.clip_id for x in second.segments] == ["hold-15s", "rest-20s-hold-4of4", "hold-15s"]
+    # Every block starts with the lead-in: a count into the set, after the rest too.
+    assert [x.clip_id for x in second.segments] == [
+        "lead-in",
+        "hold-15s",
+        "rest-20s-hold-4of4",
+        "hold-15s",
+    ]
     assert s.place.phase == "exercise_done"
 
 
@@ -106,7 +112,8 @@ def test_resume_without_a_pause_carries_on(coach):
     reply = navigation.resume(coach, s)  # "continue" after "not yet": the set starts
     assert reply.segments and s.place.unit > 0
     idle = State()
-    assert "not paused" in navigation.resume(coach, idle).text
+    # Nothing paused: the question of the moment, never "we're not paused".
+    assert navigation.resume(coach, idle).text == coach.say("ask.start")
 
 
 def test_pause_and_resume_return_to_the_same_place(coach):

@@ -72,3 +72,47 @@ def test_pain_after_the_last_block_answers_with_the_store_down():
     adapter.failing = True
     turn = sim.say("my back hurts")
     assert turn.ends_session and "hurts" in turn.speech
+
+
+def _level_up_due_and_said_no() -> tuple[FlakyAdapter, Simulator]:
+    """The last exercise done cleanly a second time (a step up announced), "no" to "did
+    anything hurt?": the session is over."""
+    adapter, sim = _after_the_last_block(_due_a_step_up())
+    assert sim.say("no").ends_session
+    return adapter, sim
+
+
+def test_pain_told_in_a_new_session_just_after_the_last_block_counts_against_it():
+    adapter, sim = _level_up_due_and_said_no()
+    sim.advance(30)  # the session closed; they get up and say it
+    turn = sim.say("tell back coach my knee hurts")
+    assert turn.ends_session and "rest today" in turn.speech
+    coach = _coach(adapter)
+    assert coach["back_check"] == LAST.id and coach["clean"][LAST.id] == 0
+    # The step up a new session applied is undone: the level is the one it hurt at.
+    assert coach["levels"].get(LAST.id, 0) == 0 and LAST.id not in coach["level_up"]
+    # Told twice, counted once.
+    sim.advance(20)
+    sim.say("tell back coach my knee still hurts")
+    assert _coach(adapter)["levels"].get(LAST.id, 0) == 0
+
+
+def test_pain_told_long_after_the_last_block_is_not_put_on_it():
+    adapter, sim = _level_up_due_and_said_no()
+    sim.advance(30 * 60)
+    turn = sim.say("tell back coach my knee hurts")
+    assert turn.ends_session and "rest today" in turn.speech
+    assert _coach(adapter)["levels"][LAST.id] == 1 and not _coach(adapter)["back_check"]
+
+
+def test_pain_told_in_a_new_session_while_an_earlier_block_plays_counts_against_it():
+    adapter = FlakyAdapter()
+    adapter.saved = {"coach": {"schema_version": 4, "disclaimer_heard": True}}
+    skill = build_skill(ROUTINE, PHRASES, adapter=adapter)
+    sim = Simulator(in_process(skill), state=SessionState(), length_s=length_s)
+    first = ROUTINE.exercises[0]
+    sim.say(f"ask back coach to start the {first.name}")
+    sim.end_session()
+    turn = sim.say("tell back coach it hurts", barge_in_s=20.0)  # the sets still play
+    assert turn.ends_session
+    assert _coach(adapter)["back_check"] == first.id

@@ -160,12 +160,12 @@ def paused(token: str, offset_ms: int, ago: timedelta) -> Stream:
 
 
 def test_a_short_pause_resumes_exactly_where_it_stopped(timed):
-    reply = timed.resume(State(), paused(plank(), 90_000, timedelta(minutes=2)))
+    reply = timed.resume(State(), paused(plank(), 90_000, timedelta(seconds=20)))
     assert reply.parts == () and reply.directives[0].offset_ms == 90_000
 
 
 def test_a_late_resume_says_where_we_are_and_restarts_the_set_from_its_lead_in(timed):
-    assert LATE_RESUME == timedelta(minutes=5)
+    assert LATE_RESUME == timedelta(seconds=30)
     stream = paused(plank(), 90_000, timedelta(minutes=6))
     reply = timed.resume(State(), stream)
     assert reply.text == "Back to the plank, set 2."
@@ -333,3 +333,50 @@ def test_questions_are_about_the_stream_while_it_plays_or_was_paused_within_a_da
     assert not timed.answers_about(paused(plank(), 0, timedelta(days=3)), Position(plank(), 0))
     assert not timed.answers_about(Stream(token=plank(), activity="FINISHED"), Position(plank()))
     assert not timed.answers_about(Stream(), Position("someone-elses", 0, playing=True))
+
+
+def test_pain_during_a_playing_stream_stops_it_at_once(timed):
+    s, stream = State(), Stream(token=plank(), offset_ms=50_000, activity="PLAYING")
+    reply = timed.pain(s, stream)
+    assert Stop(clear_queue=True) in reply.directives and stream.activity == "STOPPED"
+    assert "stopping the plank" in reply.text and s.profile.back_check == "plank"
+
+
+def test_repeat_replays_the_set_playing_from_its_lead_in_not_the_steps(timed):
+    stream = Stream(token=plank(), offset_ms=90_000, activity="STOPPED")
+    (play,) = timed.move(State(), stream, 0).directives
+    assert (play.token, play.offset_ms) == (plank(), 75_000)
+    in_the_steps = Stream(token=plank(), offset_ms=20_000, activity="STOPPED")
+    assert timed.move(State(), in_the_steps, 0).directives[0].offset_ms == 0
+
+
+def test_a_break_pauses_the_stream_and_teaches_how_to_resume(timed):
+    stream = Stream(token=plank(), offset_ms=50_000, activity="PLAYING")
+    reply = timed.wait(stream)
+    assert reply.directives == (Stop(),) and stream.activity == "STOPPED"
+    assert "Alexa, resume" in reply.text and reply.end_session
+
+
+def test_a_dialog_question_is_answered_for_the_set_playing_without_its_question(timed):
+    from backcoach.skill.domain import info
+
+    s = State()
+    reply = timed.explain(s, Stream(), Position(plank(), 80_000, playing=True), info.sets_left)
+    assert "plank" in reply.text and "?" not in reply.text
+    assert isinstance(reply.directives[0], Play) and reply.end_session
+    assert s.place.phase == "idle" and s.place.pending == Pending.NONE  # nothing moved
+
+
+def test_im_ready_plays_on_or_resumes_never_a_dialog_set(timed):
+    playing = timed.ready(State(), Stream(), Position(plank(), 30_000, playing=True))
+    assert playing.directives[0].offset_ms == 30_000 and not playing.parts
+    stream = paused(plank(), 90_000, timedelta(minutes=2))
+    resumed = timed.ready(State(), stream, Position(plank(), 90_000))
+    assert resumed.directives[0].offset_ms == 75_000 and "set 2" in resumed.text
+
+
+def test_step_by_step_leaves_the_stream_at_the_exercise_playing(timed):
+    s, stream = State(), Stream(token=plank(), offset_ms=50_000, activity="PLAYING")
+    reply = timed.to_dialog(s, stream)
+    assert Stop(clear_queue=True) in reply.directives and stream.activity == "STOPPED"
+    assert s.place.exercise == 1 and reply.reprompt and not reply.end_session
