@@ -12,6 +12,7 @@ not counted as words).
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 import tempfile
 from datetime import UTC, datetime, timedelta
@@ -19,6 +20,7 @@ from pathlib import Path
 
 from backcoach.skill.config import Config
 from backcoach.skill.devtools.simulator import Simulator, Turn, in_process
+from backcoach.skill.domain.hands_free import track_id
 from backcoach.skill.service import AudioMissing, make_service
 from backcoach.skill.web.app import RequestContext
 
@@ -46,17 +48,69 @@ def walk(sim: Simulator) -> list[Turn]:
     return turns
 
 
-def show(title: str, turns: list[Turn], clip_s) -> None:
-    """The transcript as Markdown: who said what, words per turn, clips played."""
+SPEECH_WORDS_PER_S = 2.5
+"""How fast Alexa speaks (about 150 words a minute)."""
+
+
+def to_first_count_s(turn: Turn, clip_s, onsets_s) -> float | None:
+    """Seconds from the end of what the person said to the first count of the work (or, for
+    reps without a counted hold, the first movement cue): the speech before the clips, the
+    clips before the first set, and where its first count falls."""
+    before, _, _ = turn.ssml.partition("<audio")
+    at = len(re.sub(r"<[^>]+>", " ", before).split()) / SPEECH_WORDS_PER_S
+    for url in turn.audio:
+        name = url.rsplit("/", 1)[-1]
+        if name.startswith(("hold-", "reps-")):
+            onsets = onsets_s(url)
+            return at + (onsets[0] if onsets else 0.0)
+        at += clip_s(url) or 0.0
+    return None
+
+
+def show(title: str, turns: list[Turn], clip_s, onsets_s) -> None:
+    """The transcript as Markdown: who said what, words per turn, clips played, and how long
+    until the first count."""
     print(f"#### {title}\n")
-    print("| you say | Back Coach says | words | clips |")
-    print("| --- | --- | ---: | --- |")
+    print("| you say | Back Coach says | words | clips | first count |")
+    print("| --- | --- | ---: | --- | ---: |")
     for turn in turns:
         said = turn.match.utterance if turn.match else turn.intent
         clips = sum(clip_s(url) or 0.0 for url in turn.audio)
         played = f"{len(turn.audio)} ({clips:.0f} s)" if turn.audio else ""
-        print(f"| {said} | {turn.speech} | {len(turn.speech.split())} | {played} |")
+        first = to_first_count_s(turn, clip_s, onsets_s)
+        counted = f"{first:.0f} s" if first is not None else ""
+        print(f"| {said} | {turn.speech} | {len(turn.speech.split())} | {played} | {counted} |")
     print(f"\n{sum(len(t.speech.split()) for t in turns)} words in {len(turns)} turns.\n")
+
+
+def hands_free_tracks(sim: Simulator) -> tuple[Turn, list[str]]:
+    """One hands-free session: the opening, and the id of every track played to its end."""
+    opening = sim.say("ask back coach to play my back routine")
+    tokens = [sim.player.token]
+    for event in sim.play_to_end():
+        token = event.request["request"].get("token", "")
+        if event.intent == "AudioPlayer.PlaybackStarted" and token not in tokens:
+            tokens.append(token)
+    # A token names the exercise, level and variant: bc1:<routine>:<exercise>:<level>:<run>[:b].
+    parts = [token.split(":") for token in tokens]
+    return opening, [track_id(p[2], int(p[3]), brief=len(p) == 6) for p in parts]
+
+
+def show_hands_free(title: str, opening: Turn, tracks: list[str], catalog) -> None:
+    """A hands-free session as Markdown: the opening's words, then each track, with when its
+    first set's lead-in starts (its first count follows the lead-in)."""
+    words = len(opening.speech.split())
+    opening_s = words / SPEECH_WORDS_PER_S
+    print(f"#### {title}\n")
+    print(f"Opening ({words} words, about {opening_s:.0f} s): {opening.speech}\n")
+    print("| track | length | first set's lead-in at |")
+    print("| --- | ---: | ---: |")
+    for track in tracks:
+        entry, starts = catalog.clip(track), catalog.set_starts_s(track)
+        length = f"{entry.duration_s:.0f} s" if entry else "?"
+        first = f"{starts[0]:.0f} s" if starts else ""
+        print(f"| {track} | {length} | {first} |")
+    print()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -77,7 +131,14 @@ def main(argv: list[str] | None = None) -> int:
         for n in range(1, args.sessions + 1):
             turns = walk(sim)
             if n in (1, args.sessions):
-                show(f"Session {n}", turns, service.audio_s)
+                show(f"Session {n}", turns, service.audio_s, service.onsets_s)
+            clock.now += timedelta(days=1)
+        # The same person's story hands-free: a new person, a session a day.
+        played = Simulator(send, length_s=service.audio_s)
+        for n in range(1, args.sessions + 1):
+            opening, tracks = hands_free_tracks(played)
+            if n in (1, args.sessions):
+                show_hands_free(f"Hands-free, session {n}", opening, tracks, service.catalog)
             clock.now += timedelta(days=1)
     return 0
 

@@ -92,7 +92,12 @@ class Service:
 def needed_clips(routine: Routine, phrases: Phrases) -> list[str]:
     """Every clip and hands-free track the skill can play."""
     needed = [*all_segments(routine, phrases.cue_words)]
-    needed += [track_id(ex.id, lv) for ex in routine.exercises for lv in range(len(ex.dose.levels))]
+    needed += [
+        track_id(ex.id, lv, brief)
+        for ex in routine.exercises
+        for lv in range(len(ex.dose.levels))
+        for brief in (False, True)
+    ]
     return needed
 
 

@@ -103,12 +103,15 @@ def _item_json(item: Item) -> dict:
 
 
 def all_tracks(coach: Coach) -> dict[str, Track]:
-    """A track for every exercise at every level."""
+    """A track for every exercise at every level, full and brief."""
     out = {}
     for index, exercise in enumerate(coach.routine.exercises):
         for level in range(len(exercise.dose.levels)):
             tid = track_id(exercise.id, level)
             out[tid] = Track(tid, track_script.track(coach.phrasing, coach.words, index, level))
+            brief = track_id(exercise.id, level, brief=True)
+            script = track_script.track(coach.phrasing, coach.words, index, level, brief=True)
+            out[brief] = Track(brief, script)
     return out
 
 

@@ -55,7 +55,11 @@ class Coach:
         s.place.pending = question.pending
         reprompt = self.phrasing.reprompt(s, question)
         reply = Reply((*[p for p in parts if p], question.text), reprompt=reprompt, card=card)
-        s.place.last_said = reply.text  # what "what did you say" repeats (never the audio)
+        # What "what did you say" repeats: the words after the last clip (never the audio,
+        # nor steps read before the sets), which end on the question.
+        clips = [i for i, part in enumerate(reply.parts) if not isinstance(part, str)]
+        after = reply.parts[clips[-1] + 1 :] if clips else reply.parts
+        s.place.last_said = " ".join(p for p in after if isinstance(p, str))
         return reply
 
     def unclear(self, s: State, lead: str) -> Reply:

@@ -22,6 +22,8 @@ from backcoach.skill.domain.state import Pending, Phase, State
 from backcoach.skill.domain.stored import StoredRow
 
 TOKEN_VERSION = "bc1"
+BRIEF = "b"
+"""A sixth token field marking the brief track (tokens without it play the full one)."""
 
 LATE_RESUME = timedelta(seconds=30)
 """A pause longer than this is resumed from the current set's lead-in, after saying where we
@@ -31,6 +33,9 @@ dropping them into the middle of a hold would have them start it late or not at 
 STALE_STREAM = RESUME_WITHIN
 """A stream paused longer than this (a day, as for the step-by-step routine) is offered with
 a question, never resumed blindly: it belongs to another day's session."""
+
+BRIEF_OPENING_AFTER = 3
+"""Sessions after which the hands-free opening is one sentence (they know how to talk to it)."""
 
 TrackLength = Callable[[str, int], float | None]
 """Seconds an exercise's track lasts at a level (exercise id, level), None when unknown."""
@@ -48,11 +53,17 @@ class Token:
     level: int
     play_id: str
     """Same for every track of one hands-free run (ties history entries together)."""
+    brief: bool = False
+    """The brief track (name, dose, one cue, the sets) for someone who has done it before."""
 
     def __str__(self) -> str:
-        return ":".join(
-            [TOKEN_VERSION, self.routine_id, self.exercise_id, str(self.level), self.play_id]
-        )
+        parts = [TOKEN_VERSION, self.routine_id, self.exercise_id, str(self.level), self.play_id]
+        return ":".join([*parts, BRIEF] if self.brief else parts)
+
+    @property
+    def track(self) -> str:
+        """The audio manifest id of the track this token plays."""
+        return track_id(self.exercise_id, self.level, self.brief)
 
 
 def parse_token(text: object, coach: Coach) -> Token | None:
@@ -60,6 +71,11 @@ def parse_token(text: object, coach: Coach) -> Token | None:
     if not isinstance(text, str) or len(text) > MAX_TOKEN_LENGTH:
         return None
     parts = text.split(":")
+    if len(parts) == 6 and parts[5] == BRIEF:
+        parts = parts[:5]
+        brief = True
+    else:
+        brief = False
     if len(parts) != 5 or parts[0] != TOKEN_VERSION or parts[1] != coach.routine.id:
         return None
     exercise = coach.routine.get(parts[2])
@@ -67,12 +83,12 @@ def parse_token(text: object, coach: Coach) -> Token | None:
         return None
     if int(parts[3]) >= len(exercise.dose.levels):
         return None
-    return Token(parts[1], parts[2], int(parts[3]), parts[4])
+    return Token(parts[1], parts[2], int(parts[3]), parts[4], brief)
 
 
-def track_id(exercise_id: str, level: int) -> str:
-    """The audio manifest id of an exercise's track at a level."""
-    return f"track-{exercise_id}-{level}"
+def track_id(exercise_id: str, level: int, brief: bool = False) -> str:
+    """The audio manifest id of an exercise's track at a level (full, or brief)."""
+    return f"track-{exercise_id}-{level}" + ("-brief" if brief else "")
 
 
 @dataclass(frozen=True)
@@ -153,12 +169,14 @@ class HandsFree:
 
     def token(self, s: State, index: int, play_id: str) -> Token:
         ex = self.routine.exercises[index]
-        return Token(self.routine.id, ex.id, s.level_of(self.routine, index), play_id)
+        # Someone who has done it before hears its name, dose and one cue, not the steps.
+        brief = s.profile.history.ever_done(ex.id)
+        return Token(self.routine.id, ex.id, s.level_of(self.routine, index), play_id, brief)
 
     def play(self, s: State, index: int, play_id: str, offset_ms: int = 0) -> Play:
         """REPLACE_ALL with an exercise's track at its current level."""
         token = self.token(s, index, play_id)
-        return Play(str(token), track_id(token.exercise_id, token.level), offset_ms)
+        return Play(str(token), token.track, offset_ms)
 
     def index_of(self, token: Token) -> int:
         return self.routine.index_of(token.exercise_id) or 0
@@ -184,7 +202,9 @@ class HandsFree:
         play = self.play(s, 0, secrets.token_hex(4))
         stream.token, stream.offset_ms, stream.activity, stream.retried = play.token, 0, "", ""
         stream.trouble = []
-        said = (*self.announcement(s, stream), self.say("start"))
+        # The whole how-to for the first runs; then one sentence, with the pain phrase.
+        known = s.profile.history.count >= BRIEF_OPENING_AFTER
+        said = (*self.announcement(s, stream), self.say("start_brief" if known else "start"))
         return Reply(said, end_session=True, directives=(play,))
 
     def announcement(self, s: State, stream: Stream) -> tuple[str, ...]:
@@ -272,7 +292,7 @@ class HandsFree:
         if current is None or stream.retried == token:
             return Reply(())
         stream.retried = token
-        track = track_id(current.exercise_id, current.level)
+        track = current.track
         return Reply((), directives=(Play(token, track, max(0, offset_ms)),))
 
     # -- commands (voice or buttons) -----------------------------------------
@@ -339,7 +359,7 @@ class HandsFree:
             question = self.say("stale", name=self.name(current))
             s.place.pending = Pending.RESUME_STREAM
             return Reply((question,), reprompt=question)
-        track = track_id(current.exercise_id, current.level)
+        track = current.track
         said: tuple[str, ...] = ()
         if away > LATE_RESUME:
             offset_s, number = self.set_start(track, stream.offset_ms)
@@ -366,7 +386,7 @@ class HandsFree:
         if current is None:
             return self.nothing()
         if step == 0:
-            track = track_id(current.exercise_id, current.level)
+            track = current.track
             offset_s, _ = self.set_start(track, stream.offset_ms)
             stream.offset_ms, stream.activity, stream.at = round(offset_s * 1000), "PLAYING", ""
             return Reply((), directives=(Play(stream.token, track, stream.offset_ms),))
@@ -471,7 +491,7 @@ class HandsFree:
         if current is None:
             return Reply((*said, self.say("nothing")), end_session=True, card=card)
         if play is None:
-            play = Play(at.token, track_id(current.exercise_id, current.level), at.offset_ms)
+            play = Play(at.token, current.track, at.offset_ms)
         stream.token, stream.offset_ms, stream.retried = play.token, play.offset_ms, ""
         if at.playing:
             stream.activity, stream.at = "PLAYING", self.now()
@@ -554,7 +574,7 @@ class HandsFree:
         scratch = copy.deepcopy(s)
         if current is not None:
             index = self.index_of(current)
-            _, number = self.set_start(track_id(current.exercise_id, current.level), at.offset_ms)
+            _, number = self.set_start(current.track, at.offset_ms)
             n_units = len(units(self.routine.exercises[index], current.level))
             scratch.place.exercise, scratch.place.phase = index, Phase.BETWEEN
             scratch.place.unit = max(0, min(number - 1, n_units - 1))
@@ -597,10 +617,9 @@ class HandsFree:
             return self.carry_on(s, stream, at, (self.say(key, name=ex.name, dose=dose),))
         key = "level.easier" if step < 0 else "level.harder"
         said: tuple[str, ...] = (self.say(key, name=ex.name, dose=dose),)
-        old = track_id(ex.id, current.level)
-        _, number = self.set_start(old, at.offset_ms)
-        new_starts = self.set_starts_s(track_id(ex.id, level))
+        _, number = self.set_start(current.track, at.offset_ms)
         play = self.play(s, index, current.play_id)
+        new_starts = self.set_starts_s(play.track_id)
         if number and new_starts:
             number = min(number, len(new_starts))
             play = replace(play, offset_ms=round(new_starts[number - 1] * 1000))

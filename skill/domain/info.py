@@ -5,7 +5,7 @@ from __future__ import annotations
 from backcoach.skill.domain.coach import Coach
 from backcoach.skill.domain.plan import block, units
 from backcoach.skill.domain.reply import Reply
-from backcoach.skill.domain.state import Pending, Phase, State
+from backcoach.skill.domain.state import Offer, Pending, Phase, Place, State
 
 HEALTH_CHECKS = frozenset({Pending.BACK_CHECK, Pending.MEDICAL_CHECK, Pending.LEAK_CHECK})
 """Questions about health that a fallback asks again rather than leaving."""
@@ -68,10 +68,26 @@ def how_far(coach: Coach, s: State) -> Reply:
     say = coach.say
     if s.place.phase == Phase.FINISHED:
         return coach.ask(s, say("progress.finished", total=coach.total))
-    n = max(1, round(remaining_s(coach, s) / 60))
+    where = _kept(coach, s) if s.place.offer == Offer.RESUME else s
+    n = max(1, round(remaining_s(coach, where) / 60))
     minutes = say("progress.minute.one") if n == 1 else say("progress.minute.many", n=n)
-    key = "progress.report" if s.place.done else "progress.none_done"
-    return coach.ask(s, say(key, done=len(s.place.done), total=coach.total, minutes=minutes))
+    done = len(where.place.done)
+    key = "progress.report" if done else "progress.none_done"
+    return coach.ask(s, say(key, done=done, total=coach.total, minutes=minutes))
+
+
+def _kept(coach: Coach, s: State) -> State:
+    """The routine as kept where it stopped (offered, not yet picked up): what "how much is
+    left" is about before the answer to "pick up there?"."""
+    stopped, profile = s.profile.stopped, s.profile
+    done = stopped.get("done")
+    place = Place(
+        phase=Phase.INTRO,
+        exercise=profile.stopped_index(coach.total),
+        unit=profile.stopped_unit(),
+        done=[d for d in done if isinstance(d, str)] if isinstance(done, list) else [],
+    )
+    return State(profile=profile, place=place)
 
 
 def about(coach: Coach, s: State) -> Reply:

@@ -20,7 +20,7 @@ def intro(coach: Coach, s: State, index: int, *lead: str) -> Reply:
     ex, level = coach.current(s), s.level_of(coach.routine)
     known = s.profile.history.ever_done(ex.id)
     words = coach.phrasing.brief_text if known else coach.phrasing.steps_text
-    return play(coach, s, *lead, *words(index, level))
+    return play(coach, s, *lead, *words(index, level), long_lead_in=not known)
 
 
 def start_routine(coach: Coach, s: State) -> Reply:
@@ -50,7 +50,7 @@ def start_exercise(coach: Coach, s: State, exercise_id: str | None) -> Reply:
         key = "describe.unknown" if exercise_id else "describe.ask_which"
         which = coach.say(key, names=coach.phrasing.names())
         s.place.pending, s.place.last_said = Pending.UNCLEAR, which
-        return Reply((which,), reprompt=which)
+        return Reply((which,), reprompt=coach.say("reprompt.again", question=which))
     return intro(coach, s, index)
 
 
@@ -94,20 +94,25 @@ def pick_up(coach: Coach, s: State, lead: str = "") -> Reply:
         # Never done, not one set (a first-timer who stopped during its steps): the steps in
         # full, however the routine is picked up.
         return play(
-            coach, s, lead, *coach.phrasing.steps_text(place.exercise, level), recap, lead_in=True
+            coach,
+            s,
+            lead,
+            *coach.phrasing.steps_text(place.exercise, level),
+            recap,
+            long_lead_in=True,
         )
     return play(coach, s, lead, recap)
 
 
-def play(coach: Coach, s: State, *before: str, lead_in: bool = True) -> Reply:
+def play(coach: Coach, s: State, *before: str, long_lead_in: bool = False) -> Reply:
     """Play the block starting at the current unit and move past it. Every block begins
     with the lead-in clip ("Get into position … 3, 2, 1"): time to get down and start together,
-    whether after the steps or a rest."""
+    whether after the steps or a rest; after the steps, the long one."""
     place, say = s.place, coach.say
     ex = coach.current(s)
     level = s.level_of(coach.routine)
     todo = units(ex, level)
-    b = block(ex, level, place.unit, coach.words, lead_in=lead_in)
+    b = block(ex, level, place.unit, coach.words, lead_in=True, long_lead_in=long_lead_in)
     lead = [*before]
     if todo[place.unit].side:
         lead.append(coach.phrasing.side_lead(ex, level, place.unit))
@@ -175,9 +180,14 @@ def previous(coach: Coach, s: State) -> Reply:
 
 
 def repeat(coach: Coach, s: State) -> Reply:
-    """ "What did you say": the last turn's words again; no audio, nothing moves."""
+    """ "What did you say": the last words again (after the sets; or, when sets were cut
+    short, where they pick up), ending on the question; no audio, nothing moves."""
     question = coach.phrasing.question(s)
-    said = s.place.last_said or question.text
+    if s.place.interrupted and s.place.phase in (Phase.INTRO, Phase.BETWEEN):
+        # The last words told of sets that were cut short: where they pick up instead.
+        said = f"{coach.phrasing.redo(s)} {question.text}"
+    else:
+        said = s.place.last_said or question.text
     return Reply((said,), reprompt=coach.phrasing.reprompt(s, question))
 
 

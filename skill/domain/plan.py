@@ -27,6 +27,12 @@ LEAD_IN_S = 8.0
 """From the start of the lead-in to the end of its countdown: time to get into position."""
 LEAD_IN_ID = "lead-in"
 """Clip id of the one lead-in clip (it names nothing, so every exercise shares it)."""
+LONG_LEAD_IN_S = 15.0
+"""The lead-in after an exercise's steps: getting down onto the floor for the first time, in
+the position just described, takes longer than between sets."""
+LONG_LEAD_IN_ID = "lead-in-long"
+SETTLE_AT_S = 6.0
+"""When the long lead-in reassures ("Take your time"), between its first words and the count."""
 
 
 @dataclass(frozen=True)
@@ -54,6 +60,8 @@ class CueWords:
     """A rest naming the next set and side: `Next: set {n} of {total}, {side} side.`"""
     lead_in: str
     """The lead-in's words, before its countdown."""
+    lead_in_settle: str
+    """What the long lead-in says halfway, after the steps: `Take your time.`"""
     right: str
     left: str
 
@@ -215,19 +223,24 @@ def rest_segment(
     return Segment(clip_id, "rest", _r(rest_s + 0.5), tuple(cues))
 
 
-def lead_in_segment(words: CueWords) -> Segment:
-    """The start of a first set: a tone, "Get into position", "3, 2, 1", a closing tone.
+def lead_in_segment(words: CueWords, long: bool = False) -> Segment:
+    """The start of a set: a tone, "Get into position", "3, 2, 1", a closing tone; `long`
+    (after the steps) gives LONG_LEAD_IN_S and says "Take your time" on the way.
 
     Its countdown is placed as exactly as every cue but is not a count of the work: it is
     kept out of `onsets_s`, whose first entry stays a track's first hold count.
     """
+    end_s = LONG_LEAD_IN_S if long else LEAD_IN_S
+    settle = [Cue(SETTLE_AT_S, words.lead_in_settle, "say")] if long else []
     cues = [
         Cue(0.0, "", "tone"),
         Cue(REST_SAY_AT_S, words.lead_in, "say"),
-        *_countdown(LEAD_IN_S, "say"),
-        Cue(LEAD_IN_S, "", "tone"),
+        *settle,
+        *_countdown(end_s, "say"),
+        Cue(end_s, "", "tone"),
     ]
-    return Segment(LEAD_IN_ID, "lead_in", _r(LEAD_IN_S + 0.5), tuple(cues))
+    clip_id = LONG_LEAD_IN_ID if long else LEAD_IN_ID
+    return Segment(clip_id, "lead_in", _r(end_s + 0.5), tuple(cues))
 
 
 def _tempo_cues(
@@ -307,6 +320,7 @@ def block(
     words: CueWords,
     limited: bool = True,
     lead_in: bool = False,
+    long_lead_in: bool = False,
 ) -> Block:
     """As many units from `start` as fit in one response, with rests or side switches between.
 
@@ -314,7 +328,7 @@ def block(
     `limited` false, every remaining unit (a hands-free track has no response limits).
     """
     todo = units(exercise, level)
-    segments: list[Segment] = [lead_in_segment(words)] if lead_in else []
+    segments: list[Segment] = [lead_in_segment(words, long_lead_in)] if lead_in else []
     end = start
     for i in range(start, len(todo)):
         main = unit_segment(exercise, level, todo[i].side, words)
@@ -343,4 +357,5 @@ def all_segments(routine: Routine, words: CueWords) -> dict[str, Segment]:
                 for lead_in in (False, True):
                     for seg in block(exercise, level, start, words, lead_in=lead_in).segments:
                         found.setdefault(seg.clip_id, seg)
+    found.setdefault(LONG_LEAD_IN_ID, lead_in_segment(words, long=True))
     return found

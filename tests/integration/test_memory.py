@@ -148,11 +148,14 @@ def test_opening_picks_up_at_the_set_within_a_day_but_not_after(memory, clock):
     me.say("start my back routine")  # the pelvic extension, done: "shall we go on?"
     me.end_session()  # Alexa closed the session while they caught their breath
     clock.advance(hours=3)
-    picked = me.say("open back coach")
-    assert "Back to the plank, set 1 of 3." in picked.speech
-    assert "Lie on a flat surface" not in picked.speech  # a recap, not the steps
+    offer = me.say("open back coach")  # offered, never played unasked
+    assert "You stopped at the plank. Pick up there, or start today's routine?" in offer.speech
+    assert not offer.audio
     progress = me.say("how much is left")
-    assert "1 of 5 done" in progress.speech
+    assert "1 of 5 done" in progress.speech and "Pick up there" in progress.speech
+    picked = me.say("yes")
+    assert "Back to the plank, set 1 of 3." in picked.speech and picked.audio
+    assert "Lie on a flat surface" in picked.speech  # never done: its steps, then the recap
     me.end_session()
     clock.advance(hours=25)
     assert "Back to the" not in me.say("open back coach").speech
@@ -267,8 +270,10 @@ def test_a_restarted_server_picks_up_at_the_right_exercise(config, tmp_path):
     try:
         sim = Simulator(over_http(url), state=state)
         offer = sim.say("open back coach")
-        assert "Back to the lifting lunge, right side." in offer.speech
-        assert offer.audio  # the lead-in, then that set
+        assert "You stopped at the lifting lunge. Pick up there" in offer.speech
+        picked = sim.say("pick up there")
+        assert "Back to the lifting lunge, right side." in picked.speech
+        assert picked.audio  # the lead-in, then that set
     finally:
         stop_server(process)
 

@@ -30,13 +30,14 @@ def test_walks_the_whole_routine_and_hears_every_exercise(conv, routine):
         assert len(heard) < 60, "the routine never ended"
     said = " ".join(plain(r) for r in heard)
     clips = [clip_id_of(url) for r in heard for url in AUDIO.findall(speech(r))]
-    assert clips == [  # each exercise: its lead-in, then its sets, with the rests between
-        *["lead-in", "reps-pelvic_extension-5-3s-both"],
-        *["lead-in", "hold-5s", "rest-20s-hold-2of3", "hold-5s"],
-        "hold-5s",
-        *["lead-in", "reps-butt_lifter-5-right", "switch-10s-left", "reps-butt_lifter-5-left"],
-        *["lead-in", "reps-lifting_lunge-4-right", "switch-10s-left", "reps-lifting_lunge-4-left"],
-        *["lead-in", "reps-steamroller-10-both"],
+    assert clips == [  # each block: its lead-in (after the steps, the long one), its sets
+        *["lead-in-long", "reps-pelvic_extension-5-3s-both"],
+        *["lead-in-long", "hold-5s", "rest-20s-hold-2of3", "hold-5s"],
+        *["lead-in", "hold-5s"],
+        *["lead-in-long", "reps-butt_lifter-5-right", "switch-10s-left", "reps-butt_lifter-5-left"],
+        *["lead-in-long", "reps-lifting_lunge-4-right", "switch-10s-left"],
+        "reps-lifting_lunge-4-left",
+        *["lead-in-long", "reps-steamroller-10-both"],
     ]
     assert all(
         url.startswith(PUBLIC_URL + "/audio/") for r in heard for url in AUDIO.findall(speech(r))

@@ -185,7 +185,7 @@ def plank_track(routine, phrases):
 def test_a_track_starts_with_the_lead_in_and_rests_name_the_next_hold(plank_track):
     clips = [i.clip_id for i in plank_track.items if isinstance(i, Segment)]
     assert clips == [
-        "lead-in",
+        "lead-in-long",  # after the steps
         "hold-5s",
         "rest-20s-hold-2of3",
         "hold-5s",

@@ -25,6 +25,7 @@ WORDS = CueWords(
     next_side="Next: {side} side.",
     next_set_side="Next: set {n} of {total}, {side} side.",
     lead_in="Get into position.",
+    lead_in_settle="Take your time.",
     right="right",
     left="left",
 )

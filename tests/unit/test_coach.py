@@ -39,7 +39,8 @@ def test_start_routine_reads_the_steps_then_the_lead_in_starts_the_first_set(coa
     for step in ex.steps:
         assert step in intro.text
     clips = [seg.clip_id for seg in intro.segments]
-    assert clips == ["lead-in", "reps-pelvic_extension-5-3s-both"]  # no "are you ready?"
+    # No "are you ready?": the long lead-in, after the steps, to get down onto the floor.
+    assert clips == ["lead-in-long", "reps-pelvic_extension-5-3s-both"]
     first_clip = next(i for i, part in enumerate(intro.parts) if not isinstance(part, str))
     assert all(isinstance(part, str) for part in intro.parts[:first_clip])
     assert "?" not in " ".join(intro.parts[:first_clip])
@@ -90,7 +91,7 @@ def test_previous_at_the_first_exercise_stays_there(coach):
     s = at(coach, "pelvic_extension")
     reply = navigation.previous(coach, s)
     assert s.place.exercise == 0 and "first exercise" in reply.text
-    assert reply.segments[0].clip_id == "lead-in"
+    assert reply.segments[0].clip_id == "lead-in-long"  # never done: its steps again
 
 
 def test_previous_goes_back_one(coach):
@@ -104,7 +105,7 @@ def test_previous_after_finishing_an_exercise_redoes_it(coach):
     navigation.ready(coach, s)
     assert s.place.phase == "finished"
     redo = navigation.previous(coach, s)
-    assert s.place.exercise == 4 and redo.segments[0].clip_id == "lead-in"
+    assert s.place.exercise == 4 and redo.segments[0].clip_id.startswith("lead-in")
 
 
 def test_resume_without_a_pause_carries_on(coach):
@@ -170,12 +171,14 @@ def test_repeat_says_the_last_words_again_and_plays_nothing(coach):
 def test_do_it_again_reads_steps_again_or_redoes_the_last_block(coach):
     s = at(coach, "butt_lifter")
     again = navigation.again(coach, s)
-    assert "Once more" in again.text and again.segments[0].clip_id == "lead-in"
+    assert "Once more" in again.text and again.segments[0].clip_id == "lead-in-long"
     s.profile.levels["plank"] = 4  # five holds: more than one response
     first = navigation.start_exercise(coach, s, "plank")
     assert s.place.phase == "between"
     redo = navigation.again(coach, s)
-    assert [x.clip_id for x in redo.segments] == [x.clip_id for x in first.segments]
+    # The same sets; the lead-in is the short one (the steps are not read again).
+    assert [x.clip_id for x in redo.segments][1:] == [x.clip_id for x in first.segments][1:]
+    assert (redo.segments[0].clip_id, first.segments[0].clip_id) == ("lead-in", "lead-in-long")
     navigation.ready(coach, s)
     while s.place.phase == "between":
         navigation.ready(coach, s)

@@ -55,3 +55,30 @@ def test_without_timestamps_nothing_is_taken_back(coach):
     navigation.start_exercise(coach, s, "butt_lifter")  # no timestamp known
     arrive(s)
     assert "butt_lifter" in s.place.done
+
+
+def test_a_block_cut_short_redoes_from_the_set_cut_never_one_already_done(coach):
+    s = played(coach, "plank", {"plank": 2})  # holds 1 and 2 of 4 in this block
+    first_end, _ = s.place.set_ends_s
+    assert first_end + 1 < s.place.played_s
+    next_request(s, first_end)  # hold 1 surely over (speech counted slow); hold 2 not
+    assert s.place.unit == 1 and s.place.interrupted and s.place.phase == Phase.BETWEEN
+    again = navigation.ready(coach, s)
+    assert "pick up at set 2 of 4" in again.text
+    assert [seg.clip_id for seg in again.segments][:2] == ["lead-in", "hold-15s"]
+
+
+def test_a_set_is_heard_only_once_it_surely_ended(coach):
+    s = played(coach, "plank", {"plank": 2})
+    next_request(s, s.place.set_ends_s[0] - TIMESTAMP_SLACK_S - 0.5)  # at hold 1's last count
+    assert s.place.unit == 0
+
+
+def test_cut_on_the_second_side_redoes_that_side_only(coach):
+    s = played(coach, "butt_lifter")  # right, switch, left in one block
+    right_end, left_end = s.place.set_ends_s
+    next_request(s, right_end + 5)
+    assert s.place.unit == 1 and "butt_lifter" not in s.place.done
+    again = navigation.ready(coach, s)
+    assert "pick up at the left leg" in again.text
+    assert [seg.clip_id for seg in again.segments] == ["lead-in", "reps-butt_lifter-5-left"]

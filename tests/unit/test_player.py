@@ -380,3 +380,33 @@ def test_step_by_step_leaves_the_stream_at_the_exercise_playing(timed):
     reply = timed.to_dialog(s, stream)
     assert Stop(clear_queue=True) in reply.directives and stream.activity == "STOPPED"
     assert s.place.exercise == 1 and reply.reprompt and not reply.end_session
+
+
+def test_someone_who_has_done_an_exercise_gets_its_brief_track(hands_free, coach):
+    from backcoach.skill.domain import track_script
+
+    newcomer, regular = State(), State(profile=Profile())
+    regular.profile.history.start(NOW)
+    regular.profile.history.log("done", "pelvic_extension")
+    assert hands_free.play(newcomer, 0, "r").track_id == "track-pelvic_extension-0"
+    play = hands_free.play(regular, 0, "r")
+    assert play.track_id == "track-pelvic_extension-0-brief"
+    assert parse_token(play.token, coach) == Token("back_routine", "pelvic_extension", 0, "r", True)
+    assert parse_token(play.token, coach).track == play.track_id
+    assert hands_free.play(regular, 1, "r").track_id == "track-plank-0"  # never done: full
+    ex = coach.routine.exercises[0]
+    brief = track_script.track(coach.phrasing, coach.words, 0, 0, brief=True)
+    full = track_script.track(coach.phrasing, coach.words, 0, 0)
+    assert ex.start in full and ex.start not in brief and ex.cue in brief
+    clips = [[i.clip_id for i in items if not isinstance(i, str)] for items in (brief, full)]
+    assert brief[-1] == full[-1] and clips[0][1:] == clips[1][1:]  # the same sets
+    assert (clips[0][0], clips[1][0]) == ("lead-in", "lead-in-long")  # after the steps: long
+
+
+def test_the_hands_free_opening_tapers_to_one_sentence_with_the_pain_phrase(hands_free):
+    regular = State()
+    for day in range(3):
+        regular.profile.history.start(NOW + timedelta(days=day))
+    said = hands_free.start(regular, Stream(), audio_player=True).text
+    assert "this hurts" in said and len(said.split()) < 20
+    assert len(hands_free.start(State(), Stream(), audio_player=True).text.split()) > 30
