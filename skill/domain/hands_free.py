@@ -498,7 +498,8 @@ class HandsFree:
             return Reply(said, end_session=True, card=card, directives=(play,))
         question = self.say("ask_resume")
         s.place.pending = Pending.RESUME_STREAM
-        return Reply((*said, question), reprompt=question, card=card)
+        # The reprompt teaches what works once the microphone has closed.
+        return Reply((*said, question), reprompt=self.say("ask_resume_later"), card=card)
 
     def whats_next(self, s: State, stream: Stream, at: Position) -> Reply:
         """The exercise after the one playing, at the person's dose."""

@@ -22,20 +22,28 @@ def test_every_exercise_has_a_track_at_every_level(audio_dir, routine):
     catalog = AudioCatalog.load(audio_dir)
     for exercise in routine.exercises:
         for level in range(len(exercise.dose.levels)):
-            entry = catalog.clip(track_id(exercise.id, level))
-            assert entry is not None and entry.kind == "track"
-            assert not check_mp3(audio_dir / entry.file, MAX_TRACK_S)
+            full = catalog.clip(track_id(exercise.id, level))
+            brief = catalog.clip(track_id(exercise.id, level, brief=True))
+            for entry in (full, brief):
+                assert entry is not None and entry.kind == "track"
+                assert not check_mp3(audio_dir / entry.file, MAX_TRACK_S)
+            # The same sets, sooner: the brief track skips the steps, not the work.
+            assert len(brief.sets_s) == len(full.sets_s) and brief.sets_s[0] < full.sets_s[0]
+            assert brief.duration_s < full.duration_s
 
 
-def test_track_counts_and_set_starts_land_where_the_manifest_says(audio_dir):
+@pytest.mark.parametrize("brief", [False, True])
+def test_track_counts_and_set_starts_land_where_the_manifest_says(audio_dir, brief):
     catalog = AudioCatalog.load(audio_dir)
-    entry = catalog.clip(track_id("plank", 0))
+    entry = catalog.clip(track_id("plank", 0, brief))
     samples, rate = decode_mp3(audio_dir / entry.file)
     measured = onsets_s(samples, rate, threshold_dbfs=-60.0)
     assert len(entry.onsets_s) == 3 * 5 + 2 * 3  # three 5 s holds, two rests counted down
-    # The first set starts at its lead-in, 9.1 s (lead-in and gap) before its hold.
-    sets = catalog.set_starts_s(track_id("plank", 0))
-    assert len(sets) == 3 and entry.onsets_s[0] - 1.0 - sets[0] == pytest.approx(9.1)
+    # The first set starts at its lead-in, 16.1 s (the long lead-in after the steps, and a
+    # gap) before its hold; 9.1 s in the brief track (no steps: the usual lead-in).
+    sets = catalog.set_starts_s(track_id("plank", 0, brief))
+    lead_in_s = 9.1 if brief else 16.1
+    assert len(sets) == 3 and entry.onsets_s[0] - 1.0 - sets[0] == pytest.approx(lead_in_s)
     worst = 0.0
     for planned in (*entry.onsets_s, *sets):
         error = min((m - planned for m in measured), key=abs)
@@ -50,12 +58,12 @@ def test_track_reads_steps_then_sets_then_names_what_comes_next(coach):
     assert any("parallel with the floor" in i for i in items if isinstance(i, str))
     clips = [i.clip_id for i in items if hasattr(i, "clip_id")]
     assert clips == [
-        "lead-in",
+        "lead-in-long",
         "reps-butt_lifter-5-right",
         "switch-10s-left",
         "reps-butt_lifter-5-left",
     ]
-    assert items[items.index("Right leg first.") + 1].clip_id == "lead-in"
+    assert items[items.index("Right leg first.") + 1].clip_id == "lead-in-long"
     assert items[-1] == "Well done. Next up: the lifting lunge."
     assert track(coach.phrasing, coach.words, 4, 0)[-1].startswith("That was the last exercise")
 
