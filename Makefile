@@ -9,10 +9,11 @@ TYPECHECK := build/typecheck
 
 .PHONY: run test check lint format audio bench docs clean
 
-$(STAMP): pyproject.toml
+# constraints.txt pins what the audio build's bytes depend on.
+$(STAMP): pyproject.toml constraints.txt
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet -e '.[dev]' -c constraints.txt
 	touch $(STAMP)
 
 audio: $(STAMP)

@@ -22,7 +22,8 @@ done
 
 log "installing it into a fresh venv"
 python3 -m venv "$WORK/venv"
-"$WORK/venv/bin/pip" install --quiet "$wheel[build]"   # [build]: the audio build below
+# [build]: the audio build below, at the versions its bytes depend on.
+"$WORK/venv/bin/pip" install --quiet "$wheel[build]" -c "$ROOT/constraints.txt"
 bc="$WORK/venv/bin/backcoach"
 
 cd "$WORK"   # nothing below may come from the checkout

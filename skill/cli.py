@@ -13,6 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from backcoach.skill.deploy import LAMBDA_PYTHON
 from backcoach.skill.log_format import LOG_FORMATS
 
 MODEL_SOURCES = Path(__file__).resolve().parents[1] / "interaction_models"
@@ -75,6 +76,16 @@ FILES_PER_CONNECTION = 2
 SPARE_FILES = 64
 """Open files beyond the connections: the listening socket, the store, logs, imports."""
 
+PORTS = range(1, 65536)
+"""What --port may be: waitress takes 99999 as 34463 (modulo 65536) and 0 as any free port."""
+
+STORE_EXTRAS = {
+    "postgresql://": ("postgres", "psycopg"),
+    "postgres://": ("postgres", "psycopg"),
+    "dynamodb://": ("aws", "boto3"),
+}
+"""BACKCOACH_STORE's scheme -> (the extra that brings its driver, the driver's module)."""
+
 
 def _positive(text: str) -> int:
     """An argparse type: a whole number above zero."""
@@ -107,10 +118,33 @@ def _allow_open_files(connections: int) -> None:
         )
 
 
+def _port_error(args: argparse.Namespace) -> str | None:
+    """The one-line error for a --port that is no TCP port, before anything is loaded."""
+    if args.port in PORTS:
+        return None
+    return f"--port {args.port} is out of range: a port is 1 to 65535"
+
+
+def _store_error(config: Config) -> str | None:
+    """The one-line error for a BACKCOACH_STORE whose driver is not installed: served anyway,
+    every turn would fail to save (the store is opened on first use, not at start)."""
+    from importlib.util import find_spec
+
+    from backcoach.skill.config import SETTINGS
+    from backcoach.skill.extras import install_hint
+
+    for scheme, (extra, module) in STORE_EXTRAS.items():
+        if (config.store or "").startswith(scheme) and find_spec(module) is None:
+            return f"{SETTINGS['store']}: a {scheme} store {install_hint(extra)}"
+    return None
+
+
 def _serve(args: argparse.Namespace, config: Config) -> int:
     """Serve the skill with waitress, a production WSGI server."""
     from backcoach.skill.web.app import MAX_BODY_BYTES, create_app
 
+    if problem := _port_error(args) or _store_error(config):
+        return _fail(problem)
     if args.no_verify:
         config = dataclasses.replace(config, verify=False)
     app = create_app(config)
@@ -142,7 +176,9 @@ def _serve(args: argparse.Namespace, config: Config) -> int:
         print("Talk to it:", flush=True)
     print(f'  backcoach say --url {url}/alexa "start my back routine"', flush=True)
     print(f"  backcoach chat --url {url}/alexa", flush=True)
-    _run(server)
+    from backcoach.skill.web.stopping import run_until_stopped
+
+    run_until_stopped(server)
     return 0
 
 
@@ -155,14 +191,6 @@ def _listen(args: argparse.Namespace, app, **options):
     except OSError as exc:  # the port is taken, or the host is not this machine's
         _fail(f"cannot listen on {args.host}:{args.port} (--host/--port): {exc.strerror}")
         return None
-
-
-def _run(server) -> None:
-    """Serve until Ctrl-C, which is how a person stops it: no traceback."""
-    try:
-        server.run()
-    except KeyboardInterrupt:
-        pass
 
 
 def _simulator(args: argparse.Namespace, config: Config, state=None):
@@ -349,6 +377,8 @@ def _console(args: argparse.Namespace, config: Config) -> int:
         return _fail(
             f"console: --host {args.host} is not loopback (use 127.0.0.1): it is unverified"
         )
+    if problem := _port_error(args):
+        return _fail(problem)
     host = f"[{args.host}]" if ":" in args.host else args.host
     url = f"http://{host}:{args.port}"
     app = create_console_app(config, base_url=url, user_id=args.user)
@@ -358,7 +388,9 @@ def _console(args: argparse.Namespace, config: Config) -> int:
     print(
         f"Back Coach console on {url}/console/ (local only, request verification off)", flush=True
     )
-    _run(server)
+    from backcoach.skill.web.stopping import run_until_stopped
+
+    run_until_stopped(server)
     return 0
 
 
@@ -583,11 +615,48 @@ def _package_arguments(sp: argparse.ArgumentParser) -> None:
         help="include boto3 (Lambda's Python runtime already has it)",
     )
     sp.add_argument(
-        "--python-version", metavar="X.Y", help="the function's Python, if not this one's"
+        "--python-version",
+        metavar="X.Y",
+        default=LAMBDA_PYTHON,
+        help=f"the function's runtime (default: python{LAMBDA_PYTHON}; 3.12 and 3.14 work too)",
     )
     sp.add_argument(
         "--platform", metavar="TAG", help="e.g. manylinux2014_aarch64 for an arm64 function"
     )
+
+
+def _policy_arguments(sp: argparse.ArgumentParser) -> None:
+    sp.add_argument("--account", metavar="ID", help="the AWS account id (12 digits)")
+    sp.add_argument("--region", metavar="REGION", help="the function's and table's region")
+    sp.add_argument("--table", metavar="NAME", help="the DynamoDB table (BACKCOACH_STORE's)")
+    sp.add_argument("--function", metavar="NAME", default="backcoach", help="the function")
+    sp.add_argument("--create-table", action="store_true", help="also allow &create=1")
+    sp.add_argument(
+        "--users", action="store_true", help="also allow `backcoach user` to list and show"
+    )
+    sp.add_argument(
+        "--bucket", metavar="BUCKET/PREFIX", help="instead, the policy to run `audio publish`"
+    )
+
+
+def _package_policy(args: argparse.Namespace, config: Config) -> int:
+    """Print an IAM policy derived from the actions the code calls."""
+    from backcoach.skill.deploy.policy import PolicyError, Where, lambda_policy, publish_policy
+
+    try:
+        if args.bucket:
+            bucket, _, prefix = args.bucket.removeprefix("s3://").partition("/")
+            policy = publish_policy(bucket, prefix)
+        else:
+            missing = [f"--{n}" for n in ("account", "region", "table") if not getattr(args, n)]
+            if missing:
+                return _fail(f"package policy: give {', '.join(missing)} (or --bucket)")
+            where = Where(args.account, args.region, args.table, args.function)
+            policy = lambda_policy(where, create_table=args.create_table, users=args.users)
+    except PolicyError as exc:
+        return _fail(f"package policy: {exc}")
+    print(json.dumps(policy, indent=2))
+    return 0
 
 
 def _publish_arguments(sp: argparse.ArgumentParser) -> None:
@@ -719,14 +788,15 @@ def parser() -> argparse.ArgumentParser:
         "under /audio with waitress. Clips are streamed by waitress's event loop, not a worker\n"
         "thread, so slow listeners never hold up a turn; a body over the app's limit is\n"
         "refused (413) from its Content-Length, unread. One log line per request: type,\n"
-        "intent, status, latency, new session, and a salted hash of the user id\n"
-        "(BACKCOACH_LOG_SALT).",
+        "intent, status, latency, new session, a salted hash of the user id\n"
+        "(BACKCOACH_LOG_SALT) and Alexa's request id. SIGTERM or Ctrl-C drains: the port\n"
+        "closes, the turns under way finish (10 s at most), one line says it stopped.",
         "backcoach serve --port 8080",
         "BACKCOACH_PUBLIC_URL=https://coach.example.com backcoach serve --log-format json",
         "backcoach serve --no-verify    # local experiments only",
     )
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on")
-    serve.add_argument("--port", type=int, default=8080, help="port to listen on")
+    serve.add_argument("--port", type=int, default=8080, help="port to listen on, 1 to 65535")
     serve.add_argument(
         "--no-verify", action="store_true", help="accept unsigned requests (local experiments only)"
     )
@@ -874,7 +944,8 @@ def parser() -> argparse.ArgumentParser:
         "export-skill-package",
         "write an ASK CLI skill package",
         "Write ask-resources.json and skill-package/ (manifest, interaction models, icons) in\n"
-        "the layout `ask deploy` takes. The endpoint comes from BACKCOACH_PUBLIC_URL; policy\n"
+        "the layout `ask deploy` takes. The endpoint comes from BACKCOACH_LAMBDA_ARN, else\n"
+        "BACKCOACH_PUBLIC_URL; policy\n"
         "URLs and the certificate type from the environment or a settings file.",
         "BACKCOACH_PUBLIC_URL=https://coach.example.com backcoach export-skill-package out/",
         "backcoach export-skill-package out/ --draft",
@@ -957,6 +1028,12 @@ def parser() -> argparse.ArgumentParser:
         add_arguments=_package_arguments,
     )
     package_lambda.set_defaults(run=_package_lambda)
+    package_policy = package_sub.add_parser(
+        "policy",
+        help="the IAM policy the function's role needs (or, with --bucket, the publisher's)",
+        add_arguments=_policy_arguments,
+    )
+    package_policy.set_defaults(run=_package_policy)
     return p
 
 

@@ -156,6 +156,10 @@ def to_response(
         response_builder.set_should_end_session(True)
     elif reply.reprompt:
         response_builder.ask(escape(reply.reprompt))
+    elif reply.parts:
+        # Spoken and open, with nothing to reprompt: said, never left to Alexa's default.
+        # (Answers to player events carry neither words nor this flag.)
+        response_builder.set_should_end_session(False)
     if reply.card:
         title, text = reply.card
         response_builder.set_card(SimpleCard(title=title, content=text))

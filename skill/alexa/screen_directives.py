@@ -4,6 +4,7 @@ commands that move the progress bar in step with the turn's audio."""
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
 
@@ -27,8 +28,35 @@ DATASOURCE = "screen"
 SET_LINE, BAR, STATUS = "setLine", "barFill", "status"
 """The document's components the commands change: the set counter, the bar's fill, and the
 line saying what to do once the audio is over (blank while it plays)."""
-EMPTY, FULL = "-100%", "0%"
-"""The fill's offset when the bar is empty (slid out of its track to the left) and full."""
+EMPTY, FULL = "100%", "0%"
+"""The fill's offset when the bar is empty (slid out of its track, which the document mirrors
+so that it fills from the left: APL's schema takes no negative dimension) and full."""
+
+
+@dataclass(frozen=True)
+class Viewport:
+    """A viewport profile the document is laid out for: Amazon's size range of the profile
+    (in dp), as the skill manifest declares it under ALEXA_PRESENTATION_APL."""
+
+    profile: str
+    mode: str
+    min_width: int
+    max_width: int
+    min_height: int
+    max_height: int
+
+
+VIEWPORTS = (
+    Viewport("hubLandscapeMedium", "HUB", 960, 1279, 600, 959),
+    Viewport("hubLandscapeLarge", "HUB", 1280, 1920, 600, 1279),
+    Viewport("hubLandscapeXLarge", "HUB", 1920, 2560, 960, 1279),
+    Viewport("tvLandscapeXLarge", "TV", 960, 960, 540, 540),
+)
+"""Where the one fixed landscape layout fits, every kind of screen checked at each profile's
+smallest size (tests/integration/test_apl_preview.py). Not declared: hubLandscapeSmall
+(960×480, Echo Show 5) and hubRoundSmall, where the left column runs into the footer, and
+the portrait hubs, which the two columns leave mostly empty; the document has no viewport
+conditions to lay itself out otherwise."""
 
 
 @cache

@@ -8,6 +8,7 @@ from ask_sdk_core.skill import CustomSkill
 from ask_sdk_core.skill_builder import CustomSkillBuilder
 
 from backcoach.skill.alexa.base import Deps
+from backcoach.skill.alexa.can_fulfill import CanFulfillHandler
 from backcoach.skill.alexa.handlers import (
     ApologyHandler,
     FallbackHandler,
@@ -77,7 +78,9 @@ def request_handlers(deps: Deps) -> list[AbstractRequestHandler]:
     """All request handlers, most specific first."""
     dialog = [LaunchHandler(deps), IntentHandler(deps), FallbackHandler(deps)]
     events = [SessionEndedHandler(deps), SkillDisabledHandler(), SilentEventHandler()]
-    return stream_handlers(deps) + dialog + events
+    # First: answered from the request alone, before anything loads or saves a person's row.
+    can_fulfill = [CanFulfillHandler(frozenset(handled_intents()))]
+    return can_fulfill + stream_handlers(deps) + dialog + events
 
 
 def handled_intents() -> set[str]:

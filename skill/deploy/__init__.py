@@ -1,1 +1,5 @@
 """Deployment tools: the AWS Lambda package and publishing the audio to S3 (never served)."""
+
+LAMBDA_PYTHON = "3.13"
+"""The Lambda runtime the package targets unless told (python3.11 is past AWS's end of
+support; 3.12 and 3.14, the other supported ones, by --python-version)."""

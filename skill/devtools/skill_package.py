@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -14,6 +15,7 @@ from urllib.parse import urlsplit
 import yaml
 from pydantic import AfterValidator, ConfigDict, TypeAdapter, ValidationError
 
+from backcoach.skill.alexa.screen_directives import VIEWPORTS, Viewport
 from backcoach.skill.config import SETTINGS
 from backcoach.skill.devtools.icons import ASSETS, ICON_SIZES, icon_file
 from backcoach.skill.devtools.nlu import MODELS_DIR
@@ -30,12 +32,20 @@ PACKAGE_DIR = "skill-package"
 ASK_RESOURCES_VERSION = "2020-03-31"
 """The ask-resources.json schema the ASK CLI v2 reads."""
 SslCertificateType = Literal["Trusted", "Wildcard", "SelfSigned"]
+LAMBDA_ARN = re.compile(
+    r"arn:aws:lambda:(?P<region>[a-z]{2}(?:-[a-z]+)+-\d):\d{12}:function:[A-Za-z0-9_-]{1,64}"
+    r"(?::(?:\$LATEST|[A-Za-z0-9_-]{1,128}))?"
+)
+"""A Lambda function's ARN, with an optional version or alias: what Alexa invokes."""
+ALEXA_LAMBDA_REGIONS = ("us-east-1", "eu-west-1", "us-west-2", "ap-northeast-1")
+"""The AWS regions where the Alexa Skills Kit can trigger a Lambda function."""
 
 ENV = {
     "public_url": SETTINGS["public_url"],
     "privacy_url": SETTINGS["privacy_url"],
     "terms_url": "BACKCOACH_TERMS_URL",
     "ssl_cert_type": "BACKCOACH_SSL_CERT_TYPE",
+    "lambda_arn": "BACKCOACH_LAMBDA_ARN",
 }
 """The environment variable of each package setting (they override the settings file)."""
 
@@ -54,7 +64,33 @@ def _web_url(url: str | None) -> str | None:
     return url.rstrip("/")
 
 
+def _endpoint_url(url: str | None) -> str | None:
+    """public_url: a web URL; an ARN is named for what it is, since it has its own setting."""
+    if url is not None and url.startswith("arn:"):
+        raise ValueError(f"must be an https:// URL (a Lambda ARN goes in {ENV['lambda_arn']})")
+    return _web_url(url)
+
+
+def _lambda_arn(arn: str | None) -> str | None:
+    """A Lambda function's ARN in a region Alexa calls."""
+    if arn is None:
+        return None
+    found = LAMBDA_ARN.fullmatch(arn)
+    if not found:
+        raise ValueError(
+            f"must be a Lambda function ARN, arn:aws:lambda:REGION:ACCOUNT:function:NAME[:ALIAS],"
+            f" got {arn!r}"
+        )
+    if found["region"] not in ALEXA_LAMBDA_REGIONS:
+        raise ValueError(
+            f"Alexa invokes Lambda only in {', '.join(ALEXA_LAMBDA_REGIONS)}, got {found['region']}"
+        )
+    return arn
+
+
 WebUrl = Annotated[str | None, AfterValidator(_web_url)]
+EndpointUrl = Annotated[str | None, AfterValidator(_endpoint_url)]
+LambdaArn = Annotated[str | None, AfterValidator(_lambda_arn)]
 
 
 @dataclass(frozen=True)
@@ -63,7 +99,7 @@ class PackageSettings:
 
     __pydantic_config__ = ConfigDict(extra="forbid")
 
-    public_url: WebUrl = None
+    public_url: EndpointUrl = None
     """https base URL of the endpoint; the package points Alexa at <public_url>/alexa."""
     privacy_url: WebUrl = None
     """The privacy policy page (required for certification)."""
@@ -71,18 +107,26 @@ class PackageSettings:
     """The terms of use page (required for certification)."""
     ssl_cert_type: SslCertificateType = "Trusted"
     """The endpoint's certificate: Trusted (a CA's), Wildcard or SelfSigned (uploaded)."""
+    lambda_arn: LambdaArn = None
+    """The Lambda function Alexa invokes instead; then public_url is not the endpoint (on
+    Lambda it names only the audio's host, so it may well be set too)."""
 
     @property
     def endpoint(self) -> str:
+        """The endpoint's URI: the Lambda function, else <public_url>/alexa."""
+        if self.lambda_arn:
+            return self.lambda_arn
         return f"{self.public_url or PLACEHOLDER_URL}{ENDPOINT_PATH}"
+
+    def manifest_endpoint(self) -> dict[str, str]:
+        """The manifest's endpoint object; a certificate type only for https (Amazon's rule)."""
+        if self.lambda_arn:
+            return {"uri": self.lambda_arn}
+        return {"uri": self.endpoint, "sslCertificateType": self.ssl_cert_type}
 
     def problems(self) -> list[str]:
         """What keeps this package from certification (a --draft ignores them)."""
-        out = []
-        if not self.public_url or self.public_url == PLACEHOLDER_URL:
-            out.append(f"no endpoint: set {ENV['public_url']} or public_url in {SETTINGS_FILE}")
-        elif not self.public_url.startswith("https://"):
-            out.append(f"public_url must be https (Alexa calls only https), got {self.public_url}")
+        out = [] if self.lambda_arn else self._url_problems()  # an ARN is checked when read
         for name, page in (("privacy_url", "privacy policy"), ("terms_url", "terms of use")):
             url = getattr(self, name)
             if not url:
@@ -90,6 +134,17 @@ class PackageSettings:
             elif not url.startswith("https://"):
                 out.append(f"{name} must be https, got {url}")
         return out
+
+    def _url_problems(self) -> list[str]:
+        """What is wrong with public_url as the endpoint, when no Lambda function is."""
+        if not self.public_url or self.public_url == PLACEHOLDER_URL:
+            return [
+                f"no endpoint: set {ENV['public_url']} or public_url in {SETTINGS_FILE}"
+                f" ({ENV['lambda_arn']} or lambda_arn for a Lambda function)"
+            ]
+        if not self.public_url.startswith("https://"):
+            return [f"public_url must be https (Alexa calls only https), got {self.public_url}"]
+        return []
 
 
 _SETTINGS = TypeAdapter(PackageSettings)
@@ -148,9 +203,36 @@ def icon_uri(locale: str, role: str) -> str:
     return f"file://assets/images/{locale}_{role}IconUri.png"
 
 
+def viewport_spec(viewport: Viewport) -> dict:
+    """One supportedViewports entry: the profile's mode, shape and size range."""
+    return {
+        "mode": viewport.mode,
+        "shape": "RECTANGLE",
+        "minWidth": viewport.min_width,
+        "maxWidth": viewport.max_width,
+        "minHeight": viewport.min_height,
+        "maxHeight": viewport.max_height,
+    }
+
+
+def interfaces() -> list[dict]:
+    """Every interface the skill's responses use: AudioPlayer, APL for the Echo Show screen
+    (a device offers Alexa.Presentation.APL only to skills that declare it), and
+    CanFulfillIntentRequest, which Alexa sends only to skills that declare it."""
+    return [
+        {"type": "AUDIO_PLAYER"},
+        {"type": "CAN_FULFILL_INTENT_REQUEST"},
+        {
+            "type": "ALEXA_PRESENTATION_APL",
+            "supportedViewports": [viewport_spec(v) for v in VIEWPORTS],
+        },
+    ]
+
+
 def manifest(settings: PackageSettings, locales: list[str]) -> dict:
-    """skill.json for an HTTPS-hosted custom skill with AudioPlayer."""
-    endpoint = {"uri": settings.endpoint, "sslCertificateType": settings.ssl_cert_type}
+    """skill.json for a custom skill (an https endpoint or a Lambda function) with AudioPlayer
+    and APL."""
+    endpoint = settings.manifest_endpoint()
     policies = {
         key: url
         for key, url in (
@@ -190,7 +272,7 @@ def manifest(settings: PackageSettings, locales: list[str]) -> dict:
             "apis": {
                 "custom": {
                     "endpoint": endpoint,
-                    "interfaces": [{"type": "AUDIO_PLAYER"}],
+                    "interfaces": interfaces(),
                 }
             },
             "events": {

@@ -14,7 +14,7 @@ from backcoach.skill.domain.interruptions import speaking_s
 from backcoach.skill.domain.plan import Segment, Unit, units
 from backcoach.skill.domain.reply import Reply
 from backcoach.skill.domain.routine import Exercise
-from backcoach.skill.domain.state import Phase, State
+from backcoach.skill.domain.state import Pending, Phase, State
 
 ClipLength = Callable[[str], float | None]
 """Seconds a built clip plays, by clip id (from the audio catalog); None when not built."""
@@ -47,6 +47,18 @@ WAITING = {
     Phase.FINISHED: Kind.DONE,
 }
 """The screen of a turn that plays no sets, by the phase it leaves."""
+
+ASKED = {
+    Pending.START: "screen.start",
+    Pending.RESUME_ROUTINE: "screen.pick_up",
+    Pending.RESUME_STREAM: "screen.resume_stream",
+    Pending.BACK_CHECK: "screen.back_check",
+    Pending.MEDICAL_CHECK: "screen.yes_no",
+    Pending.LEAK_CHECK: "screen.yes_no",
+    Pending.HURT_CHECK: "screen.hurt_check",
+}
+"""What to say, on screen, to a question the voice ended on that is not about the exercise
+under way (those are worded from the phase: ready, resume, skip or stop)."""
 
 
 @dataclass(frozen=True)
@@ -145,25 +157,44 @@ def _steps(ex: Exercise, kind: Kind) -> list[dict[str, Any]]:
     return [{"number": i + 1, "text": t, "current": i == current} for i, t in enumerate(texts)]
 
 
-def _status(coach: Coach, s: State, kind: Kind) -> str:
-    """The line left on screen once the turn's audio is over: what to say next."""
-    place, say = s.place, coach.say
+def _status(coach: Coach, s: State, kind: Kind, reply: Reply) -> str:
+    """The line left on screen once the turn's audio is over: what is done, and what to say
+    to the question the voice ended on (no hint when the session ends: nothing was asked)."""
+    done = _done(coach, s, kind)
+    hint = "" if reply.end_session else _hint(coach, s)
+    return " · ".join(part for part in (done, hint) if part)
+
+
+def _done(coach: Coach, s: State, kind: Kind) -> str:
+    """What the turn finished: the routine's count, or the exercise."""
     if kind == Kind.DONE:
-        return say("screen.done_count", done=len(place.done), total=coach.total)
-    if kind == Kind.PAIN:
-        return ""
+        return coach.say("screen.done_count", done=len(s.place.done), total=coach.total)
+    if s.place.phase == Phase.FINISHED:  # the last sets still playing
+        return coach.say("screen.done_heading")
+    if s.place.phase == Phase.EXERCISE_DONE:
+        return coach.say("screen.exercise_done", name=coach.current(s).name.capitalize())
+    return ""
+
+
+def _hint(coach: Coach, s: State) -> str:
+    """What to say now, in the words the voice asked for: its question's answers, else the
+    phase's ("" where the voice asked nothing a hint could word, or asked the next exercise)."""
+    place, say = s.place, coach.say
+    if place.pending in ASKED:
+        return say(ASKED[place.pending])
     if place.phase == Phase.PAUSED:
         return say("screen.paused")
-    if place.phase == Phase.EXERCISE_DONE:
-        return say("screen.exercise_done", name=coach.current(s).name.capitalize())
-    if place.phase == Phase.FINISHED:
-        return say("screen.done_heading")
+    if place.phase == Phase.PAIN:  # nothing left to skip to after the last exercise
+        last = place.exercise == coach.total - 1
+        return say("screen.pain_last" if last else "screen.pain")
     if place.phase == Phase.BETWEEN:
         ex, level = coach.current(s), s.level_of(coach.routine)
         todo = units(ex, level)
         label = set_label(coach, ex, level, todo[min(place.unit, len(todo) - 1)])
         return say("screen.next_set", label=label.split(" · ")[0].lower())
-    return say("screen.ready")
+    if place.phase == Phase.INTRO:
+        return say("screen.ready")
+    return ""
 
 
 def screen(coach: Coach, s: State, reply: Reply, clip_s: ClipLength | None = None) -> dict:
@@ -184,11 +215,12 @@ def screen(coach: Coach, s: State, reply: Reply, clip_s: ClipLength | None = Non
         "kind": str(kind),
         "heading": heading.get(kind, ex.name.capitalize()),
         "counter": say("screen.counter", number=index + 1, total=coach.total),
-        "label": say("screen.up_next") if kind == Kind.BETWEEN else "",
+        # Nothing is next once the session ends (a red flag, a condition, a goodbye).
+        "label": say("screen.up_next") if kind == Kind.BETWEEN and not reply.end_session else "",
         "level": say("screen.level", level=level + 1, levels=len(ex.dose.levels)),
         "dose": say("screen.today", dose=coach.phrasing.dose_text(ex, level)),
         "setLine": set_line,
-        "status": _status(coach, s, kind),
+        "status": _status(coach, s, kind, reply),
         "message": safety.pain if kind == Kind.PAIN else "",
         "steps": _steps(ex, kind) if kind not in (Kind.PAIN, Kind.DONE) else [],
         "showBar": bool(timeline),

@@ -35,6 +35,22 @@ MAX_TRANSACTION = 100
 """Items one DynamoDB transaction may write."""
 
 
+SERVING_ACTIONS = (
+    "GetItem",  # a person's row
+    "UpdateItem",  # every save: a conditional update of the row (alone or in a transaction)
+    "PutItem",  # history rows written in a transaction with the row's update
+    "BatchWriteItem",  # older history rows a migrated row carries; deleting history rows
+    "DeleteItem",  # SkillDisabled: everything about the person goes
+)
+"""The DynamoDB actions serving needs on the table (IAM checks a transaction's items one by
+one: its Update needs UpdateItem, its Puts PutItem). The generated IAM policy lists exactly
+these (skill/deploy/policy.py); a test runs whole sessions under it."""
+CREATE_ACTIONS = ("CreateTable", "DescribeTable")
+"""What `&create=1` adds: creating the table and waiting until it is active."""
+USER_ACTIONS = ("BatchGetItem", "Scan")
+"""What `backcoach user show` and `user list` add (history rows in batches, a full scan)."""
+
+
 class DynamoDbAdapter(VersionedAdapter):
     """A person per item, written with a condition on its version; boto3 built on first use."""
 

@@ -1,5 +1,5 @@
-"""One log line per Alexa request: what it was, how it went, how long it took, and whose
-(a salted hash of the user id, never the id)."""
+"""One log line per Alexa request: what it was, how it went, how long it took, whose (a
+salted hash of the user id, never the id) and Alexa's id for it (to match Alexa's own logs)."""
 
 from __future__ import annotations
 
@@ -13,6 +13,9 @@ log = logging.getLogger("backcoach.requests")
 
 USER_HASH_CHARS = 16
 """Hex digits of the user hash kept: enough to tell people apart in a day's logs."""
+
+REQUEST_ID_CHARS = 100
+"""Alexa's request ids are some 60 characters; a forged envelope's is cut here."""
 
 
 def log_salt(configured: str | None) -> bytes:
@@ -42,11 +45,14 @@ def request_fields(envelope: object, salt: bytes) -> dict:
         envelope, "session", "user", "userId"
     )
     new = _get(envelope, "session", "new")
+    request_id = _get(req, "requestId")
     return {
         "type": _get(req, "type"),
         "intent": _get(req, "intent", "name"),
         "new_session": new if isinstance(new, bool) else None,
         "user": user_hash(user if isinstance(user, str) else None, salt),
+        # Not private (it names one request, not a person): logged as Alexa sent it.
+        "request_id": request_id[:REQUEST_ID_CHARS] if isinstance(request_id, str) else None,
     }
 
 
@@ -77,9 +83,10 @@ def text_line(fields: dict) -> str:
 
 
 def _text(value: object) -> str:
-    """A value as one token: `-` for None, quoted when it has spaces (messages do)."""
+    """A value as one token: `-` for None, quoted when it has spaces (messages do) or control
+    characters (a forged envelope's, which must not end the line or drive a terminal)."""
     if value is None:
         return "-"
     text = str(value)
-    plain = text and not any(c.isspace() for c in text)
+    plain = text and text.isprintable() and " " not in text
     return text if plain else json.dumps(text, ensure_ascii=False)

@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from backcoach.skill.alexa.screen_directives import render
+from backcoach.skill.alexa.screen_directives import VIEWPORTS, Viewport, render
+from backcoach.skill.devtools import apl_preview
 from backcoach.skill.devtools import envelopes as env
 from backcoach.skill.devtools.apl_preview import VIEWPORT, preview_html
 from backcoach.skill.devtools.simulator import SessionState, Simulator
@@ -27,6 +28,22 @@ pytestmark = pytest.mark.slow
 LABEL_PX = 30
 """Room above the screen for the preview's label."""
 RENDER = "Alexa.Presentation.APL.RenderDocument"
+OVERFLOW = """() => {
+  const screen = document.getElementById('screen').getBoundingClientRect();
+  const footer = document.getElementById('footer').getBoundingClientRect();
+  const out = [];
+  for (const e of document.querySelectorAll('.text, [data-apl=Sequence], #barTrack')) {
+    const box = e.getBoundingClientRect();
+    // The steps scroll (and are clipped) inside their Sequence: the list itself must fit.
+    if (box.width === 0 || e.parentElement.closest('[data-apl=Sequence]')) continue;
+    const bottom = e.closest('#footer') ? screen.bottom : footer.top;
+    if (box.bottom > bottom + 1 || box.right > screen.right + 1) {
+      out.push(`${e.id || e.dataset.apl}: ${Math.round(box.bottom - bottom)}px too low`);
+    }
+  }
+  return out;
+}"""
+"""What runs off the screen or into the footer (the safety rule and disclaimer)."""
 
 
 def talk(client):
@@ -144,3 +161,19 @@ def test_an_echo_show_gets_bars_timed_by_the_built_clips_and_served_track_art(co
     assert art == "https://coach.example.com/images/art.png"
     image = client.get(art.removeprefix("https://coach.example.com"))
     assert image.status_code == 200 and image.mimetype == "image/png"
+
+
+@pytest.mark.parametrize("viewport", VIEWPORTS, ids=lambda v: v.profile)
+def test_every_screen_fits_each_declared_viewport(viewport: Viewport, coach, browser, monkeypatch):
+    """The manifest declares these profiles: at each one's smallest size every kind of screen
+    fits, nothing over the footer or off the edge (the document has one fixed layout)."""
+    size = (viewport.min_width, viewport.min_height)
+    monkeypatch.setattr(apl_preview, "VIEWPORT", size)
+    page = browser.new_page(viewport={"width": size[0], "height": size[1] + LABEL_PX})
+    try:
+        for kind in Kind:
+            state, reply = turn_of(kind, coach)
+            page.set_content(preview_html(JSON.serialize(render(screen(coach, state, reply)))))
+            assert page.evaluate(OVERFLOW) == [], f"{kind} at {size[0]}x{size[1]}"
+    finally:
+        page.close()

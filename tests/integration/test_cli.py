@@ -113,7 +113,8 @@ def test_export_skill_package(tmp_path, environment):
 
 
 UNSET_PACKAGE_SETTINGS = {
-    f"BACKCOACH_{name}": "" for name in ("PUBLIC_URL", "PRIVACY_URL", "TERMS_URL", "SSL_CERT_TYPE")
+    f"BACKCOACH_{name}": ""
+    for name in ("PUBLIC_URL", "LAMBDA_ARN", "PRIVACY_URL", "TERMS_URL", "SSL_CERT_TYPE")
 }
 """Blank is unset: whatever the shell running the tests has set."""
 

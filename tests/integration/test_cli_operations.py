@@ -88,6 +88,45 @@ def test_a_port_in_use_is_one_line(tmp_path, command):
     assert "in use" in run.stderr and "127.0.0.1" not in run.stdout  # no "listening on"
 
 
+@pytest.mark.parametrize("port", ["99999", "0", "-1"])
+@pytest.mark.parametrize("command", ["serve", "console"])
+def test_a_port_out_of_range_is_one_line_naming_it(tmp_path, command, port):
+    """waitress would take 99999 as 34463 and 0 as any port, after announcing the one given."""
+    env_vars = {**NO_AUDIO, "BACKCOACH_DATA_DIR": str(tmp_path), "BACKCOACH_SKILL_ID": "x"}
+    run = backcoach(command, "--port", port, env=env_vars, timeout=60)
+    assert_one_line_error(run, f"--port {port} is out of range: a port is 1 to 65535")
+    assert "listening" not in run.stdout and "console on" not in run.stdout
+
+
+HIDE_MODULE = """import sys
+sys.modules[{module!r}] = None  # as if its extra were not installed
+"""
+
+
+@pytest.mark.parametrize(
+    ("store", "module", "extra"),
+    [
+        ("postgresql://coach:secret@127.0.0.1:1/coach", "psycopg", "postgres"),
+        ("dynamodb://progress?region=eu-west-1", "boto3", "aws"),
+    ],
+)
+def test_a_store_whose_extra_is_missing_is_refused_at_start(tmp_path, store, module, extra):
+    """Served anyway, every turn would answer "Sorry, I couldn't save your progress"."""
+    (tmp_path / "sitecustomize.py").write_text(HIDE_MODULE.format(module=module))
+    env_vars = {
+        **NO_AUDIO,
+        "BACKCOACH_DATA_DIR": str(tmp_path),
+        "BACKCOACH_STORE": store,
+        "PYTHONPATH": os.pathsep.join([str(tmp_path), os.environ.get("PYTHONPATH", "")]),
+    }
+    run = backcoach("serve", "--port", str(free_port()), env=env_vars, timeout=60)
+    scheme = store.split("//")[0]
+    assert_one_line_error(
+        run, f"BACKCOACH_STORE: a {scheme}// store needs {module}: pip install 'backcoach[{extra}]'"
+    )
+    assert "secret" not in run.stderr and "listening" not in run.stdout
+
+
 def test_version_is_the_installed_package_version():
     run = backcoach("--version")
     assert run.returncode == 0 and run.stdout == f"backcoach {version('backcoach')}\n"
@@ -227,6 +266,7 @@ def test_serve_logs_json_lines(tmp_path):
     (turn,) = [x for x in lines if x["logger"] == "backcoach.requests"]
     assert turn["type"] == "LaunchRequest" and turn["status"] == 200 and turn["new_session"]
     assert turn["latency_ms"] > 0 and len(turn["user"]) == 16 and USER not in json.dumps(lines)
+    assert turn["request_id"].startswith("amzn1.echo-api.request.")
 
 
 @pytest.mark.slow  # a `backcoach serve` process
@@ -235,4 +275,5 @@ def test_serve_logs_timestamped_text_by_default(tmp_path):
     assert lines and all(re.match(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3} ", x) for x in lines)
     (turn,) = [x for x in lines if " backcoach.requests: " in x]
     assert "type=LaunchRequest intent=- new_session=True user=" in turn and "status=200" in turn
+    assert " request_id=amzn1.echo-api.request." in turn
     assert USER not in "\n".join(lines)

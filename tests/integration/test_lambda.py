@@ -115,7 +115,9 @@ def lambda_zip(audio_dir, tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("package") / "backcoach-lambda.zip"
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("BACKCOACH_AUDIO_DIR", str(audio_dir))
-        assert main(["package", "lambda", str(out), "--with-boto3"]) == 0
+        # Built for this interpreter, which runs it below (the default is Lambda's 3.13).
+        here = f"{sys.version_info.major}.{sys.version_info.minor}"
+        assert main(["package", "lambda", str(out), "--with-boto3", "--python-version", here]) == 0
     return out
 
 

@@ -32,10 +32,12 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 
+from backcoach.audio.catalog import AudioCatalog
 from backcoach.skill.config import SETTINGS, Config, ConfigError
 from backcoach.skill.devtools import envelopes as env
+from backcoach.skill.devtools.simulator import SessionState, Simulator, Turn
 from backcoach.skill.web.app import create_app
-from tests.helpers import ROOT, Conversation, free_port, stop_process
+from tests.helpers import ROOT, Conversation, exercise_slot, free_port, stop_process
 from tests.unit.test_verify import URL, Pki, headers_for, make_leaf, make_root, pem, pki  # noqa: F401
 
 DEPLOY = ROOT / "deploy"
@@ -44,6 +46,10 @@ SKILL_ID = env.DEFAULT_SKILL_ID
 """The skill the simulated device calls: the server is told to accept only it."""
 DOMAIN = "localhost"
 AUDIO = re.compile(r'<audio src="([^"]+)"/>')
+LINK = re.compile(r"""https?://[^\s"'<>]+""")
+"""A link anywhere in a response: SSML's audio src, a Play stream and its art, APL sources."""
+CONTENT_TYPES = {".mp3": "audio/mpeg", ".png": "image/png"}
+IMMUTABLE = "public, max-age=31536000, immutable"
 PROXY_VARS = {"http_proxy", "https_proxy", "all_proxy", "no_proxy"}
 
 
@@ -326,6 +332,41 @@ def conversation(site: Site, key) -> Conversation:
     return Conversation(send, audio_s=lambda src: 1.0)
 
 
+def device(site: Site, key) -> Simulator:
+    """An Echo Show whose every request is signed and goes through nginx, clips timed as built."""
+
+    def send(envelope: dict) -> dict:
+        body = json.dumps(envelope).encode()
+        status, _, reply = site.request("POST", "/alexa", body, signed(body, key))
+        assert status == 200, reply
+        return json.loads(reply)
+
+    catalog = AudioCatalog.load(site.audio_dir)
+    return Simulator(send, state=SessionState(), apl=True, length_s=catalog.audio_s)
+
+
+def links(value: object) -> set[str]:
+    """Every URL in a response's JSON, wherever it sits (strings inside strings too)."""
+    if isinstance(value, str):
+        return set(LINK.findall(value))
+    items = value.values() if isinstance(value, dict) else value if isinstance(value, list) else []
+    return set().union(*(links(item) for item in items))
+
+
+def fetched_as_alexa_would(site: Site, turn: Turn) -> set[str]:
+    """GET every link of a turn through nginx: 200 and the type its name says; the links."""
+    assert not turn.problems, turn.problems
+    found = links(turn.body)
+    for url in sorted(found):
+        assert url.startswith(f"{site.base}/"), f"{url} is not on the site Alexa reaches"
+        status, headers, body = site.request("GET", url.removeprefix(site.base))
+        assert status == 200 and body, (url, status)
+        assert headers["Content-Type"] == CONTENT_TYPES[Path(url).suffix], url
+        if "/audio/" in url:  # a clip's name carries its content's hash
+            assert headers["Cache-Control"] == IMMUTABLE, url
+    return found
+
+
 @pytest.mark.slow
 def test_a_signed_turn_reaches_the_skill_and_links_follow_the_proxy(site: Site, pki: Pki):  # noqa: F811
     conv = conversation(site, pki.leaf_key)
@@ -339,6 +380,39 @@ def test_a_signed_turn_reaches_the_skill_and_links_follow_the_proxy(site: Site, 
 
 
 @pytest.mark.slow
+def test_every_link_alexa_follows_is_served_by_the_site(site: Site, pki: Pki):  # noqa: F811
+    # A dialog turn on an Echo Show: spoken clips (and whatever its screen links to).
+    talking = device(site, pki.leaf_key)
+    talking.send(env.launch_request())
+    started = talking.send(
+        env.intent_request("StartExerciseIntent", {"exercise": exercise_slot("plank")})
+    )
+    spoken = fetched_as_alexa_would(site, started)
+    assert set(started.audio) <= spoken and started.audio, started.ssml
+    # A hands-free start: the Play directive's stream, its art and background image.
+    hands_free = device(site, pki.leaf_key)
+    playing = hands_free.send(env.intent_request("HandsFreeIntent"))
+    streamed = fetched_as_alexa_would(site, playing)
+    (play,) = [d for d in playing.directives if d["type"] == "AudioPlayer.Play"]
+    item = play["audioItem"]
+    art = [item["metadata"][role]["sources"][0]["url"] for role in ("art", "backgroundImage")]
+    assert {item["stream"]["url"], *art} <= streamed
+    assert {Path(url).suffix for url in streamed} == {".mp3", ".png"}
+    for event in hands_free.events:  # what the player's reports were answered with
+        fetched_as_alexa_would(site, event)
+
+
+@pytest.mark.slow
+def test_images_are_served_with_the_skills_day_of_caching(site: Site):
+    """Their names stay the same when redrawn: cacheable, never immutable."""
+    status, headers, body = site.request("GET", "/images/art.png")
+    assert status == 200 and body.startswith(b"\x89PNG")
+    assert headers["Cache-Control"] == "public, max-age=86400"
+    assert site.request("GET", "/images/missing.png")[0] == 404
+    assert site.request("POST", "/images/art.png", b"x")[0] == 403
+
+
+@pytest.mark.slow
 def test_nginx_serves_a_clip_range_with_immutable_caching(site: Site):
     clip = sorted(site.audio_dir.glob("*.mp3"))[0]
     data = clip.read_bytes()
@@ -348,7 +422,7 @@ def test_nginx_serves_a_clip_range_with_immutable_caching(site: Site):
     assert status == 206 and body == data[:144]
     assert headers["Content-Range"] == f"bytes 0-143/{len(data)}"
     assert headers["Content-Type"] == "audio/mpeg"
-    assert headers["Cache-Control"] == "public, max-age=31536000, immutable"
+    assert headers["Cache-Control"] == IMMUTABLE
     status, _, body = site.request("GET", f"/audio/{clip.name}")
     assert status == 200 and body == data
 
@@ -365,10 +439,11 @@ def test_forged_requests_are_refused_by_the_skill(site: Site, pki: Pki):  # noqa
 
 
 @pytest.mark.slow
-def test_only_the_endpoint_and_the_clips_are_public(site: Site):
+def test_only_the_endpoint_the_clips_and_the_images_are_public(site: Site):
     assert site.request("GET", "/alexa")[0] == 403
     assert site.request("GET", "/audio/manifest.json")[0] == 404
     assert site.request("GET", "/healthz")[0] == 404
+    assert site.request("GET", "/images/")[0] == 404
     assert (
         site.request("POST", "/alexa", b"x" * 300_000, {"Content-Type": "application/json"})[0]
         == 413

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import http.client
 import json
 import os
 import resource
 import select
+import signal
 import socket
 import subprocess
 import sys
@@ -20,8 +22,10 @@ from waitress.buffers import ReadOnlyFileBasedBuffer
 from werkzeug.test import EnvironBuilder
 
 from backcoach.skill.cli import FILES_PER_CONNECTION, SPARE_FILES
+from backcoach.skill.config import Config
 from backcoach.skill.devtools import envelopes as env
 from backcoach.skill.web.app import create_app
+from backcoach.skill.web.stopping import DRAIN_S
 from tests.helpers import start_server, stop_server
 
 SLOW_CLIENTS = 150
@@ -282,3 +286,92 @@ def test_the_open_files_limit_is_raised_to_fit_the_connections(hard, expected, w
     assert run.returncode == 0, run.stderr
     assert int(run.stdout) == expected
     assert ("ulimit -Hn" in run.stderr) is warned
+
+
+# --- stopping: SIGTERM drains ---------------------------------------------------------------------
+
+
+def half_sent_turn(alexa_url: str) -> tuple[socket.socket, bytes]:
+    """A LaunchRequest whose headers and first bytes are sent; returns the socket and the rest."""
+    caller = env.Caller()
+    body = json.dumps(
+        caller.envelope(env.launch_request(), session_id=env.new_session_id(), new=True)
+    ).encode()
+    sock = socket.create_connection(address(alexa_url.removesuffix("/alexa")), timeout=15)
+    sock.sendall(
+        b"POST /alexa HTTP/1.1\r\nHost: alexa\r\nContent-Type: application/json\r\n"
+        + f"Content-Length: {len(body)}\r\n\r\n".encode()
+        + body[:100]
+    )
+    return sock, body[100:]
+
+
+def refused(where: tuple[str, int], within_s: float = 5) -> bool:
+    """Whether new connections are refused within the time given."""
+    deadline = time.monotonic() + within_s
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(where, timeout=1).close()
+        except ConnectionRefusedError:
+            return True
+        time.sleep(0.05)
+    return False
+
+
+def answer(sock: socket.socket) -> bytes:
+    """Everything the server sends until it closes the connection."""
+    data = b""
+    while chunk := sock.recv(65536):
+        data += chunk
+    return data
+
+
+@pytest.fixture
+def no_audio_config(tmp_path):
+    return Config(audio=False, data_dir=tmp_path)
+
+
+@pytest.mark.slow
+def test_sigterm_stops_accepting_lets_the_turn_under_way_finish_and_says_so(no_audio_config):
+    process, alexa_url = start_server(no_audio_config, BACKCOACH_AUDIO="false")
+    where = address(alexa_url.removesuffix("/alexa"))
+    idle = http.client.HTTPConnection(*where, timeout=15)  # a keep-alive connection, as nginx's
+    idle.request("GET", "/healthz")
+    assert idle.getresponse().read()
+    sock, rest = half_sent_turn(alexa_url)
+    time.sleep(0.3)  # the server has read the headers: the turn is under way
+    process.send_signal(signal.SIGTERM)
+    try:
+        assert refused(where), "still accepting connections after SIGTERM"
+        assert idle.sock is not None and idle.sock.recv(1) == b""  # closed: nothing under way
+        sock.sendall(rest)
+        reply = answer(sock)
+        assert reply.startswith(b"HTTP/1.1 200 OK"), reply[:200]
+        assert json.loads(reply.split(b"\r\n\r\n", 1)[1])["response"]["outputSpeech"]
+        assert process.wait(timeout=10) == 0
+    finally:
+        sock.close()
+        idle.close()
+        log = stop_server(process)
+    (stopped,) = [line for line in log.splitlines() if "stopped" in line]
+    finished = " INFO backcoach.serve: stopped on SIGTERM: 1 connection(s) under way finished"
+    assert finished in stopped
+    assert "Traceback" not in log
+
+
+@pytest.mark.slow
+def test_a_turn_that_never_finishes_holds_the_stop_for_the_drain_time_only(no_audio_config):
+    process, alexa_url = start_server(no_audio_config, BACKCOACH_AUDIO="false")
+    sock, _ = half_sent_turn(alexa_url)  # the rest never comes
+    time.sleep(0.3)
+    started = time.monotonic()
+    process.send_signal(signal.SIGTERM)
+    try:
+        assert process.wait(timeout=DRAIN_S + 5) == 0
+    finally:
+        sock.close()
+        log = stop_server(process)
+    assert DRAIN_S <= time.monotonic() - started < DRAIN_S + 5
+    (stopped,) = [line for line in log.splitlines() if "stopped" in line]
+    cut_off = "WARNING backcoach.serve: stopped on SIGTERM: 1 of 1 connection(s) under way cut off"
+    assert cut_off in stopped

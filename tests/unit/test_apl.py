@@ -25,12 +25,14 @@ from backcoach.skill.alexa.screen_directives import (
 from backcoach.skill.alexa.skill_builder import build_skill
 from backcoach.skill.devtools.apl_preview import PreviewError, evaluate, preview_html
 from backcoach.skill.devtools.icons import png_size
+from backcoach.skill.devtools.nlu import Nlu
 from backcoach.skill.devtools.simulator import SessionState, Simulator, in_process
 from backcoach.skill.devtools.track_art import drawings
 from backcoach.skill.domain.alexa_limits import MAX_RESPONSE_BYTES
 from backcoach.skill.domain.plan import units
 from backcoach.skill.domain.screen import Kind, kind_of, screen
-from tests.screens import JSON, multi_unit_index, turn_of
+from backcoach.skill.domain.state import Pending
+from tests.screens import ASKED, ENDINGS, JSON, asked_turn, multi_unit_index, turn_of
 
 RENDER = "Alexa.Presentation.APL.RenderDocument"
 EXECUTE = "Alexa.Presentation.APL.ExecuteCommands"
@@ -40,6 +42,8 @@ MAX_DEPTH = 8
 """Deepest component nesting allowed: every level is one more layout pass on the device, and
 Amazon advises flat documents for smooth inflation on low-end screens."""
 BASE = "https://coach.example/audio/"
+QUOTED = re.compile(r"“([^”]+)”")
+"""What the screen tells the person to say: the words in its quotation marks."""
 
 
 @pytest.fixture(params=list(Kind))
@@ -174,6 +178,47 @@ def test_the_intro_highlights_the_start_and_waits_for_its_speech(coach):
     assert payload["steps"][0]["current"] and payload["steps"][0]["text"] == coach.current(s).start
     first = payload["timeline"][0]
     assert not first["bar"] and first["ms"] > 0  # the steps are read before the lead-in
+
+
+# -- the screen never contradicts the voice ------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def nlu() -> Nlu:
+    return Nlu.load()
+
+
+@pytest.mark.parametrize("name", list(ASKED))
+def test_the_hint_names_the_answers_to_what_the_voice_asked(name, coach, nlu):
+    """After pain, at a check-in, at the doctor or leak question, "Did anything hurt?": the
+    screen's words are understood as the answers to the question just asked, never "ready"."""
+    state, reply = asked_turn(name, coach)
+    assert not reply.end_session and state.place.pending != Pending.READY
+    status = screen(coach, state, reply)["status"]
+    said = QUOTED.findall(status)
+    assert "ready" not in said, status
+    assert tuple(nlu.understand(words).intent for words in said) == ASKED[name], status
+
+
+@pytest.mark.parametrize("name", ENDINGS)
+def test_a_turn_that_ends_the_session_hints_nothing_and_offers_nothing_next(name, coach):
+    state, reply = asked_turn(name, coach)
+    assert reply.end_session
+    payload = screen(coach, state, reply)
+    assert not QUOTED.findall(payload["status"]), payload["status"]
+    assert payload["label"] == ""  # no "Up next" once a red flag or a condition ends it
+
+
+def test_ready_is_on_screen_only_when_the_voice_asks_for_it(coach):
+    turns = [turn_of(kind, coach) for kind in Kind]
+    turns += [asked_turn(name, coach) for name in (*ASKED, *ENDINGS)]
+    hinted = 0
+    for state, reply in turns:
+        status = screen(coach, state, reply)["status"]
+        if "ready" in QUOTED.findall(status):
+            hinted += 1
+            assert "ready" in reply.text.lower(), status  # the voice asked for it too
+    assert hinted  # the rest screen asks for it
 
 
 # -- directives ---------------------------------------------------------------------------------

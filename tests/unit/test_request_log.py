@@ -1,4 +1,5 @@
-"""The per-request log line: its fields, its level, the salted user hash, text and JSON."""
+"""The per-request log line: its fields, its level, the salted user hash, Alexa's request id,
+text and JSON."""
 
 from __future__ import annotations
 
@@ -12,8 +13,13 @@ from backcoach.skill.web.request_log import log_request, log_salt, request_field
 USER = "amzn1.ask.account.SECRET-PERSON"
 
 
+REQUEST_ID = "amzn1.echo-api.request.0f5c3a2e-8d1b-4c7e-9a61-2b7d4e9f0c13"
+
+
 def envelope(request: dict, new: bool = False) -> dict:
-    return env.Caller(user_id=USER).envelope(request, session_id="s", new=new)
+    return env.Caller(user_id=USER).envelope(
+        {**request, "requestId": REQUEST_ID}, session_id="s", new=new
+    )
 
 
 def test_the_user_hash_is_stable_under_one_salt_and_differs_across_salts():
@@ -29,7 +35,7 @@ def test_without_a_configured_salt_each_process_draws_its_own():
     assert user_hash(USER, log_salt(None)) != user_hash(USER, log_salt(None))
 
 
-def test_fields_read_type_intent_new_session_and_user_from_the_parsed_envelope():
+def test_fields_read_type_intent_new_session_user_and_request_id_from_the_parsed_envelope():
     salt = log_salt("s")
     fields = request_fields(envelope(env.intent_request("ReadyIntent"), new=True), salt)
     assert fields == {
@@ -37,6 +43,7 @@ def test_fields_read_type_intent_new_session_and_user_from_the_parsed_envelope()
         "intent": "ReadyIntent",
         "new_session": True,
         "user": user_hash(USER, salt),
+        "request_id": REQUEST_ID,
     }
     launch = request_fields(envelope(env.launch_request()), salt)
     assert launch["intent"] is None and launch["new_session"] is False
@@ -48,6 +55,7 @@ def test_fields_of_something_that_is_not_an_envelope_are_empty():
         "intent": None,
         "new_session": None,
         "user": None,
+        "request_id": None,
     }
     assert request_fields({"request": "nonsense", "session": []}, b"s")["type"] is None
 
@@ -59,9 +67,19 @@ def test_a_turn_is_one_info_line_without_the_user_id(caplog):
     assert record.levelno == logging.INFO
     assert record.getMessage() == (
         f"type=IntentRequest intent=ReadyIntent new_session=False user={user_hash(USER, b's')}"
-        " status=200 latency_ms=12.3"
+        f" request_id={REQUEST_ID} status=200 latency_ms=12.3"
     )
     assert USER not in record.getMessage() and USER not in json.dumps(record.request)
+
+
+def test_a_forged_request_id_stays_one_short_token(caplog):
+    forged = envelope(env.launch_request())
+    forged["request"]["requestId"] = "x\ntype=Forged " + "y" * 500
+    log_request(forged, 400, 1.0, b"s", refused="bad signature")
+    (record,) = caplog.records
+    assert "\n" not in record.getMessage() and " type=Forged" not in record.getMessage()
+    assert len(record.request["request_id"]) == 100
+    assert request_fields({"request": {"requestId": 7}}, b"s")["request_id"] is None
 
 
 def test_a_session_alexa_ended_on_an_error_is_a_warning_with_the_error(caplog):
@@ -99,5 +117,6 @@ def test_json_lines_carry_time_level_and_the_request_fields(caplog):
     assert line["time"].endswith("+00:00") and line["level"] == "INFO"
     assert line["type"] == "LaunchRequest" and line["new_session"] is True
     assert line["status"] == 200 and line["latency_ms"] == 7.5
+    assert line["request_id"] == REQUEST_ID
     plain = logging.Formatter(TEXT_FORMAT).format(caplog.records[0])
     assert plain[:4].isdigit() and " INFO backcoach.requests: type=LaunchRequest" in plain

@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Debian's systemd-analyze for the unit's check (tests/integration/test_systemd.py).
+#
+#   line=$(bash .ci/systemd.sh) && export "$line"   # sets BACKCOACH_TEST_SYSTEMD_ANALYZE
+#
+# stdout is exactly one line, BACKCOACH_TEST_SYSTEMD_ANALYZE=/path/to/systemd-analyze; everything
+# else goes to stderr. Installs Debian's systemd when no binary is found (only the tool is used:
+# `systemd-analyze verify` reads unit files, nothing is started or enabled).
+set -euo pipefail
+exec 3>&1 1>&2
+
+log() { echo "systemd.sh: $*"; }
+
+find_bin() {
+    local candidate
+    for candidate in "${BACKCOACH_TEST_SYSTEMD_ANALYZE:-}" "$(command -v systemd-analyze || true)" \
+        /usr/bin/systemd-analyze; do
+        if [[ -n $candidate && -x $candidate ]]; then
+            echo "$candidate"
+            return
+        fi
+    done
+}
+
+BIN=$(find_bin)
+if [[ -z $BIN ]]; then
+    if [[ $(id -u) -ne 0 ]]; then
+        log "no systemd-analyze and not root: install Debian's systemd first"
+        exit 1
+    fi
+    log "installing systemd (apt-get)"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq systemd >/dev/null
+    BIN=$(find_bin)
+fi
+[[ -n $BIN ]] || { log "systemd-analyze still missing after install"; exit 1; }
+log "using $("$BIN" --version 2>/dev/null | sed -n 1p) from $BIN"
+echo "BACKCOACH_TEST_SYSTEMD_ANALYZE=$BIN" >&3

@@ -1,0 +1,74 @@
+"""CanFulfillIntentRequest: whether Back Coach can answer a request it was not named in.
+
+Alexa (and Alexa+ routing) asks this before sending a name-free request ("Alexa, time my
+plank"). The answer must have no side effects: nothing is read from or written to the store,
+no state changes. An intent we answer is YES, unless a slot names something we don't have
+("start the burpees": no such exercise), which is NO.
+"""
+
+from __future__ import annotations
+
+from ask_sdk_core.dispatch_components import AbstractRequestHandler
+from ask_sdk_core.handler_input import HandlerInput
+from ask_sdk_core.utils import get_request_type
+from ask_sdk_model import Response, Slot
+from ask_sdk_model.canfulfill import (
+    CanFulfillIntent,
+    CanFulfillIntentValues,
+    CanFulfillSlot,
+    CanFulfillSlotValues,
+    CanUnderstandSlotValues,
+)
+from ask_sdk_model.slu.entityresolution import StatusCode
+
+from backcoach.skill.alexa.base import EXERCISE_SLOT
+
+REQUEST_TYPE = "CanFulfillIntentRequest"
+NAMED = frozenset({EXERCISE_SLOT})
+"""Slots that name a thing we must have (an exercise): a value we don't know can't be done.
+Other slots (where it hurts, what it feels like) never stop an answer: pain is answered in
+any words."""
+
+
+def _resolved(slot: Slot) -> bool:
+    """Whether Alexa matched the slot's value to one of the model's values."""
+    authorities = slot.resolutions.resolutions_per_authority if slot.resolutions else None
+    return any(
+        a.status is not None and a.status.code == StatusCode.ER_SUCCESS_MATCH
+        for a in authorities or []
+    )
+
+
+def slot_answer(name: str, slot: Slot) -> CanFulfillSlot:
+    """Whether one slot's value is understood, and whether it can be acted on."""
+    if _resolved(slot):
+        return CanFulfillSlot(CanUnderstandSlotValues.YES, CanFulfillSlotValues.YES)
+    if name in NAMED:
+        return CanFulfillSlot(CanUnderstandSlotValues.NO, CanFulfillSlotValues.NO)
+    return CanFulfillSlot(CanUnderstandSlotValues.MAYBE, CanFulfillSlotValues.YES)
+
+
+class CanFulfillHandler(AbstractRequestHandler):
+    """Answers CanFulfillIntentRequest for the intents the skill handles, from the request
+    alone (`known`: the intent names some handler answers)."""
+
+    def __init__(self, known: frozenset[str]):
+        self.known = known
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return get_request_type(handler_input) == REQUEST_TYPE
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        intent = getattr(handler_input.request_envelope.request, "intent", None)
+        name = getattr(intent, "name", None) or ""
+        filled = {n: s for n, s in ((intent.slots or {}) if intent else {}).items() if s.value}
+        slots = {n: slot_answer(n, s) for n, s in filled.items()}
+        if name not in self.known or name.startswith("AMAZON."):
+            verdict = CanFulfillIntentValues.NO  # Alexa asks only about custom intents
+        elif any(s.can_fulfill == CanFulfillSlotValues.NO for s in slots.values()):
+            verdict = CanFulfillIntentValues.NO
+        else:
+            verdict = CanFulfillIntentValues.YES
+        builder = handler_input.response_builder
+        builder.set_can_fulfill_intent(CanFulfillIntent(verdict, slots or None))
+        return builder.response

@@ -1,0 +1,77 @@
+"""CanFulfillIntentRequest (name-free requests, Alexa+ routing): answered from the request
+alone, with no read or write of anyone's stored state."""
+
+from __future__ import annotations
+
+import pytest
+
+from backcoach.skill.alexa.skill_builder import build_skill, handled_intents
+from backcoach.skill.devtools import envelopes as env
+from backcoach.skill.devtools.nlu import Nlu
+from backcoach.skill.devtools.simulator import in_process
+from backcoach.skill.domain.phrases import load_phrases
+from backcoach.skill.domain.routine import load_routine
+from tests.unit.test_model import FlakyAdapter
+
+ROUTINE = load_routine()
+NLU = Nlu.load()
+CUSTOM = sorted(i for i in handled_intents() if not i.startswith("AMAZON."))
+
+
+class CountingAdapter(FlakyAdapter):
+    """A stored row that counts every read and write."""
+
+    def __init__(self):
+        super().__init__()
+        self.saved = {"coach": {"schema_version": 4, "disclaimer_heard": True}}
+        self.calls = 0
+
+    def get_attributes(self, request_envelope):
+        self.calls += 1
+        return super().get_attributes(request_envelope)
+
+    def save_attributes(self, request_envelope, attributes):
+        self.calls += 1
+        super().save_attributes(request_envelope, attributes)
+
+
+def ask(intent: str, slots: dict | None = None) -> tuple[dict, CountingAdapter]:
+    adapter = CountingAdapter()
+    skill = build_skill(ROUTINE, load_phrases("en-US"), adapter=adapter)
+    request = {**env.intent_request(intent, slots), "type": "CanFulfillIntentRequest"}
+    request.pop("dialogState")
+    response = in_process(skill)(env.Caller().envelope(request, session_id=None))
+    return response["response"]["canFulfillIntent"], adapter
+
+
+@pytest.mark.parametrize("intent", CUSTOM)
+def test_every_custom_intent_is_answered_without_touching_the_store(intent):
+    answer, adapter = ask(intent)
+    assert answer["canFulfill"] == "YES"
+    assert adapter.calls == 0 and adapter.saved["coach"] == {
+        "schema_version": 4,
+        "disclaimer_heard": True,
+    }
+
+
+def test_slots_the_model_knows_are_understood_and_an_unknown_exercise_is_a_no():
+    plank = NLU.understand("start the plank")
+    answer, _ = ask(plank.intent, plank.slots)
+    assert answer == {
+        "canFulfill": "YES",
+        "slots": {"exercise": {"canUnderstand": "YES", "canFulfill": "YES"}},
+    }
+    burpee = env.slot("exercise", "burpee", authority="a", match=None)
+    answer, _ = ask("StartExerciseIntent", {"exercise": burpee})
+    assert answer["canFulfill"] == "NO" and answer["slots"]["exercise"]["canFulfill"] == "NO"
+
+
+def test_pain_in_any_words_is_always_answered():
+    odd = env.slot("body_part", "left pinky toe", authority="a", match=None)
+    answer, _ = ask("PainIntent", {"body_part": odd})
+    assert answer["canFulfill"] == "YES"
+    assert answer["slots"]["body_part"] == {"canUnderstand": "MAYBE", "canFulfill": "YES"}
+
+
+def test_an_intent_we_do_not_have_is_a_no():
+    assert ask("OrderPizzaIntent")[0]["canFulfill"] == "NO"
