@@ -178,21 +178,39 @@ def load_settings(path: Path | None, env: Mapping[str, str]) -> PackageSettings:
 STORE_TEXT = {
     "en-US": {
         "name": "Back Coach",
-        "summary": "A spoken coach for five back-strengthening exercises, hands free.",
+        # Written for routing as much as for people: Alexa+ matches requests ("a plank timer",
+        # "back exercises") against the summary, description and keywords.
+        "summary": (
+            "Back exercises, coached by voice: a back routine of five core-strengthening "
+            "exercises, every hold and rep counted, hands free."
+        ),
         "description": (
-            "Back Coach talks you through five exercises that strengthen your back: pelvic "
-            "extension, plank, butt lifter, lifting lunge and steamroller. It reads each "
-            "exercise's steps, then counts every hold and rep for you, so you can stay on the "
-            "floor. Say this hurts at any time and it stops. Not a substitute for medical "
-            "advice: after a significant injury, or if you use a back brace, consult your "
-            "physician first."
+            "Back Coach is a spoken coach for back exercises and core strengthening. It talks "
+            "you through a back routine of five exercises: pelvic extension, plank, butt "
+            "lifter, lifting lunge and steamroller. It reads each exercise's steps, then times "
+            "every hold and counts every rep for you, like a plank timer that also coaches, so "
+            "you can stay on the floor. Physio-style coaching: it starts gently, goes up as "
+            "you get stronger, and asks how your back feels. Say this hurts at any time and it "
+            "stops. Not a substitute for medical advice: after a significant injury, or if you "
+            "use a back brace, consult your physician first."
         ),
         "examplePhrases": [
+            "Alexa, open back coach",
             "Alexa, ask back coach to start my back routine",
-            "Alexa, ask back coach how do I do the plank",
             "Alexa, ask back coach to play my back routine",
         ],
-        "keywords": ["back", "exercise", "workout", "plank", "posture", "core", "fitness"],
+        "keywords": [
+            "back exercises",
+            "back routine",
+            "core strengthening",
+            "plank timer",
+            "physio",
+            "back strength",
+            "posture",
+            "core",
+            "workout",
+            "exercise coach",
+        ],
     }
 }
 """The store listing of each locale the skill is published in."""

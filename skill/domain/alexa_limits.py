@@ -44,3 +44,16 @@ MAX_SLOT_VALUES = 50_000
 MAX_SAMPLE_CHARS = 200
 """Our own cap on one sample utterance (Amazon's page gives none we could read): a sentence
 said on a mat is far shorter, and a longer one is a template gone wrong."""
+
+# -- the store listing (the developer console's fields) ------------------------------------------
+
+MAX_NAME_CHARS = 50
+"""The skill's public name."""
+MAX_SUMMARY_CHARS = 160
+"""The one-sentence description."""
+MAX_DESCRIPTION_CHARS = 4000
+"""The detailed description."""
+MAX_EXAMPLE_PHRASES = 3
+"""Example phrases shown in the store; the first must use the invocation name."""
+MAX_KEYWORDS = 30
+"""Search keywords."""

@@ -265,7 +265,7 @@ def test_the_next_session_checks_in_one_question_at_a_time(coach):
     assert "better or still sore" in info.help(coach, s).text
     worse = answers.feels_worse(coach, s)
     assert worse.end_session and "rest today" in worse.text.lower() and not worse.segments
-    assert "say start my back routine" in worse.text  # their choice, later today
+    assert "say: Alexa, open Back Coach" in worse.text  # their choice, later today
     opening.begin_session(coach, s)
     assert (
         "Exercise 3 of 5"

@@ -365,3 +365,24 @@ def test_the_manifest_declares_can_fulfill_intent_request_which_the_skill_answer
     manifest = json.loads((exported / "skill-package" / "skill.json").read_text())
     kinds = {i["type"] for i in manifest["manifest"]["apis"]["custom"]["interfaces"]}
     assert "CAN_FULFILL_INTENT_REQUEST" in kinds
+
+
+def test_the_store_listing_fits_amazons_limits_and_leads_with_open(exported):
+    """What Alexa+ routes on: within the console's limits, "Alexa, open Back Coach" first,
+    and every example phrase understood by the exported model (certification requires it)."""
+    from backcoach.skill.devtools.nlu import Nlu
+    from backcoach.skill.domain import alexa_limits as limits
+
+    manifest = json.loads((exported / "skill-package" / "skill.json").read_text())
+    nlu = Nlu.load()
+    for listing in manifest["manifest"]["publishingInformation"]["locales"].values():
+        assert len(listing["name"]) <= limits.MAX_NAME_CHARS
+        assert len(listing["summary"]) <= limits.MAX_SUMMARY_CHARS
+        assert len(listing["description"]) <= limits.MAX_DESCRIPTION_CHARS
+        assert len(listing["keywords"]) <= limits.MAX_KEYWORDS
+        phrases = listing["examplePhrases"]
+        assert len(phrases) <= limits.MAX_EXAMPLE_PHRASES
+        assert phrases[0] == "Alexa, open back coach"
+        for phrase in phrases:
+            match = nlu.understand(phrase)
+            assert match.launch or match.intent not in ("", "AMAZON.FallbackIntent"), phrase
