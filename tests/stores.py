@@ -66,3 +66,35 @@ class SerialMotoServer:
     def stop(self) -> None:
         self._server.shutdown()
         self._thread.join()
+
+
+MOTO_ACCOUNT = "123456789012"
+"""The account moto's server plays."""
+MOTO_REGION = "eu-west-1"
+
+
+def set_moto_auth(moto_url: str, free_calls: str) -> None:
+    """moto's switch: after `free_calls` more calls ("inf": never), every call needs IAM
+    credentials, checked against the caller's policies."""
+    import urllib.request
+
+    request = urllib.request.Request(
+        f"{moto_url}/moto-api/reset-auth",
+        data=free_calls.encode(),
+        method="POST",
+        headers={"Content-Type": "text/plain"},  # not a form: moto reads the raw body
+    )
+    urllib.request.urlopen(request, timeout=10).close()
+
+
+def as_moto_checks(policy: dict) -> dict:
+    """A generated policy as moto can check it: moto authorizes DynamoDB calls against the
+    resource "*" (so the table ARN is widened: the actions are what is checked), and a
+    transaction as the action TransactWriteItems (AWS checks each item's UpdateItem, PutItem)."""
+    table = policy["Statement"][0]
+    assert table["Sid"] == "Table"
+    actions = [*table["Action"]]
+    if "dynamodb:UpdateItem" in actions and "dynamodb:PutItem" in actions:
+        actions.append("dynamodb:TransactWriteItems")
+    widened = {**table, "Action": actions, "Resource": "*"}
+    return {**policy, "Statement": [widened, *policy["Statement"][1:]]}

@@ -215,6 +215,12 @@ STORE_TEXT = {
 }
 """The store listing of each locale the skill is published in."""
 
+ENGLISH = {"en-GB": "GB", "en-CA": "CA", "en-AU": "AU", "en-IN": "IN"}
+"""The other English-speaking Alexa markets (with their country): the same coaching, the
+same audio and one interaction model (its sentences cover their words too: "physio", "GP",
+"mum", "bum"), published from the en-US model and listing."""
+COUNTRY = {"en-US": "US", **ENGLISH}
+
 
 def icon_uri(locale: str, role: str) -> str:
     """The package-relative URI the ASK CLI uploads an icon from (`file://assets/...`)."""
@@ -261,7 +267,7 @@ def manifest(settings: PackageSettings, locales: list[str]) -> dict:
     }
     listing = {
         locale: {
-            **STORE_TEXT[locale],
+            **STORE_TEXT[source_of(locale)],
             **{f"{role}IconUri": icon_uri(locale, role) for role in ICON_SIZES},
         }
         for locale in locales
@@ -272,7 +278,7 @@ def manifest(settings: PackageSettings, locales: list[str]) -> dict:
             "publishingInformation": {
                 "locales": listing,
                 "isAvailableWorldwide": False,
-                "distributionCountries": ["US"],
+                "distributionCountries": [COUNTRY[locale] for locale in locales],
                 "category": "HEALTH_AND_FITNESS",
                 "testingInstructions": "Say: Alexa, ask back coach to start my back routine.",
             },
@@ -320,7 +326,14 @@ def package_locales(models_dir: Traversable | Path, locale: str) -> list[str]:
     unlisted = [name for name in locales if name not in STORE_TEXT]
     if unlisted:
         raise PackageError(f"{unlisted[0]}: an interaction model but no store listing (STORE_TEXT)")
-    return locales
+    # The en-US model and listing serve every English market without one of its own.
+    english = [name for name in ENGLISH if name not in locales] if "en-US" in locales else []
+    return sorted([*locales, *english])
+
+
+def source_of(locale: str) -> str:
+    """The locale whose model and listing a published locale uses (its own, or en-US)."""
+    return "en-US" if locale in ENGLISH and locale not in STORE_TEXT else locale
 
 
 def export_skill_package(
@@ -346,7 +359,7 @@ def export_skill_package(
     written[1].write_text(json.dumps(manifest(settings, locales), indent=2) + "\n")
     for name in locales:
         target = models / f"{name}.json"
-        target.write_text((models_dir / f"{name}.json").read_text())
+        target.write_text((models_dir / f"{source_of(name)}.json").read_text())
         written.append(target)
         for role in ICON_SIZES:
             icon = package / icon_uri(name, role).removeprefix("file://")

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+import uuid
+
 import pytest
 
 from backcoach.skill.config import Config
@@ -9,6 +12,7 @@ from backcoach.skill.devtools.simulator import in_process
 from backcoach.skill.service import make_service
 from backcoach.skill.web.app import RequestContext
 from tests.helpers import Conversation
+from tests.stores import MOTO_REGION, set_moto_auth
 
 PUBLIC_URL = "https://coach.example.com"
 
@@ -50,3 +54,37 @@ def skill(service):
 def conv(service):
     send = in_process(service.skill, RequestContext(base_url=PUBLIC_URL))
     return Conversation(send, audio_s=service.audio_s)
+
+
+@pytest.fixture
+def enforced(aws_env, moto_url, monkeypatch):
+    """A DynamoDB table, and a function user whose only rights are a given policy, with moto
+    checking every call: gives the table and `with_policy(policy)`, which installs the policy,
+    switches this environment to the user's keys and returns the store's URL."""
+    import boto3
+
+    table = f"backcoach-{uuid.uuid4().hex[:12]}"
+    ddb = boto3.client("dynamodb", endpoint_url=moto_url, region_name=MOTO_REGION)
+    ddb.create_table(
+        TableName=table,
+        KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
+        AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
+        BillingMode="PAY_PER_REQUEST",
+    )
+    iam = boto3.client("iam", endpoint_url=moto_url, region_name=MOTO_REGION)
+    user = f"fn-{uuid.uuid4().hex[:8]}"
+    iam.create_user(UserName=user)
+    key = iam.create_access_key(UserName=user)["AccessKey"]
+
+    def with_policy(policy: dict) -> str:
+        iam.put_user_policy(UserName=user, PolicyName="function", PolicyDocument=json.dumps(policy))
+        monkeypatch.setenv("AWS_ACCESS_KEY_ID", key["AccessKeyId"])
+        monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", key["SecretAccessKey"])
+        # boto3's default session keeps the credentials it first found: the store's must be
+        # the function user's, read afresh (as a new Lambda container would).
+        monkeypatch.setattr(boto3, "DEFAULT_SESSION", None)
+        set_moto_auth(moto_url, "0")
+        return f"dynamodb://{table}?region={MOTO_REGION}&endpoint={moto_url}"
+
+    yield table, with_policy
+    set_moto_auth(moto_url, "inf")  # the other tests share moto's server

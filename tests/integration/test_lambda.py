@@ -3,10 +3,13 @@ run from a clean directory against moto's DynamoDB, as the Lambda runtime would 
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import shutil
 import subprocess
 import sys
+import time
 import zipfile
 from pathlib import Path
 
@@ -16,6 +19,7 @@ from backcoach.audio.artwork import IMAGES
 from backcoach.audio.catalog import AudioCatalog
 from backcoach.skill.cli import main
 from backcoach.skill.deploy.lambda_package import ZIP_LIMIT_BYTES
+from backcoach.skill.deploy.policy import Where, lambda_policy
 from backcoach.skill.deploy.publish import CACHE_CONTROL, CONTENT_TYPE, IMAGE_CACHE_CONTROL
 from backcoach.skill.devtools.envelopes import (
     DEFAULT_SKILL_ID,
@@ -25,6 +29,7 @@ from backcoach.skill.devtools.envelopes import (
 )
 from backcoach.skill.web.lambda_entry import BUNDLE_DIR
 from tests.helpers import Conversation, plain
+from tests.stores import MOTO_ACCOUNT, as_moto_checks
 
 pytestmark = pytest.mark.slow
 
@@ -234,3 +239,144 @@ def test_a_lambda_that_cannot_work_refuses_to_start_with_one_line(
     out, err = function.communicate(json.dumps(launch) + "\n", timeout=60)
     assert function.returncode == 2, (out, err)
     assert len(err.splitlines()) == 1 and named in err and "Traceback" not in err, err
+
+
+class RuntimeApi:
+    """A stand-in for Lambda's Runtime API, the endpoints AWS's runtime interface client
+    calls: `next` hands out the queued events one at a time (with the headers Lambda sends),
+    `response` and `error` keep each invocation's answer, `init/error` a failed start.
+
+    Plain sockets and HTTP/1.1 by hand: the client keeps one connection for every call and
+    reads each answer as one message (http.server's answers, in two writes, it never took)."""
+
+    PREFIX = "/2018-06-01/runtime"
+
+    def __init__(self) -> None:
+        import queue
+        import socket
+        import threading
+
+        self.events: queue.Queue = queue.Queue()
+        self.answers: queue.Queue = queue.Queue()
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.address = f"127.0.0.1:{self.listener.getsockname()[1]}"
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        import threading
+
+        while True:
+            try:
+                connection, _ = self.listener.accept()
+            except OSError:
+                return  # stopped
+            threading.Thread(target=self._serve, args=(connection,), daemon=True).start()
+
+    def _serve(self, connection) -> None:
+        """Requests on one kept-alive connection, in turn."""
+        reader = connection.makefile("rb")
+        with connection, reader, contextlib.suppress(OSError, ValueError):  # the client left
+            while line := reader.readline():
+                method, path, _ = line.decode().split(" ", 2)
+                headers = {}
+                while (header := reader.readline().decode().strip()) != "":
+                    name, _, value = header.partition(":")
+                    headers[name.strip().lower()] = value.strip()
+                body = reader.read(int(headers.get("content-length", 0))).decode()
+                connection.sendall(self._answer(method, path, body))
+
+    def _answer(self, method: str, path: str, body: str) -> bytes:
+        if method == "GET" and path == f"{self.PREFIX}/invocation/next":
+            request_id, event = self.events.get()
+            payload = json.dumps(event).encode()
+            deadline_ms = int(time.time() * 1000) + 8000
+            head = (
+                "HTTP/1.1 200 OK",
+                f"Lambda-Runtime-Aws-Request-Id: {request_id}",
+                f"Lambda-Runtime-Deadline-Ms: {deadline_ms}",
+                f"Lambda-Runtime-Invoked-Function-Arn: {LAMBDA_ARN}",
+                f"Lambda-Runtime-Trace-Id: {TRACE_ID}",
+                "Content-Type: application/json",
+                f"Content-Length: {len(payload)}",
+            )
+            return "\r\n".join(head).encode() + b"\r\n\r\n" + payload
+        self.answers.put((path, path.rsplit("/", 1)[-1], body))  # response, error
+        return b"HTTP/1.1 202 Accepted\r\nContent-Length: 0\r\n\r\n"
+
+    def invoke(self, event: dict, timeout_s: float = 30.0) -> dict:
+        """One invocation: the event out, the function's answer back (an error fails)."""
+        request_id = new_session_id().rsplit(".", 1)[-1]
+        self.events.put((request_id, event))
+        path, kind, body = self.answers.get(timeout=timeout_s)
+        assert kind == "response" and request_id in path, f"{path}: {body}"
+        return json.loads(body)
+
+    def stop(self) -> None:
+        self.listener.close()
+
+
+LAMBDA_ARN = "arn:aws:lambda:eu-west-1:123456789012:function:backcoach"
+TRACE_ID = "Root=1-00000000-000000000000000000000000"
+
+
+def runtime_dir(tmp_path: Path) -> Path:
+    """What Lambda's python runtime brings (/var/runtime): AWS's runtime interface client,
+    copied from this environment's install, its native client and its dependencies."""
+    import importlib.util
+
+    site = Path(importlib.util.find_spec("awslambdaric").origin).parents[1]
+    runtime = tmp_path / "runtime"
+    runtime.mkdir()
+    for name in ("awslambdaric", "simplejson"):
+        shutil.copytree(site / name, runtime / name)
+    for pattern in ("runtime_client*.so", "snapshot_restore_py.py"):
+        for path in site.glob(pattern):
+            shutil.copy(path, runtime / path.name)
+    return runtime
+
+
+def test_the_package_runs_under_awss_runtime_interface_client(
+    task_root, moto_url, tmp_path, enforced, audio_dir
+):
+    """The handler as Lambda starts it: `python -m awslambdaric HANDLER`, the package and the
+    runtime on PYTHONPATH (no site-packages), talking to the Runtime API; its store moto's
+    DynamoDB, with the role's generated policy enforced."""
+    pytest.importorskip("awslambdaric", reason="pip install awslambdaric (the dev extra has it)")
+    table, with_policy = enforced
+    policy = as_moto_checks(lambda_policy(Where(MOTO_ACCOUNT, "eu-west-1", table)))
+    store = with_policy(policy)  # and the function user's keys in this environment
+    api = RuntimeApi()
+    keys = {name: os.environ[name] for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY")}
+    env = {
+        **lambda_env(task_root, moto_url, BACKCOACH_STORE=store, BACKCOACH_PUBLIC_URL=CDN),
+        **keys,
+        "AWS_LAMBDA_RUNTIME_API": api.address,
+        "PYTHONPATH": f"{task_root}:{runtime_dir(tmp_path)}",
+        "_HANDLER": HANDLER,
+    }
+    function = subprocess.Popen(
+        [sys.executable, "-S", "-m", "awslambdaric", HANDLER],
+        env=env,
+        cwd=task_root,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        conv = Conversation(api.invoke, audio_s=AudioCatalog.load(audio_dir).audio_s)
+        opened = conv.launch()
+        assert "Welcome to Back Coach" in plain(opened)
+        assert "pelvic extension" in plain(conv.intent("StartRoutineIntent")).lower()
+        stopped = conv.intent("AMAZON.StopIntent")
+        assert stopped["response"]["shouldEndSession"] is True
+        again = conv.launch()  # a new session: what the first one saved, read back
+        assert "You stopped at the plank" in plain(again), plain(again)
+    finally:
+        function.terminate()
+        output, _ = function.communicate(timeout=30)
+        api.stop()
+    assert "Traceback" not in output and "couldn't save" not in output, output
+
+
+HANDLER = "backcoach.skill.web.lambda_entry.lambda_handler"
+"""The function's handler setting (README, "Deploy on AWS Lambda")."""

@@ -92,7 +92,8 @@ def test_manifest_has_every_field_certification_needs(exported):
     manifest = amazon_model(package / "skill.json", SkillManifestEnvelope).manifest
     publishing = manifest.publishing_information
     models = sorted(p.stem for p in (package / "interactionModels" / "custom").glob("*.json"))
-    assert sorted(publishing.locales) == models == ["en-US"]
+    # Every English-speaking Alexa market, from the one English model.
+    assert sorted(publishing.locales) == models == ["en-AU", "en-CA", "en-GB", "en-IN", "en-US"]
     for locale, listing in publishing.locales.items():
         assert listing.name and listing.summary and listing.description
         assert 1 <= len(listing.example_phrases) <= 3
@@ -107,7 +108,13 @@ def test_manifest_has_every_field_certification_needs(exported):
         assert policies.privacy_policy_url == f"{HOST}/privacy"
         assert policies.terms_of_use_url == f"{HOST}/terms"
     assert publishing.category == "HEALTH_AND_FITNESS"
-    assert [c.value for c in publishing.distribution_countries] == ["US"]
+    assert sorted(c.value for c in publishing.distribution_countries) == [
+        "AU",
+        "CA",
+        "GB",
+        "IN",
+        "US",
+    ]
     assert publishing.testing_instructions
     assert manifest.permissions == []
     for endpoint in (manifest.apis.custom.endpoint, manifest.events.endpoint):
