@@ -206,13 +206,12 @@ def again(coach: Coach, s: State) -> Reply:
 
 
 def wait(coach: Coach, s: State) -> Reply:
-    """ "Not yet", "give me a minute": keep the place and the question; the reprompt helps.
-    If the session times out meanwhile, the place is kept for the next one."""
-    question = coach.phrasing.question(s)
+    """ "Not yet", "give me a minute": keep the place and the question, and listen a while;
+    no reprompt, since nothing was asked (Alexa closes the session after about 8 s, and the
+    place is kept for the words the answer taught)."""
     # With an opening question asked (how's your back, pick up there?), "I'm ready" answers.
     idle = s.place.phase == Phase.IDLE and s.place.offer == Offer.NONE
-    text = coach.say("wait.idle" if idle else "wait.ok")
-    return Reply((text,), reprompt=coach.phrasing.reprompt(s, question))
+    return Reply((coach.say("wait.idle" if idle else "wait.ok"),))
 
 
 def start_over(coach: Coach, s: State) -> Reply:
@@ -228,13 +227,12 @@ def pause(coach: Coach, s: State) -> Reply:
         return coach.ask(s)  # its answer decides whether anything goes on: asked again
     if place.phase != Phase.PAUSED:
         place.paused_phase, place.phase = place.phase, Phase.PAUSED
-    # No question to trap anyone ("no" would ask it again): how to go on, even after the
-    # microphone closes; a bare "yes" resumes.
-    question = coach.phrasing.question(s)
-    place.pending = question.pending
+    # No question to trap anyone ("no" would ask it again), so no reprompt: how to go on,
+    # even after the microphone closes; a bare "yes" said meanwhile resumes.
+    place.pending = coach.phrasing.question(s).pending
     said = (coach.say("pause.paused"), coach.say("wait.ok"))
     place.last_said = " ".join(said)
-    return Reply(said, reprompt=coach.phrasing.reprompt(s, question))
+    return Reply(said)
 
 
 def resume(coach: Coach, s: State) -> Reply:

@@ -13,6 +13,8 @@ from backcoach.skill.domain.phrases import load_phrases
 from backcoach.skill.domain.routine import load_routine
 
 BUILT_INS = sorted(i for i in OPERATIONS if i.startswith("AMAZON."))
+ASKS_NOTHING = {"AMAZON.PauseIntent", "AMAZON.NoIntent"}
+"""A pause, and "no" to "ready?" ("not yet"): nothing asked, so no reprompt."""
 ENDS = {"AMAZON.StopIntent", "AMAZON.CancelIntent", "AMAZON.NavigateHomeIntent"}
 """Built-ins that always end the session."""
 NEVER_PLAY = {"AMAZON.HelpIntent", "AMAZON.FallbackIntent", "AMAZON.RepeatIntent"}
@@ -33,12 +35,12 @@ def test_every_built_in_in_every_phase(situation, intent):
     s = copy.deepcopy(STARTS[situation])
     reply = RUN.request(s, intent)
     assert reply.parts or reply.end_session, "an answer says something, or ends"
-    if reply.end_session:
-        assert not reply.reprompt
-    else:
-        assert reply.reprompt and reply.reprompt.startswith("Still there?")
-    if reply.text.endswith("?"):
-        assert not reply.end_session  # a question is never asked as the session closes
+    if reply.text.endswith("?"):  # never asked as the session closes, always reprompted
+        assert not reply.end_session and reply.reprompt
+    if reply.reprompt:  # only after a question, and adding help
+        assert not reply.end_session and reply.reprompt.startswith("Still there?")
+    elif not reply.end_session:  # open and asking nothing: a wait, listening a while
+        assert intent in ASKS_NOTHING and not reply.segments
     if intent in ENDS:
         assert reply.end_session and not reply.segments
     if intent in NEVER_PLAY or situation in CHECKS:

@@ -43,15 +43,25 @@ def states(coach) -> list[State]:
     return [fresh, intro, between]
 
 
+ASKS_NOTHING = {"WaitIntent", "AMAZON.PauseIntent", "AMAZON.NoIntent"}
+"""A wait, a pause, and "no" to "ready?" ("not yet"): no question, so no reprompt."""
+
+
 @pytest.mark.parametrize("intent", sorted(OPERATIONS))
 def test_every_operation_answers_from_any_place(coach, intent):
     for s in states(coach):
         for exercise in (None, "plank", "burpee"):
             reply = OPERATIONS[intent](coach, s, Slots(exercise, exercise and "knee"))
             assert isinstance(reply, Reply)
-            # An open turn has a reprompt that adds help instead of repeating the question.
-            assert reply.end_session or reply.reprompt.startswith("Still there?")
-            assert reply.end_session or reply.reprompt != reply.parts[-1]
+            # A question gets a reprompt that adds help instead of repeating it; a reprompt
+            # only follows a question (a wait asks nothing, and only listens a while).
+            if reply.text.endswith("?"):
+                assert not reply.end_session and reply.reprompt
+            if reply.reprompt:
+                assert not reply.end_session and reply.reprompt.startswith("Still there?")
+                assert reply.reprompt != reply.parts[-1]
+            elif not reply.end_session:
+                assert intent in ASKS_NOTHING, f"{intent}: open without a reprompt"
 
 
 def test_unknown_intents_get_the_fallback(coach):
