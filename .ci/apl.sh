@@ -16,19 +16,9 @@ DIR=${BACKCOACH_APL_DIR:-$ROOT/.ci-cache/apl}
 MODULE=$DIR/node_modules/apl-suggester
 
 log() { echo "apl.sh: $*"; }
+source "$(dirname "$0")/lib.sh"
 
 have_node() { command -v node >/dev/null && command -v npm >/dev/null; }
-
-install_node() {
-    if [[ $(id -u) -ne 0 ]]; then
-        log "no node or npm and not root: install Debian's nodejs and npm first"
-        exit 1
-    fi
-    log "installing nodejs and npm (apt-get)"
-    export DEBIAN_FRONTEND=noninteractive
-    apt-get update -qq
-    apt-get install -y -qq nodejs npm >/dev/null
-}
 
 # The pinned version is already there (npm is not asked again).
 installed() {
@@ -38,7 +28,7 @@ installed() {
 }
 
 if ! have_node; then
-    install_node
+    apt_install nodejs npm
 fi
 have_node || { log "node or npm still missing after install"; exit 1; }
 log "using node $(node --version), npm $(npm --version)"

@@ -10,27 +10,15 @@ set -euo pipefail
 exec 3>&1 1>&2
 
 log() { echo "chromium.sh: $*"; }
+source "$(dirname "$0")/lib.sh"
 
 find_bin() {
-    local candidate
-    for candidate in "${BACKCOACH_TEST_CHROMIUM:-}" "$(command -v chromium || true)" /usr/bin/chromium; do
-        if [[ -n $candidate && -x $candidate ]]; then
-            echo "$candidate"
-            return
-        fi
-    done
+    first_executable "${BACKCOACH_TEST_CHROMIUM:-}" "$(command -v chromium || true)" /usr/bin/chromium
 }
 
 BIN=$(find_bin)
 if [[ -z $BIN ]]; then
-    if [[ $(id -u) -ne 0 ]]; then
-        log "no chromium binary and not root: install Debian's chromium first"
-        exit 1
-    fi
-    log "installing chromium (apt-get)"
-    export DEBIAN_FRONTEND=noninteractive
-    apt-get update -qq
-    apt-get install -y -qq chromium >/dev/null
+    apt_install chromium
     BIN=$(find_bin)
 fi
 [[ -n $BIN ]] || { log "chromium still missing after install"; exit 1; }

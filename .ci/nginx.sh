@@ -16,15 +16,10 @@ exec 3>&1 1>&2
 DIR=${BACKCOACH_NGINX_DIR:-${TMPDIR:-/tmp}/backcoach-nginx}
 
 log() { echo "nginx.sh: $*"; }
+source "$(dirname "$0")/lib.sh"
 
 find_bin() {
-    local candidate
-    for candidate in "$(command -v nginx || true)" /usr/sbin/nginx; do
-        if [[ -n $candidate && -x $candidate ]]; then
-            echo "$candidate"
-            return
-        fi
-    done
+    first_executable "$(command -v nginx || true)" /usr/sbin/nginx
 }
 
 install_nginx() {

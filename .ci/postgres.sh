@@ -21,6 +21,7 @@ DATA=$DIR/data
 SOCK=$DIR/sock
 
 log() { echo "postgres.sh: $*"; }
+source "$(dirname "$0")/lib.sh"
 
 find_bin() {
     local dir
@@ -30,17 +31,6 @@ find_bin() {
     elif command -v pg_config >/dev/null && [[ -x $(pg_config --bindir)/initdb ]]; then
         pg_config --bindir
     fi
-}
-
-install_postgres() {
-    if [[ $(id -u) -ne 0 ]]; then
-        log "no PostgreSQL server binaries and not root: install Debian's postgresql first"
-        exit 1
-    fi
-    log "installing postgresql (apt-get)"
-    export DEBIAN_FRONTEND=noninteractive
-    apt-get update -qq
-    apt-get install -y -qq postgresql >/dev/null
 }
 
 # Run a server binary as the cluster's owner: postgres when we are root, else ourselves.
@@ -134,7 +124,7 @@ if [[ ${1:-} == stop ]]; then
     exit 0
 fi
 if [[ -z $BIN ]]; then
-    install_postgres
+    apt_install postgresql
     BIN=$(find_bin)
 fi
 [[ -n $BIN ]] || { log "PostgreSQL binaries still missing after install"; exit 1; }

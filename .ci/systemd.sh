@@ -10,28 +10,16 @@ set -euo pipefail
 exec 3>&1 1>&2
 
 log() { echo "systemd.sh: $*"; }
+source "$(dirname "$0")/lib.sh"
 
 find_bin() {
-    local candidate
-    for candidate in "${BACKCOACH_TEST_SYSTEMD_ANALYZE:-}" "$(command -v systemd-analyze || true)" \
-        /usr/bin/systemd-analyze; do
-        if [[ -n $candidate && -x $candidate ]]; then
-            echo "$candidate"
-            return
-        fi
-    done
+    first_executable "${BACKCOACH_TEST_SYSTEMD_ANALYZE:-}" \
+        "$(command -v systemd-analyze || true)" /usr/bin/systemd-analyze
 }
 
 BIN=$(find_bin)
 if [[ -z $BIN ]]; then
-    if [[ $(id -u) -ne 0 ]]; then
-        log "no systemd-analyze and not root: install Debian's systemd first"
-        exit 1
-    fi
-    log "installing systemd (apt-get)"
-    export DEBIAN_FRONTEND=noninteractive
-    apt-get update -qq
-    apt-get install -y -qq systemd >/dev/null
+    apt_install systemd
     BIN=$(find_bin)
 fi
 [[ -n $BIN ]] || { log "systemd-analyze still missing after install"; exit 1; }

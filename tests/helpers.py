@@ -14,6 +14,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import IO
 
+import pytest
+
 from backcoach.skill.devtools import envelopes as env
 from backcoach.skill.devtools.response_rules import check_response
 from backcoach.skill.devtools.simulator import SessionState, Simulator
@@ -41,6 +43,16 @@ def assert_within_limits(
     """Fail with every way a response breaks Alexa's limits."""
     problems = check_response(response, audio_s, require_https)
     assert not problems, "\n".join(problems)
+
+
+def provided(found: str | None, what: str, script: str) -> str:
+    """A tool a test needs from the machine: `found`, else a failure in CI (.ci/run must
+    export what `script` prints), else a skip saying how to get it."""
+    if found:
+        return found
+    if os.environ.get("CI"):
+        pytest.fail(f"no {what} in CI: .ci/run must export what {script} prints")
+    pytest.skip(f"no {what} here: bash {script} installs it and prints its setting")
 
 
 class Conversation:

@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 
 from pydantic import Field, OnErrorOmit, StrictInt, StrictStr
 
-from backcoach.skill.domain import info, navigation, progression
+from backcoach.skill.domain import info, interruptions, navigation, progression
 from backcoach.skill.domain import pain as pain_module
 from backcoach.skill.domain.alexa_limits import MAX_TOKEN_LENGTH
 from backcoach.skill.domain.coach import Coach
@@ -266,12 +266,7 @@ class HandsFree:
         before = self.earned(s, index)
         progression.record_done(self.coach, s, index, run_id=current.play_id)
         # Pain told just after ("Alexa, tell Back Coach my knee hurts") counts against it.
-        s.profile.last_sets = {
-            "exercise": current.exercise_id,
-            "level": current.level,
-            "at": self.now(),
-            "s": 0.0,
-        }
+        interruptions.note_sets(s, current.exercise_id, current.level, self.now(), 0.0)
         if self.earned(s, index) > before and current.exercise_id not in stream.moved_up:
             stream.moved_up.append(current.exercise_id)
         stream.token, stream.offset_ms, stream.at = token, 0, self.now()

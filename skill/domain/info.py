@@ -79,13 +79,12 @@ def how_far(coach: Coach, s: State) -> Reply:
 def _kept(coach: Coach, s: State) -> State:
     """The routine as kept where it stopped (offered, not yet picked up): what "how much is
     left" is about before the answer to "pick up there?"."""
-    stopped, profile = s.profile.stopped, s.profile
-    done = stopped.get("done")
+    profile = s.profile
     place = Place(
         phase=Phase.INTRO,
         exercise=profile.stopped_index(coach.total),
         unit=profile.stopped_unit(),
-        done=[d for d in done if isinstance(d, str)] if isinstance(done, list) else [],
+        done=profile.stopped_done(),
     )
     return State(profile=profile, place=place)
 

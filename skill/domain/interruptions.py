@@ -75,16 +75,10 @@ the session about 16 s after its question, and getting up to say "Alexa, tell Ba
 knee hurts" takes a moment more."""
 
 
-def note_sets(s: State, exercise_id: str, level: int) -> None:
-    """Keep, with the profile, the block just sent: pain told in a new session while it could
-    still be playing counts against it (`late_report`)."""
-    place = s.place
-    s.profile.last_sets = {
-        "exercise": exercise_id,
-        "level": level,
-        "at": place.played_at,
-        "s": place.played_s,
-    }
+def note_sets(s: State, exercise_id: str, level: int, at: str, length_s: float) -> None:
+    """Keep, with the profile, the sets just sent (`at`, playing `length_s`): pain told in a
+    new session while they could still be playing counts against them (`late_report`)."""
+    s.profile.last_sets = {"exercise": exercise_id, "level": level, "at": at, "s": length_s}
 
 
 def late_report(s: State) -> dict[str, Any] | None:

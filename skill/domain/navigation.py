@@ -81,8 +81,7 @@ def pick_up(coach: Coach, s: State, lead: str = "") -> Reply:
     """A new session picks an unfinished routine up at the set where it stopped: a
     one-sentence recap instead of the steps, then the lead-in and that set."""
     profile, place = s.profile, s.place
-    done = profile.stopped.get("done", [])
-    place.done = [d for d in done if isinstance(d, str)] if isinstance(done, list) else []
+    place.done = profile.stopped_done()
     place.exercise, place.offer = profile.stopped_index(coach.total), Offer.NONE
     ex, level = coach.current(s), s.level_of(coach.routine)
     place.unit = place.last_block = min(profile.stopped_unit(), len(units(ex, level)) - 1)
@@ -120,7 +119,7 @@ def play(coach: Coach, s: State, *before: str, long_lead_in: bool = False) -> Re
     place.last_block, place.unit = place.unit, b.end_unit
     sent(s, interruptions.speaking_s(lead) + b.duration_s)
     place.set_ends_s = interruptions.set_ends_s(lead, b.segments)
-    interruptions.note_sets(s, ex.id, level)
+    interruptions.note_sets(s, ex.id, level, place.played_at, place.played_s)
     if place.unit < len(todo):
         place.phase = Phase.BETWEEN
         done = coach.phrasing.after_block(ex, level, place.unit)

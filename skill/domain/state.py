@@ -158,6 +158,11 @@ class Profile(StoredRow):
         index = self.stopped.get("exercise", 0)
         return index if type(index) is int and 0 <= index < total else 0
 
+    def stopped_done(self) -> list[str]:
+        """The exercises an unfinished routine had done when it stopped."""
+        done = self.stopped.get("done")
+        return [d for d in done if isinstance(d, str)] if isinstance(done, list) else []
+
     def stopped_unit(self) -> int:
         """The set (unit) an unfinished routine stopped before (0 if unknown)."""
         unit = self.stopped.get("unit", 0)

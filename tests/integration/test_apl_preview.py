@@ -20,7 +20,7 @@ from backcoach.skill.devtools.simulator import SessionState, Simulator
 from backcoach.skill.domain.screen import Kind, kind_of, screen
 from backcoach.skill.service import make_service
 from backcoach.skill.web.app import create_app
-from tests.helpers import exercise_slot
+from tests.helpers import exercise_slot, provided
 from tests.screens import JSON, turn_of
 
 pytestmark = pytest.mark.slow
@@ -60,11 +60,7 @@ def talk(client):
 def chromium_path() -> str:
     """Debian's Chromium: BACKCOACH_TEST_CHROMIUM, else `chromium` on the PATH."""
     found = os.environ.get("BACKCOACH_TEST_CHROMIUM") or shutil.which("chromium")
-    if found:
-        return found
-    if os.environ.get("CI"):
-        pytest.fail("no Chromium in CI: install Debian's chromium package")
-    pytest.skip("no Chromium here (apt-get install chromium, or set BACKCOACH_TEST_CHROMIUM)")
+    return provided(found, "chromium", ".ci/chromium.sh")
 
 
 @pytest.fixture(scope="module")

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import free_port, stop_process
+from tests.helpers import free_port, provided, stop_process
 
 pytestmark = pytest.mark.slow
 
@@ -60,11 +60,7 @@ def console_url(audio_dir, tmp_path_factory) -> Iterator[str]:
 
 @pytest.fixture(scope="module")
 def browser():
-    binary = chromium_binary()
-    if binary is None:
-        if os.environ.get("CI"):
-            pytest.fail("no chromium in CI: .ci/run must export what .ci/chromium.sh prints")
-        pytest.skip(f"no chromium: bash .ci/chromium.sh installs it (or set {CHROMIUM_ENV})")
+    binary = provided(chromium_binary(), "chromium", ".ci/chromium.sh")
     sync_api = pytest.importorskip("playwright.sync_api", reason="pip install -e '.[dev]'")
     with sync_api.sync_playwright() as playwright:
         launched = playwright.chromium.launch(

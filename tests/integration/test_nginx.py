@@ -22,7 +22,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -37,7 +37,14 @@ from backcoach.skill.config import SETTINGS, Config, ConfigError
 from backcoach.skill.devtools import envelopes as env
 from backcoach.skill.devtools.simulator import SessionState, Simulator, Turn
 from backcoach.skill.web.app import create_app
-from tests.helpers import ROOT, Conversation, exercise_slot, free_port, stop_process
+from tests.helpers import (
+    ROOT,
+    Conversation,
+    exercise_slot,
+    free_port,
+    provided,
+    stop_process,
+)
 from tests.unit.test_verify import URL, Pki, headers_for, make_leaf, make_root, pem, pki  # noqa: F401
 
 DEPLOY = ROOT / "deploy"
@@ -217,11 +224,7 @@ class Site:
 
 @pytest.fixture(scope="module")
 def site(audio_dir, pki: Pki, tmp_path_factory) -> Iterator[Site]:  # noqa: F811
-    binary = nginx_binary()
-    if binary is None:
-        if os.environ.get("CI"):
-            pytest.fail("no nginx in CI: .ci/run must export what .ci/nginx.sh prints")
-        pytest.skip("nginx is not installed (bash .ci/nginx.sh installs it)")
+    binary = provided(nginx_binary(), "nginx", ".ci/nginx.sh")
     home = os.environ.get("BACKCOACH_TEST_NGINX")
     work = Path(tempfile.mkdtemp(dir=home)) if home else tmp_path_factory.mktemp("nginx")
     now = datetime.now(UTC)
@@ -320,8 +323,8 @@ def signed(body: bytes, key) -> dict[str, str]:
     return {**headers_for(body, key), "Content-Type": "application/json"}
 
 
-def conversation(site: Site, key) -> Conversation:
-    """A conversation whose every turn is signed and goes through nginx."""
+def through_nginx(site: Site, key) -> Callable[[dict], dict]:
+    """Sends each envelope signed, through nginx, and answers its (200) response."""
 
     def send(envelope: dict) -> dict:
         body = json.dumps(envelope).encode()
@@ -329,19 +332,18 @@ def conversation(site: Site, key) -> Conversation:
         assert status == 200, reply
         return json.loads(reply)
 
-    return Conversation(send, audio_s=lambda src: 1.0)
+    return send
+
+
+def conversation(site: Site, key) -> Conversation:
+    """A conversation whose every turn is signed and goes through nginx."""
+    return Conversation(through_nginx(site, key), audio_s=lambda src: 1.0)
 
 
 def device(site: Site, key) -> Simulator:
     """An Echo Show whose every request is signed and goes through nginx, clips timed as built."""
-
-    def send(envelope: dict) -> dict:
-        body = json.dumps(envelope).encode()
-        status, _, reply = site.request("POST", "/alexa", body, signed(body, key))
-        assert status == 200, reply
-        return json.loads(reply)
-
     catalog = AudioCatalog.load(site.audio_dir)
+    send = through_nginx(site, key)
     return Simulator(send, state=SessionState(), apl=True, length_s=catalog.audio_s)
 
 

@@ -11,10 +11,8 @@ import shlex
 import subprocess
 from pathlib import Path
 
-import pytest
-
 from backcoach.skill.web.stopping import DRAIN_S
-from tests.helpers import ROOT
+from tests.helpers import ROOT, provided
 
 UNIT = ROOT / "deploy" / "backcoach.service"
 ANALYZE_ENV = "BACKCOACH_TEST_SYSTEMD_ANALYZE"
@@ -38,12 +36,7 @@ def sections(text: str) -> dict[str, list[str]]:
 
 def analyze() -> str:
     """systemd-analyze from BACKCOACH_TEST_SYSTEMD_ANALYZE (skips, or fails in CI, without)."""
-    binary = os.environ.get(ANALYZE_ENV)
-    if binary:
-        return binary
-    if os.environ.get("CI"):
-        pytest.fail(f"no {ANALYZE_ENV} in CI: .ci/run must export what .ci/systemd.sh prints")
-    pytest.skip(f"{ANALYZE_ENV} is not set (bash .ci/systemd.sh installs and prints it)")
+    return provided(os.environ.get(ANALYZE_ENV), "systemd-analyze", ".ci/systemd.sh")
 
 
 def installed_copy(text: str, directory: Path) -> Path:
