@@ -79,13 +79,6 @@ SPARE_FILES = 64
 PORTS = range(1, 65536)
 """What --port may be: waitress takes 99999 as 34463 (modulo 65536) and 0 as any free port."""
 
-STORE_EXTRAS = {
-    "postgresql://": ("postgres", "psycopg"),
-    "postgres://": ("postgres", "psycopg"),
-    "dynamodb://": ("aws", "boto3"),
-}
-"""BACKCOACH_STORE's scheme -> (the extra that brings its driver, the driver's module)."""
-
 
 def _positive(text: str) -> int:
     """An argparse type: a whole number above zero."""
@@ -125,25 +118,11 @@ def _port_error(args: argparse.Namespace) -> str | None:
     return f"--port {args.port} is out of range: a port is 1 to 65535"
 
 
-def _store_error(config: Config) -> str | None:
-    """The one-line error for a BACKCOACH_STORE whose driver is not installed: served anyway,
-    every turn would fail to save (the store is opened on first use, not at start)."""
-    from importlib.util import find_spec
-
-    from backcoach.skill.config import SETTINGS
-    from backcoach.skill.extras import install_hint
-
-    for scheme, (extra, module) in STORE_EXTRAS.items():
-        if (config.store or "").startswith(scheme) and find_spec(module) is None:
-            return f"{SETTINGS['store']}: a {scheme} store {install_hint(extra)}"
-    return None
-
-
 def _serve(args: argparse.Namespace, config: Config) -> int:
     """Serve the skill with waitress, a production WSGI server."""
     from backcoach.skill.web.app import MAX_BODY_BYTES, create_app
 
-    if problem := _port_error(args) or _store_error(config):
+    if problem := _port_error(args):
         return _fail(problem)
     if args.no_verify:
         config = dataclasses.replace(config, verify=False)
@@ -618,7 +597,7 @@ def _package_arguments(sp: argparse.ArgumentParser) -> None:
         "--python-version",
         metavar="X.Y",
         default=LAMBDA_PYTHON,
-        help=f"the function's runtime (default: python{LAMBDA_PYTHON}; 3.12 and 3.14 work too)",
+        help=f"the function's runtime (default: python{LAMBDA_PYTHON}; or 3.12, 3.14)",
     )
     sp.add_argument(
         "--platform", metavar="TAG", help="e.g. manylinux2014_aarch64 for an arm64 function"

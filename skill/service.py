@@ -20,7 +20,7 @@ from backcoach.skill.domain.hands_free import track_id
 from backcoach.skill.domain.phrases import PhraseError, Phrases, load_phrases
 from backcoach.skill.domain.plan import all_segments
 from backcoach.skill.domain.routine import ContentError, Routine, load_routine
-from backcoach.skill.extras import MissingExtra
+from backcoach.skill.extras import MissingExtra, install_hint
 from backcoach.skill.storage.base import StoreUnavailable
 
 log = logging.getLogger(__name__)
@@ -164,10 +164,19 @@ def clip_links(config: Config, catalog) -> Callable[[HandlerInput], ClipUrl | No
 
 
 def make_adapter(config: Config):
-    """The persistence adapter the config names (None: the session only). Never connects."""
+    """The persistence adapter the config names (None: the session only). Never connects, but
+    refuses a store whose driver is not installed: the store is opened on first use, so
+    otherwise every turn would fail to save (serve, say, chat and Lambda alike)."""
     if config.store == "session":
         return None
+    from importlib.util import find_spec
+
+    from backcoach.skill.storage.factory import STORE_EXTRAS
     from backcoach.skill.storage.factory import make_adapter as adapter_for
+
+    for scheme, (extra, module) in STORE_EXTRAS.items():
+        if (config.store or "").startswith(scheme) and find_spec(module) is None:
+            raise MissingExtra(f"{SETTINGS['store']}: a {scheme} store {install_hint(extra)}")
 
     try:
         return adapter_for(config.store, config.data_dir)
@@ -183,6 +192,7 @@ def make_service(
     lambda_ = on_lambda()
     if lambda_:
         check_lambda(config)
+    adapter = adapter or make_adapter(config)  # settings first, then files
     routine = load_routine(config.routine_path)
     phrases = load_phrases(config.locale)
     catalog = None
@@ -193,7 +203,6 @@ def make_service(
     if catalog:
         kwargs.update(track_length_s=track_lengths(catalog), set_starts_s=catalog.set_starts_s)
         kwargs.update(clip_length_s=clip_lengths(catalog))
-    adapter = adapter or make_adapter(config)
     skill = build_skill(routine, phrases, adapter=adapter, skill_id=skill_id, clock=clock, **kwargs)
     return Service(config, routine, phrases, catalog, skill, adapter)
 

@@ -17,6 +17,13 @@ STORE_FORMS = (
     ' "dynamodb://TABLE?region=REGION&create=1&endpoint=URL"'
 )
 
+STORE_EXTRAS = {
+    "postgresql://": ("postgres", "psycopg"),
+    "postgres://": ("postgres", "psycopg"),
+    "dynamodb://": ("aws", "boto3"),
+}
+"""A store's scheme -> (the extra that brings its driver, the driver's module)."""
+
 
 def make_adapter(store: str | None, data_dir: Path) -> AbstractPersistenceAdapter:
     """The adapter a store setting names; nothing is opened or connected until first use."""

@@ -76,17 +76,26 @@ def test_the_base_install_serves_a_conversation_from_a_prebuilt_manifest(
     assert "pelvic extension" in said.stdout and "audio:" in said.stdout, said.stdout
 
 
+PG = "postgresql://nowhere/db"
+DYNAMO = "dynamodb://table?region=eu-west-1"
+
+
 @pytest.mark.parametrize(
-    ("args", "extra"),
+    ("args", "store", "extra"),
     [
-        (("audio", "build"), "backcoach[build]"),
-        (("render", "--out", "x.mp3"), "backcoach[build]"),
-        (("user", "show", "someone"), "backcoach[postgres]"),
-        (("audio", "publish", "s3://b/audio"), "backcoach[aws]"),
+        (("audio", "build"), None, "backcoach[build]"),
+        (("render", "--out", "x.mp3"), None, "backcoach[build]"),
+        (("user", "show", "someone"), PG, "backcoach[postgres]"),
+        (("audio", "publish", "s3://b/audio"), None, "backcoach[aws]"),
+        # A store's driver is checked when the skill is built, before any turn: served (or on
+        # Lambda, or in a conversation) without it, every save would fail.
+        (("serve", "--port", "8999"), PG, "backcoach[postgres]"),
+        (("say", "start my back routine"), PG, "backcoach[postgres]"),
+        (("say", "start my back routine"), DYNAMO, "backcoach[aws]"),
     ],
 )
-def test_a_command_needing_an_extra_says_which_in_one_line(base_venv, tmp_path, args, extra):
-    env = {"BACKCOACH_STORE": "postgresql://nowhere/db"} if args[0] == "user" else {}
+def test_a_command_needing_an_extra_says_which_in_one_line(base_venv, tmp_path, args, store, extra):
+    env = {"BACKCOACH_STORE": store} if store else {}
     done = run(base_venv, *args, cwd=tmp_path, BACKCOACH_DATA_DIR=str(tmp_path), **env)
     assert done.returncode == 2, done
     assert len(done.stderr.splitlines()) == 1 and f"pip install '{extra}'" in done.stderr, done

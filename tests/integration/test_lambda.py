@@ -151,6 +151,19 @@ def test_the_package_holds_code_dependencies_routine_and_manifest_but_no_mp3(lam
     }
 
 
+def test_a_package_for_another_python_holds_that_pythons_compiled_code(audio_dir, tmp_path):
+    """Python 3.14 by flag: no interpreter here runs it (.ci/pythons.sh runs 3.12 and 3.13),
+    so at least every compiled module in it must be built for 3.14 (or the stable ABI)."""
+    out = tmp_path / "backcoach-lambda-314.zip"
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("BACKCOACH_AUDIO_DIR", str(audio_dir))
+        assert main(["package", "lambda", str(out), "--python-version", "3.14"]) == 0
+    compiled = [n for n in zipfile.ZipFile(out).namelist() if n.endswith(".so")]
+    assert any(n.startswith("pydantic_core/") for n in compiled), compiled
+    wrong = [n for n in compiled if ".cpython-314-" not in n and ".abi3." not in n]
+    assert not wrong, wrong
+
+
 def lambda_env(task_root: Path, moto_url: str, **settings: str) -> dict[str, str]:
     """What the function's environment holds: Lambda's own variables and the settings."""
     return {
