@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import json
 import logging
+import re
+import secrets
 from datetime import UTC, datetime
 
 LOG_FORMATS = ("text", "json")
@@ -23,7 +27,7 @@ class JsonFormatter(logging.Formatter):
         }
         line.update(getattr(record, "request", None) or {})
         if record.exc_info:
-            line["exception"] = self.formatException(record.exc_info)
+            line["exception"] = record.exc_text or self.formatException(record.exc_info)
         return json.dumps(line, ensure_ascii=False, default=str)
 
 
@@ -48,3 +52,66 @@ def _ours_or_warning(record: logging.LogRecord) -> bool:
 
 OURS = frozenset({"backcoach", "waitress"})
 """Loggers whose INFO lines are shown."""
+
+
+# -- no Alexa id in any log line ------------------------------------------------------------------
+
+ALEXA_ID = re.compile(r"amzn1\.ask\.(?:account|person|device|user)\.[A-Za-z0-9._\-]+")
+"""A person's or device's id as Alexa sends it (userId, personId, deviceId)."""
+USER_HASH_CHARS = 16
+"""Hex digits of an id's hash kept: enough to tell people apart in a day's logs."""
+REDACTED = "id_redacted"
+"""Set on a record whose message or exception held an Alexa id (the tests look for it)."""
+
+_salt = secrets.token_bytes(16)
+
+
+def set_log_salt(salt: bytes) -> None:
+    """The key of the ids' hashes (BACKCOACH_LOG_SALT; else random per process)."""
+    global _salt
+    _salt = salt
+
+
+def keyed_hash(value: str | None, salt: bytes) -> str | None:
+    """A keyed hash of an id: the same person gets the same hash under one salt."""
+    if not value:
+        return None
+    data = value.encode("utf-8", "surrogatepass")
+    return hmac.new(salt, data, hashlib.sha256).hexdigest()[:USER_HASH_CHARS]
+
+
+def id_hash(value: str | None) -> str | None:
+    """keyed_hash under the log's salt (set_log_salt)."""
+    return keyed_hash(value, _salt)
+
+
+def redact(text: str) -> str:
+    """`text` with every Alexa id replaced by `id:` and its hash."""
+    return ALEXA_ID.sub(lambda m: f"id:{id_hash(m.group(0))}", text)
+
+
+def protect_logs() -> None:
+    """Make every log record, whoever logs it and whichever handler prints it (ours, waitress's,
+    Lambda's), carry a hash where its message or exception held an Alexa id. Idempotent."""
+    make = logging.getLogRecordFactory()
+    if getattr(make, "protects_ids", False):
+        return
+
+    def private_record(*args, **kwargs) -> logging.LogRecord:
+        record = make(*args, **kwargs)
+        try:
+            message = record.getMessage()
+        except Exception:  # a broken format string: logging reports it itself
+            return record
+        if ALEXA_ID.search(message):
+            record.msg, record.args = redact(message), ()
+            setattr(record, REDACTED, True)
+        if record.exc_info and record.exc_info[1] is not None:
+            text = logging.Formatter().formatException(record.exc_info)
+            if ALEXA_ID.search(text):
+                record.exc_text = redact(text)
+                setattr(record, REDACTED, True)
+        return record
+
+    private_record.protects_ids = True  # type: ignore[attr-defined]
+    logging.setLogRecordFactory(private_record)

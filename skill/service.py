@@ -21,6 +21,7 @@ from backcoach.skill.domain.phrases import PhraseError, Phrases, load_phrases
 from backcoach.skill.domain.plan import all_segments
 from backcoach.skill.domain.routine import ContentError, Routine, load_routine
 from backcoach.skill.extras import MissingExtra, install_hint
+from backcoach.skill.log_format import protect_logs
 from backcoach.skill.storage.base import StoreUnavailable
 
 log = logging.getLogger(__name__)
@@ -188,6 +189,7 @@ def make_service(
     config: Config, *, skill_id: str | None = None, adapter=None, clock=None
 ) -> Service:
     """Load content and audio, check them, and build the skill."""
+    protect_logs()  # from here on no log line holds an Alexa id, whoever writes it
     config = config.validated()
     lambda_ = on_lambda()
     if lambda_:

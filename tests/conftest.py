@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import random
 import uuid
@@ -11,9 +12,48 @@ import pytest
 from backcoach.skill.domain.coach import Coach
 from backcoach.skill.domain.phrases import load_phrases
 from backcoach.skill.domain.routine import load_routine
+from backcoach.skill.log_format import ALEXA_ID, REDACTED
 from tests.stores import PG_ENV, PG_HOWTO, Store
 
 PUBLIC_URL = "https://coach.example.com"
+
+
+class IdWatch(logging.Handler):
+    """Every log line of the whole run, INFO and up, as a handler prints it: none may hold an
+    Alexa id, and none may have needed one hidden (log_format.protect_logs is the safety net;
+    the code itself should never log an id)."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.INFO)
+        self.lines = 0
+        self.leaks: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.lines += 1
+        line = self.format(record)
+        if getattr(record, REDACTED, False) or ALEXA_ID.search(line):
+            self.leaks.append(f"{record.name}: {line[:300]}")
+
+
+ID_WATCH = IdWatch()
+
+
+def pytest_sessionstart(session):
+    logging.getLogger().addHandler(ID_WATCH)
+    logging.getLogger("backcoach").setLevel(logging.INFO)  # the request lines too
+
+
+def pytest_sessionfinish(session, exitstatus):
+    logging.getLogger().removeHandler(ID_WATCH)
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    if ID_WATCH.leaks:
+        if reporter:
+            reporter.write_line(f"{len(ID_WATCH.leaks)} log lines held an Alexa id:", red=True)
+            for leak in ID_WATCH.leaks[:20]:
+                reporter.write_line(f"  {leak}")
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+    elif reporter:
+        reporter.write_line(f"{ID_WATCH.lines} log lines checked: no Alexa id in any")
 
 
 @pytest.fixture(scope="session")

@@ -9,6 +9,7 @@ from contextvars import ContextVar
 
 from ask_sdk_core.skill import CustomSkill
 
+from backcoach.skill.domain.deadline import RESERVE_S, turn_deadline
 from backcoach.skill.domain.stored import StaleWrite
 
 ATTEMPTS = 8
@@ -42,13 +43,17 @@ class RetryingSkill(CustomSkill):
     """
 
     def invoke(self, request_envelope, context):
-        for attempt in range(1, ATTEMPTS + 1):
-            token = _last_attempt.set(attempt == ATTEMPTS)
-            try:
-                return super().invoke(request_envelope, context)
-            except StaleWrite as lost:
-                log.info("run %d of %d lost a race, running again: %s", attempt, ATTEMPTS, lost)
-            finally:
-                _last_attempt.reset(token)
-            time.sleep(random.uniform(0, BACKOFF_S * attempt))
+        # Every run of the request shares one deadline (domain/deadline.py): a run that would
+        # start with too little of it left for a read and a save is the last one.
+        with turn_deadline() as turn:
+            for attempt in range(1, ATTEMPTS + 1):
+                last = attempt == ATTEMPTS or turn.remaining_s() < 4 * RESERVE_S
+                token = _last_attempt.set(last)
+                try:
+                    return super().invoke(request_envelope, context)
+                except StaleWrite as lost:
+                    log.info("run %d of %d lost a race, running again: %s", attempt, ATTEMPTS, lost)
+                finally:
+                    _last_attempt.reset(token)
+                time.sleep(random.uniform(0, BACKOFF_S * attempt))
         raise AssertionError("unreachable: the last run's StaleWrite goes to ApologyHandler")

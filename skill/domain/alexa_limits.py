@@ -30,6 +30,8 @@ MAX_TOKEN_LENGTH = 1024
 """An AudioPlayer stream token's longest length."""
 MAX_TIMESTAMP_SKEW_S = 150.0
 """A request's timestamp must be within 150 s of now (request verification)."""
+ANSWER_TIMEOUT_S = 8.0
+"""Alexa gives up on a skill that has not answered a request within 8 s."""
 
 # -- the interaction model (create-the-interaction-model-for-your-skill.html#limits) -------------
 

@@ -129,7 +129,9 @@ class Stream(StoredRow):
     session)."""
 
     token: StrictStr = ""
+    """The track last reported: routine, exercise, level and a random run id."""
     offset_ms: StrictInt = 0
+    """How far into that track, in milliseconds."""
     activity: StrictStr = ""
     """PLAYING, STOPPED or FINISHED, as last reported."""
     at: StrictStr = ""

@@ -5,7 +5,9 @@ from __future__ import annotations
 import json
 import os
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import TimeoutError as CallTimedOut
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
@@ -13,10 +15,20 @@ from typing import Any, Generic, TypeVar
 from ask_sdk_core.attributes_manager import AbstractPersistenceAdapter
 from ask_sdk_core.exceptions import PersistenceException
 
+from backcoach.skill.domain.deadline import READ_SHARE_S, WRITE_SHARE_S, current_turn
 from backcoach.skill.domain.stored import APPEND_HISTORY, StaleWrite
 
 TIMEOUT_S = 3
-"""Longest wait for a lock, a connection or a statement before StoreUnavailable."""
+"""Longest wait for a lock, a connection or a statement before StoreUnavailable: the drivers'
+own limit, which frees a thread a hung call holds. A turn waits less (domain/deadline.py)."""
+READY_TIMEOUT_S = 2.0
+"""How long /readyz waits for the store's answer before calling it unavailable."""
+STORE_THREADS = 8
+"""Threads one store's calls run on while turns wait for them with a deadline: a store that
+hangs holds at most these, each until the driver's own timeout (or the store) lets go, and
+calls queued behind them give up at their deadline without ever running."""
+
+_T = TypeVar("_T")
 
 
 READY_PROBE_KEY = "backcoach:ready-probe"
@@ -119,9 +131,53 @@ class VersionedAdapter(AbstractPersistenceAdapter):
     def delete(self, user_id: str) -> bool:
         raise NotImplementedError
 
+    # -- every call a turn makes waits at most its share of the turn's budget ----------------------
+
+    _pool: ThreadPoolExecutor | None = None
+    _pool_pid = 0
+    _pool_lock = threading.Lock()
+
+    def _threads(self) -> ThreadPoolExecutor:
+        """This store's threads (new ones in a forked child: the parent's are not there)."""
+        with self._pool_lock:
+            if self._pool is None or self._pool_pid != os.getpid():
+                self._pool = ThreadPoolExecutor(STORE_THREADS, thread_name_prefix="store")
+                self._pool_pid = os.getpid()
+            return self._pool
+
+    def _within(self, wait_s: float, what: str, call: Callable[..., _T], *args: Any) -> _T:
+        """call(*args) on the store's threads, waiting at most `wait_s`; StoreUnavailable
+        after that (the call is dropped if it has not started, and ignored if it has)."""
+        future = self._threads().submit(call, *args)
+        try:
+            return future.result(timeout=wait_s)
+        except CallTimedOut:
+            future.cancel()
+            raise StoreUnavailable(
+                f"{self.label}: no answer to a {what} within {wait_s:.1f} s"
+            ) from None
+
+    def _bounded(self, what: str, share_s: float, call: Callable[..., _T], *args: Any) -> _T:
+        """call(*args) inside the deadline of the turn being handled (none: just the call).
+
+        A store that misses the deadline is treated as down for the rest of the turn: the
+        answer comes from the session, as when the store refuses connections."""
+        turn = current_turn()
+        if turn is None:
+            return call(*args)
+        wait_s = turn.allowance_s(share_s)
+        try:
+            if wait_s <= 0:
+                raise StoreUnavailable(f"{self.label}: no time left in this turn for a {what}")
+            return self._within(wait_s, what, call, *args)
+        except StoreUnavailable:  # the handler logs it, naming the store and the wait
+            turn.store_missed = True
+            raise
+
     def get_attributes(self, request_envelope) -> dict:
         """The stored attributes of this request's user ({} for a new one), with their version."""
-        data, version = self._read(attributes_id(request_envelope)) or ({}, 0)
+        key = attributes_id(request_envelope)
+        data, version = self._bounded("read", READ_SHARE_S, self._read, key) or ({}, 0)
         loaded = Loaded(data)
         loaded.version = version
         return loaded
@@ -133,19 +189,21 @@ class VersionedAdapter(AbstractPersistenceAdapter):
         text = encode({k: v for k, v in attributes.items() if k != APPEND_HISTORY})
         key, append = attributes_id(request_envelope), attributes.get(APPEND_HISTORY) or []
         expected = getattr(attributes, "version", None)
-        version = self._write(Write(key, text, expected, append, not from_player(request_envelope)))
+        write = Write(key, text, expected, append, not from_player(request_envelope))
+        version = self._bounded("save", WRITE_SHARE_S, self._write, write)
         attributes.pop(APPEND_HISTORY, None)  # appended: a second save must not append again
         if isinstance(attributes, Loaded):
             attributes.version = version or attributes.version
 
     def delete_attributes(self, request_envelope) -> None:
         """Forget this request's user."""
-        self.delete(attributes_id(request_envelope))
+        self._bounded("deletion", WRITE_SHARE_S, self.delete, attributes_id(request_envelope))
 
     def ready(self) -> str | None:
-        """None when the store answers a read, else why not (one line)."""
+        """None when the store answers a read within READY_TIMEOUT_S, else why not (one
+        line): a hung store is as unready as one that is down."""
         try:
-            self._read(READY_PROBE_KEY)
+            self._within(READY_TIMEOUT_S, "read", self._read, READY_PROBE_KEY)
         except StoreUnavailable as error:
             return " ".join(str(error).split())  # drivers' messages can span lines
         return None
@@ -232,8 +290,9 @@ class SqlAdapter(VersionedAdapter, Generic[Connection]):
 
 
 def stale(write: Write, where: str) -> StaleWrite:
-    """The error for a save that lost the race."""
-    return StaleWrite(f"{where}: {write.key} changed since it was read (version {write.expected})")
+    """The error for a save that lost the race (it is logged: the row's key, an Alexa id,
+    is not in it)."""
+    return StaleWrite(f"{where}: the row changed since it was read (version {write.expected})")
 
 
 def decode(text: str, where: str) -> dict:

@@ -110,6 +110,7 @@ class SqliteAdapter(SqlAdapter[sqlite3.Connection]):
         conn.execute(f"PRAGMA busy_timeout = {TIMEOUT_S * 1000}")
         conn.execute("PRAGMA journal_mode = WAL").fetchone()
         conn.execute("PRAGMA synchronous = NORMAL")
+        conn.execute("PRAGMA secure_delete = ON")  # a deleted person's bytes do not linger
         self._migrate(conn)
 
     def _stored_schema_version(self, conn: sqlite3.Connection) -> int:
@@ -149,10 +150,18 @@ class SqliteAdapter(SqlAdapter[sqlite3.Connection]):
             return [decode(row[0], self.label) for row in rows]
 
     def delete(self, user_id: str) -> bool:
-        """Forget a user and their history; whether there was anything to forget."""
-        with self._writing, self._connection() as conn, _immediate(conn):
-            conn.execute("DELETE FROM history WHERE id = ?", (user_id,))
-            return conn.execute("DELETE FROM attributes WHERE id = ?", (user_id,)).rowcount > 0
+        """Forget a user and their history; whether there was anything to forget.
+
+        Forgotten for good: secure_delete overwrites the freed pages, and a checkpoint moves
+        the change into the database file and empties the write-ahead log, which would
+        otherwise hold the person's rows until SQLite next checkpoints on its own."""
+        with self._writing, self._connection() as conn:
+            with _immediate(conn):
+                conn.execute("DELETE FROM history WHERE id = ?", (user_id,))
+                sql = "DELETE FROM attributes WHERE id = ?"
+                forgot = conn.execute(sql, (user_id,)).rowcount > 0
+            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+            return forgot
 
     def user_ids(self) -> list[str]:
         """Every stored user id, sorted."""

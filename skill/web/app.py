@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING
 
 from ask_sdk_core.exceptions import SerializationException
 from ask_sdk_model import RequestEnvelope
-from ask_sdk_model.request import Request
 from flask import Flask, Response, jsonify, request
 from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -19,6 +18,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from backcoach.skill.alexa.handlers import DeletionPending
 from backcoach.skill.config import Config
 from backcoach.skill.service import Service, make_service, not_ready
+from backcoach.skill.web.envelope_shape import application_id, body_problem, envelope_problem
 from backcoach.skill.web.request_log import log_request, log_salt
 from backcoach.skill.web.serializer import EnvelopeSerializer
 
@@ -42,42 +42,45 @@ class RequestContext:
     base_url: str
 
 
-def envelope_problem(envelope: object) -> str | None:
-    """Why a parsed body is not an Alexa request envelope, or None."""
-    if not isinstance(envelope, dict):
-        return "body is not a JSON object"
-    req = envelope.get("request")
-    if not isinstance(envelope.get("version"), str) or not isinstance(req, dict):
-        return "not an Alexa request envelope (needs 'version' and 'request')"
-    if not isinstance(req.get("type"), str):
-        return "request has no 'type'"
-    if req["type"] not in Request.discriminator_value_class_map:
-        return f"unknown request type {req['type']!r}"
-    if not isinstance(envelope.get("context"), dict) and not isinstance(
-        envelope.get("session"), dict
-    ):
-        return "envelope has neither 'context' nor 'session'"
-    return None
-
-
 def _parse(body: bytes) -> dict:
+    """The body as JSON, checked before parsing for what would break the parser or the
+    skill (depth, broken surrogates) and after for the envelope's shape."""
     if not body:
         raise BadRequest("empty body")
+    if problem := body_problem(body):
+        raise BadRequest(problem)
     try:
-        return json.loads(body)
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        envelope = json.loads(body)
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
         raise BadRequest("body is not JSON") from exc
+    if problem := envelope_problem(envelope):
+        raise BadRequest(problem)
+    return envelope
 
 
-def _reader(verifier: RequestVerifier | None) -> Callable[[object, bytes], dict]:
-    """How a body (and its headers) becomes the parsed envelope: verified, or just parsed."""
+def _reader(
+    verifier: RequestVerifier | None, skill_id: str | None
+) -> Callable[[object, bytes], dict]:
+    """How a body (and its headers) becomes the envelope: the signature checked first (the
+    bytes are not parsed for anyone who cannot sign them), then parsed and checked."""
     if verifier is None:
-        return lambda headers, body: _parse(body)
+
+        def unverified(headers, body: bytes) -> dict:
+            envelope = _parse(body)
+            # Without verification the skill id is still checked when one is set.
+            if skill_id and application_id(envelope) != skill_id:
+                raise BadRequest("wrong application id")
+            return envelope
+
+        return unverified
     from backcoach.skill.web.verify import VerificationError
 
     def verified(headers, body: bytes) -> dict:
         try:
-            return verifier.verify(headers, body)
+            verifier.check_signature(headers, body)
+            envelope = _parse(body)
+            verifier.check_envelope(envelope)
+            return envelope
         except VerificationError as exc:
             raise BadRequest(str(exc)) from exc
 
@@ -112,7 +115,7 @@ def create_app(
     else:
         verifier = None
         log.warning("REQUEST VERIFICATION IS OFF: for local experiments only, never expose this")
-    read_envelope = _reader(verifier)
+    read_envelope = _reader(verifier, config.skill_id)
 
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = MAX_BODY_BYTES
@@ -126,7 +129,9 @@ def create_app(
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):
-        return jsonify(error=exc.name, reason=exc.description), exc.code
+        # The error's own headers stay: `Allow` on a 405, `Content-Range` on a 416.
+        headers = [(k, v) for k, v in exc.get_headers() if k.lower() != "content-type"]
+        return jsonify(error=exc.name, reason=exc.description), exc.code, headers
 
     @app.get("/healthz")
     def healthz():
@@ -145,9 +150,6 @@ def create_app(
         """The skill's answer to one request body; `seen` keeps the envelope for the log."""
         try:
             envelope = seen["envelope"] = read_envelope(request.headers, body)
-            problem = envelope_problem(envelope)
-            if problem:
-                raise BadRequest(problem)
             request_envelope = serializer.from_data(envelope, RequestEnvelope)
         except BadRequest as exc:
             seen["refused"] = str(exc)

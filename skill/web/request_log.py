@@ -3,32 +3,29 @@ salted hash of the user id, never the id) and Alexa's id for it (to match Alexa'
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import json
 import logging
 import secrets
 
-log = logging.getLogger("backcoach.requests")
+from backcoach.skill.log_format import keyed_hash, set_log_salt
 
-USER_HASH_CHARS = 16
-"""Hex digits of the user hash kept: enough to tell people apart in a day's logs."""
+log = logging.getLogger("backcoach.requests")
 
 REQUEST_ID_CHARS = 100
 """Alexa's request ids are some 60 characters; a forged envelope's is cut here."""
 
 
 def log_salt(configured: str | None) -> bytes:
-    """BACKCOACH_LOG_SALT, or a random salt for this process (hashes then differ per run)."""
-    return configured.encode() if configured else secrets.token_bytes(16)
+    """BACKCOACH_LOG_SALT, or a random salt for this process (hashes then differ per run);
+    also the key of the hashes that replace any id another log line would hold."""
+    salt = configured.encode() if configured else secrets.token_bytes(16)
+    set_log_salt(salt)
+    return salt
 
 
 def user_hash(user_id: str | None, salt: bytes) -> str | None:
     """A keyed hash of the user id: the same person gets the same hash under one salt."""
-    if not user_id:
-        return None
-    digest = hmac.new(salt, user_id.encode(), hashlib.sha256).hexdigest()
-    return digest[:USER_HASH_CHARS]
+    return keyed_hash(user_id, salt)
 
 
 def _get(data: object, *keys: str) -> object:

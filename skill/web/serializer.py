@@ -164,8 +164,9 @@ class EnvelopeSerializer(DefaultSerializer):
             for attr, key, kind in fields:
                 if key in value:
                     setattr(model, attr, self._reader(kind)(value[key]))
-            for key in value.keys() - known:  # kept as they came, as ASK does
-                setattr(model, key, value[key])
+            for key in value.keys() - known:  # kept as they came, as ASK does, unless the
+                if _free_name(cls, key):  # name is taken: `object_type`, `to_dict`, ...
+                    setattr(model, key, value[key])
             return model
 
         return _optional(read_model)
@@ -181,6 +182,13 @@ class EnvelopeSerializer(DefaultSerializer):
             except (ImportError, AttributeError, ValueError) as exc:
                 raise SerializationException(f"Unable to resolve class {name}: {exc}") from exc
         return cls
+
+
+def _free_name(cls: Any, key: str) -> bool:
+    """Whether an unknown JSON key may become an attribute: a plain name the model class does
+    not use (a forged `object_type` would otherwise replace the request's type)."""
+    taken = key in cls.deserialized_types or hasattr(cls, key)
+    return key.isidentifier() and not key.startswith("_") and not taken
 
 
 def _json_keys(cls: Any) -> dict[str, str]:

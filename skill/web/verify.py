@@ -28,6 +28,7 @@ from werkzeug.datastructures import Headers
 
 from backcoach.skill.config import SETTINGS, ConfigError
 from backcoach.skill.domain.alexa_limits import MAX_TIMESTAMP_SKEW_S
+from backcoach.skill.web.envelope_shape import application_id
 
 logger = logging.getLogger(__name__)
 
@@ -145,18 +146,6 @@ def _parse_body(body: bytes) -> dict:
     return envelope
 
 
-def _application_id(envelope: dict) -> str | None:
-    """Return the application id from context.System, else from the session."""
-    context = envelope.get("context")
-    if isinstance(context, dict):
-        holder = context.get("System")
-    else:
-        holder = envelope.get("session")
-    application = holder.get("application") if isinstance(holder, dict) else None
-    app_id = application.get("applicationId") if isinstance(application, dict) else None
-    return app_id if isinstance(app_id, str) else None
-
-
 def _signer_names(leaf: x509.Certificate) -> list[str]:
     """Return the DNS names in a certificate's subjectAltName."""
     try:
@@ -218,16 +207,23 @@ class RequestVerifier:
 
     def verify(self, headers: Headers | Mapping[str, str], body: bytes) -> dict:
         """Check everything; return the parsed JSON envelope, or raise VerificationError."""
+        self.check_signature(headers, body)
+        envelope = _parse_body(body)
+        self.check_envelope(envelope)
+        return envelope
+
+    def check_signature(self, headers: Headers | Mapping[str, str], body: bytes) -> None:
+        """Check that Amazon signed these bytes (before anything parses them), or raise."""
         raw_url = _header(headers, CERT_URL_HEADER)
         signature = _header(headers, SIGNATURE_HEADER)
         url = normalise_cert_url(raw_url)
-        now = _as_utc(self._now())
-        envelope = _parse_body(body)
-        self._check_timestamp(envelope, now)
-        leaf = self._signing_cert(url, now)
+        leaf = self._signing_cert(url, _as_utc(self._now()))
         _check_signature(leaf, signature, body)
+
+    def check_envelope(self, envelope: dict) -> None:
+        """Check the signed envelope's timestamp and application id, or raise."""
+        self._check_timestamp(envelope, _as_utc(self._now()))
         self._check_application(envelope)
-        return envelope
 
     def _check_timestamp(self, envelope: dict, now: datetime) -> None:
         """Check that request.timestamp is within max_skew_s of now."""
@@ -241,7 +237,7 @@ class RequestVerifier:
         """Check the application id, if a skill id was configured."""
         if self.skill_id is None:
             return
-        app_id = _application_id(envelope)
+        app_id = application_id(envelope)
         if app_id is None:
             raise VerificationError("missing application id")
         if app_id != self.skill_id:

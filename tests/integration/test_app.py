@@ -48,6 +48,14 @@ def test_a_conversation_over_http(client):
 
 CALLER = env.Caller()
 GOOD = CALLER.envelope(env.launch_request(), session_id="s", new=True)
+DEEP: dict = {}
+for _ in range(600):  # ASK deep-copies session attributes: 600 levels overflow its recursion
+    DEEP = {"a": DEEP}
+
+
+def with_user(user_id: object) -> dict:
+    system = {**GOOD["context"]["System"], "user": {"userId": user_id}}
+    return {**GOOD, "context": {**GOOD["context"], "System": system}}
 
 
 @pytest.mark.parametrize(
@@ -57,8 +65,12 @@ GOOD = CALLER.envelope(env.launch_request(), session_id="s", new=True)
         (b"not json{", 400, "not JSON"),
         (b"\xff\xfe", 400, "not JSON"),
         (b"[1, 2]", 400, "not a JSON object"),
-        (b'{"hello": "world"}', 400, "not an Alexa request envelope"),
-        (json.dumps({**GOOD, "request": {"requestId": "r"}}).encode(), 400, "no 'type'"),
+        (b'{"hello": "world"}', 400, "version is missing"),
+        (
+            json.dumps({**GOOD, "request": {"requestId": "r"}}).encode(),
+            400,
+            "request.type is missing",
+        ),
         (
             json.dumps({**GOOD, "request": {**GOOD["request"], "type": "Bogus.Request"}}).encode(),
             400,
@@ -67,12 +79,27 @@ GOOD = CALLER.envelope(env.launch_request(), session_id="s", new=True)
         (
             json.dumps({"version": "1.0", "request": GOOD["request"]}).encode(),
             400,
-            "neither 'context' nor 'session'",
+            "context is missing",
         ),
         (
             json.dumps({**GOOD, "request": {**GOOD["request"], "timestamp": 12}}).encode(),
             400,
-            "",
+            "request.timestamp must be a string",
+        ),
+        # What broke the parser or a handler before (issue 21): refused before either.
+        (b"[" * 5000 + b"]" * 5000, 400, "nests deeper than"),
+        (
+            json.dumps({**GOOD, "session": {**GOOD["session"], "attributes": DEEP}}).encode(),
+            400,
+            "nests deeper than",
+        ),
+        (json.dumps(with_user("\ud800 lone")).encode(), 400, "half of a surrogate pair"),
+        (json.dumps(with_user("")).encode(), 400, "context.System.user.userId is empty"),
+        (json.dumps(with_user(["x"])).encode(), 400, "userId must be a string"),
+        (
+            json.dumps({**GOOD, "context": {**GOOD["context"], "System": None}}).encode(),
+            400,
+            "context.System must be an object",
         ),
     ],
 )
@@ -88,8 +115,9 @@ def test_body_over_256_kb_is_refused(client):
 
 
 def test_wrong_method(client):
-    assert client.get("/alexa").status_code == 405
-    assert client.put("/alexa", data="{}").status_code == 405
+    for reply in (client.get("/alexa"), client.put("/alexa", data="{}")):
+        assert reply.status_code == 405 and "POST" in reply.headers["Allow"], reply.headers
+        assert reply.get_json()["error"] == "Method Not Allowed"
 
 
 def test_an_unknown_intent_gets_the_fallback_answer(client):

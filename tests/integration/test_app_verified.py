@@ -60,3 +60,24 @@ def test_wrong_skill_is_refused(client, pki: Pki):  # noqa: F811
 def test_verification_is_on_by_default():
     assert Config().verify is True
     assert Config.from_env({}).verify is True
+
+
+def test_deep_json_with_a_junk_signature_is_refused_unparsed(client, pki: Pki, monkeypatch):  # noqa: F811
+    """The signature is checked on the bytes first: a forger's body is never parsed."""
+    import backcoach.skill.web.app as app_module
+
+    def no_parsing(body):
+        raise AssertionError("parsed an unsigned body")
+
+    monkeypatch.setattr(app_module, "_parse", no_parsing)
+    body = b"[" * 5000 + b"]" * 5000
+    reply = client.post("/alexa", data=body, headers=headers_for(body, pki.other_key))
+    assert reply.status_code == 400 and reply.get_json()["reason"] == "bad signature"
+
+
+def test_without_verification_a_set_skill_id_is_still_checked(tmp_path):
+    config = Config(verify=False, skill_id=SKILL_ID, audio=False, data_dir=tmp_path)
+    client = create_app(config).test_client()
+    for skill_id, status in (("amzn1.ask.skill.someone-else", 400), (SKILL_ID, 200)):
+        reply = client.post("/alexa", data=launch_body(skill_id), content_type="application/json")
+        assert reply.status_code == status, reply.get_json()

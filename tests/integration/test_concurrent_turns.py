@@ -32,10 +32,16 @@ class LoadTogether:
     def __init__(self, adapter, parties: int):
         self.adapter = adapter
         self.barrier = threading.Barrier(parties, timeout=10)
+        self.waiting = parties
+        """Loads still to wait: a rerun's load goes straight on (nobody else is coming, and
+        the turn's deadline would run out waiting)."""
+        self.lock = threading.Lock()
 
     def get_attributes(self, request_envelope):
         data = self.adapter.get_attributes(request_envelope)
-        if not self.barrier.broken:
+        with self.lock:
+            wait, self.waiting = self.waiting > 0, self.waiting - 1
+        if wait:
             try:
                 self.barrier.wait()
             except threading.BrokenBarrierError:

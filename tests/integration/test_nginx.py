@@ -307,7 +307,7 @@ worker_processes 1;
 daemon off;
 pid {work}/nginx.pid;
 error_log {work}/error.log warn;
-events {{ worker_connections 64; }}
+events {{ worker_connections 768; }}  # Debian's default nginx.conf
 http {{
     access_log {work}/access.log;
 {temp}
@@ -405,6 +405,31 @@ def test_every_link_alexa_follows_is_served_by_the_site(site: Site, pki: Pki):  
 
 
 @pytest.mark.slow
+def test_slow_clients_hold_nothing_a_voice_turn_needs(site: Site, pki: Pki):  # noqa: F811
+    """nginx reads a whole request before the skill sees it (proxy_request_buffering) and
+    waits on slow clients in its event loop: 200 connections from one client trickling their
+    headers or their bodies hold none of the skill's worker threads."""
+    held = []
+    try:
+        for n in range(200):
+            raw = socket.create_connection((DOMAIN, site.https_port), timeout=10)
+            sock = site.tls.client().wrap_socket(raw, server_hostname=DOMAIN)
+            held.append(sock)
+            head = f"POST /alexa HTTP/1.1\r\nHost: {DOMAIN}\r\n"
+            if n % 2:  # the headers never end
+                sock.sendall(head.encode())
+            else:  # the body never comes
+                sock.sendall(f"{head}Content-Length: 4000\r\n\r\n{{".encode())
+        started = time.monotonic()
+        launched = conversation(site, pki.leaf_key).launch()
+        took_s = time.monotonic() - started
+    finally:
+        for sock in held:
+            sock.close()
+    assert "Welcome to Back Coach" in launched["response"]["outputSpeech"]["ssml"]
+    assert took_s < 2.0, f"a turn took {took_s:.1f} s beside 200 slow clients"
+
+
 def test_images_are_served_with_the_skills_day_of_caching(site: Site):
     """Their names stay the same when redrawn: cacheable, never immutable."""
     status, headers, body = site.request("GET", "/images/art.png")

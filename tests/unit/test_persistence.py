@@ -145,6 +145,20 @@ def test_sqlite_delete_attributes(db_path):
     assert adapter.user_ids() == []
 
 
+def test_a_deleted_person_is_in_no_file_of_the_store(db_path):
+    """Not in the write-ahead log (checkpointed) nor in freed pages (secure_delete)."""
+    adapter = SqliteAdapter(db_path)
+    other = SqliteAdapter(db_path)  # another connection keeps the WAL file in use
+    marker = "remember-me-" + "x" * 40
+    turn(adapter, lambda d: d.update(secret=marker), user="gone")
+    turn(other, lambda d: d.update(n=1), user="stays")
+    files = [db_path, db_path.with_name(db_path.name + "-wal")]
+    assert any(marker.encode() in f.read_bytes() for f in files if f.exists())
+    assert adapter.delete("gone") is True
+    assert not [f for f in files if f.exists() and marker.encode() in f.read_bytes()]
+    assert other.load("stays") == {"n": 1}
+
+
 def test_sqlite_operations_commands(db_path):
     adapter = SqliteAdapter(db_path)
     assert adapter.user_ids() == []

@@ -120,3 +120,33 @@ def test_json_lines_carry_time_level_and_the_request_fields(caplog):
     assert line["request_id"] == REQUEST_ID
     plain = logging.Formatter(TEXT_FORMAT).format(caplog.records[0])
     assert plain[:4].isdigit() and " INFO backcoach.requests: type=LaunchRequest" in plain
+
+
+# -- no Alexa id in any log line (log_format.protect_logs) ---------------------------------------
+
+
+def test_an_id_in_any_log_line_becomes_the_same_hash_as_the_request_lines(caplog):
+    from backcoach.skill.log_format import REDACTED, JsonFormatter, protect_logs
+    from backcoach.skill.web.request_log import log_salt, user_hash
+    from tests.conftest import ID_WATCH
+
+    protect_logs()
+    protect_logs()  # idempotent: one factory, not two
+    salt = log_salt("pepper")
+    person = "amzn1.ask.account.AHXYZ-123_abc"
+    other = logging.getLogger("botocore.somewhere")  # not ours: protected all the same
+    caught = len(ID_WATCH.leaks)
+    with caplog.at_level(logging.INFO):
+        other.info("key %s was stale", person)
+        try:
+            raise KeyError(f"no row for {person}")
+        except KeyError:
+            logging.getLogger("backcoach.x").exception("failed for device amzn1.ask.device.D1")
+    # The whole run's watch (tests/conftest.py) saw both; they were put there on purpose.
+    assert len(ID_WATCH.leaks) == caught + 2
+    del ID_WATCH.leaks[caught:]
+    plain, failed = caplog.records[-2:]
+    assert plain.getMessage() == f"key id:{user_hash(person, salt)} was stale"
+    assert getattr(plain, REDACTED) and getattr(failed, REDACTED)
+    for line in (logging.Formatter().format(failed), JsonFormatter().format(failed)):
+        assert "amzn1.ask" not in line and "no row for id:" in line, line
