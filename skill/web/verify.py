@@ -7,6 +7,7 @@ import binascii
 import json
 import logging
 import posixpath
+import re
 import threading
 import urllib.request
 import warnings
@@ -54,6 +55,10 @@ class _CachedCert:
     expires: datetime
 
 
+ENCODED_SEPARATOR = re.compile(r"%(?:2e|2f|5c)", re.IGNORECASE)
+"""Percent-escapes of `.`, `/` and `\\`: normpath cannot see the segments they hide."""
+
+
 def _header(headers: Headers | Mapping[str, str], name: str) -> str:
     """Return a header's value, looked up case-insensitively, or raise if missing or empty."""
     wanted = name.lower()
@@ -76,6 +81,8 @@ def normalise_cert_url(url: str) -> str:
         raise VerificationError("certificate URL has the wrong host")
     if port is not None and port != 443:
         raise VerificationError("certificate URL has the wrong port")
+    if ENCODED_SEPARATOR.search(parts.path):  # a server may decode them into `..` or `/`
+        raise VerificationError("certificate URL has an encoded dot, slash or backslash")
     path = posixpath.normpath(parts.path) if parts.path else ""
     if not path.startswith(CERT_PATH_PREFIX):
         raise VerificationError("certificate URL has the wrong path")

@@ -383,3 +383,13 @@ def test_an_http_link_elsewhere_is_reported(config):
     assert problems("http://cdn.example.com") == [
         "outputSpeech: audio src is not https: 'http://cdn.example.com/audio/a.mp3'"
     ]
+
+
+def test_only_this_machines_names_reach_the_console(client):
+    """DNS rebinding: a page on another site whose name now resolves here gets nothing."""
+    assert client.get("/console/state").status_code == 200
+    for host in ("127.0.0.1:8090", "[::1]:8090", "localhost"):
+        assert client.get("/console/state", headers={"Host": host}).status_code == 200, host
+    for host in ("evil.example:8090", "evil.example", "localhost.evil.example"):
+        refused = client.get("/console/tts?text=hello", headers={"Host": host})
+        assert refused.status_code == 403, host

@@ -327,6 +327,11 @@ def test_good_cert_urls_pass(pki: Pki, good_pem: bytes, url: str) -> None:
         ("https://s3.amazonaws.com.evil.example/echo.api/echo-api-cert.pem", "wrong host"),
         ("https://s3.amazonaws.com/echo.api", "wrong path"),
         ("https://s3.amazonaws.com:notaport/echo.api/echo-api-cert.pem", "bad certificate URL"),
+        # Dot segments and slashes hidden from normpath by percent-escapes: never fetched.
+        ("https://s3.amazonaws.com/echo.api/%2e%2e/evil/echo-api-cert.pem", "encoded dot"),
+        ("https://s3.amazonaws.com/echo.api/%2E./evil/echo-api-cert.pem", "encoded dot"),
+        ("https://s3.amazonaws.com/echo.api/..%2Fevil/echo-api-cert.pem", "encoded dot"),
+        ("https://s3.amazonaws.com/echo.api/..%5cevil/echo-api-cert.pem", "encoded dot"),
     ],
 )
 def test_bad_cert_urls_are_refused(pki: Pki, good_pem: bytes, url: str, reason: str) -> None:
@@ -343,7 +348,16 @@ def test_non_json_body(pki: Pki, good_pem: bytes) -> None:
     verifier, fetch = verifier_for(pki, good_pem)
     body = b"<xml>not json</xml>"
     assert refused(verifier, headers_for(body, pki.leaf_key), body) == "body is not JSON"
-    assert fetch.calls == []
+    # The signature comes first, so the signing chain was fetched (once, from Amazon's path)
+    # before the body was looked at: nobody gets their bytes parsed without signing them.
+    assert fetch.calls == [URL]
+
+
+def test_an_unsigned_body_is_never_parsed(pki: Pki, good_pem: bytes, monkeypatch) -> None:
+    verifier, _ = verifier_for(pki, good_pem)
+    monkeypatch.setattr("backcoach.skill.web.verify._parse_body", lambda body: 1 / 0)
+    body = b"[" * 5000
+    assert refused(verifier, headers_for(body, pki.other_key), body) == "bad signature"
 
 
 def test_json_that_is_not_an_object(pki: Pki, good_pem: bytes) -> None:
@@ -360,7 +374,7 @@ def test_timestamp_out_of_range(pki: Pki, good_pem: bytes, offset_s: int, reason
     verifier, fetch = verifier_for(pki, good_pem)
     body = body_of(envelope(NOW + timedelta(seconds=offset_s)))
     assert refused(verifier, headers_for(body, pki.leaf_key), body) == reason
-    assert fetch.calls == []
+    assert fetch.calls == [URL]  # the signature was checked first
 
 
 @pytest.mark.parametrize("offset_s", [-150, 150])

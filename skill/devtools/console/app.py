@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import threading
+from urllib.parse import urlsplit
 
 from flask import Flask, jsonify, redirect, request, send_file
 from werkzeug.exceptions import HTTPException
@@ -64,6 +65,17 @@ def create_console_app(config: Config, base_url: str, user_id: str | None = None
         from backcoach.audio.serve import audio_blueprint
 
         app.register_blueprint(audio_blueprint(service.catalog))
+
+    # Only this machine's names: a web page elsewhere whose name is made to resolve to this
+    # machine (DNS rebinding) must not drive the console or render text with its voice.
+    allowed = {"localhost", "127.0.0.1", "[::1]", urlsplit(base_url).hostname or "localhost"}
+
+    @app.before_request
+    def same_host_only():
+        host = request.host.rsplit(":", 1)[0] if not request.host.endswith("]") else request.host
+        if host.lower() not in allowed:
+            return jsonify(error=f"403 Forbidden: the console answers only {sorted(allowed)}"), 403
+        return None
 
     @app.errorhandler(ConsoleInputError)
     def bad_input(exc: ConsoleInputError):
