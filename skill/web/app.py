@@ -145,6 +145,15 @@ def create_app(
         return jsonify(status="ready")
 
     salt = log_salt(config.log_salt)
+    last_resort = {
+        "version": "1.0",
+        "response": {
+            "outputSpeech": {"type": "PlainText", "text": service.phrases.say("error.apology")},
+            "shouldEndSession": True,
+        },
+    }
+    """What Alexa hears if the skill fails past its own exception handler: an apology that
+    ends the session, rather than a 500 and Alexa's "problem with the skill's response"."""
 
     def answer(body: bytes, seen: dict) -> Response:
         """The skill's answer to one request body; `seen` keeps the envelope for the log."""
@@ -164,6 +173,10 @@ def create_app(
         except DeletionPending as exc:  # Alexa redelivers an event answered with an error
             seen["refused"] = str(exc)
             return _json_response({"error": "Service Unavailable", "reason": str(exc)}, 503)
+        except Exception:  # the SDK's exception handler itself failed: a bug, answered anyway
+            log.exception("no answer from the skill for an accepted request")
+            seen["refused"] = "the skill failed"
+            return _json_response(last_resort)
         return _json_response(serializer.serialize(response))
 
     @app.post("/alexa")

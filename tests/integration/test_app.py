@@ -183,3 +183,20 @@ def test_no_mutilated_envelope_causes_a_500(client, kind):
         assert reply.status_code < 500, (path, value, reply.get_data(as_text=True))
         statuses.add(reply.status_code)
     assert statuses == {200, 400}
+
+
+def test_a_skill_that_fails_past_its_own_handler_still_answers(tmp_path, monkeypatch, caplog):
+    from backcoach.skill.service import make_service
+
+    service = make_service(Config(verify=False, audio=False, data_dir=tmp_path))
+    client = create_app(service=service).test_client()
+
+    def broken(**kwargs):
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(service.skill, "invoke", broken)
+    reply = post(client, json.dumps(GOOD))
+    assert reply.status_code == 200
+    answer = reply.get_json()["response"]
+    assert answer["outputSpeech"]["text"].startswith("Sorry") and answer["shouldEndSession"]
+    assert any("no answer from the skill" in r.getMessage() for r in caplog.records)
