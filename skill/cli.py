@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import faulthandler
 import gc
 import json
 import logging
@@ -126,6 +127,9 @@ def _serve(args: argparse.Namespace, config: Config) -> int:
         return _fail(problem)
     if args.no_verify:
         config = dataclasses.replace(config, verify=False)
+    # A fatal signal (SIGBUS from a damaged or immutable SQLite -shm file, SIGSEGV) leaves its
+    # traceback in the log instead of a silent exit; systemd then restarts the unit.
+    faulthandler.enable()
     app = create_app(config)
     _allow_open_files(args.connection_limit)
     server = _listen(

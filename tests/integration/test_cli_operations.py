@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import signal
 import socket
 import subprocess
 import sys
@@ -219,8 +220,9 @@ def test_a_junit_path_that_cannot_be_written_is_one_line(tmp_path):
 USER = "amzn1.ask.account.LOGGED-PERSON"
 
 
-def serve_and_talk(tmp_path, *args: str) -> list[str]:
-    """Run `backcoach serve --no-verify ARGS`, send one launch, stop it; its stderr lines."""
+def serve_and_talk(tmp_path, *args: str, stop: int = signal.SIGTERM) -> list[str]:
+    """Run `backcoach serve --no-verify ARGS`, send one launch, stop it (SIGTERM, or the
+    signal `stop`); its stderr lines."""
     port = free_port()
     environment = {
         **os.environ,
@@ -254,9 +256,16 @@ def serve_and_talk(tmp_path, *args: str) -> list[str]:
         )
         urllib.request.urlopen(request, timeout=30).read()
     finally:
-        process.terminate()
+        process.send_signal(stop)
         stderr = process.communicate(timeout=10)[1]
     return stderr.splitlines()
+
+
+@pytest.mark.slow  # a `backcoach serve` process
+def test_serve_killed_by_a_fatal_signal_says_so_in_its_log(tmp_path):
+    """SIGBUS is what a damaged SQLite -shm file gives: the log says where, not nothing."""
+    lines = serve_and_talk(tmp_path, stop=signal.SIGBUS)
+    assert any("Fatal Python error: Bus error" in line for line in lines), lines[-10:]
 
 
 @pytest.mark.slow  # a `backcoach serve` process

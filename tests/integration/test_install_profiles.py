@@ -87,9 +87,8 @@ DYNAMO = "dynamodb://table?region=eu-west-1"
         (("render", "--out", "x.mp3"), None, "backcoach[build]"),
         (("user", "show", "someone"), PG, "backcoach[postgres]"),
         (("audio", "publish", "s3://b/audio"), None, "backcoach[aws]"),
-        # A store's driver is checked when the skill is built, before any turn: served (or on
-        # Lambda, or in a conversation) without it, every save would fail.
-        (("serve", "--port", "8999"), PG, "backcoach[postgres]"),
+        # A store's driver is checked when the skill is built, before any turn, so a
+        # conversation (and Lambda) refuses as `serve` does (test_cli_operations).
         (("say", "start my back routine"), PG, "backcoach[postgres]"),
         (("say", "start my back routine"), DYNAMO, "backcoach[aws]"),
     ],
