@@ -200,13 +200,17 @@ class VersionedAdapter(AbstractPersistenceAdapter):
         self._bounded("deletion", WRITE_SHARE_S, self.delete, attributes_id(request_envelope))
 
     def ready(self) -> str | None:
-        """None when the store answers a read within READY_TIMEOUT_S, else why not (one
-        line): a hung store is as unready as one that is down."""
+        """None when the store answers a read and would take a write, each within
+        READY_TIMEOUT_S, else why not (one line): a hung or read-only store is not ready."""
         try:
             self._within(READY_TIMEOUT_S, "read", self._read, READY_PROBE_KEY)
+            self._within(READY_TIMEOUT_S, "write check", self._writable)
         except StoreUnavailable as error:
             return " ".join(str(error).split())  # drivers' messages can span lines
         return None
+
+    def _writable(self) -> None:
+        """StoreUnavailable when a write would fail now (without writing anything)."""
 
     def load(self, user_id: str) -> dict | None:
         """A user's stored attributes, or None."""

@@ -160,6 +160,12 @@ class PostgresAdapter(SqlAdapter):
 
         return self._run(forget)
 
+    def _writable(self) -> None:
+        """A read-only session (a standby, `default_transaction_read_only`) takes no write."""
+        sql = "SHOW transaction_read_only"
+        if self._run(lambda conn: conn.execute(sql).fetchone()[0]) == "on":
+            raise StoreUnavailable(f"{self.label}: the database is read-only")
+
     def user_ids(self) -> list[str]:
         """Every stored user id, sorted."""
         sql = "SELECT id FROM backcoach_attributes ORDER BY id"

@@ -163,6 +163,12 @@ class SqliteAdapter(SqlAdapter[sqlite3.Connection]):
             conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
             return forgot
 
+    def _writable(self) -> None:
+        """Take the write lock and let it go: fails on a read-only or locked file."""
+        with self._connection() as conn:
+            conn.execute("BEGIN IMMEDIATE")
+            conn.execute("ROLLBACK")
+
     def user_ids(self) -> list[str]:
         """Every stored user id, sorted."""
         with self._connection() as conn:

@@ -41,6 +41,33 @@ def test_a_working_sqlite_store_is_ready(tmp_path):
     assert (tmp_path / "data" / "backcoach.sqlite3").is_file()  # the first open creates it
 
 
+def test_sqlite_that_cannot_take_a_write_is_not_ready(tmp_path, monkeypatch):
+    """Reads go on in WAL mode while another process holds the write lock: only a write
+    check tells /readyz that saves would fail."""
+    monkeypatch.setattr("backcoach.skill.storage.sqlite.TIMEOUT_S", 1)
+    path = tmp_path / "backcoach.sqlite3"
+    adapter = SqliteAdapter(path)
+    assert adapter.ready() is None
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    try:
+        reason = adapter.ready()
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert reason and reason.startswith("SQLite store") and "locked" in reason, reason
+    assert adapter.ready() is None
+
+
+def test_postgres_read_only_is_not_ready(pg_schema_url):
+    read_only = pg_schema_url.replace("options=", "options=-cdefault_transaction_read_only%3Don%20")
+    assert "-cdefault_transaction_read_only" in read_only
+    assert PostgresAdapter(pg_schema_url).ready() is None  # the tables are there
+    assert PostgresAdapter(read_only).ready() == (
+        f"{PostgresAdapter(read_only).label}: the database is read-only"
+    )
+
+
 def test_postgres_on_a_closed_port_is_not_ready(monkeypatch):
     pytest.importorskip("psycopg")
     monkeypatch.setattr("backcoach.skill.storage.postgres.TIMEOUT_S", 1)
