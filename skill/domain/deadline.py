@@ -31,7 +31,7 @@ class Turn:
     deadline: float
     clock: Callable[[], float]
     store_missed: bool = False
-    """Set once a store call ran out of time: later calls in the turn don't wait again."""
+    """Set once a store call failed or ran out of time: the turn does not try it again."""
 
     def remaining_s(self) -> float:
         """Seconds left of the budget (never below zero)."""

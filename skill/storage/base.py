@@ -167,6 +167,8 @@ class VersionedAdapter(AbstractPersistenceAdapter):
             return call(*args)
         wait_s = turn.allowance_s(share_s)
         try:
+            if turn.store_missed:
+                raise StoreUnavailable(f"{self.label}: failed earlier in this turn, not tried")
             if wait_s <= 0:
                 raise StoreUnavailable(f"{self.label}: no time left in this turn for a {what}")
             return self._within(wait_s, what, call, *args)

@@ -86,7 +86,7 @@ def test_a_hung_read_gives_up_at_its_share_and_the_turn_then_skips_the_store():
             assert READ_SHARE_S <= time.monotonic() - started < READ_SHARE_S + 0.5
             assert turn.store_missed
             started = time.monotonic()
-            with pytest.raises(StoreUnavailable, match="no time left"):
+            with pytest.raises(StoreUnavailable, match="failed earlier in this turn"):
                 store.save_attributes(envelope, {"coach": {}})
             assert time.monotonic() - started < 0.1  # not waited for again
     finally:
@@ -112,3 +112,12 @@ def test_outside_a_turn_a_call_is_made_directly():
     store.release.set()
     assert store.get_attributes(request_envelope()) == {}
     assert store.started == 1
+
+
+def test_with_no_time_left_the_store_is_not_called():
+    store = Hung()
+    store.release.set()
+    with turn_deadline(budget_s=RESERVE_S):  # nothing beyond the reserve
+        with pytest.raises(StoreUnavailable, match="no time left in this turn for a read"):
+            store.get_attributes(request_envelope())
+    assert store.started == 0
