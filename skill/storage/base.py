@@ -24,8 +24,8 @@ own limit, which frees a thread a hung call holds. A turn waits less (domain/dea
 READY_TIMEOUT_S = 2.0
 """How long /readyz waits for the store's answer before calling it unavailable."""
 STORE_THREADS = 8
-"""Threads one store's calls run on while turns wait for them with a deadline: a store that
-hangs holds at most these, each until the driver's own timeout (or the store) lets go, and
+"""Threads for one store's reads, and as many for its writes, that its calls run on while
+turns wait for them with a deadline: a store that hangs holds at most these, each until the driver's own timeout (or the store) lets go, and
 calls queued behind them give up at their deadline without ever running."""
 
 _T = TypeVar("_T")
@@ -133,22 +133,26 @@ class VersionedAdapter(AbstractPersistenceAdapter):
 
     # -- every call a turn makes waits at most its share of the turn's budget ----------------------
 
-    _pool: ThreadPoolExecutor | None = None
-    _pool_pid = 0
-    _pool_lock = threading.Lock()
+    _pools: dict[str, ThreadPoolExecutor] | None = None
+    _pools_pid = 0
+    _pools_lock = threading.Lock()
 
-    def _threads(self) -> ThreadPoolExecutor:
-        """This store's threads (new ones in a forked child: the parent's are not there)."""
-        with self._pool_lock:
-            if self._pool is None or self._pool_pid != os.getpid():
-                self._pool = ThreadPoolExecutor(STORE_THREADS, thread_name_prefix="store")
-                self._pool_pid = os.getpid()
-            return self._pool
+    def _threads(self, what: str) -> ThreadPoolExecutor:
+        """This store's threads for reads, or for writes: a read never queues behind writes
+        stuck on a lock (new threads in a forked child: the parent's are not there)."""
+        kind = "read" if what == "read" else "write"
+        with self._pools_lock:
+            if self._pools is None or self._pools_pid != os.getpid():
+                self._pools, self._pools_pid = {}, os.getpid()
+            if kind not in self._pools:
+                name = f"store-{kind}"
+                self._pools[kind] = ThreadPoolExecutor(STORE_THREADS, thread_name_prefix=name)
+            return self._pools[kind]
 
     def _within(self, wait_s: float, what: str, call: Callable[..., _T], *args: Any) -> _T:
         """call(*args) on the store's threads, waiting at most `wait_s`; StoreUnavailable
         after that (the call is dropped if it has not started, and ignored if it has)."""
-        future = self._threads().submit(call, *args)
+        future = self._threads(what).submit(call, *args)
         try:
             return future.result(timeout=wait_s)
         except CallTimedOut:

@@ -10,6 +10,7 @@ answered inside TURN_BUDGET_S, with the same safety text a working store gives.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import http.server
 import os
 import signal
@@ -24,6 +25,7 @@ from pathlib import Path
 
 import pytest
 
+from backcoach.skill.devtools.nlu import Nlu
 from backcoach.skill.devtools.simulator import SessionState, Simulator, in_process
 from backcoach.skill.domain.deadline import TURN_BUDGET_S
 from backcoach.skill.service import make_service, not_ready
@@ -49,13 +51,20 @@ SAFETY = {
 """What each safety answer must still say with the store hung."""
 
 
+@functools.cache
+def nlu() -> Nlu:
+    """Loaded once: a turn's time is the skill's, not the simulator's parsing of the model."""
+    return Nlu.load()
+
+
 def person(service, user: str) -> Simulator:
     def send(envelope: dict) -> dict:
         response = in_process(service.skill, RequestContext(base_url=PUBLIC_URL))(envelope)
         assert_within_limits(response, service.audio_s)
         return response
 
-    return Simulator(send, state=SessionState(user_id=user), length_s=service.audio_s)
+    state = SessionState(user_id=user)
+    return Simulator(send, state=state, length_s=service.audio_s, nlu=nlu())
 
 
 def timed(say: Callable[[], object]) -> tuple[object, float]:
@@ -78,6 +87,7 @@ def assert_safety_in_time(service, me: Simulator, user: str) -> None:
     hurt, hurt_s = timed(lambda: me.say("my back hurts", barge_in_s=30))
     stop, stop_s = timed(lambda: me.say("stop"))
     chest, chest_s = timed(lambda: person(service, user).say("ask back coach, I have chest pain"))
+    print(f"\npain {hurt_s:.2f} s, stop {stop_s:.2f} s, chest pain {chest_s:.2f} s")
     for said, (turn, took_s) in zip(
         SAFETY, [(hurt, hurt_s), (stop, stop_s), (chest, chest_s)], strict=True
     ):
@@ -152,6 +162,7 @@ def test_with_sqlite_locked_eight_stops_at_once_are_each_answered_in_time(config
     finally:
         lock.execute("ROLLBACK")
         lock.close()
+    print(f"\n8 stops: {max(t for _, t in turns):.2f} s at most; chest pain {chest_s:.2f} s")
     for turn, took_s in turns:
         assert took_s < TURN_BUDGET_S, f"a stop took {took_s:.1f} s"
         assert "take care of your back" in turn.speech.lower() and turn.ends_session
