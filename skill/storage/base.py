@@ -25,8 +25,9 @@ READY_TIMEOUT_S = 2.0
 """How long /readyz waits for the store's answer before calling it unavailable."""
 STORE_THREADS = 8
 """Threads for one store's reads, and as many for its writes, that its calls run on while
-turns wait for them with a deadline: a store that hangs holds at most these, each until the driver's own timeout (or the store) lets go, and
-calls queued behind them give up at their deadline without ever running."""
+turns wait for them with a deadline: a store that hangs holds at most these, each until the
+driver's own timeout (or the store) lets go, and calls queued behind them give up at their
+deadline without ever running."""
 
 _T = TypeVar("_T")
 
