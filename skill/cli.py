@@ -92,6 +92,17 @@ def _positive(text: str) -> int:
     return value
 
 
+def _not_negative(text: str) -> int:
+    """An argparse type: a whole number, zero or more."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of zero or more")
+    return value
+
+
 def _allow_open_files(connections: int) -> None:
     """Raise the soft open-files limit to fit `connections` downloads (up to the hard limit)."""
     try:
@@ -122,6 +133,7 @@ def _port_error(args: argparse.Namespace) -> str | None:
 def _serve(args: argparse.Namespace, config: Config) -> int:
     """Serve the skill with waitress, a production WSGI server."""
     from backcoach.skill.web.app import MAX_BODY_BYTES, create_app
+    from backcoach.skill.web.prefork import bind, serve_forked, worker_count
 
     if problem := _port_error(args):
         return _fail(problem)
@@ -132,9 +144,16 @@ def _serve(args: argparse.Namespace, config: Config) -> int:
     faulthandler.enable()
     app = create_app(config)
     _allow_open_files(args.connection_limit)
-    server = _listen(
-        args,
-        app,
+    workers = worker_count(args.workers)
+    sockets = None
+    if workers > 1:  # bound here, shared by the worker processes forked below
+        try:
+            sockets = bind(args.host, args.port)
+        except OSError as exc:
+            return _fail(
+                f"cannot listen on {args.host}:{args.port} (--host/--port): {exc.strerror}"
+            )
+    options = dict(
         ident="backcoach",
         threads=args.threads,
         connection_limit=args.connection_limit,
@@ -147,8 +166,11 @@ def _serve(args: argparse.Namespace, config: Config) -> int:
         # waitress drops X-Forwarded-* by default; behind a trusted proxy ProxyFix reads them.
         clear_untrusted_proxy_headers=not config.trust_proxy,
     )
-    if server is None:
-        return 2
+    server = None
+    if sockets is None:
+        server = _listen(args, app, **options)
+        if server is None:
+            return 2
     url = f"http://{args.host}:{args.port}"
     print(f"Back Coach listening on {url}/alexa (health: {url}/healthz, {url}/readyz)", flush=True)
     if config.verify:
@@ -159,6 +181,11 @@ def _serve(args: argparse.Namespace, config: Config) -> int:
         print("Talk to it:", flush=True)
     print(f'  backcoach say --url {url}/alexa "start my back routine"', flush=True)
     print(f"  backcoach chat --url {url}/alexa", flush=True)
+    if sockets is not None:
+        import waitress
+
+        serve_forked(lambda: waitress.create_server(app, sockets=sockets, **options), workers)
+        return 0
     from backcoach.skill.web.stopping import run_until_stopped
 
     run_until_stopped(server)
@@ -790,11 +817,20 @@ def parser() -> argparse.ArgumentParser:
         help="log lines as timestamped text, or one JSON object a line for a log collector",
     )
     serve.add_argument(
+        "--workers",
+        type=_not_negative,
+        metavar="N",
+        default=1,
+        help="server processes sharing the port (0: one per core; `make run` and the systemd"
+        " unit use 0 with --threads 1: turns are CPU-bound, so processes, not threads, use"
+        " every core)",
+    )
+    serve.add_argument(
         "--threads",
         type=_positive,
         metavar="N",
         default=SERVE_THREADS,
-        help="worker threads for turns; clips are sent without one",
+        help="turn threads per process; clips are sent without one",
     )
     serve.add_argument(
         "--connection-limit",

@@ -77,14 +77,14 @@ def test_a_content_file_that_cannot_be_read_is_one_line_naming_it(tmp_path, kind
     assert_one_line_error(backcoach(*args, env=env_vars), named)
 
 
-@pytest.mark.parametrize("command", ["serve", "console"])
+@pytest.mark.parametrize("command", ["serve", "console", "serve --workers 2"])
 def test_a_port_in_use_is_one_line(tmp_path, command):
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
         taken.listen()
         port = taken.getsockname()[1]
         env_vars = {**NO_AUDIO, "BACKCOACH_DATA_DIR": str(tmp_path), "BACKCOACH_SKILL_ID": "x"}
-        run = backcoach(command, "--port", str(port), env=env_vars, timeout=60)
+        run = backcoach(*command.split(), "--port", str(port), env=env_vars, timeout=60)
     assert_one_line_error(run, f"cannot listen on 127.0.0.1:{port} (--host/--port): ")
     assert "in use" in run.stderr and "127.0.0.1" not in run.stdout  # no "listening on"
 
@@ -286,3 +286,69 @@ def test_serve_logs_timestamped_text_by_default(tmp_path):
     assert "type=LaunchRequest intent=- new_session=True user=" in turn and "status=200" in turn
     assert " request_id=amzn1.echo-api.request." in turn
     assert USER not in "\n".join(lines)
+
+
+def children_of(pid: int) -> set[int]:
+    """The processes whose parent is `pid` (from /proc)."""
+    found = set()
+    for stat in os.listdir("/proc"):
+        if stat.isdigit():
+            try:
+                text = open(f"/proc/{stat}/stat").read()
+            except OSError:
+                continue
+            if int(text.rsplit(")", 1)[1].split()[1]) == pid:
+                found.add(int(stat))
+    return found
+
+
+def wait_until(check, what: str, timeout_s: float = 30):
+    deadline = time.monotonic() + timeout_s
+    while not (found := check()):
+        assert time.monotonic() < deadline, what
+        time.sleep(0.1)
+    return found
+
+
+@pytest.mark.slow  # `backcoach serve` processes
+def test_serve_with_workers_forks_supervises_and_drains_them(tmp_path):
+    """--workers 2: two processes share the port; one that dies is replaced; SIGTERM drains
+    both and the parent says so once."""
+    port = free_port()
+    environment = {**os.environ, **NO_AUDIO, "BACKCOACH_DATA_DIR": str(tmp_path)}
+    command = [sys.executable, "-m", "backcoach.skill.cli", "serve", "--no-verify"]
+    process = subprocess.Popen(
+        [*command, "--port", str(port), "--workers", "2", "--threads", "1"],
+        env=environment,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+
+    def answers() -> bool:
+        try:
+            return urllib.request.urlopen(f"{base}/readyz", timeout=2).status == 200
+        except OSError:
+            return False
+
+    try:
+
+        def workers(unlike: set[int] = frozenset()) -> set[int] | None:
+            found = children_of(process.pid)
+            return found if len(found) == 2 and found != unlike else None
+
+        first = wait_until(workers, "two workers")
+        wait_until(answers, "answers")
+        os.kill(min(first), signal.SIGKILL)
+        again = wait_until(lambda: workers(unlike=first), "a worker in place of the one killed")
+        assert max(first) in again
+        assert all(answers() for _ in range(20))
+    finally:
+        process.send_signal(signal.SIGTERM)
+        stderr = process.communicate(timeout=30)[1]
+    assert process.returncode == 0, stderr
+    assert "serving with 2 worker processes" in stderr
+    assert f"worker {min(first)} exited (killed by SIGKILL); starting another" in stderr
+    assert stderr.count("stopped on SIGTERM: 0 connection(s) under way") == 2, stderr
+    assert stderr.strip().endswith("stopped on SIGTERM: 2 worker processes drained"), stderr
