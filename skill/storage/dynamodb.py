@@ -67,6 +67,7 @@ class DynamoDbAdapter(VersionedAdapter):
         self.endpoint_url = endpoint_url
         self._resource: Any = None
         self._lock = threading.Lock()
+        self._tables = threading.local()
 
     def __repr__(self) -> str:
         return f"DynamoDbAdapter({self.table!r}, region={self.region!r})"
@@ -78,11 +79,16 @@ class DynamoDbAdapter(VersionedAdapter):
     # -- the table, built on first use -----------------------------------------------------------
 
     def _table(self) -> Any:
-        """The boto3 Table (created first when asked to and missing)."""
-        with self._lock:
-            if self._resource is None:
-                self._resource = self._connect()
-        return self._resource.Table(self.table)
+        """The boto3 Table (created first when asked to and missing), built once per thread:
+        building one costs more than a warm call, and boto3 resources are not to be shared
+        between threads (the client under them is)."""
+        table = getattr(self._tables, "table", None)
+        if table is None:
+            with self._lock:
+                if self._resource is None:
+                    self._resource = self._connect()
+            table = self._tables.table = self._resource.Table(self.table)
+        return table
 
     def _connect(self) -> Any:
         try:
@@ -159,7 +165,9 @@ class DynamoDbAdapter(VersionedAdapter):
                         TransactItems=[{"Update": {**update, "TableName": table.name}}, *puts]
                     )
                 else:
-                    answer = table.update_item(**update, ReturnValues="UPDATED_NEW")
+                    # The new version is known unless the row was not read first.
+                    wanted = "UPDATED_NEW" if write.expected is None else "NONE"
+                    answer = table.update_item(**update, ReturnValues=wanted)
                     written = answer.get("Attributes", {}).get("version")
         except StoreUnavailable as error:
             cause = error.__cause__
