@@ -20,10 +20,10 @@ from backcoach.skill.devtools.nlu import Nlu
 from benchmarks.audio_figure import audio_figures
 from benchmarks.client import Client
 from benchmarks.cold_start import cold_start_figure
+from benchmarks.concurrency import concurrency_figures
 from benchmarks.cpu_per_turn import history_and_everyday
 from benchmarks.downloads import downloads_figure
 from benchmarks.figure import Figure
-from benchmarks.latency import p99_figure
 from benchmarks.memory import rss_figure
 from benchmarks.report import Machine, table, update_readme, write_json
 from benchmarks.seeding import HISTORY, Everyday, Person, copy_rows, stored_sessions
@@ -76,10 +76,10 @@ def skill_figures(data_dir: Path, audio_dir: Path, catalog: AudioCatalog) -> lis
     with start_skill(data_dir, audio_dir) as skill:
         say("memory: 20,000 everyday turns from long-time users (a fresh server process)")
         figures.append(rss_figure(skill, users))
-        say("p99 latency at concurrency 8, then bare Flask's")
-        figures.append(p99_figure(skill, request))
         say("voice turns during slow downloads")
         figures.append(downloads_figure(skill, new, audio_dir))
+    say("concurrency 1, 8 and 32: processes, one 8-thread process, bare Flask")
+    figures += concurrency_figures(data_dir, audio_dir, request)
     return figures
 
 

@@ -25,7 +25,13 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def skill_command(port: int) -> list[str]:
+PROCESSES = ("--workers", "0", "--threads", "1")
+"""How `make run` and the systemd unit serve: a process per core, one turn thread each."""
+THREADS = ("--workers", "1", "--threads", "8")
+"""How `serve` ran before --workers: one process, eight turn threads."""
+
+
+def skill_command(port: int, *options: str) -> list[str]:
     """`backcoach serve` without signature checks, as a person would run it locally."""
     return [
         str(BIN / "backcoach"),
@@ -35,6 +41,7 @@ def skill_command(port: int) -> list[str]:
         "127.0.0.1",
         "--port",
         str(port),
+        *options,
     ]
 
 
@@ -97,17 +104,59 @@ class ServerProcess:
         lines = self.log.read().decode(errors="replace").strip().splitlines()
         return lines[-1] if lines else "no output"
 
+    def processes(self) -> list[int]:
+        """The server's process and its children (the workers of `serve --workers`)."""
+        children = []
+        for entry in os.listdir("/proc"):
+            if entry.isdigit():
+                try:
+                    fields = Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()
+                except OSError:
+                    continue
+                if int(fields[1]) == self.pid:
+                    children.append(int(entry))
+        return [self.pid, *children]
+
     def cpu_s(self) -> float:
-        """utime + stime of the server process (all its threads), from /proc."""
-        fields = Path(f"/proc/{self.pid}/stat").read_text().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
+        """utime + stime of the server's processes (all their threads), from /proc."""
+        total = 0
+        for pid in self.processes():
+            try:
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            total += int(fields[11]) + int(fields[12])
+        return total / CLOCK_TICKS
+
+    def context_switches(self) -> int:
+        """Voluntary and involuntary context switches of every thread of its processes."""
+        total = 0
+        for pid in self.processes():
+            try:
+                tasks = os.listdir(f"/proc/{pid}/task")
+            except OSError:
+                continue
+            for task in tasks:
+                try:
+                    status = Path(f"/proc/{pid}/task/{task}/status").read_text()
+                except OSError:
+                    continue
+                for line in status.splitlines():
+                    if "ctxt_switches:" in line:  # voluntary_… and nonvoluntary_…
+                        total += int(line.split()[1])
+        return total
 
     def rss_mb(self) -> float:
-        """VmRSS of the server process, in MB."""
-        for line in Path(f"/proc/{self.pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-        raise RuntimeError(f"no VmRSS for pid {self.pid}")
+        """VmRSS of the largest of the server's processes, in MB (forked workers share most
+        of their pages with the parent, so a sum would count them again)."""
+        sizes = []
+        for pid in self.processes():
+            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    sizes.append(int(line.split()[1]) / 1024)
+        if not sizes:
+            raise RuntimeError(f"no VmRSS for pid {self.pid}")
+        return max(sizes)
 
     def stop(self) -> None:
         if self.process.poll() is None:
@@ -126,10 +175,13 @@ class ServerProcess:
         self.stop()
 
 
-def start_skill(data_dir: Path, audio_dir: Path) -> ServerProcess:
-    """`backcoach serve` on a free port, answering."""
+def start_skill(
+    data_dir: Path, audio_dir: Path, options: tuple[str, ...] = PROCESSES
+) -> ServerProcess:
+    """`backcoach serve` on a free port, answering (as `make run` serves, unless told)."""
     port = free_port()
-    server = ServerProcess(skill_command(port), port, skill_env(data_dir, audio_dir))
+    command = skill_command(port, *options)
+    server = ServerProcess(command, port, skill_env(data_dir, audio_dir))
     _await(server)
     return server
 
