@@ -4,6 +4,7 @@ envelope's shape (the fields the skill reads, their types) before any handler se
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 
 from ask_sdk_model.request import Request
 
@@ -24,15 +25,22 @@ hold it (encoding it for a hash, a log line or a store raises)."""
 
 def body_problem(body: bytes) -> str | None:
     """Why a body must not be parsed (too deep, or text no Unicode string can hold), or None."""
-    brackets = _STRINGS.sub(b"", body).translate(None, delete=_NOT_BRACKETS)
-    depth = 0
-    for byte in brackets:
-        depth += 1 if byte in b"[{" else -1
-        if depth > MAX_DEPTH:
-            return f"body nests deeper than {MAX_DEPTH} levels"
-    if _LONE_SURROGATE.search(body):
+    # Brackets inside strings can only make a body look deeper: strings are stripped (the
+    # slower regex) only when the brackets alone go past the limit.
+    if _deepest(body) > MAX_DEPTH and _deepest(_STRINGS.sub(b"", body)) > MAX_DEPTH:
+        return f"body nests deeper than {MAX_DEPTH} levels"
+    if b"\\u" in body and _LONE_SURROGATE.search(body):
         return "body has a \\u escape that is half of a surrogate pair"
     return None
+
+
+def _deepest(text: bytes) -> int:
+    """The deepest nesting of [ and { in `text` (strings not told apart)."""
+    depth = deepest = 0
+    for byte in text.translate(None, delete=_NOT_BRACKETS):
+        depth += 1 if byte in b"[{" else -1
+        deepest = max(deepest, depth)
+    return deepest
 
 
 INTENT_TYPES = frozenset({"IntentRequest", "CanFulfillIntentRequest"})
@@ -118,17 +126,39 @@ _JSON_NAMES = {str: "a string", int: "a whole number", bool: "true or false"}
 _JSON_NAMES.update({dict: "an object", list: "a list"})
 
 
+@dataclass
+class _Node:
+    """SHAPE as a tree, built once: the rule for the field at this path (if any), and the
+    fields under it. A request is checked in one walk over the parts of it SHAPE names."""
+
+    path: str = ""
+    types: tuple[type, ...] = ()
+    required: bool | frozenset[str] = False
+    ruled: bool = False
+    under: dict[str, _Node] = field(default_factory=dict)
+
+
+def _tree() -> _Node:
+    root = _Node()
+    for path, types, required in SHAPE:
+        node = root
+        for step in path.split("."):
+            node = node.under.setdefault(step, _Node())
+        node.path, node.types, node.required, node.ruled = path, types, required, True
+    return root
+
+
+_TREE = _tree()
+
+
 def envelope_problem(envelope: object) -> str | None:
     """Why a parsed body is not an Alexa request envelope the skill can read, or None."""
     if not isinstance(envelope, dict):
         return "body is not a JSON object"
     request = envelope.get("request")
     kind = request.get("type") if isinstance(request, dict) else None
-    for path, types, required in SHAPE:
-        must = required if isinstance(required, bool) else kind in required
-        problem = _check(envelope, path.split("."), path, types, must)
-        if problem:
-            return problem
+    if problem := _walk(envelope, _TREE, kind):
+        return problem
     for path in NOT_EMPTY:
         value: object = envelope
         for step in path.split("."):
@@ -140,37 +170,39 @@ def envelope_problem(envelope: object) -> str | None:
     return None
 
 
-def _check(
-    value: object, steps: list[str], path: str, types: tuple[type, ...], must: bool
-) -> str | None:
-    """The first problem with `path` under `value` ('*' and '#' fan out), or None."""
-    step, rest = steps[0], steps[1:]
-    if step in ("*", "#"):
+def _walk(value: object, node: _Node, kind: object) -> str | None:
+    """The first problem under `value`, which `node` describes ('*' and '#' fan out)."""
+    for step, child in node.under.items():
         if step == "*":
             items = list(value.values()) if isinstance(value, dict) else []
-        else:
+        elif step == "#":
             items = value if isinstance(value, list) else []
+        elif not isinstance(value, dict):
+            continue  # the parent's own rule reports its type
+        elif step in value:
+            items = [value[step]]
+        else:
+            if child.ruled and _must(child, kind):
+                return f"{child.path} is missing"
+            continue
         for item in items:
-            if problem := _check_value(item, rest, path, types, must):
+            if child.ruled and (problem := _type_problem(item, child, kind)):
                 return problem
-        return None
-    if not isinstance(value, dict):
-        return None  # the parent's own rule reports its type
-    if step not in value:
-        return f"{path} is missing" if must and not rest else None
-    return _check_value(value[step], rest, path, types, must)
+            if child.under and isinstance(item, (dict, list)):
+                if problem := _walk(item, child, kind):
+                    return problem
+    return None
 
 
-def _check_value(
-    value: object, rest: list[str], path: str, types: tuple[type, ...], must: bool
-) -> str | None:
-    """`value` found on the way to `path`: walk on, or check its type at the end."""
-    if rest:
-        return _check(value, rest, path, types, must)
-    if value is None and not must:
+def _must(node: _Node, kind: object) -> bool:
+    return node.required if isinstance(node.required, bool) else kind in node.required
+
+
+def _type_problem(value: object, node: _Node, kind: object) -> str | None:
+    if value is None and not _must(node, kind):
         return None
-    if not isinstance(value, types) or (isinstance(value, bool) and bool not in types):
-        return f"{path} must be {' or '.join(_JSON_NAMES[t] for t in types)}"
+    if not isinstance(value, node.types) or (isinstance(value, bool) and bool not in node.types):
+        return f"{node.path} must be {' or '.join(_JSON_NAMES[t] for t in node.types)}"
     return None
 
 
