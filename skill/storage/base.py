@@ -5,10 +5,12 @@ from __future__ import annotations
 import json
 import os
 import threading
+import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as CallTimedOut
 from contextlib import AbstractContextManager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
@@ -30,6 +32,15 @@ driver's own timeout (or the store) lets go, and calls queued behind them give u
 deadline without ever running."""
 
 _T = TypeVar("_T")
+
+_wait_until: ContextVar[float | None] = ContextVar("backcoach_store_wait", default=None)
+
+
+def wait_limit_s() -> float:
+    """The longest a store that bounds itself may wait now: what is left of the call's share
+    of the turn (one wait after another never adds up past it), or TIMEOUT_S outside a turn."""
+    until = _wait_until.get()
+    return TIMEOUT_S if until is None else max(0.0, min(until - time.monotonic(), TIMEOUT_S))
 
 
 READY_PROBE_KEY = "backcoach:ready-probe"
@@ -150,6 +161,17 @@ class VersionedAdapter(AbstractPersistenceAdapter):
                 self._pools[kind] = ThreadPoolExecutor(STORE_THREADS, thread_name_prefix=name)
             return self._pools[kind]
 
+    def _limited(self, wait_s: float, what: str, call: Callable[..., _T], *args: Any) -> _T:
+        """call(*args), answered or failed within `wait_s`: on this thread when the store
+        bounds itself (its waits are given what is left of `wait_s`), else on its threads."""
+        if not self.bounds_itself:
+            return self._within(wait_s, what, call, *args)
+        token = _wait_until.set(time.monotonic() + wait_s)
+        try:
+            return call(*args)
+        finally:
+            _wait_until.reset(token)
+
     def _within(self, wait_s: float, what: str, call: Callable[..., _T], *args: Any) -> _T:
         """call(*args) on the store's threads, waiting at most `wait_s`; StoreUnavailable
         after that (the call is dropped if it has not started, and ignored if it has)."""
@@ -161,6 +183,12 @@ class VersionedAdapter(AbstractPersistenceAdapter):
             raise StoreUnavailable(
                 f"{self.label}: no answer to a {what} within {wait_s:.1f} s"
             ) from None
+
+    bounds_itself = False
+    """Whether every wait of this store's calls is bounded by a timeout it is given
+    (`wait_limit_s`), so a call can run on the turn's own thread: SQLite, whose only waits
+    are for locks. A networked store can hang where no timeout reaches (a frozen server still
+    acknowledges), so its calls run on its threads, and the turn waits at most its share."""
 
     def _bounded(self, what: str, share_s: float, call: Callable[..., _T], *args: Any) -> _T:
         """call(*args) inside the deadline of the turn being handled (none: just the call).
@@ -176,7 +204,7 @@ class VersionedAdapter(AbstractPersistenceAdapter):
                 raise StoreUnavailable(f"{self.label}: failed earlier in this turn, not tried")
             if wait_s <= 0:
                 raise StoreUnavailable(f"{self.label}: no time left in this turn for a {what}")
-            return self._within(wait_s, what, call, *args)
+            return self._limited(wait_s, what, call, *args)
         except StoreUnavailable:  # the handler logs it, naming the store and the wait
             turn.store_missed = True
             raise
@@ -210,8 +238,8 @@ class VersionedAdapter(AbstractPersistenceAdapter):
         """None when the store answers a read and would take a write, each within
         READY_TIMEOUT_S, else why not (one line): a hung or read-only store is not ready."""
         try:
-            self._within(READY_TIMEOUT_S, "read", self._read, READY_PROBE_KEY)
-            self._within(READY_TIMEOUT_S, "write check", self._writable)
+            self._limited(READY_TIMEOUT_S, "read", self._read, READY_PROBE_KEY)
+            self._limited(READY_TIMEOUT_S, "write check", self._writable)
         except StoreUnavailable as error:
             return " ".join(str(error).split())  # drivers' messages can span lines
         return None

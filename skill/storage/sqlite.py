@@ -18,6 +18,7 @@ from backcoach.skill.storage.base import (
     Write,
     decode,
     stale,
+    wait_limit_s,
 )
 
 SQLITE_MIGRATIONS: list[str] = [
@@ -47,16 +48,34 @@ class SqliteAdapter(SqlAdapter[sqlite3.Connection]):
     def __repr__(self) -> str:
         return f"SqliteAdapter({str(self.path)!r})"
 
+    @contextmanager
+    def _writer(self) -> Iterator[None]:
+        """This process's turn to write, waited for no longer than the call may."""
+        if not self._writing.acquire(timeout=wait_limit_s()):
+            raise StoreUnavailable(f"{self.label}: another write in this process took too long")
+        try:
+            yield
+        finally:
+            self._writing.release()
+
     @property
     def label(self) -> str:
         return f"SQLite store {self.path}"
 
+    bounds_itself = True  # it waits only for locks, each with a timeout it sets per call
+
     @contextmanager
     def _connection(self) -> Iterator[sqlite3.Connection]:
-        """This thread's connection; driver and file errors become StoreUnavailable."""
+        """This thread's connection, waiting for a lock no longer than the call may (the
+        turn's share, else TIMEOUT_S); driver and file errors become StoreUnavailable."""
         try:
             self._check_identity()
-            yield self._thread_connection()[0]
+            conn = self._thread_connection()[0]
+            busy_ms = int(wait_limit_s() * 1000)
+            if getattr(self._local, "busy_ms", None) != busy_ms:
+                conn.execute(f"PRAGMA busy_timeout = {busy_ms}")
+                self._local.busy_ms = busy_ms
+            yield conn
         except (sqlite3.Error, OSError) as error:
             self.close()
             raise StoreUnavailable(f"{self.label}: {error}") from error
@@ -108,6 +127,7 @@ class SqliteAdapter(SqlAdapter[sqlite3.Connection]):
     def _prepare(self, conn: sqlite3.Connection) -> None:
         """Busy timeout, WAL, and fsync at checkpoints only (safe in WAL); then migrate."""
         conn.execute(f"PRAGMA busy_timeout = {TIMEOUT_S * 1000}")
+        self._local.busy_ms = TIMEOUT_S * 1000
         conn.execute("PRAGMA journal_mode = WAL").fetchone()
         conn.execute("PRAGMA synchronous = NORMAL")
         conn.execute("PRAGMA secure_delete = ON")  # a deleted person's bytes do not linger
@@ -131,7 +151,7 @@ class SqliteAdapter(SqlAdapter[sqlite3.Connection]):
             return self._row(conn, key)
 
     def _write(self, write: Write) -> int:
-        with self._writing, self._connection() as conn, _immediate(conn):
+        with self._writer(), self._connection() as conn, _immediate(conn):
             version = _write_row(conn, write)
             if version is None:
                 raise stale(write, self.label)
@@ -155,7 +175,7 @@ class SqliteAdapter(SqlAdapter[sqlite3.Connection]):
         Forgotten for good: secure_delete overwrites the freed pages, and a checkpoint moves
         the change into the database file and empties the write-ahead log, which would
         otherwise hold the person's rows until SQLite next checkpoints on its own."""
-        with self._writing, self._connection() as conn:
+        with self._writer(), self._connection() as conn:
             with _immediate(conn):
                 conn.execute("DELETE FROM history WHERE id = ?", (user_id,))
                 sql = "DELETE FROM attributes WHERE id = ?"
