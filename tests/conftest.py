@@ -43,6 +43,17 @@ def pytest_sessionstart(session):
     logging.getLogger("backcoach").setLevel(logging.INFO)  # the request lines too
 
 
+@pytest.fixture(autouse=True)
+def _id_watch_attached():
+    """Put the watch back on the root logger before each test: a test that configures the
+    CLI's logging (basicConfig with force) takes every root handler away."""
+    root = logging.getLogger()
+    if ID_WATCH not in root.handlers:
+        root.addHandler(ID_WATCH)
+    if logging.getLogger("backcoach").level > logging.INFO:
+        logging.getLogger("backcoach").setLevel(logging.INFO)
+
+
 def pytest_sessionfinish(session, exitstatus):
     logging.getLogger().removeHandler(ID_WATCH)
     reporter = session.config.pluginmanager.get_plugin("terminalreporter")
