@@ -118,8 +118,11 @@ SHAPE: tuple[tuple[str, tuple[type, ...], bool | frozenset[str]], ...] = (
     ("context.Viewports", (list,), False),
 )
 
-NOT_EMPTY: tuple[str, ...] = ("request.requestId", "context.System.application.applicationId")
-NOT_EMPTY += ("context.System.user.userId",)
+NOT_EMPTY: tuple[str, ...] = (
+    "request.requestId",
+    "context.System.application.applicationId",
+    "context.System.user.userId",
+)
 """Ids the skill keys on: Alexa never sends them empty."""
 
 _JSON_NAMES = {str: "a string", int: "a whole number", bool: "true or false"}
