@@ -34,6 +34,7 @@ class SqliteAdapter(SqlAdapter[sqlite3.Connection]):
     """Attributes in one SQLite file (WAL, a connection per thread): thread- and process-safe."""
 
     migrations: Sequence[str] = SQLITE_MIGRATIONS
+    bounds_itself = True  # it waits only for locks, each with a timeout it sets per call
 
     def __init__(self, path: Path | str):
         super().__init__()
@@ -61,8 +62,6 @@ class SqliteAdapter(SqlAdapter[sqlite3.Connection]):
     @property
     def label(self) -> str:
         return f"SQLite store {self.path}"
-
-    bounds_itself = True  # it waits only for locks, each with a timeout it sets per call
 
     @contextmanager
     def _connection(self) -> Iterator[sqlite3.Connection]:
