@@ -14,6 +14,7 @@ from ask_sdk_model import RequestEnvelope
 
 from backcoach.skill.config import SETTINGS, Config
 from backcoach.skill.service import START_UP_ERRORS, make_service
+from backcoach.skill.web.envelope_shape import envelope_problem
 from backcoach.skill.web.request_log import log_request, log_salt
 from backcoach.skill.web.serializer import EnvelopeSerializer
 
@@ -61,14 +62,24 @@ def _log_salt() -> bytes:
     return log_salt(os.environ.get(SETTINGS["log_salt"]))
 
 
+class RefusedEvent(ValueError):
+    """An event Alexa would never send (the message says why): refused before any handler."""
+
+
 def lambda_handler(event: dict, context) -> dict:
     """AWS Lambda entry point: Alexa's event (already parsed) in, the serialised response out."""
     skill = _skill()  # a setting that cannot work stops here, with its one line
-    started, status = time.perf_counter(), 500  # unless an answer comes back
+    started, status, refused = time.perf_counter(), 500, None  # unless an answer comes back
     try:
+        # The same shape check as the web endpoint's: whoever may invoke the function, a
+        # malformed event fails here, in one line, not inside a handler.
+        if refused := envelope_problem(event):
+            status = 400
+            raise RefusedEvent(refused)
         envelope = _SERIALIZER.from_data(event, RequestEnvelope)
         answer = _SERIALIZER.serialize(skill.invoke(request_envelope=envelope, context=context))
         status = 200
         return answer
     finally:
-        log_request(event, status, (time.perf_counter() - started) * 1000, _log_salt())
+        took_ms = (time.perf_counter() - started) * 1000
+        log_request(event, status, took_ms, _log_salt(), refused)

@@ -157,6 +157,8 @@ def test_lambda_entry_point(monkeypatch, tmp_path):
     monkeypatch.setenv("BACKCOACH_DATA_DIR", str(tmp_path))
     out = lambda_entry.lambda_handler(GOOD, None)
     assert "Welcome to Back Coach" in out["response"]["outputSpeech"]["ssml"]
+    with pytest.raises(lambda_entry.RefusedEvent, match="context.System.user.userId is empty"):
+        lambda_entry.lambda_handler(with_user(""), None)
     lambda_entry._skill.cache_clear()
 
 
