@@ -45,6 +45,14 @@ def assert_within_limits(
     assert not problems, "\n".join(problems)
 
 
+def assert_no_alexa_ids(log_text: str, where: str) -> None:
+    """A server process's own log (beyond the whole run's in-process watch): no Alexa id."""
+    from backcoach.skill.log_format import ALEXA_ID
+
+    leaks = [line for line in log_text.splitlines() if ALEXA_ID.search(line)]
+    assert not leaks, f"{where} logged Alexa ids: {leaks[:3]}"
+
+
 def provided(found: str | None, what: str, script: str) -> str:
     """A tool a test needs from the machine: `found`, else a failure in CI (.ci/run must
     export what `script` prints), else a skip saying how to get it."""

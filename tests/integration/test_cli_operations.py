@@ -19,7 +19,7 @@ import pytest
 
 from backcoach.skill.config import SETTINGS
 from backcoach.skill.devtools import envelopes as env
-from tests.helpers import backcoach, free_port
+from tests.helpers import assert_no_alexa_ids, backcoach, free_port
 
 NO_AUDIO = {"BACKCOACH_AUDIO": "false"}
 
@@ -258,6 +258,7 @@ def serve_and_talk(tmp_path, *args: str, stop: int = signal.SIGTERM) -> list[str
     finally:
         process.send_signal(stop)
         stderr = process.communicate(timeout=10)[1]
+    assert_no_alexa_ids(stderr, "backcoach serve")
     return stderr.splitlines()
 
 

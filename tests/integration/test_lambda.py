@@ -28,7 +28,7 @@ from backcoach.skill.devtools.envelopes import (
     new_session_id,
 )
 from backcoach.skill.web.lambda_entry import BUNDLE_DIR
-from tests.helpers import Conversation, plain
+from tests.helpers import Conversation, assert_no_alexa_ids, plain
 from tests.stores import MOTO_ACCOUNT, as_moto_checks
 
 pytestmark = pytest.mark.slow
@@ -389,6 +389,7 @@ def test_the_package_runs_under_awss_runtime_interface_client(
         output, _ = function.communicate(timeout=30)
         api.stop()
     assert "Traceback" not in output and "couldn't save" not in output, output
+    assert_no_alexa_ids(output, "the function under awslambdaric")
 
 
 HANDLER = "backcoach.skill.web.lambda_entry.lambda_handler"

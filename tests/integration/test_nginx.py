@@ -40,6 +40,7 @@ from backcoach.skill.web.app import create_app
 from tests.helpers import (
     ROOT,
     Conversation,
+    assert_no_alexa_ids,
     exercise_slot,
     free_port,
     provided,
@@ -293,6 +294,7 @@ def site(audio_dir, pki: Pki, tmp_path_factory) -> Iterator[Site]:  # noqa: F811
             stop_process(nginx)
         stop_process(skill)
         cert_host.shutdown()
+    assert_no_alexa_ids(skill_log.read_text(), "backcoach serve behind nginx")
 
 
 def harness_conf(work: Path) -> str:
