@@ -184,8 +184,9 @@ def _serve(args: argparse.Namespace, config: Config) -> int:
     if sockets is not None:
         import waitress
 
-        serve_forked(lambda: waitress.create_server(app, sockets=sockets, **options), workers)
-        return 0
+        return serve_forked(
+            lambda: waitress.create_server(app, sockets=sockets, **options), workers
+        )
     from backcoach.skill.web.stopping import run_until_stopped
 
     run_until_stopped(server)

@@ -64,12 +64,14 @@ def bind(host: str, port: int) -> list[socket.socket]:
     return sockets
 
 
-def serve_forked(make_server: Callable[[], object], workers: int) -> None:
-    """Run `workers` children, each serving `make_server()` until stopped; supervise them."""
+def serve_forked(make_server: Callable[[], object], workers: int) -> int:
+    """Run `workers` children, each serving `make_server()` until stopped; supervise them.
+    The exit status: 0 after a stop, 1 when workers kept dying (systemd restarts the unit)."""
     children: dict[int, float] = {}  # pid -> when it started
     deaths: list[float] = []
     stopping: list[str] = []
     cut_off_at = [float("inf")]  # when a child still draining is killed
+    killed: set[int] = set()
 
     def start() -> None:
         pid = os.fork()
@@ -110,6 +112,7 @@ def serve_forked(make_server: Callable[[], object], workers: int) -> None:
                 if time.monotonic() >= cut_off_at[0]:
                     for late in children:
                         _signal(late, signal.SIGKILL)
+                        killed.add(late)
                 time.sleep(0.1)
                 continue
             children.pop(pid, None)
@@ -123,10 +126,20 @@ def serve_forked(make_server: Callable[[], object], workers: int) -> None:
                     "workers keep dying (%d in %.0f s): stopping", len(recent), RESTART_WINDOW_S
                 )
                 forward(signal.SIGTERM, None)
+                stopping[0] = "worker deaths"
                 continue
             start()
-        if stopping:
+        if stopping and stopping[0] == "worker deaths":
+            return 1
+        if killed:
+            log.warning(
+                "stopped on %s: %d worker process(es) killed after the drain",
+                stopping[0],
+                len(killed),
+            )
+        elif stopping:
             log.info("stopped on %s: %d worker processes drained", stopping[0], workers)
+        return 0
     finally:
         for number, handler in previous.items():
             signal.signal(number, handler)

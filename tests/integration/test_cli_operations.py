@@ -353,3 +353,25 @@ def test_serve_with_workers_forks_supervises_and_drains_them(tmp_path):
     assert f"worker {min(first)} exited (killed by SIGKILL); starting another" in stderr
     assert stderr.count("stopped on SIGTERM: 0 connection(s) under way") == 2, stderr
     assert stderr.strip().endswith("stopped on SIGTERM: 2 worker processes drained"), stderr
+
+
+FAILING_WORKERS = """
+import logging, sys
+from backcoach.skill.web import prefork
+logging.basicConfig(level=logging.INFO)
+def broken():
+    raise RuntimeError("cannot serve")
+sys.exit(prefork.serve_forked(broken, workers=2))
+"""
+
+
+@pytest.mark.slow  # forks worker processes
+def test_workers_that_keep_dying_stop_the_server_with_a_failure():
+    """A worker that cannot serve is restarted, but not for ever: more than RESTARTS deaths
+    in RESTART_WINDOW_S stop the parent with status 1, so systemd restarts the unit."""
+    run = subprocess.run(
+        [sys.executable, "-c", FAILING_WORKERS], capture_output=True, text=True, timeout=60
+    )
+    assert run.returncode == 1, run.stderr
+    assert "RuntimeError: cannot serve" in run.stderr
+    assert run.stderr.count("starting another") == 6 and "workers keep dying" in run.stderr
