@@ -16,11 +16,6 @@ find_bin() {
     first_executable "${BACKCOACH_TEST_CHROMIUM:-}" "$(command -v chromium || true)" /usr/bin/chromium
 }
 
-BIN=$(find_bin)
-if [[ -z $BIN ]]; then
-    apt_install chromium
-    BIN=$(find_bin)
-fi
-[[ -n $BIN ]] || { log "chromium still missing after install"; exit 1; }
+require_bin chromium apt_install chromium
 log "using $("$BIN" --version 2>/dev/null || echo chromium) from $BIN"
 echo "BACKCOACH_TEST_CHROMIUM=$BIN" >&3

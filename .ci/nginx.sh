@@ -23,12 +23,7 @@ find_bin() {
 }
 
 install_nginx() {
-    if [[ $(id -u) -ne 0 ]]; then
-        log "no nginx binary and not root: install Debian's nginx first"
-        exit 1
-    fi
-    log "installing nginx-light (apt-get)"
-    export DEBIAN_FRONTEND=noninteractive
+    need_root nginx
     # Debian starts the packaged service on install; keep port 80 free and the machine as it was.
     local gate=/usr/sbin/policy-rc.d
     if [[ ! -e $gate ]]; then
@@ -36,9 +31,8 @@ install_nginx() {
         chmod +x "$gate"
         trap "rm -f $gate" EXIT
     fi
-    apt-get update -qq
     # nginx-light is enough (ssl, http2); releases after bookworm only have nginx itself.
-    apt-get install -y -qq nginx-light >/dev/null || apt-get install -y -qq nginx >/dev/null
+    apt_install nginx-light || apt_install nginx
 }
 
 # Stop every nginx master whose pid file lies under DIR (one per test instance).
@@ -61,12 +55,7 @@ if [[ ${1:-} == stop ]]; then
     exit 0
 fi
 
-BIN=$(find_bin)
-if [[ -z $BIN ]]; then
-    install_nginx
-    BIN=$(find_bin)
-fi
-[[ -n $BIN ]] || { log "nginx still missing after install"; exit 1; }
+require_bin nginx install_nginx
 # The shipped site needs TLS, HTTP/2 and ssl_reject_handshake (nginx >= 1.19.4).
 "$BIN" -V 2>&1 | grep -q -- --with-http_ssl_module || { log "$BIN lacks the ssl module"; exit 1; }
 "$BIN" -V 2>&1 | grep -q -- --with-http_v2_module || { log "$BIN lacks the http_v2 module"; exit 1; }

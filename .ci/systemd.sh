@@ -17,11 +17,6 @@ find_bin() {
         "$(command -v systemd-analyze || true)" /usr/bin/systemd-analyze
 }
 
-BIN=$(find_bin)
-if [[ -z $BIN ]]; then
-    apt_install systemd
-    BIN=$(find_bin)
-fi
-[[ -n $BIN ]] || { log "systemd-analyze still missing after install"; exit 1; }
+require_bin systemd-analyze apt_install systemd
 log "using $("$BIN" --version 2>/dev/null | sed -n 1p) from $BIN"
 echo "BACKCOACH_TEST_SYSTEMD_ANALYZE=$BIN" >&3

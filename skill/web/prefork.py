@@ -67,7 +67,7 @@ def bind(host: str, port: int) -> list[socket.socket]:
 def serve_forked(make_server: Callable[[], object], workers: int) -> int:
     """Run `workers` children, each serving `make_server()` until stopped; supervise them.
     The exit status: 0 after a stop, 1 when workers kept dying (systemd restarts the unit)."""
-    children: dict[int, float] = {}  # pid -> when it started
+    children: set[int] = set()
     deaths: list[float] = []
     stopping: list[str] = []
     cut_off_at = [float("inf")]  # when a child still draining is killed
@@ -87,7 +87,7 @@ def serve_forked(make_server: Callable[[], object], workers: int) -> int:
             finally:
                 logging.shutdown()
                 os._exit(code)
-        children[pid] = time.monotonic()
+        children.add(pid)
 
     def forward(number: int, frame) -> None:
         if stopping:  # a second signal: stop at once
@@ -115,7 +115,7 @@ def serve_forked(make_server: Callable[[], object], workers: int) -> int:
                         killed.add(late)
                 time.sleep(0.1)
                 continue
-            children.pop(pid, None)
+            children.discard(pid)
             if stopping:
                 continue
             deaths.append(time.monotonic())

@@ -201,6 +201,17 @@ def check(reply, body: bytes, watch: Watch) -> None:
         assert '"response"' in text
 
 
+def fixed_search(examples: int) -> settings:
+    """The same `examples` requests every run (CI's fixed search), however long they take."""
+    return settings(
+        max_examples=examples,
+        derandomize=True,
+        deadline=None,
+        database=None,
+        suppress_health_check=list(HealthCheck),
+    )
+
+
 @pytest.fixture(scope="module")
 def unverified(config, tmp_path_factory):
     data = tmp_path_factory.mktemp("fuzz")
@@ -212,13 +223,7 @@ def unverified(config, tmp_path_factory):
 def test_mutated_envelopes_never_crash_the_skill(unverified, watch):
     client, real = unverified
 
-    @settings(
-        max_examples=UNVERIFIED_EXAMPLES,
-        derandomize=True,
-        deadline=None,
-        database=None,
-        suppress_health_check=list(HealthCheck),
-    )
+    @fixed_search(UNVERIFIED_EXAMPLES)
     @given(mutated(real))
     def send(body: bytes) -> None:
         reply = client.post("/alexa", data=body, content_type="application/json")
@@ -242,13 +247,7 @@ def test_mutated_envelopes_signed_never_crash_the_skill(
     app = create_app(dataclasses.replace(config, verify=True, data_dir=tmp_path), verifier=verifier)
     client = app.test_client()
 
-    @settings(
-        max_examples=VERIFIED_EXAMPLES,
-        derandomize=True,
-        deadline=None,
-        database=None,
-        suppress_health_check=list(HealthCheck),
-    )
+    @fixed_search(VERIFIED_EXAMPLES)
     @given(mutated(real), st.booleans())
     def send(body: bytes, signed: bool) -> None:
         headers = headers_for(body, pki.leaf_key if signed else pki.other_key)

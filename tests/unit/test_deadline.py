@@ -7,7 +7,6 @@ import time
 
 import pytest
 
-from backcoach.skill.devtools import envelopes as env
 from backcoach.skill.domain.deadline import (
     READ_SHARE_S,
     RESERVE_S,
@@ -17,6 +16,7 @@ from backcoach.skill.domain.deadline import (
     turn_deadline,
 )
 from backcoach.skill.storage.base import STORE_THREADS, StoreUnavailable, VersionedAdapter
+from tests.unit.test_store_ready import request_of
 
 
 class Clock:
@@ -65,15 +65,8 @@ class Hung(VersionedAdapter):
         return 1
 
 
-ENVELOPE = env.Caller(user_id="amzn1.ask.account.deadline").envelope(env.launch_request())
-
-
 def request_envelope():
-    from ask_sdk_model import RequestEnvelope
-
-    from backcoach.skill.web.serializer import EnvelopeSerializer
-
-    return EnvelopeSerializer().from_data(ENVELOPE, RequestEnvelope)
+    return request_of("amzn1.ask.account.deadline")
 
 
 def test_a_hung_read_gives_up_at_its_share_and_the_turn_then_skips_the_store():
