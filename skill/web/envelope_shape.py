@@ -70,8 +70,9 @@ SHAPE: tuple[tuple[str, tuple[type, ...], bool | frozenset[str]], ...] = (
     ("request.intent.slots.*.resolutions.resolutionsPerAuthority", (list,), False),
     ("request.intent.slots.*.resolutions.resolutionsPerAuthority.#", (dict,), True),
     ("request.intent.slots.*.resolutions.resolutionsPerAuthority.#.authority", (str,), False),
-    ("request.intent.slots.*.resolutions.resolutionsPerAuthority.#.status", (dict,), False),
-    ("request.intent.slots.*.resolutions.resolutionsPerAuthority.#.status.code", (str,), False),
+    # Alexa gives every resolution its status (ER_SUCCESS_MATCH, ER_SUCCESS_NO_MATCH, ...).
+    ("request.intent.slots.*.resolutions.resolutionsPerAuthority.#.status", (dict,), True),
+    ("request.intent.slots.*.resolutions.resolutionsPerAuthority.#.status.code", (str,), True),
     ("request.intent.slots.*.resolutions.resolutionsPerAuthority.#.values", (list,), False),
     ("request.intent.slots.*.resolutions.resolutionsPerAuthority.#.values.#", (dict,), True),
     ("request.intent.slots.*.resolutions.resolutionsPerAuthority.#.values.#.value", (dict,), True),

@@ -101,6 +101,27 @@ def with_user(user_id: object) -> dict:
             400,
             "context.System must be an object",
         ),
+        # Found by the fuzzer on a fresh clone: a slot resolution without its status.
+        (
+            json.dumps(
+                CALLER.envelope(
+                    env.intent_request(
+                        "ExplainIntent",
+                        {
+                            "exercise": {
+                                "name": "exercise",
+                                "value": "plank",
+                                "resolutions": {"resolutionsPerAuthority": [{}]},
+                            }
+                        },
+                    ),
+                    session_id="s",
+                    new=True,
+                )
+            ).encode(),
+            400,
+            "resolutionsPerAuthority.#.status is missing",
+        ),
     ],
 )
 def test_bad_input_gets_a_clear_4xx(client, body, status, reason):
