@@ -1,7 +1,8 @@
 """The interaction model as written: sentence templates per intent, to the JSON Alexa takes.
 
 `interaction_models/<locale>/*.yaml` hold the model by families of meaning: each file has
-`intents` (name: `slots` and `sentences`, templates in hassil's syntax, sentences.py),
+`intents` (name: `slots` and `sentences`, templates in hassil's syntax, sentences.py; and
+`wrapped`, sentences that also take words said before and after them, WRAPPERS),
 optional `rules` (shared `<name>` expansions) and `types` (custom slot types: values with
 an id and synonyms). `build` expands them into `interaction_models/<locale>.json`, the file
 the ASK CLI deploys and the simulator reads; a test keeps the two the same.
@@ -19,6 +20,7 @@ from typing import Any
 
 import yaml
 
+from backcoach.skill.devtools.nlu import BUILTIN_PHRASES
 from backcoach.skill.devtools.sentences import TemplateError, expand
 from backcoach.skill.domain.alexa_limits import (
     MAX_INTENTS,
@@ -32,6 +34,10 @@ SAMPLE_CHARS = re.compile(r"^[a-z' .]*(?:\{\w+\}[a-z' .]*)*$")
 """What a sample may hold: lowercase letters, apostrophes, periods (in abbreviations) and
 spaces, and {slot} references (Alexa refuses digits and other symbols in samples)."""
 SLOT_REF = re.compile(r"\{(\w+)\}")
+WRAPPERS = {"before": "WORDS_BEFORE", "after": "WORDS_AFTER"}
+"""The slots a `wrapped` sentence takes: "[{before}] <sentence> [{after}]" ("alright dear, I'm
+ready", "hang on a sec mate"). Custom slots take unlisted words too, so the wrapping people
+put around a command costs one slot value each instead of a sample per combination."""
 
 
 class ModelSourceError(ValueError):
@@ -132,20 +138,29 @@ def _intent(
     file: str, name: str, spec: dict, rules: dict[str, str], types: dict[str, dict]
 ) -> dict[str, Any]:
     """One intent of the JSON: its slots and every sample its sentences stand for."""
-    slots = spec.get("slots") or {}
+    slots = dict(spec.get("slots") or {})
+    templates = [str(t) for t in spec.get("sentences") or []]
+    if spec.get("wrapped"):
+        if name.startswith("AMAZON."):
+            # A built-in intent needs an exactly matching sample and takes no custom slots.
+            raise ModelSourceError(f"{file}: {name}: a built-in intent cannot be wrapped")
+        slots.update(WRAPPERS)
+        templates += [f"[{{before}}] ({t}) [{{after}}]" for t in spec["wrapped"]]
     for slot, kind in slots.items():
         if not (kind.startswith("AMAZON.") or kind in types):
             raise ModelSourceError(f"{file}: {name}.{slot}: no slot type {kind}")
     samples: list[str] = []
-    for template in spec.get("sentences") or []:
+    for template in templates:
         try:
-            expanded = expand(str(template), rules)
+            expanded = expand(template, rules)
         except TemplateError as exc:
             raise ModelSourceError(f"{file}: {name}: {exc}") from exc
         for sample in expanded:
             _check_sample(file, name, sample, slots)
         samples += expanded
-    samples = list(dict.fromkeys(samples))
+    # Alexa grants a built-in its own documented phrasings ("next", "never mind"): not repeated.
+    granted = set(BUILTIN_PHRASES.get(name, ()))
+    samples = [s for s in dict.fromkeys(samples) if s not in granted]
     out: dict[str, Any] = {"name": name}
     if slots or not name.startswith("AMAZON."):  # built-ins without slots are written bare
         out["slots"] = [{"name": slot, "type": kind} for slot, kind in slots.items()]
@@ -162,16 +177,32 @@ def _check_sample(file: str, intent: str, sample: str, slots: dict[str, str]) ->
         raise ModelSourceError(f"{file}: {intent}: {sample!r}: over {MAX_SAMPLE_CHARS} chars")
 
 
-def _slot_type(file: str, name: str, values: Iterable[dict]) -> dict[str, Any]:
-    """A custom slot type: each value's id, name and synonyms."""
+def _slot_type(file: str, name: str, spec: Iterable[dict] | dict) -> dict[str, Any]:
+    """A custom slot type: each value's id, name and synonyms.
+
+    Written either as a list of values or as `{forms: template, values: [...]}`, where every
+    name and synonym is also said in each of the forms ("[my|the|me] <value>": "my lower back",
+    "me back"), so that the sentences need not repeat the words around a value."""
+    forms = None
+    if isinstance(spec, dict):
+        if set(spec) != {"forms", "values"}:
+            raise ModelSourceError(f"{file}: {name}: a type is a list, or has forms and values")
+        forms, spec = str(spec["forms"]), spec["values"]
     out = []
-    for value in values:
+    for value in spec:
         if not isinstance(value, dict) or "id" not in value or "value" not in value:
             raise ModelSourceError(f"{file}: {name}: each value needs an id and a value")
         synonyms = value.get("synonyms") or []
         if not all(isinstance(s, str) for s in synonyms):
             # YAML reads a bare off, no or yes as a boolean: quote it.
             raise ModelSourceError(f"{file}: {name}: {value['id']}: every synonym is text")
+        if forms:
+            said = [str(value["value"]), *synonyms]
+            try:
+                heard = [f for word in said for f in expand(forms, {"value": word})]
+            except TemplateError as exc:
+                raise ModelSourceError(f"{file}: {name}: forms: {exc}") from exc
+            synonyms = [f for f in dict.fromkeys(heard) if f != str(value["value"])]
         out.append(
             {"id": str(value["id"]), "name": {"value": str(value["value"]), "synonyms": synonyms}}
         )

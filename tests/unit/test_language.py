@@ -28,22 +28,25 @@ FLOORS = {
     "dev/commands.tsv": 0.99,
     "dev/safety.tsv": 0.97,
     "dev/earlier.tsv": 0.85,
-    "dev/first_heldout_commands.tsv": 0.96,
-    "dev/first_heldout_safety.tsv": 0.95,
-    "dev/third_commands.tsv": 0.98,
+    "dev/first_heldout_commands.tsv": 0.98,
+    "dev/first_heldout_safety.tsv": 0.96,
+    "dev/third_commands.tsv": 0.99,
     "dev/third_safety.tsv": 0.95,
-    "dev/fourth_commands.tsv": 0.32,
-    "dev/fourth_safety.tsv": 0.63,
-    "heldout/commands.tsv": 0.74,
-    "heldout/safety.tsv": 0.84,
+    "dev/fourth_commands.tsv": 0.50,
+    "dev/fourth_safety.tsv": 0.71,
+    "heldout/commands.tsv": 0.80,
+    "heldout/safety.tsv": 0.85,
+    "heldout/fifth_commands.tsv": 0.81,
+    "heldout/fifth_safety.tsv": 0.82,
 }
 SAFE_FLOORS = {
     # a safe answer when said during a set
-    "dev/safety.tsv": 0.97,
-    "dev/first_heldout_safety.tsv": 0.95,
+    "dev/safety.tsv": 0.98,
+    "dev/first_heldout_safety.tsv": 0.96,
     "dev/third_safety.tsv": 0.95,
-    "dev/fourth_safety.tsv": 0.64,
-    "heldout/safety.tsv": 0.84,
+    "dev/fourth_safety.tsv": 0.73,
+    "heldout/safety.tsv": 0.86,
+    "heldout/fifth_safety.tsv": 0.82,
 }
 NLU = Nlu.load()
 
@@ -93,3 +96,23 @@ def test_the_sets_are_the_size_the_issue_asks():
         for folder in ("dev", "heldout"):
             rows = [r for p in (SETS / folder).glob(f"*{part}.tsv") for r in coverage.read_rows(p)]
             assert len(rows) >= least, (folder, part, len(rows))
+
+
+WRAPPED = sorted(name for name, slots in NLU.intent_slots.items() if "before" in slots)
+"""The intents whose sentences take words before and after them (model_source.WRAPPERS)."""
+
+
+def test_wrapped_commands_are_the_ones_that_start_nothing():
+    assert "WaitIntent" in WRAPPED and "PainIntent" in WRAPPED
+    assert not {"ReadyIntent", "StartRoutineIntent", "StartExerciseIntent"} & set(WRAPPED)
+
+
+@pytest.mark.parametrize("intent", WRAPPED)
+def test_unknown_words_around_a_wrapped_command_never_start_a_set(intent):
+    """A wrapper slot takes any few words ("my elbows are sore on the floor" read as ready
+    once): around whatever a wrapped intent says, said during a set, nothing plays."""
+    skill = build_skill(load_routine(), load_phrases("en-US"), adapter=answers.People())
+    sample = next(s for s in NLU.samples[intent] if "{" not in s)
+    for said in (f"my elbows are sore {sample}", f"{sample} my knee is killing"):
+        heard = answers.answer(in_process(skill), NLU, coverage.Row(said, (intent,), 0), length_s)
+        assert not heard.plays, (said, heard.turn.intent, heard.turn.speech)

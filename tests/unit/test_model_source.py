@@ -69,9 +69,60 @@ def test_a_folder_builds_to_alexas_shape(tmp_path):
     ]
 
 
+WRAPPED = """\
+invocation: back coach
+intents:
+  WaitIntent:
+    wrapped: ["hang on"]
+types:
+  WORDS_BEFORE:
+    - {id: filler, value: okay, synonyms: [right]}
+  WORDS_AFTER:
+    - {id: address, value: mate}
+  BODY_PART:
+    forms: "[my|the] <value>"
+    values:
+      - {id: back, value: back, synonyms: [lower back]}
+"""
+
+
+def test_a_wrapped_sentence_takes_words_before_and_after_it(tmp_path):
+    language = build(_write(tmp_path / "src", WRAPPED))["interactionModel"]["languageModel"]
+    (wait,) = language["intents"]
+    assert wait["samples"] == ["{before} hang on {after}", "{before} hang on"] + [
+        "hang on {after}",
+        "hang on",
+    ]
+    assert wait["slots"] == [
+        {"name": "before", "type": "WORDS_BEFORE"},
+        {"name": "after", "type": "WORDS_AFTER"},
+    ]
+
+
+def test_a_types_forms_say_each_value_with_the_words_around_it(tmp_path):
+    language = build(_write(tmp_path / "src", WRAPPED))["interactionModel"]["languageModel"]
+    (body_part,) = [t for t in language["types"] if t["name"] == "BODY_PART"]
+    assert body_part["values"] == [
+        {
+            "id": "back",
+            "name": {
+                "value": "back",
+                "synonyms": ["my back", "the back", "my lower back", "the lower back"]
+                + ["lower back"],
+            },
+        }
+    ]
+
+
 @pytest.mark.parametrize(
     ("text", "problem"),
     [
+        (
+            WRAPPED.replace("WaitIntent", "AMAZON.StopIntent"),
+            "AMAZON.StopIntent: a built-in intent cannot be wrapped",
+        ),
+        (WRAPPED.replace("    forms:", "    form:"), "BODY_PART: a type is a list, or has forms"),
+        (WRAPPED.replace('"[my|the] <value>"', '"[my <value>"'), "BODY_PART: forms: "),
         (MINIMAL + "  GoIntent:\n    sentences: [go]\n", "in both ReadyIntent and GoIntent"),
         (MINIMAL.replace("(ready|go)", "Ready"), "only lowercase"),
         (MINIMAL.replace("(ready|go)", "{x}"), "no slot {x} declared"),
@@ -170,4 +221,13 @@ def test_triage_decides_what_a_complaint_is_heard_as():
         "my legs are numb": "UrgentIntent",
         "my leg is numb": "RedFlagIntent",
         "my chest is sore": "UrgentIntent",
+    }
+
+
+def test_a_builtins_own_phrasings_are_left_to_alexa(tmp_path):
+    text = MINIMAL + "  AMAZON.NextIntent:\n    sentences: ['[okay] (next|skip it)']\n"
+    language = build(_write(tmp_path / "src", text))["interactionModel"]["languageModel"]
+    assert language["intents"][1] == {
+        "name": "AMAZON.NextIntent",
+        "samples": ["okay next", "okay skip it", "skip it"],
     }

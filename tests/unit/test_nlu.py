@@ -274,7 +274,9 @@ def test_matched_slot_value_is_what_was_heard_not_the_canonical_name(nlu):
 
 def test_unfilled_slot_is_sent_empty_as_alexa_does(nlu):
     match = nlu.understand("how do i do this one")
-    assert match.slots == {"exercise": {"name": "exercise", "confirmationStatus": "NONE"}}
+    assert set(match.slots) == {"exercise", "before", "after"}
+    for name, slot in match.slots.items():
+        assert slot == {"name": name, "confirmationStatus": "NONE"}
 
 
 def test_slotless_intents_and_fallback_carry_no_slots(nlu):
