@@ -11,7 +11,7 @@ from ask_sdk_core.dispatch_components import AbstractRequestHandler
 from ask_sdk_core.exceptions import PersistenceException
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.utils import get_intent_name, get_request_type, get_slot
-from ask_sdk_model import Response
+from ask_sdk_model import Response, Slot
 from ask_sdk_model.slu.entityresolution import StatusCode
 
 from backcoach.skill.alexa.intents import SAFETY, Slots, meaning
@@ -41,11 +41,18 @@ log = logging.getLogger(__name__)
 EXERCISE_SLOT = "exercise"
 BODY_PART_SLOT = "body_part"
 FEELING_SLOT = "feeling"
+PLACED_SLOTS = frozenset({EXERCISE_SLOT, BODY_PART_SLOT, FEELING_SLOT, "condition"})
+"""Slots whose unlisted words are read as what they are (an exercise we don't have, a body
+part or feeling we don't list): the rest carry words around a command (Slots.unplaced)."""
 
 
 def resolved_id(handler_input: HandlerInput, name: str) -> str | None:
     """The id Alexa resolved a slot to, else None (not filled, or no listed value)."""
-    slot = get_slot(handler_input, name)
+    return listed_id(get_slot(handler_input, name))
+
+
+def listed_id(slot: Slot | None) -> str | None:
+    """The id of the listed value a slot resolved to, else None."""
     if slot is None or not slot.value or not slot.resolutions:
         return None
     for authority in slot.resolutions.resolutions_per_authority or []:
@@ -68,7 +75,20 @@ def slots_of(handler_input: HandlerInput) -> Slots:
         slot_id(handler_input, EXERCISE_SLOT),
         slot_id(handler_input, BODY_PART_SLOT),
         resolved_id(handler_input, FEELING_SLOT),
+        unplaced_words(handler_input),
     )
+
+
+def unplaced_words(handler_input: HandlerInput) -> str:
+    """The words Alexa heard in slots (other than PLACED_SLOTS) but matched to no listed
+    value, in the order of the intent's slots."""
+    request = handler_input.request_envelope.request
+    intent = getattr(request, "intent", None)
+    heard = []
+    for name, slot in (getattr(intent, "slots", None) or {}).items():
+        if name not in PLACED_SLOTS and slot.value and listed_id(slot) is None:
+            heard.append(slot.value)
+    return " ".join(heard)
 
 
 def intent_of(handler_input: HandlerInput) -> str:

@@ -3,7 +3,8 @@
 Alexa (and Alexa+ routing) asks this before sending a name-free request ("Alexa, time my
 plank"). The answer must have no side effects: nothing is read from or written to the store,
 no state changes. An intent we answer is YES, unless a slot names something we don't have
-("start the burpees": no such exercise), which is NO.
+("start the burpees": no such exercise) or a start carries words no value lists
+(intents.STARTS), which is NO.
 """
 
 from __future__ import annotations
@@ -21,7 +22,8 @@ from ask_sdk_model.canfulfill import (
 )
 from ask_sdk_model.slu.entityresolution import StatusCode
 
-from backcoach.skill.alexa.base import EXERCISE_SLOT
+from backcoach.skill.alexa.base import EXERCISE_SLOT, unplaced_words
+from backcoach.skill.alexa.intents import NOT_UNDERSTOOD, Slots, meaning
 
 REQUEST_TYPE = "CanFulfillIntentRequest"
 NAMED = frozenset({EXERCISE_SLOT})
@@ -67,6 +69,8 @@ class CanFulfillHandler(AbstractRequestHandler):
             verdict = CanFulfillIntentValues.NO  # Alexa asks only about custom intents
         elif any(s.can_fulfill == CanFulfillSlotValues.NO for s in slots.values()):
             verdict = CanFulfillIntentValues.NO
+        elif meaning(name, Slots(unplaced=unplaced_words(handler_input))) == NOT_UNDERSTOOD:
+            verdict = CanFulfillIntentValues.NO  # a start with words we'd not act on
         else:
             verdict = CanFulfillIntentValues.YES
         builder = handler_input.response_builder

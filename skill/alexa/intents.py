@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from backcoach.skill.alexa.feelings import feeling_in
 from backcoach.skill.domain import answers, info, navigation, pain, progression
 from backcoach.skill.domain.coach import Coach
 from backcoach.skill.domain.opening import checked
@@ -22,6 +23,9 @@ class Slots:
     """Where it hurts: said back in the answer, never stored."""
     feeling: str | None = None
     """What it feels like, as the model's FEELING id (`nerve.numb`); None if not resolved."""
+    unplaced: str = ""
+    """Words heard in a slot that no listed value matched, apart from the exercise and the
+    complaint's slots: "my elbows are sore" said before "ready" fills its {before} slot."""
 
 
 Operation = Callable[[Coach, State, Slots], Reply]
@@ -114,6 +118,14 @@ SAFETY: frozenset[str] = frozenset(
 a condition to check with a physician."""
 
 
+STARTS = frozenset(
+    {"ReadyIntent", "StartRoutineIntent", "StepByStepIntent", "StartExerciseIntent"}
+    | {"AgainIntent", "HandsFreeIntent"}
+)
+"""Custom intents that start exercise: they act only on words the model lists. A custom slot
+takes unlisted words too, and "my elbows are sore, you can begin" must never start a set."""
+NOT_UNDERSTOOD = "AMAZON.FallbackIntent"
+
 COMPLAINTS = frozenset({"PainIntent"})
 """Intents whose FEELING and BODY_PART slots decide how serious they are (triage.py)."""
 RED_FLAGS = frozenset({"RedFlagIntent"})
@@ -123,7 +135,15 @@ groin" arrives as a red flag and is urgent)."""
 
 def meaning(intent: str, slots: Slots) -> str:
     """The intent whose operation answers: "my legs are numb" arrives as PainIntent with a
-    nerve feeling in both legs, and is answered as UrgentIntent."""
+    nerve feeling in both legs, and is answered as UrgentIntent; a symptom among words the
+    model could not place is answered as the complaint it is, whatever intent carried them;
+    and a start carrying unplaced words is not understood."""
+    if slots.unplaced and intent not in SAFETY:
+        feeling = feeling_in(slots.unplaced)
+        if feeling:
+            return severity(feeling, None).value
+        if intent in STARTS:
+            return NOT_UNDERSTOOD
     if intent in COMPLAINTS:
         return severity(slots.feeling, slots.body_part).value
     if intent in RED_FLAGS:

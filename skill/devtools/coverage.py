@@ -11,6 +11,7 @@ import difflib
 from dataclasses import dataclass
 from pathlib import Path
 
+from backcoach.skill.alexa.base import PLACED_SLOTS
 from backcoach.skill.alexa.intents import Slots, meaning
 from backcoach.skill.devtools.nlu import Match, Nlu
 
@@ -69,7 +70,12 @@ def answered_by(match: Match) -> str:
         return "<launch>"
     ids = {name: resolved for name, (_, resolved) in match.resolved_slots().items()}
     listed = {k: v for k, v in ids.items() if not v.startswith("ER_")}
-    slots = Slots(listed.get("exercise"), listed.get("body_part"), listed.get("feeling"))
+    unplaced = " ".join(
+        heard
+        for name, (heard, resolved) in match.resolved_slots().items()
+        if resolved.startswith("ER_") and name not in PLACED_SLOTS
+    )
+    slots = Slots(listed.get("exercise"), listed.get("body_part"), listed.get("feeling"), unplaced)
     return meaning(match.intent, slots)
 
 

@@ -4,8 +4,9 @@
 `intents` (name: `slots` and `sentences`, templates in hassil's syntax, sentences.py; and
 `wrapped`, sentences that also take words said before and after them, WRAPPERS),
 optional `rules` (shared `<name>` expansions) and `types` (custom slot types: values with
-an id and synonyms). `build` expands them into `interaction_models/<locale>.json`, the file
-the ASK CLI deploys and the simulator reads; a test keeps the two the same.
+an id and synonyms; `<TYPE>` in a template says each of its values as words). `build`
+expands them into `interaction_models/<locale>.json`, the file the ASK CLI deploys and the
+simulator reads; a test keeps the two the same.
 """
 
 from __future__ import annotations
@@ -95,6 +96,11 @@ def build(folder: Traversable | Path) -> dict[str, Any]:
             intents[name] = (path.name, spec or {})
     if not invocation:
         raise ModelSourceError(f"{folder}: no invocation name in any sentence file")
+    for name, kind in types.items():
+        # <TYPE> says every value of a custom type as words: a sample that is a slot alone
+        # would take anything Alexa hears (test_interaction_model, no bare slot).
+        said = [w for v in kind["values"] for w in (v["name"]["value"], *v["name"]["synonyms"])]
+        rules.setdefault(name, "(" + "|".join(dict.fromkeys(said)) + ")")
     built = [_intent(file, name, spec, rules, types) for name, (file, spec) in intents.items()]
     conflicts = find_conflicts(built)
     if conflicts:

@@ -9,13 +9,17 @@ fails here. README, "People's own words", reports the same figures.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 
+from backcoach.skill.alexa.base import PLACED_SLOTS
+from backcoach.skill.alexa.intents import OPERATIONS, SAFETY, Slots, meaning
 from backcoach.skill.alexa.skill_builder import build_skill
 from backcoach.skill.devtools import coverage
-from backcoach.skill.devtools.nlu import Nlu
+from backcoach.skill.devtools.model_source import WRAPPERS
+from backcoach.skill.devtools.nlu import FALLBACK, MODELS_DIR, Nlu
 from backcoach.skill.devtools.simulator import in_process
 from backcoach.skill.domain.phrases import load_phrases
 from backcoach.skill.domain.routine import load_routine
@@ -49,6 +53,7 @@ SAFE_FLOORS = {
     "heldout/fifth_safety.tsv": 0.82,
 }
 NLU = Nlu.load()
+MODEL = json.loads((MODELS_DIR / "en-US.json").read_text(encoding="utf-8"))
 
 
 @pytest.mark.parametrize("name", sorted(FLOORS))
@@ -98,21 +103,66 @@ def test_the_sets_are_the_size_the_issue_asks():
             assert len(rows) >= least, (folder, part, len(rows))
 
 
-WRAPPED = sorted(name for name, slots in NLU.intent_slots.items() if "before" in slots)
-"""The intents whose sentences take words before and after them (model_source.WRAPPERS)."""
+OPEN = sorted(
+    name
+    for name, slots in NLU.intent_slots.items()
+    if set(slots) - PLACED_SLOTS and not name.startswith("AMAZON.")
+)
+"""The intents with a slot that takes the words around a command (a wrapper, or ready's state
+and go): Alexa fills it with unlisted words too."""
 
 
-def test_wrapped_commands_are_the_ones_that_start_nothing():
-    assert "WaitIntent" in WRAPPED and "PainIntent" in WRAPPED
-    assert not {"ReadyIntent", "StartRoutineIntent", "StartExerciseIntent"} & set(WRAPPED)
+def test_the_open_intents_include_the_starts_and_the_commands_that_start_nothing():
+    assert {"ReadyIntent", "WaitIntent", "PainIntent", "SetsLeftIntent"} <= set(OPEN)
+    assert not set(OPEN) - set(OPERATIONS), "an open intent the skill has no operation for"
 
 
-@pytest.mark.parametrize("intent", WRAPPED)
-def test_unknown_words_around_a_wrapped_command_never_start_a_set(intent):
-    """A wrapper slot takes any few words ("my elbows are sore on the floor" read as ready
-    once): around whatever a wrapped intent says, said during a set, nothing plays."""
+SLOT_TYPES = {
+    (intent["name"], slot["name"]): slot["type"]
+    for intent in MODEL["interactionModel"]["languageModel"]["intents"]
+    for slot in intent.get("slots", [])
+}
+
+
+def filled(intent: str, sample: str) -> str:
+    """A sample with its wrapper slots left out and each other slot said as a listed value."""
+    words = []
+    for token in sample.split():
+        slot = token.strip("{}")
+        if token.startswith("{") and slot in WRAPPERS:
+            continue
+        if token.startswith("{"):
+            token = next(iter(NLU.values[SLOT_TYPES[intent, slot]]))
+        words.append(token)
+    return " ".join(words)
+
+
+@pytest.mark.parametrize("intent", OPEN)
+def test_unknown_words_around_an_open_command_never_start_a_set(intent):
+    """An open slot takes any few words ("my elbows are sore, go" fills ready's {state}):
+    around whatever an open intent says, said during a set, nothing plays; a symptom among
+    the words stops the set as pain would."""
     skill = build_skill(load_routine(), load_phrases("en-US"), adapter=answers.People())
-    sample = next(s for s in NLU.samples[intent] if "{" not in s)
-    for said in (f"my elbows are sore {sample}", f"{sample} my knee is killing"):
+    sample = filled(intent, NLU.samples[intent][0])
+    for said in (
+        f"my elbows are sore {sample}",
+        f"{sample} my knee is killing",
+        f"{sample} purple monkey dishwasher",
+        f"my legs feel tingly {sample}",
+    ):
         heard = answers.answer(in_process(skill), NLU, coverage.Row(said, (intent,), 0), length_s)
         assert not heard.plays, (said, heard.turn.intent, heard.turn.speech)
+        if "purple" not in said:
+            assert coverage.answered_by(NLU.understand(said)) in SAFETY | {FALLBACK}, said
+
+
+def test_words_no_value_lists_start_nothing_and_a_symptom_among_them_stops():
+    assert meaning("ReadyIntent", Slots(unplaced="purple monkey")) == "AMAZON.FallbackIntent"
+    assert meaning("StartRoutineIntent", Slots(unplaced="whatever")) == "AMAZON.FallbackIntent"
+    assert meaning("ReadyIntent", Slots(unplaced="my elbows are sore")) == "PainIntent"
+    assert meaning("SetsLeftIntent", Slots(unplaced="i feel dizzy")) == "RedFlagIntent"
+    assert meaning("SetsLeftIntent", Slots(unplaced="my toes are numb")) == "RedFlagIntent"
+    assert meaning("SetsLeftIntent", Slots(unplaced="mate")) == "SetsLeftIntent"
+    assert meaning("FeelWorseIntent", Slots(unplaced="it's fine")) == "FeelWorseIntent"
+    # Pain, red flags and the rest keep their own meaning ("numb" in the groin is urgent).
+    assert meaning("UrgentIntent", Slots(unplaced="sore")) == "UrgentIntent"

@@ -231,3 +231,14 @@ def test_a_builtins_own_phrasings_are_left_to_alexa(tmp_path):
         "name": "AMAZON.NextIntent",
         "samples": ["okay next", "okay skip it", "skip it"],
     }
+
+
+def test_a_type_name_in_angle_brackets_says_each_of_its_values(tmp_path):
+    text = (
+        "invocation: back coach\n"
+        "types:\n  GO:\n    - {id: go, value: go, synonyms: [go ahead, begin]}\n"
+        "intents:\n  ReadyIntent:\n    slots: {go: GO}\n"
+        "    sentences: ['<GO>', 'okay {go}']\n"
+    )
+    language = build(_write(tmp_path / "src", text))["interactionModel"]["languageModel"]
+    assert language["intents"][0]["samples"] == ["go", "go ahead", "begin", "okay {go}"]

@@ -20,7 +20,7 @@ import yaml
 from ask_sdk_core.serialize import DefaultSerializer
 from ask_sdk_model import IntentRequest, LaunchRequest, RequestEnvelope
 
-from backcoach.skill.devtools import envelopes
+from backcoach.skill.devtools import coverage, envelopes
 from backcoach.skill.devtools.nlu import MODELS_DIR, Match, Nlu, canonical, normalise
 from backcoach.skill.domain.routine import load_routine
 
@@ -109,6 +109,8 @@ def _resolution(slot: dict) -> dict:
 def mismatch(match: Match, case: Case) -> str | None:
     """How a match differs from what a row expects, or None."""
     got = "<launch>" if match.launch else match.intent
+    if case.intent == FALLBACK and not match.launch and coverage.answered_by(match) == FALLBACK:
+        return None  # a start with words no value lists is not understood (intents.STARTS)
     if got != case.intent:
         return f"intent {got}, expected {case.intent}"
     if match.launch:
@@ -224,7 +226,7 @@ def test_a_match_makes_an_envelope_the_ask_sdk_reads(nlu, utterance, resolved):
     assert parsed.intent.name == match.intent
     sent = match.slots.get("exercise")
     if sent is None:
-        assert not parsed.intent.slots
+        assert not any(s.value for s in (parsed.intent.slots or {}).values())
         return
     slot = parsed.intent.slots["exercise"]
     assert slot.value == sent.get("value")
@@ -280,7 +282,7 @@ def test_unfilled_slot_is_sent_empty_as_alexa_does(nlu):
 
 
 def test_slotless_intents_and_fallback_carry_no_slots(nlu):
-    assert nlu.understand("ready").slots == {}
+    assert nlu.understand("next").slots == {}
     assert nlu.understand("order a pizza") == Match(FALLBACK, {}, "order a pizza")
 
 
