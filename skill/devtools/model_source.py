@@ -21,7 +21,7 @@ from typing import Any
 
 import yaml
 
-from backcoach.skill.devtools.nlu import BUILTIN_PHRASES
+from backcoach.skill.devtools.nlu import BUILTIN_PHRASES, canonical_sample
 from backcoach.skill.devtools.sentences import TemplateError, expand
 from backcoach.skill.domain.alexa_limits import (
     MAX_INTENTS,
@@ -53,9 +53,25 @@ class Conflict:
     intents: tuple[str, str]
 
 
+class _UniqueKeys(yaml.SafeLoader):
+    """YAML that refuses a key written twice in one mapping (YAML keeps the last one: a
+    second `wrapped:` under an intent would silently drop the first's sentences)."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict:
+        seen = set()
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            if key in seen:
+                raise yaml.MarkedYAMLError(
+                    problem=f"{key!r} is written twice", problem_mark=key_node.start_mark
+                )
+            seen.add(key)
+        return super().construct_mapping(node, deep=deep)
+
+
 def _load(path: Traversable) -> dict[str, Any]:
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_UniqueKeys) or {}
     except (OSError, yaml.YAMLError) as exc:
         raise ModelSourceError(
             f"{path.name}: cannot be read: {' '.join(str(exc).split())}"
@@ -167,6 +183,11 @@ def _intent(
     # Alexa grants a built-in its own documented phrasings ("next", "never mind"): not repeated.
     granted = set(BUILTIN_PHRASES.get(name, ()))
     samples = [s for s in dict.fromkeys(samples) if s not in granted]
+    if not name.startswith("AMAZON."):
+        # A custom intent is matched statistically, so one spelling of a contraction is
+        # enough ("i am ready" hears "i'm ready"); a built-in needs an exact match, so it
+        # keeps both.
+        samples = list({canonical_sample(s): s for s in reversed(samples)}.values())[::-1]
     out: dict[str, Any] = {"name": name}
     if slots or not name.startswith("AMAZON."):  # built-ins without slots are written bare
         out["slots"] = [{"name": slot, "type": kind} for slot, kind in slots.items()]

@@ -180,6 +180,11 @@ def _sample_tokens(sample: str) -> list[str]:
     return out
 
 
+def canonical_sample(sample: str) -> str:
+    """A sample as the simulator reads it ("i am {state}" and "i'm {state}" are one)."""
+    return " ".join(_sample_tokens(sample))
+
+
 class Nlu:
     """Turns utterances into intents and slots as Alexa would for one interaction model, and
     no better: a sample of the model (or a documented built-in phrasing) word for word, its

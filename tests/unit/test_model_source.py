@@ -242,3 +242,9 @@ def test_a_type_name_in_angle_brackets_says_each_of_its_values(tmp_path):
     )
     language = build(_write(tmp_path / "src", text))["interactionModel"]["languageModel"]
     assert language["intents"][0]["samples"] == ["go", "go ahead", "begin", "okay {go}"]
+
+
+def test_a_key_written_twice_is_refused_not_dropped(tmp_path):
+    text = MINIMAL + "    sentences: ['go now']\n"
+    with pytest.raises(ModelSourceError, match="00_model.yaml: .*'sentences' is written twice"):
+        build(_write(tmp_path / "src", text))
