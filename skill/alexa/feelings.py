@@ -10,8 +10,9 @@ from importlib.resources import files
 MODEL = files("backcoach.interaction_models") / "en-US.json"
 """The exported interaction model: its FEELING type says what each symptom word means."""
 FEELING_TYPE = "FEELING"
-NOT_SYMPTOMS = ("well.",)
-"""Feeling ids that are no complaint ("fine", "better")."""
+NOT_SYMPTOMS = ("well.", "red_flag.pop")
+"""Feeling ids not looked for among unplaced words: no complaint ("fine", "better"), and the
+pop family, whose words are everyday verbs around commands ("crack on", "pop down")."""
 
 
 @cache

@@ -125,6 +125,7 @@ STARTS = frozenset(
 """Custom intents that start exercise: they act only on words the model lists. A custom slot
 takes unlisted words too, and "my elbows are sore, you can begin" must never start a set."""
 NOT_UNDERSTOOD = "AMAZON.FallbackIntent"
+PAIN = "PainIntent"
 
 COMPLAINTS = frozenset({"PainIntent"})
 """Intents whose FEELING and BODY_PART slots decide how serious they are (triage.py)."""
@@ -136,12 +137,13 @@ groin" arrives as a red flag and is urgent)."""
 def meaning(intent: str, slots: Slots) -> str:
     """The intent whose operation answers: "my legs are numb" arrives as PainIntent with a
     nerve feeling in both legs, and is answered as UrgentIntent; a symptom among words the
-    model could not place is answered as the complaint it is, whatever intent carried them;
-    and a start carrying unplaced words is not understood."""
+    model could not place is answered as pain, whatever intent carried them; and a start
+    carrying unplaced words is not understood."""
     if slots.unplaced and intent not in SAFETY:
-        feeling = feeling_in(slots.unplaced)
-        if feeling:
-            return severity(feeling, None).value
+        # Words Alexa could not place are uncertain: a symptom among them stops the set as
+        # pain does (the person can say more), but never ends the session on a guess.
+        if feeling_in(slots.unplaced):
+            return PAIN
         if intent in STARTS:
             return NOT_UNDERSTOOD
     if intent in COMPLAINTS:

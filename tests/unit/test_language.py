@@ -30,27 +30,27 @@ SETS = Path(__file__).resolve().parents[1] / "language"
 FLOORS = {
     # understood as the right intent (backcoach coverage tests/language/*/*.tsv --quiet)
     "dev/commands.tsv": 0.99,
-    "dev/safety.tsv": 0.97,
-    "dev/earlier.tsv": 0.85,
+    "dev/safety.tsv": 0.98,
+    "dev/earlier.tsv": 0.89,
     "dev/first_heldout_commands.tsv": 0.98,
     "dev/first_heldout_safety.tsv": 0.96,
     "dev/third_commands.tsv": 0.99,
     "dev/third_safety.tsv": 0.95,
-    "dev/fourth_commands.tsv": 0.50,
-    "dev/fourth_safety.tsv": 0.71,
-    "heldout/commands.tsv": 0.80,
+    "dev/fourth_commands.tsv": 0.59,
+    "dev/fourth_safety.tsv": 0.75,
+    "heldout/commands.tsv": 0.81,
     "heldout/safety.tsv": 0.85,
-    "heldout/fifth_commands.tsv": 0.81,
-    "heldout/fifth_safety.tsv": 0.82,
+    "heldout/fifth_commands.tsv": 0.84,
+    "heldout/fifth_safety.tsv": 0.83,
 }
 SAFE_FLOORS = {
     # a safe answer when said during a set
     "dev/safety.tsv": 0.98,
     "dev/first_heldout_safety.tsv": 0.96,
     "dev/third_safety.tsv": 0.95,
-    "dev/fourth_safety.tsv": 0.73,
-    "heldout/safety.tsv": 0.86,
-    "heldout/fifth_safety.tsv": 0.82,
+    "dev/fourth_safety.tsv": 0.76,
+    "heldout/safety.tsv": 0.85,
+    "heldout/fifth_safety.tsv": 0.83,
 }
 NLU = Nlu.load()
 MODEL = json.loads((MODELS_DIR / "en-US.json").read_text(encoding="utf-8"))
@@ -160,8 +160,11 @@ def test_words_no_value_lists_start_nothing_and_a_symptom_among_them_stops():
     assert meaning("ReadyIntent", Slots(unplaced="purple monkey")) == "AMAZON.FallbackIntent"
     assert meaning("StartRoutineIntent", Slots(unplaced="whatever")) == "AMAZON.FallbackIntent"
     assert meaning("ReadyIntent", Slots(unplaced="my elbows are sore")) == "PainIntent"
-    assert meaning("SetsLeftIntent", Slots(unplaced="i feel dizzy")) == "RedFlagIntent"
-    assert meaning("SetsLeftIntent", Slots(unplaced="my toes are numb")) == "RedFlagIntent"
+    # Unplaced words are a guess: a symptom among them stops the set, but never ends the
+    # session or asks for a doctor; and "crack on" is no crack.
+    assert meaning("SetsLeftIntent", Slots(unplaced="i feel dizzy")) == "PainIntent"
+    assert meaning("SetsLeftIntent", Slots(unplaced="my toes are numb")) == "PainIntent"
+    assert meaning("ReadyIntent", Slots(unplaced="i'm back crack on")) == "AMAZON.FallbackIntent"
     assert meaning("SetsLeftIntent", Slots(unplaced="mate")) == "SetsLeftIntent"
     assert meaning("FeelWorseIntent", Slots(unplaced="it's fine")) == "FeelWorseIntent"
     # Pain, red flags and the rest keep their own meaning ("numb" in the groin is urgent).
