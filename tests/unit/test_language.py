@@ -15,11 +15,12 @@ from pathlib import Path
 import pytest
 
 from backcoach.skill.alexa.base import PLACED_SLOTS
+from backcoach.skill.alexa.feelings import feeling_in
 from backcoach.skill.alexa.intents import OPERATIONS, SAFETY, Slots, meaning
 from backcoach.skill.alexa.skill_builder import build_skill
 from backcoach.skill.devtools import coverage
 from backcoach.skill.devtools.model_source import WRAPPERS
-from backcoach.skill.devtools.nlu import FALLBACK, MODELS_DIR, Nlu
+from backcoach.skill.devtools.nlu import FALLBACK, MODELS_DIR, NEGATIONS, Nlu
 from backcoach.skill.devtools.simulator import in_process
 from backcoach.skill.domain.phrases import load_phrases
 from backcoach.skill.domain.routine import load_routine
@@ -36,11 +37,11 @@ FLOORS = {
     "dev/first_heldout_safety.tsv": 0.96,
     "dev/third_commands.tsv": 0.99,
     "dev/third_safety.tsv": 0.95,
-    "dev/fourth_commands.tsv": 0.59,
+    "dev/fourth_commands.tsv": 0.66,
     "dev/fourth_safety.tsv": 0.75,
     "heldout/commands.tsv": 0.81,
     "heldout/safety.tsv": 0.85,
-    "heldout/fifth_commands.tsv": 0.84,
+    "heldout/fifth_commands.tsv": 0.85,
     "heldout/fifth_safety.tsv": 0.83,
 }
 SAFE_FLOORS = {
@@ -169,3 +170,13 @@ def test_words_no_value_lists_start_nothing_and_a_symptom_among_them_stops():
     assert meaning("FeelWorseIntent", Slots(unplaced="it's fine")) == "FeelWorseIntent"
     # Pain, red flags and the rest keep their own meaning ("numb" in the groin is urgent).
     assert meaning("UrgentIntent", Slots(unplaced="sore")) == "UrgentIntent"
+
+
+@pytest.mark.parametrize("kind", sorted(set(WRAPPERS.values()) | {"READY_STATE", "READY_GO"}))
+def test_no_listed_word_around_a_command_says_a_symptom_or_a_no(kind):
+    """Listed words resolve, so they are never read for symptoms (Slots.unplaced): a listed
+    "it hurts" after "how many left" would hide the pain; a listed "not" before "ready" would
+    make "not ready" read as ready."""
+    symptoms = [w for w in NLU.values[kind] if feeling_in(w)]
+    negations = [w for w in NLU.values[kind] if w.split()[0] in NEGATIONS]
+    assert not symptoms and not negations, (symptoms, negations)
