@@ -27,9 +27,21 @@ def remember_place(coach: Coach, s: State) -> None:
     if phase == Phase.FINISHED:
         profile.stopped = {}
     elif phase in (Phase.INTRO, Phase.BETWEEN, Phase.EXERCISE_DONE, Phase.PAIN):
-        profile.stopped = _where(coach, s, phase)
+        where = _where(coach, s, phase)
+        # The same place keeps the time it was reached: a turn that asks ("how many left")
+        # then changes nothing, and costs no store write (issue 22). Resuming is offered
+        # within a day of it, so minutes spent there change nothing that is said.
+        if where and _same_place(where, profile.stopped):
+            where["at"] = profile.stopped["at"]
+        profile.stopped = where
     if place.done_for_today and profile.stopped:
         profile.stopped["closed"] = True
+
+
+def _same_place(where: dict, stopped: dict) -> bool:
+    """Whether a place is the one already kept (closed or not, the time aside)."""
+    kept = {k: v for k, v in stopped.items() if k not in ("at", "closed")}
+    return bool(stopped.get("at")) and kept == {k: v for k, v in where.items() if k != "at"}
 
 
 def _where(coach: Coach, s: State, phase: Phase) -> dict:

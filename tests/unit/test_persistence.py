@@ -370,6 +370,25 @@ def test_a_second_save_in_the_same_request_builds_on_the_first(store):
     assert adapter.load("amzn1.ask.account.A") == {"coach": {"levels": {"plank": 3}}}
 
 
+def test_a_turn_that_changes_nothing_writes_nothing(store):
+    """Most turns only read ("how many left"): the row keeps its version, and a write by
+    someone else in between is neither refused nor undone."""
+    adapter, other = store.adapter(), store.adapter()
+    turn(adapter, lambda d: d.update(coach={"levels": {"plank": 2}}))
+    version = adapter._read("amzn1.ask.account.A")[1]
+    request = envelope()
+    data = adapter.get_attributes(request)
+    turn(other, lambda d: d.update(player={"offset_ms": 17000}))
+    adapter.save_attributes(request, data)  # unchanged since read: no write, no StaleWrite
+    assert adapter._read("amzn1.ask.account.A") == (
+        {"coach": {"levels": {"plank": 2}}, "player": {"offset_ms": 17000}},
+        version + 1,
+    )
+    data["coach"]["levels"]["plank"] = 3  # changed in place: written (here, refused as stale)
+    with pytest.raises(StaleWrite):
+        adapter.save_attributes(request, data)
+
+
 def test_finished_sessions_are_appended_once_and_forgotten_with_the_person(store):
     adapter = store.adapter()
     first = {"n": 1, "date": "2026-11-23", "done": ["plank"], "feedback": []}
@@ -608,3 +627,30 @@ def test_a_player_event_never_creates_a_row(store):
     turn(adapter, lambda d: d.update(coach={}))
     turn(adapter, lambda d: d.update(player={"offset_ms": 7}), request=player_event())
     assert adapter.load("amzn1.ask.account.A") == {"coach": {}, "player": {"offset_ms": 7}}
+
+
+def test_turns_that_only_ask_cost_no_write_and_moves_are_written(db_path):
+    """Through the whole skill: "how many left" during a routine leaves the row as it was
+    (its version too); "ready" and "stop" write."""
+    from backcoach.skill.alexa.skill_builder import build_skill
+    from backcoach.skill.devtools.simulator import SessionState, Simulator, in_process
+    from backcoach.skill.domain.phrases import load_phrases
+    from backcoach.skill.domain.routine import load_routine
+    from tests.unit.test_model import length_s
+
+    adapter = SqliteAdapter(db_path)
+    skill = build_skill(load_routine(), load_phrases("en-US"), adapter=adapter)
+    sim = Simulator(in_process(skill), state=SessionState(), length_s=length_s)
+
+    def version() -> int:
+        return adapter._read(adapter.user_ids()[0])[1]
+
+    for said in ("open back coach", "yes", "ready"):
+        sim.say(said)
+    for said, writes in (("how many left", False), ("what's next", False), ("ready", True)):
+        before = version()
+        sim.say(said)
+        assert (version() != before) == writes, said
+    before = version()
+    sim.say("stop")
+    assert version() == before + 1
