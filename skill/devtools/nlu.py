@@ -296,12 +296,22 @@ class Nlu:
 
     def _best(self, words: list[str]) -> _Found | None:
         """The best sample matching all the words: fewest unlisted slot values, then the most
-        literal words, then the first in the model."""
+        literal words, then the most words in listed slot values ("just had a baby": "a
+        baby" is a listed condition, "just" only a listed filler), then the first in the
+        model."""
         found: list[_Found] = []
         self._walk(self._root, words, 0, (), 0, 0, found)
         if not found:
             return None
-        return min(found, key=lambda f: (f.unresolved, -f.carrier, f.order))
+        return min(found, key=lambda f: (f.unresolved, -f.carrier, -self._placed(f), f.order))
+
+    def _placed(self, found: _Found) -> int:
+        """How many of the words a match heard are in listed slot values."""
+        return sum(
+            len(heard.split())
+            for _, kind, heard in found.fills
+            if heard in self.values.get(kind, {})
+        )
 
     def _walk(
         self,

@@ -31,7 +31,7 @@ SETS = Path(__file__).resolve().parents[1] / "language"
 FLOORS = {
     # understood as the right intent (backcoach coverage tests/language/*/*.tsv --quiet)
     "dev/commands.tsv": 0.99,
-    "dev/safety.tsv": 0.98,
+    "dev/safety.tsv": 0.99,
     "dev/earlier.tsv": 0.89,
     "dev/first_heldout_commands.tsv": 0.98,
     "dev/first_heldout_safety.tsv": 0.96,
@@ -49,8 +49,8 @@ SAFE_FLOORS = {
     "dev/safety.tsv": 0.98,
     "dev/first_heldout_safety.tsv": 0.96,
     "dev/third_safety.tsv": 0.95,
-    "dev/fourth_safety.tsv": 0.76,
-    "heldout/safety.tsv": 0.85,
+    "dev/fourth_safety.tsv": 0.77,
+    "heldout/safety.tsv": 0.86,
     "heldout/fifth_safety.tsv": 0.83,
 }
 NLU = Nlu.load()
@@ -166,6 +166,12 @@ def test_words_no_value_lists_start_nothing_and_a_symptom_among_them_stops():
     assert meaning("SetsLeftIntent", Slots(unplaced="i feel dizzy")) == "PainIntent"
     assert meaning("SetsLeftIntent", Slots(unplaced="my toes are numb")) == "PainIntent"
     assert meaning("ReadyIntent", Slots(unplaced="i'm back crack on")) == "AMAZON.FallbackIntent"
+
+
+def test_a_command_that_begins_with_have_is_no_condition():
+    """HAVING lists no bare "have", "had" or "got": a condition is told, not guessed."""
+    for said in ("have another crack at that", "had a go at that one"):
+        assert coverage.answered_by(NLU.understand(said)) != "ConditionIntent", said
     assert meaning("SetsLeftIntent", Slots(unplaced="mate")) == "SetsLeftIntent"
     assert meaning("FeelWorseIntent", Slots(unplaced="it's fine")) == "FeelWorseIntent"
     # Pain, red flags and the rest keep their own meaning ("numb" in the groin is urgent).

@@ -381,3 +381,11 @@ def test_where_it_hurts_is_a_resolved_slot(nlu):
     assert match.intent == "PainIntent"
     resolved = match.slots["body_part"]["resolutions"]["resolutionsPerAuthority"][0]
     assert resolved["values"][0]["value"]["id"] == "back"
+
+
+def test_a_tie_goes_to_the_match_with_more_words_in_listed_values(nlu):
+    """One unlisted value each, no literal words: "just had a baby" is a listed condition
+    ("a baby") after unlisted words, not an unlisted state after the filler "just"."""
+    match = nlu.understand("just had a baby")
+    assert match.intent == "ConditionIntent"
+    assert match.resolved_slots()["condition"] == ("a baby", "pregnancy")
