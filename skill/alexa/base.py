@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
 from ask_sdk_core.dispatch_components import AbstractRequestHandler
 from ask_sdk_core.exceptions import PersistenceException
 from ask_sdk_core.handler_input import HandlerInput
-from ask_sdk_core.utils import get_intent_name, get_request_type, get_slot
+from ask_sdk_core.utils import get_intent_name, get_request_type
 from ask_sdk_model import Response, Slot
 from ask_sdk_model.slu.entityresolution import StatusCode
 
@@ -46,9 +46,9 @@ PLACED_SLOTS = frozenset({EXERCISE_SLOT, BODY_PART_SLOT, FEELING_SLOT, "conditio
 part or feeling we don't list): the rest carry words around a command (Slots.unplaced)."""
 
 
-def resolved_id(handler_input: HandlerInput, name: str) -> str | None:
-    """The id Alexa resolved a slot to, else None (not filled, or no listed value)."""
-    return listed_id(get_slot(handler_input, name))
+Heard = Mapping[str, tuple[str, str | None]]
+"""Each filled slot of a request: the words heard, and the id of the listed value they
+resolved to (None: no listed value)."""
 
 
 def listed_id(slot: Slot | None) -> str | None:
@@ -61,34 +61,37 @@ def listed_id(slot: Slot | None) -> str | None:
     return None
 
 
+def heard_in(request: object) -> Heard:
+    """The filled slots of a request's intent (IntentRequest or CanFulfillIntentRequest)."""
+    slots = getattr(getattr(request, "intent", None), "slots", None) or {}
+    return {name: (slot.value, listed_id(slot)) for name, slot in slots.items() if slot.value}
+
+
+def named(heard: Heard, name: str) -> str | None:
+    """The id a slot resolved to, else what was heard, else None."""
+    words, ident = heard.get(name, ("", None))
+    return ident or words.strip().lower().replace(" ", "_") or None
+
+
+def slots_named(heard: Heard) -> Slots:
+    """What a request's slots named; words that no listed value placed, outside
+    PLACED_SLOTS, are the words around a command (Slots.unplaced), in the slots' order."""
+    return Slots(
+        named(heard, EXERCISE_SLOT),
+        named(heard, BODY_PART_SLOT),
+        heard.get(FEELING_SLOT, ("", None))[1],
+        " ".join(w for n, (w, ident) in heard.items() if ident is None and n not in PLACED_SLOTS),
+    )
+
+
 def slot_id(handler_input: HandlerInput, name: str) -> str | None:
     """The id Alexa resolved for a slot, else what was heard, else None."""
-    slot = get_slot(handler_input, name)
-    if slot is None or not slot.value:
-        return None
-    return resolved_id(handler_input, name) or slot.value.strip().lower().replace(" ", "_")
+    return named(heard_in(handler_input.request_envelope.request), name)
 
 
 def slots_of(handler_input: HandlerInput) -> Slots:
     """What the request's slots named."""
-    return Slots(
-        slot_id(handler_input, EXERCISE_SLOT),
-        slot_id(handler_input, BODY_PART_SLOT),
-        resolved_id(handler_input, FEELING_SLOT),
-        unplaced_words(handler_input),
-    )
-
-
-def unplaced_words(handler_input: HandlerInput) -> str:
-    """The words Alexa heard in slots (other than PLACED_SLOTS) but matched to no listed
-    value, in the order of the intent's slots."""
-    request = handler_input.request_envelope.request
-    intent = getattr(request, "intent", None)
-    heard = []
-    for name, slot in (getattr(intent, "slots", None) or {}).items():
-        if name not in PLACED_SLOTS and slot.value and listed_id(slot) is None:
-            heard.append(slot.value)
-    return " ".join(heard)
+    return slots_named(heard_in(handler_input.request_envelope.request))
 
 
 def intent_of(handler_input: HandlerInput) -> str:

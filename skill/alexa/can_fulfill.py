@@ -22,8 +22,8 @@ from ask_sdk_model.canfulfill import (
 )
 from ask_sdk_model.slu.entityresolution import StatusCode
 
-from backcoach.skill.alexa.base import EXERCISE_SLOT, unplaced_words
-from backcoach.skill.alexa.intents import NOT_UNDERSTOOD, Slots, meaning
+from backcoach.skill.alexa.base import EXERCISE_SLOT, heard_in, slots_named
+from backcoach.skill.alexa.intents import NOT_UNDERSTOOD, meaning
 
 REQUEST_TYPE = "CanFulfillIntentRequest"
 NAMED = frozenset({EXERCISE_SLOT})
@@ -61,7 +61,8 @@ class CanFulfillHandler(AbstractRequestHandler):
         return get_request_type(handler_input) == REQUEST_TYPE
 
     def handle(self, handler_input: HandlerInput) -> Response:
-        intent = getattr(handler_input.request_envelope.request, "intent", None)
+        request = handler_input.request_envelope.request
+        intent = getattr(request, "intent", None)
         name = getattr(intent, "name", None) or ""
         filled = {n: s for n, s in ((intent.slots or {}) if intent else {}).items() if s.value}
         slots = {n: slot_answer(n, s) for n, s in filled.items()}
@@ -69,7 +70,7 @@ class CanFulfillHandler(AbstractRequestHandler):
             verdict = CanFulfillIntentValues.NO  # Alexa asks only about custom intents
         elif any(s.can_fulfill == CanFulfillSlotValues.NO for s in slots.values()):
             verdict = CanFulfillIntentValues.NO
-        elif meaning(name, Slots(unplaced=unplaced_words(handler_input))) == NOT_UNDERSTOOD:
+        elif meaning(name, slots_named(heard_in(request))) == NOT_UNDERSTOOD:
             verdict = CanFulfillIntentValues.NO  # a start with words we'd not act on
         else:
             verdict = CanFulfillIntentValues.YES

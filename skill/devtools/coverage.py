@@ -11,8 +11,8 @@ import difflib
 from dataclasses import dataclass
 from pathlib import Path
 
-from backcoach.skill.alexa.base import PLACED_SLOTS
-from backcoach.skill.alexa.intents import Slots, meaning
+from backcoach.skill.alexa.base import slots_named
+from backcoach.skill.alexa.intents import meaning
 from backcoach.skill.devtools.nlu import Match, Nlu
 
 
@@ -68,14 +68,11 @@ def answered_by(match: Match) -> str:
     """The intent whose operation answers a match (intents.meaning)."""
     if match.launch:
         return "<launch>"
-    ids = {name: resolved for name, (_, resolved) in match.resolved_slots().items()}
-    listed = {k: v for k, v in ids.items() if not v.startswith("ER_")}
-    unplaced = " ".join(
-        heard
-        for name, (heard, resolved) in match.resolved_slots().items()
-        if resolved.startswith("ER_") and name not in PLACED_SLOTS
-    )
-    slots = Slots(listed.get("exercise"), listed.get("body_part"), listed.get("feeling"), unplaced)
+    heard = {
+        name: (words, None if resolved.startswith("ER_") else resolved)
+        for name, (words, resolved) in match.resolved_slots().items()
+    }
+    slots = slots_named(heard)
     return meaning(match.intent, slots)
 
 

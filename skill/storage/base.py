@@ -84,10 +84,9 @@ class Loaded(dict):
 
     version: int | None = None
     """The stored row's version (0: no row yet; None: not read, the save overwrites)."""
-    read: dict | None = None
-    """A copy of the row as read (None: no row): a save that would write the same row writes
-    nothing, so a turn that changes nothing costs no write (issue 22). Compared as data, not
-    text: stores keep keys in their own order (PostgreSQL's jsonb sorts them)."""
+    text: str | None = None
+    """The row as read, encoded (None: no row): a save that would write the same text writes
+    nothing, so a turn that changes nothing costs no write (issue 22)."""
 
 
 def from_player(request_envelope) -> bool:
@@ -219,17 +218,16 @@ class VersionedAdapter(AbstractPersistenceAdapter):
         data, version = self._bounded("read", READ_SHARE_S, self._read, key) or ({}, 0)
         loaded = Loaded(data)
         loaded.version = version
-        loaded.read = json.loads(encode(data)) if version else None  # a deep copy
+        loaded.text = encode(data) if version else None
         return loaded
 
     def save_attributes(self, request_envelope, attributes: dict) -> None:
         """Store attributes if nobody saved since they were read (else StaleWrite)."""
         if not isinstance(attributes, dict):
             raise TypeError(f"attributes must be a dict, not {type(attributes).__name__}")
-        row = {k: v for k, v in attributes.items() if k != APPEND_HISTORY}
-        text = encode(row)
+        text = encode({k: v for k, v in attributes.items() if k != APPEND_HISTORY})
         key, append = attributes_id(request_envelope), attributes.get(APPEND_HISTORY) or []
-        if not append and isinstance(attributes, Loaded) and attributes.read == row:
+        if not append and isinstance(attributes, Loaded) and attributes.text == text:
             return  # the row as read: nothing to write, and no newer write to refuse
         expected = getattr(attributes, "version", None)
         write = Write(key, text, expected, append, not from_player(request_envelope))
@@ -237,7 +235,7 @@ class VersionedAdapter(AbstractPersistenceAdapter):
         attributes.pop(APPEND_HISTORY, None)  # appended: a second save must not append again
         if isinstance(attributes, Loaded):
             attributes.version = version or attributes.version
-            attributes.read = json.loads(text)
+            attributes.text = text
 
     def delete_attributes(self, request_envelope) -> None:
         """Forget this request's user."""
@@ -355,5 +353,7 @@ def decode(text: str, where: str) -> dict:
 
 
 def encode(data: dict) -> str:
-    """Compact JSON (ValueError/TypeError when data isn't JSON)."""
-    return json.dumps(data, separators=(",", ":"), allow_nan=False)
+    """Compact JSON with its keys in order (ValueError/TypeError when data isn't JSON): the
+    same data is the same text, whatever order a store gives keys back in (PostgreSQL's
+    jsonb keeps its own), so a row read and a row to write compare as text."""
+    return json.dumps(data, separators=(",", ":"), allow_nan=False, sort_keys=True)
