@@ -10,6 +10,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from backcoach.audio.catalog import AudioCatalog
 from benchmarks.figure import Figure
 
 SCRIPT = Path(__file__).with_name("audio_build.py")
@@ -77,3 +78,32 @@ def audio_figures() -> list[Figure]:
             note=result.get("note", ""),
         ),
     ]
+
+
+CBR_BYTES_PER_S = 48_000 // 8
+"""What every second costs at the SSML clips' 48 kbps CBR: the size the build had before
+tracks were encoded at a variable rate (a 48 kbps CBR file is exactly this many bytes a
+second, so the baseline needs no second encode)."""
+
+
+def audio_size_figure(catalog: AudioCatalog) -> Figure:
+    """The built audio's bytes against the same audio at 48 kbps CBR, with bytes per exercise."""
+    sizes = {cid: (catalog.cache_dir / e.file).stat().st_size for cid, e in catalog.clips.items()}
+    cbr = sum(e.duration_s * CBR_BYTES_PER_S for e in catalog.clips.values())
+    by_exercise: dict[str, int] = {}
+    for cid, size in sizes.items():
+        kind, _, rest = cid.partition("-")
+        if kind in ("track", "reps"):
+            exercise = rest.split("-")[0]
+            by_exercise[exercise] = by_exercise.get(exercise, 0) + size
+    tracks = sum(s for cid, s in sizes.items() if catalog.clips[cid].kind == "track")
+    per = ", ".join(f"{ex} {b / 1e6:.1f}" for ex, b in sorted(by_exercise.items()))
+    return Figure(
+        "audio bytes ÷ the same audio at 48 kbps CBR",
+        sum(sizes.values()) / 1e6,
+        "MB",
+        baseline=cbr / 1e6,
+        baseline_label="48 kbps CBR",
+        goal=0.6,
+        note=f"tracks {tracks / 1e6:.1f} MB; clips and tracks per exercise, MB: {per}",
+    )

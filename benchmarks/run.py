@@ -17,7 +17,7 @@ from pathlib import Path
 
 from backcoach.audio.catalog import AudioCatalog, CatalogError
 from backcoach.skill.devtools.nlu import Nlu
-from benchmarks.audio_figure import audio_figures
+from benchmarks.audio_figure import audio_figures, audio_size_figure
 from benchmarks.client import Client
 from benchmarks.cold_start import cold_start_figure
 from benchmarks.concurrency import concurrency_figures
@@ -27,6 +27,7 @@ from benchmarks.figure import Figure
 from benchmarks.memory import rss_figure
 from benchmarks.report import Machine, table, update_readme, write_json
 from benchmarks.seeding import HISTORY, Everyday, Person, copy_rows, stored_sessions
+from benchmarks.seek_figure import seek_figure
 from benchmarks.server import ROOT, start_skill
 
 SEEDED = 4
@@ -101,6 +102,7 @@ def main(argv: list[str] | None = None) -> int:
         figures = skill_figures(Path(data), audio_dir, catalog)
     say("cold starts")
     figures.append(cold_start_figure(audio_dir))
+    figures += [audio_size_figure(catalog), seek_figure(catalog)]
     if not args.skip_build:
         say("the full audio build, from scratch (a minute or so)")
         figures += audio_figures()

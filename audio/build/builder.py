@@ -16,7 +16,17 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from backcoach.audio.build.mp3 import ENCODE_ARGS, MAX_LENGTH_S, check_mp3, encode_mp3, mp3_length_s
+from backcoach.audio.build.mp3 import (
+    ENCODE_ARGS,
+    MAX_LENGTH_S,
+    TRACK_ENCODE_ARGS,
+    TRACK_FALLBACK_ARGS,
+    check_mp3,
+    check_stream_mp3,
+    encode_mp3,
+    encode_track,
+    mp3_length_s,
+)
 from backcoach.audio.build.render import (
     RENDER,
     RenderError,
@@ -94,7 +104,7 @@ def clip_digest(segment: Segment | Track, voice_id: str, params: RenderParams = 
         **audible,
         "voice": voice_id,
         "render": params.as_dict(),
-        "encode": list(ENCODE_ARGS),
+        "encode": list(_encode_args(segment)),
     }
     blob = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(blob.encode("utf-8")).hexdigest()
@@ -115,8 +125,16 @@ def _unique(segments: Iterable[Clip] | Mapping[str, Clip]) -> dict[str, Clip]:
     return found
 
 
-def _max_length_s(clip: Clip) -> float:
-    return MAX_TRACK_S if isinstance(clip, Track) else MAX_LENGTH_S
+def _encode_args(clip: Clip) -> tuple[str, ...]:
+    """A track is an AudioPlayer stream (variable rate); a clip is SSML audio (48 kbps CBR)."""
+    return (*TRACK_ENCODE_ARGS, *TRACK_FALLBACK_ARGS) if isinstance(clip, Track) else ENCODE_ARGS
+
+
+def _format_problems(path: Path, clip: Clip) -> list[str]:
+    """What Alexa would refuse in a clip's or a track's file (empty when it is fine)."""
+    if isinstance(clip, Track):
+        return check_stream_mp3(path, MAX_TRACK_S)
+    return check_mp3(path, MAX_LENGTH_S)
 
 
 def _usable(path: Path, clip: Clip, known: Mapping[str, ClipEntry]) -> bool:
@@ -125,7 +143,7 @@ def _usable(path: Path, clip: Clip, known: Mapping[str, ClipEntry]) -> bool:
         entry = next((e for e in known.values() if e.file == path.name), None)
         if entry is None or (not entry.sets_s and clip.has_sets):
             return False
-    return path.is_file() and not check_mp3(path, _max_length_s(clip))
+    return path.is_file() and not _format_problems(path, clip)
 
 
 def _texts(clip: Clip) -> list[str]:
@@ -142,9 +160,12 @@ def _render_clip(
         sets = clip.set_starts(sentence_lengths(clip, bank))
     else:
         audio, onsets = render_segment(clip, bank, params), clip.onsets_s
-    encode_mp3(audio, path)
+    if isinstance(clip, Track):
+        encode_track(audio, path)
+    else:
+        encode_mp3(audio, path)
     del audio  # a long track's samples are the bulk of a worker's memory
-    problems = check_mp3(path, _max_length_s(clip))
+    problems = _format_problems(path, clip)
     if problems:
         path.unlink(missing_ok=True)
         raise RenderError(f"{clip.clip_id}: encoded file fails the format check: {problems}")

@@ -24,6 +24,12 @@ AUDIO_BITRATE_BPS = 48_000
 AUDIO_SAMPLE_RATES_HZ = (24_000, 22_050, 16_000)
 """The sample rates Alexa accepts for SSML clips (MPEG-2 layer III)."""
 
+# -- AudioPlayer streams (audioplayer-interface-reference.html, "Audio stream requirements") ----
+
+STREAM_BITRATE_BPS = (16_000, 384_000)
+"""A stream's bitrate, lowest and highest: any rate in between, constant or variable (the SSML
+clips' 48 kbps CBR rule is not the streams'). For a variable-rate file, its average."""
+
 # -- AudioPlayer and requests --------------------------------------------------------------------
 
 MAX_TOKEN_LENGTH = 1024

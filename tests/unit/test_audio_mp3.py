@@ -10,9 +10,12 @@ from backcoach.audio.build.measure import onsets_s
 from backcoach.audio.build.mp3 import (
     CODEC_DELAY_SAMPLES,
     MAX_LENGTH_S,
+    TRACK_ENCODE_ARGS,
     check_mp3,
+    check_stream_mp3,
     decode_mp3,
     encode_mp3,
+    encode_track,
     mp3_length_s,
 )
 
@@ -26,6 +29,17 @@ def bursts(at_s: tuple[float, ...], length_s: float = 3.0, rate: int = RATE) -> 
     for t in at_s:
         audio = audio.overlay(tone, position=round(t * 1000))
     return audio
+
+
+def noise_bursts(at_s: tuple[float, ...], length_s: float = 3.0) -> AudioSegment:
+    """Silence with 100 ms of loud noise at each of `at_s` (dearer to encode than a tone)."""
+    samples = np.zeros(round(length_s * RATE))
+    noise = np.random.default_rng(1).normal(0, 3000, RATE // 10)
+    for t in at_s:
+        samples[round(t * RATE) : round(t * RATE) + len(noise)] = noise
+    return AudioSegment(
+        samples.astype(np.int16).tobytes(), sample_width=2, frame_rate=RATE, channels=1
+    )
 
 
 def ffmpeg_mp3(path, audio: AudioSegment, *options: str):
@@ -111,3 +125,53 @@ def test_pcm_round_trip_keeps_the_signal(tmp_path):
     decoded = samples[: len(original)].astype(float)
     corr = np.corrcoef(original, decoded)[0, 1]
     assert corr > 0.95
+
+
+# -- hands-free tracks: AudioPlayer streams, variable rate ---------------------------------------
+
+
+def test_a_track_is_variable_rate_with_an_info_frame_and_keeps_its_onsets(tmp_path):
+    audio = noise_bursts((0.5, 1.25, 2.0))
+    track = encode_mp3(audio, tmp_path / "track.mp3", TRACK_ENCODE_ARGS)
+    clip = encode_mp3(audio, tmp_path / "clip.mp3")
+    assert check_stream_mp3(track, 60) == []
+    assert b"Info" in track.read_bytes()[:200] or b"Xing" in track.read_bytes()[:200]
+    assert check_mp3(track), "not a clip: SSML audio must stay 48 kbps CBR"
+    assert track.stat().st_size < clip.stat().st_size / 2  # silence costs 8 kbps, not 48
+    # The Info frame carries LAME's delay, which the decoder removes (a gapless player does).
+    samples, rate = decode_mp3(track)
+    assert onsets_s(samples, rate, threshold_dbfs=-60.0) == pytest.approx(
+        (0.5, 1.25, 2.0), abs=0.005
+    )
+    assert mp3_length_s(track) == pytest.approx(mp3_length_s(clip), abs=0.03)
+
+
+def test_stream_check_refuses_what_a_player_could_not_time(tmp_path):
+    audio = noise_bursts((0.5, 1.25, 2.0))
+    # Piped, ffmpeg cannot go back to write the Info frame: a player would misjudge the length.
+    piped = tmp_path / "piped.mp3"
+    piped.write_bytes(
+        run_ffmpeg(
+            [*pcm_args(RATE), "-i", "pipe:0", *TRACK_ENCODE_ARGS, "-f", "mp3", "pipe:1"],
+            audio.raw_data,
+        )
+    )
+    assert check_stream_mp3(piped, 60) == ["no Xing/Info frame (players could not tell its length)"]
+    quiet = encode_mp3(bursts((0.5,)), tmp_path / "quiet.mp3", TRACK_ENCODE_ARGS)
+    assert check_stream_mp3(quiet, 60)[0].startswith("average bitrate ")
+    assert check_stream_mp3(quiet, 60)[0].endswith("(need 16000 to 384000)")
+    mpeg1 = ffmpeg_mp3(tmp_path / "m1.mp3", bursts((0.1,), rate=44100), "-codec:a", "libmp3lame")
+    assert "MPEG 1 layer 3 (need MPEG-2 layer III)" in check_stream_mp3(mpeg1, 60)
+    track = encode_mp3(audio, tmp_path / "track.mp3", TRACK_ENCODE_ARGS)
+    assert check_stream_mp3(track, 2.0) == [f"length {mp3_length_s(track):.1f} s (max 2)"]
+    assert check_stream_mp3(tmp_path / "missing.mp3", 60)[0].startswith("not a readable MP3")
+
+
+def test_a_nearly_silent_track_falls_back_to_48_kbps_to_stay_above_the_floor(tmp_path):
+    quiet = encode_track(bursts((0.5,)), tmp_path / "quiet.mp3")
+    assert check_stream_mp3(quiet, 60) == []
+    loud = encode_track(noise_bursts((0.5, 1.25, 2.0)), tmp_path / "loud.mp3")
+    assert loud.stat().st_size < quiet.stat().st_size, "only the quiet one pays for CBR"
+    for path in (quiet, loud):
+        samples, rate = decode_mp3(path)
+        assert onsets_s(samples, rate, threshold_dbfs=-60.0)[0] == pytest.approx(0.5, abs=0.005)
