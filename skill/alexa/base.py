@@ -35,6 +35,8 @@ SAFE_EVENTS = frozenset({"SessionEndedRequest", "PlaybackController.PauseCommand
 and the device's pause button (it must stop the player)."""
 REPLY = "backcoach.reply"
 """Request attribute: the Reply this turn gives (kept for when its save fails)."""
+INTENT = "backcoach.intent"
+"""Request attribute: the intent that answers this run of the request (intent_of)."""
 
 log = logging.getLogger(__name__)
 
@@ -96,8 +98,13 @@ def slots_of(handler_input: HandlerInput) -> Slots:
 
 def intent_of(handler_input: HandlerInput) -> str:
     """The intent that answers this request: its name, or for a complaint the one its
-    feeling and body part call for (intents.meaning)."""
-    return meaning(get_intent_name(handler_input), slots_of(handler_input))
+    feeling and body part call for (intents.meaning). Worked out once a request: every
+    handler's can_handle asks."""
+    memo = handler_input.attributes_manager.request_attributes
+    found = memo.get(INTENT)
+    if found is None:
+        found = memo[INTENT] = meaning(get_intent_name(handler_input), slots_of(handler_input))
+    return found
 
 
 def is_safety(handler_input: HandlerInput) -> bool:

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import copy
 import logging
 import random
 import time
 from contextvars import ContextVar
 
+import ask_sdk_core.skill
+import orjson
+from ask_sdk_core.attributes_manager import AttributesManager
 from ask_sdk_core.skill import CustomSkill
 
 from backcoach.skill.domain.deadline import RESERVE_S, turn_deadline
@@ -29,6 +33,38 @@ _last_attempt: ContextVar[bool] = ContextVar("backcoach_last_attempt", default=T
 def last_attempt() -> bool:
     """Whether the request being handled will not be run again if its save loses a race."""
     return _last_attempt.get()
+
+
+class JsonAttributesManager(AttributesManager):
+    """ASK's AttributesManager, copying the session attributes as the JSON they are (one
+    orjson round trip, in C) instead of with copy.deepcopy (4 % of a turn's CPU)."""
+
+    def __init__(self, request_envelope, persistence_adapter=None):
+        session = getattr(request_envelope, "session", None)
+        attributes = session.attributes if session is not None else None
+        if session is None or not attributes:
+            super().__init__(request_envelope, persistence_adapter)
+            return
+        session.attributes = None  # nothing for ASK to deepcopy
+        try:
+            super().__init__(request_envelope, persistence_adapter)
+        finally:
+            session.attributes = attributes
+        self.session_attributes = json_copy(attributes)
+
+
+def json_copy(attributes: dict) -> dict:
+    """A copy of session attributes, which are JSON: through orjson, in C (deepcopy if a test
+    built them from something else)."""
+    try:
+        return orjson.loads(orjson.dumps(attributes))
+    except TypeError:
+        return copy.deepcopy(attributes)
+
+
+# CustomSkill.invoke makes each run's AttributesManager by this module name (ASK 1.19.0,
+# pinned and frozen): every skill in the process gets the JSON copy.
+ask_sdk_core.skill.AttributesManager = JsonAttributesManager
 
 
 class RetryingSkill(CustomSkill):

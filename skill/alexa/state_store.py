@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import copy
-
 from ask_sdk_core.handler_input import HandlerInput
 
+from backcoach.skill.alexa.retry import json_copy
 from backcoach.skill.domain.coach import Coach
 from backcoach.skill.domain.hands_free import HandsFree, Stream
 from backcoach.skill.domain.opening import begin_session
@@ -28,12 +27,12 @@ TOLD_NOT_SAVED = "not_saved_told"
 def restore_arrival(handler_input: HandlerInput) -> None:
     """Put the session attributes back as the request brought them: the turn did not happen.
 
-    ASK's AttributesManager works on a deep copy of the envelope's session attributes, so the
+    The AttributesManager works on a copy of the envelope's session attributes, so the
     envelope still holds them as they arrived (the retry in retry.py relies on it too)."""
     if _session(handler_input) is None:
         return
     arrived = handler_input.request_envelope.session.attributes or {}
-    handler_input.attributes_manager.session_attributes = copy.deepcopy(arrived)
+    handler_input.attributes_manager.session_attributes = json_copy(arrived)
 
 
 def not_loaded(handler_input: HandlerInput) -> bool:
