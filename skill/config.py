@@ -108,8 +108,17 @@ class Config:
     cannot be matched across restarts (BACKCOACH_LOG_SALT)."""
     privacy_url: HttpsPage = None
     """Your privacy policy, for the skill package (BACKCOACH_PRIVACY_URL)."""
+    time_zones: Literal["auto", "on", "off"] = "auto"
+    """Days in each device's own time zone, read from Alexa's Settings API (on), or UTC's
+    (off); auto: on whenever Alexa's signatures are verified, off for local experiments,
+    whose requests carry no real token (BACKCOACH_TIME_ZONES)."""
     trust_roots: FilePath | None = None
     """Tests only: PEM roots of Alexa's signing chain, not public CAs (BACKCOACH_TRUST_ROOTS)."""
+
+    @property
+    def reads_time_zones(self) -> bool:
+        """Whether to ask the Settings API for each device's time zone (`time_zones`)."""
+        return self.time_zones == "on" or (self.time_zones == "auto" and self.verify)
 
     @property
     def audio_cache(self) -> Path:

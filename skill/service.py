@@ -205,6 +205,10 @@ def make_service(
     if catalog:
         kwargs.update(track_length_s=track_lengths(catalog), set_starts_s=catalog.set_starts_s)
         kwargs.update(clip_length_s=clip_lengths(catalog))
+    if config.reads_time_zones and clock is None:
+        from backcoach.skill.alexa.time_zones import TimeZones
+
+        kwargs.update(time_zones=TimeZones())
     skill = build_skill(routine, phrases, adapter=adapter, skill_id=skill_id, clock=clock, **kwargs)
     return Service(config, routine, phrases, catalog, skill, adapter)
 

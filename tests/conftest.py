@@ -6,9 +6,12 @@ import logging
 import os
 import random
 import uuid
+from urllib.parse import urlsplit
 
 import pytest
 
+from backcoach.skill.alexa import time_zones
+from backcoach.skill.alexa.time_zones import fetch_setting
 from backcoach.skill.domain.coach import Coach
 from backcoach.skill.domain.phrases import load_phrases
 from backcoach.skill.domain.routine import load_routine
@@ -16,6 +19,10 @@ from backcoach.skill.log_format import ALEXA_ID, REDACTED
 from tests.stores import PG_ENV, PG_HOWTO, Store
 
 PUBLIC_URL = "https://coach.example.com"
+
+# Tests are offline: servers and Lambda functions they start read no time zone from Amazon's
+# Settings API (tests/unit/test_time_zones.py asks a local stand-in, see below).
+os.environ["BACKCOACH_TIME_ZONES"] = "off"
 
 
 class IdWatch(logging.Handler):
@@ -52,6 +59,19 @@ def _id_watch_attached():
         root.addHandler(ID_WATCH)
     if logging.getLogger("backcoach").level > logging.INFO:
         logging.getLogger("backcoach").setLevel(logging.INFO)
+
+
+@pytest.fixture(autouse=True)
+def _settings_api_offline(monkeypatch):
+    """A skill built in-process with verification on reads time zones: only a loopback
+    stand-in answers it here, never Amazon's cloud (nor a wait on a network that is not)."""
+
+    def offline(url: str, token: str, timeout_s: float) -> bytes:
+        if urlsplit(url).hostname not in ("127.0.0.1", "localhost"):
+            raise OSError("tests are offline: no Settings API but a loopback stand-in")
+        return fetch_setting(url, token, timeout_s)
+
+    monkeypatch.setattr(time_zones, "fetch_setting", offline)
 
 
 def pytest_sessionfinish(session, exitstatus):

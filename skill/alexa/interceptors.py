@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from contextvars import ContextVar
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from ask_sdk_core.dispatch_components import AbstractRequestInterceptor, AbstractResponseInterceptor
 from ask_sdk_core.handler_input import HandlerInput
+
+if TYPE_CHECKING:
+    from backcoach.skill.alexa.time_zones import TimeZones
+
 
 SAVE_FAILED = "backcoach.save_failed"
 """Request attribute: saving the persistent attributes failed (the turn must not advance)."""
@@ -33,10 +39,24 @@ def request_time(handler_input: HandlerInput) -> datetime | None:
 
 
 class ClockInterceptor(AbstractRequestInterceptor):
-    """Sets the time `request_clock` gives for this request."""
+    """Sets the time `request_clock` gives for this request: in the device's time zone when
+    `time_zones` knows it, so that days turn over at the person's midnight."""
+
+    def __init__(
+        self,
+        time_zones: TimeZones | None = None,
+        may_wait: Callable[[HandlerInput], bool] = lambda handler_input: True,
+    ) -> None:
+        self.time_zones, self.may_wait = time_zones, may_wait
 
     def process(self, handler_input: HandlerInput) -> None:
-        _request_time.set(request_time(handler_input))
+        stamp = request_time(handler_input)
+        if stamp is not None and self.time_zones is not None:
+            system = getattr(handler_input.request_envelope.context, "system", None)
+            # A safety answer waits on nothing (`may_wait`): it takes the zone if known.
+            zone = self.time_zones.zone(system, ask=self.may_wait(handler_input))
+            stamp = stamp.astimezone(zone)
+        _request_time.set(stamp)
 
 
 class SaveInterceptor(AbstractResponseInterceptor):

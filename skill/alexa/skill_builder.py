@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from ask_sdk_core.attributes_manager import AbstractPersistenceAdapter
 from ask_sdk_core.dispatch_components import AbstractRequestHandler
 from ask_sdk_core.skill import CustomSkill
 from ask_sdk_core.skill_builder import CustomSkillBuilder
 
-from backcoach.skill.alexa.base import Deps
+from backcoach.skill.alexa.base import Deps, is_safety
 from backcoach.skill.alexa.can_fulfill import CanFulfillHandler
 from backcoach.skill.alexa.handlers import (
     ApologyHandler,
@@ -33,6 +35,9 @@ from backcoach.skill.domain.phrases import Phrases
 from backcoach.skill.domain.routine import Routine
 from backcoach.skill.domain.screen import ClipLength
 
+if TYPE_CHECKING:
+    from backcoach.skill.alexa.time_zones import TimeZones
+
 
 def no_clips(handler_input) -> None:
     """Link to no precomputed clips: holds and reps are timed with SSML."""
@@ -51,6 +56,7 @@ def build_skill(
     track_length_s: TrackLength | None = None,
     set_starts_s: SetStarts | None = None,
     clip_length_s: ClipLength | None = None,
+    time_zones: TimeZones | None = None,
 ) -> CustomSkill:
     """A CustomSkill with every handler, wired to this routine, storage and audio links.
 
@@ -58,6 +64,8 @@ def build_skill(
     only the session remembers. Without a clock, now is each request's timestamp
     (`request_clock`). `track_length_s` and `set_starts_s` tell hands-free mode about the
     built tracks, `clip_length_s` the screen about the built clips (from the audio catalog).
+    With `time_zones`, a request's time is in its device's zone (days are the person's);
+    without, UTC.
     """
     coach = Coach(routine, phrases, clock=clock or request_clock)
     if store is None:
@@ -65,7 +73,9 @@ def build_skill(
     deps = Deps(coach, store, clip_url, track_length_s, set_starts_s, clip_length_s)
     builder = CustomSkillBuilder(persistence_adapter=adapter)
     builder.skill_id = skill_id
-    builder.add_global_request_interceptor(ClockInterceptor())
+    builder.add_global_request_interceptor(
+        ClockInterceptor(time_zones, may_wait=lambda handler_input: not is_safety(handler_input))
+    )
     for handler in request_handlers(deps):
         builder.add_request_handler(handler)
     if adapter:

@@ -45,6 +45,9 @@ class Caller:
     user_id: str = field(default_factory=lambda: _id("amzn1.ask.account"))
     device: Device = field(default_factory=Device)
     locale: str = "en-US"
+    api_endpoint: str = "https://api.amazonalexa.com"
+    """Where Alexa's APIs answer for this request (a stand-in's URL in tests)."""
+    api_access_token: str = "simulated-token"
 
     def system(self) -> dict:
         return {
@@ -54,8 +57,8 @@ class Caller:
                 "deviceId": self.device.device_id,
                 "supportedInterfaces": self.device.interfaces(),
             },
-            "apiEndpoint": "https://api.amazonalexa.com",
-            "apiAccessToken": "simulated-token",
+            "apiEndpoint": self.api_endpoint,
+            "apiAccessToken": self.api_access_token,
         }
 
     def envelope(

@@ -28,6 +28,8 @@ def resumable(stopped: dict, now: datetime) -> bool:
         at = datetime.fromisoformat(stopped["at"])
     except (KeyError, TypeError, ValueError):
         return False
-    if stopped.get("closed") is True and at.date() != now.date():
+    # The day it stopped on, in the zone of now (stored times keep the offset they had).
+    day = at.astimezone(now.tzinfo).date() if at.tzinfo and now.tzinfo else at.date()
+    if stopped.get("closed") is True and day != now.date():
         return False  # a new day starts today's routine
     return timedelta(0) <= now - at <= RESUME_WITHIN
