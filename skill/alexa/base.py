@@ -22,7 +22,7 @@ from backcoach.skill.alexa.state_store import not_loaded, tell_not_saved_once
 from backcoach.skill.domain.coach import Coach
 from backcoach.skill.domain.hands_free import SetStarts, TrackLength, parse_token
 from backcoach.skill.domain.interruptions import arrive
-from backcoach.skill.domain.opening import with_disclaimer
+from backcoach.skill.domain.opening import with_opening_notes
 from backcoach.skill.domain.progression import remember_place
 from backcoach.skill.domain.reply import Reply
 from backcoach.skill.domain.screen import ClipLength, screen, track_titles
@@ -169,7 +169,7 @@ class CoachHandler(AbstractRequestHandler):
 
     def run(self, handler_input: HandlerInput, operation: Callable[[State], Reply]) -> Response:
         state = self.load(handler_input)
-        reply = with_disclaimer(self.deps.coach, state, operation(state))
+        reply = with_opening_notes(self.deps.coach, state, operation(state))
         remember_place(self.deps.coach, state)
         self.deps.store.save(handler_input, state)
         if can_speak(handler_input) and supports_apl(handler_input):

@@ -27,7 +27,7 @@ from backcoach.skill.alexa.intents import OPERATIONS, Slots
 from backcoach.skill.alexa.interceptors import request_time
 from backcoach.skill.alexa.state_store import carried_place
 from backcoach.skill.domain.hands_free import HandsFree, Position, Stream, parse_token
-from backcoach.skill.domain.opening import check_first, doctor_first, launch, with_disclaimer
+from backcoach.skill.domain.opening import check_first, doctor_first, launch, with_opening_notes
 from backcoach.skill.domain.reply import Reply
 from backcoach.skill.domain.state import Pending, Phase, State
 
@@ -236,7 +236,7 @@ class HandsFreeStartHandler(StreamHandler):
         coach = self.deps.coach
         reply = self.exchange(
             handler_input,
-            lambda hf, s, st: with_disclaimer(
+            lambda hf, s, st: with_opening_notes(
                 coach, s, check_first(coach, s) or hf.start(s, st, player, tracks)
             ),
         )

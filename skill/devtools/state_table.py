@@ -14,7 +14,7 @@ from pathlib import Path
 from backcoach.skill.alexa.intents import OPERATIONS, Slots, meaning
 from backcoach.skill.domain.coach import Coach
 from backcoach.skill.domain.interruptions import arrive
-from backcoach.skill.domain.opening import begin_session, launch, with_disclaimer
+from backcoach.skill.domain.opening import begin_session, launch, with_opening_notes
 from backcoach.skill.domain.phrases import Phrases, load_phrases
 from backcoach.skill.domain.progression import remember_place
 from backcoach.skill.domain.reply import Reply
@@ -115,7 +115,7 @@ class Run:
             # Empty slots, through meaning(), as the handler picks the operation.
             operation = lambda: OPERATIONS[meaning(name, Slots())](coach, s, Slots())  # noqa: E731
         arrive(s)
-        reply = with_disclaimer(coach, s, operation())
+        reply = with_opening_notes(coach, s, operation())
         remember_place(coach, s)
         return reply
 

@@ -172,7 +172,7 @@ class HandsFree:
     def token(self, s: State, index: int, play_id: str) -> Token:
         ex = self.routine.exercises[index]
         # Someone who has done it before hears its name, dose and one cue, not the steps.
-        brief = s.profile.history.ever_done(ex.id)
+        brief = s.profile.knows(ex.id)
         return Token(self.routine.id, ex.id, s.level_of(self.routine, index), play_id, brief)
 
     def play(self, s: State, index: int, play_id: str, offset_ms: int = 0) -> Play:

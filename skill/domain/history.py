@@ -39,7 +39,7 @@ MaybeEntry = Annotated[Entry | None, BeforeValidator(lambda v: v if isinstance(v
 """An entry, or none (anything else stored there reads as none)."""
 
 
-def _day(text: object) -> date | None:
+def day_of(text: object) -> date | None:
     """An ISO date, or None when it isn't one."""
     try:
         return date.fromisoformat(text)  # type: ignore[arg-type]
@@ -99,7 +99,7 @@ class History(BaseModel):
         self.count += 1
         entry["n"] = self.count
         self.latest = entry
-        day = _day(entry.get("date"))
+        day = day_of(entry.get("date"))
         if day is not None:
             self._count(day)
         return entry
@@ -107,7 +107,7 @@ class History(BaseModel):
     def _count(self, day: date) -> None:
         """Fold a session's day into the week's count and the streak (earlier days change
         neither: a clock set back must not rewrite them)."""
-        week_of, last = _day(self.week_of), _day(self.last_day)
+        week_of, last = day_of(self.week_of), day_of(self.last_day)
         if week_of is None or _monday(day) > week_of:
             self.week_of, self.week = _monday(day).isoformat(), 1
         elif _monday(day) == week_of:
@@ -127,7 +127,7 @@ class History(BaseModel):
 
     def streak_days(self, today: date) -> int:
         """Consecutive days with a session, ending today (or yesterday, if not yet today)."""
-        last = _day(self.last_day)
+        last = day_of(self.last_day)
         return self.streak if last in (today, today - timedelta(days=1)) else 0
 
     def ever_done(self, exercise_id: str) -> bool:

@@ -18,7 +18,7 @@ def intro(coach: Coach, s: State, index: int, *lead: str) -> Reply:
     place.phase, place.offer = Phase.INTRO, Offer.NONE
     mark(coach, s)
     ex, level = coach.current(s), s.level_of(coach.routine)
-    known = s.profile.history.ever_done(ex.id)
+    known = s.profile.knows(ex.id)
     words = coach.phrasing.brief_text if known else coach.phrasing.steps_text
     return play(coach, s, *lead, *words(index, level), long_lead_in=not known)
 
@@ -89,7 +89,7 @@ def pick_up(coach: Coach, s: State, lead: str = "") -> Reply:
     mark(coach, s)
     label = coach.phrasing.set_label(ex, level, place.unit)
     recap = coach.say("resume.recap", name=ex.name, label=label)
-    if place.unit == 0 and not s.profile.history.ever_done(ex.id):
+    if place.unit == 0 and not s.profile.knows(ex.id):
         # Never done, not one set (a first-timer who stopped during its steps): the steps in
         # full, however the routine is picked up.
         return play(

@@ -9,6 +9,7 @@ from typing import Any
 
 from backcoach.skill.domain import progress
 from backcoach.skill.domain.coach import Coach
+from backcoach.skill.domain.history import day_of
 from backcoach.skill.domain.reply import Reply
 from backcoach.skill.domain.state import Offer, Place, State
 
@@ -23,6 +24,7 @@ def begin_session(coach: Coach, s: State, stream: str = "") -> None:
     for exercise_id, level in s.profile.level_up.items():
         s.profile.levels[exercise_id] = max(level, s.profile.levels.get(exercise_id, 0))
     s.profile.level_up = {}
+    after_a_break(coach, s)
     if s.profile.see_doctor:
         s.place.offer = Offer.MEDICAL_CHECK
     elif s.profile.back_check and s.profile.back_checked_on != coach.clock().date().isoformat():
@@ -33,6 +35,34 @@ def begin_session(coach: Coach, s: State, stream: str = "") -> None:
         s.place.offer = Offer.RESUME_STREAM
     elif progress.resumable(s.profile.stopped, coach.clock()):
         s.place.offer = Offer.RESUME
+
+
+def after_a_break(coach: Coach, s: State) -> None:
+    """Two weeks or more since the last session: one level down per two weeks away (never
+    below the first, and never twice for one absence), clean runs start again, and every
+    exercise is taught in full again; the session's first reply says so."""
+    profile = s.profile
+    last = day_of(profile.history.last_day)
+    if last is None:
+        return
+    days = (coach.clock().date() - last).days
+    due = progress.steps_down(days)
+    if due == 0:
+        return
+    first = profile.break_from != profile.history.last_day  # this break's first opening
+    steps = due - (0 if first else profile.break_steps)
+    if not first and steps == 0:
+        return  # said and done at this break's first opening
+    if first:
+        profile.relearn = [ex.id for ex in coach.routine.exercises]
+    profile.break_from, profile.break_steps = profile.history.last_day, due
+    for ex in coach.routine.exercises:
+        level = profile.levels.get(ex.id, 0)
+        if steps and level > 0:
+            profile.levels[ex.id] = max(0, level - steps)
+            s.place.stepped_down = True
+        profile.clean.pop(ex.id, None)
+    s.place.back_after_weeks = days // 7
 
 
 def launch(coach: Coach, s: State) -> Reply:
@@ -87,10 +117,17 @@ def checked(operation: Callable[..., Reply]) -> Callable[..., Reply]:
     return run
 
 
-def with_disclaimer(coach: Coach, s: State, reply: Reply) -> Reply:
-    """Put the disclaimer first for someone who has never heard it (a one-shot request)."""
-    if s.profile.disclaimer_heard or (reply.end_session and not reply.directives):
+def with_opening_notes(coach: Coach, s: State, reply: Reply) -> Reply:
+    """What a session must say first, once, whatever was asked: the disclaimer for someone
+    who has never heard it (a one-shot request), and, after a break, that today is easier."""
+    if reply.end_session and not reply.directives:
         return reply
-    s.profile.disclaimer_heard = True
-    rule = coach.say("pain_rule")
-    return replace(reply, parts=(*coach.phrasing.disclaimer(), rule, *reply.parts))
+    notes: tuple[str, ...] = ()
+    if s.place.back_after_weeks and not s.profile.see_doctor:
+        key = "back.after_break_easier" if s.place.stepped_down else "back.after_break"
+        notes = (coach.say(key, weeks=s.place.back_after_weeks),)
+        s.place.back_after_weeks = 0
+    if not s.profile.disclaimer_heard:
+        s.profile.disclaimer_heard = True
+        notes = (*coach.phrasing.disclaimer(), coach.say("pain_rule"), *notes)
+    return replace(reply, parts=(*notes, *reply.parts)) if notes else reply

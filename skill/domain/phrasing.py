@@ -172,7 +172,7 @@ class Phrasing:
             key = "ask.resume_routine_set" if unit else "ask.resume_routine"
             said = self.say(key, name=ex.name, label=label)
             return Question(said, Pending.RESUME_ROUTINE)
-        if place.phase == Phase.INTRO and s.profile.history.ever_done(current.id):
+        if place.phase == Phase.INTRO and s.profile.knows(current.id):
             return Question(self.say("ask.ready_brief"), Pending.READY)  # they know the drill
         if place.phase == Phase.PAIN and place.exercise == len(exercises) - 1:
             return Question(self.say("ask.pain_last"), Pending.SKIP)  # nothing to skip to

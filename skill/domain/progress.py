@@ -8,6 +8,14 @@ CLEAN_RUNS_TO_MOVE_UP = 2
 """Completions at a level without "too hard" or pain before the level goes up."""
 RESUME_WITHIN = timedelta(hours=24)
 """An unfinished routine older than this is not offered for resuming."""
+BREAK_DAYS = 14
+"""Days without a session after which strength has dropped enough to step down a level, and
+the steps are worth hearing again: one level per this many days away (detraining)."""
+
+
+def steps_down(days_away: int) -> int:
+    """Levels to step down after `days_away` days without a session: one per two weeks."""
+    return days_away // BREAK_DAYS if days_away >= BREAK_DAYS else 0
 
 
 def completed(clean: dict[str, int], exercise_id: str, troubled: bool) -> int:

@@ -62,6 +62,8 @@ def complete(coach: Coach, s: State, ex: Exercise) -> str:
     if ex.id not in place.done:
         place.done.append(ex.id)
     profile.history.log("done", ex.id)
+    if ex.id in profile.relearn:  # taught in full once after a break: known again
+        profile.relearn.remove(ex.id)
     level = s.level_of(coach.routine)
     troubled, today = ex.id in place.trouble, coach.clock().date().isoformat()
     if not troubled and profile.clean_on.get(ex.id) == today:

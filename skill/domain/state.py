@@ -152,6 +152,17 @@ class Profile(StoredRow):
     """The last block of sets sent (exercise id, its level, when, how long it plays, and what
     finishing the exercise with it changed): pain told while it could still be playing, or
     just after, counts against it, whatever the session (interruptions.late_report)."""
+    break_from: StrictStr = ""
+    """The last day (ISO date) with a session before a break of two weeks or more, once the
+    levels were stepped down for it (progress.steps_down)."""
+    break_steps: StrictInt = 0
+    """Steps down already taken for that break (a longer absence takes more, never twice)."""
+    relearn: Ids = Field(default_factory=list)
+    """Exercises to be taught again in full (steps, long lead-in) after a break, until done."""
+
+    def knows(self, exercise_id: str) -> bool:
+        """Whether this person knows the exercise: done before, and not since a long break."""
+        return self.history.ever_done(exercise_id) and exercise_id not in self.relearn
 
     def stopped_index(self, total: int) -> int:
         """The exercise an unfinished routine stopped at (0 if unknown)."""
@@ -211,6 +222,11 @@ class Place(StoredRow):
     done_for_today: StrictBool = False
     """The person ended the session ("stop", "I'm done for today"): the place is offered
     again today only; tomorrow starts today's routine."""
+    back_after_weeks: StrictInt = 0
+    """Weeks since the last session, when this session opened after a break and it has not
+    been said yet (opening.with_opening_notes); 0 once said, or without a break."""
+    stepped_down: StrictBool = False
+    """Whether this session's opening stepped a level down for that break."""
 
 
 @dataclass

@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 """Version of every stored coaching row (profile, place, stream) written today."""
 
 Migration = Callable[[dict[str, Any]], dict[str, Any]]
@@ -31,13 +31,23 @@ def _unversioned(row: dict[str, Any]) -> dict[str, Any]:
     return row
 
 
+def _fields_added(row: dict[str, Any]) -> dict[str, Any]:
+    """Version 4 → 5: fields were added (a break's step down); their defaults suit old rows."""
+    return row
+
+
 class StoredRow(BaseModel):
     """A part of a person's state as kept in Alexa's attributes (extra keys are ignored,
     so parts kept side by side in one dict read only their own fields)."""
 
     model_config = ConfigDict(extra="ignore")
 
-    migrations: ClassVar[dict[int, Migration]] = {1: _unversioned, 2: _unversioned, 3: _unversioned}
+    migrations: ClassVar[dict[int, Migration]] = {
+        1: _unversioned,
+        2: _unversioned,
+        3: _unversioned,
+        4: _fields_added,
+    }
     """Per version older than SCHEMA_VERSION, how to bring a row one version forward."""
 
     @classmethod
