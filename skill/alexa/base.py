@@ -107,6 +107,14 @@ def intent_of(handler_input: HandlerInput) -> str:
     return found
 
 
+def stamp(state: State, handler_input: HandlerInput) -> None:
+    """What a loaded state learns from its request and never stores: when it was sent, and
+    the recognised person it is (the store's key when there is one)."""
+    state.arrived = request_time(handler_input)
+    system = getattr(handler_input.request_envelope.context, "system", None)
+    state.owner = getattr(getattr(system, "person", None), "person_id", None) or ""
+
+
 def is_safety(handler_input: HandlerInput) -> bool:
     """Whether this request is answered even when the store is down (issue #11)."""
     kind = get_request_type(handler_input)
@@ -163,7 +171,7 @@ class CoachHandler(AbstractRequestHandler):
                 raise
             log.warning("store unavailable, answering from the session: %s", error)
             state = self.deps.store.fallback(handler_input)
-        state.arrived = request_time(handler_input)
+        stamp(state, handler_input)
         arrive(state)
         return state
 

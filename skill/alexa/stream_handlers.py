@@ -22,9 +22,9 @@ from backcoach.skill.alexa.base import (
     is_safety,
     our_stream_in,
     slot_id,
+    stamp,
 )
 from backcoach.skill.alexa.intents import OPERATIONS, Slots
-from backcoach.skill.alexa.interceptors import request_time
 from backcoach.skill.alexa.state_store import carried_place
 from backcoach.skill.domain.hands_free import HandsFree, Position, Stream, parse_token
 from backcoach.skill.domain.opening import check_first, doctor_first, launch, with_opening_notes
@@ -194,7 +194,7 @@ class StreamHandler(CoachHandler):
                 raise
             log.warning("store unavailable, stopping or answering from the session: %s", error)
             state, stream = store.fallback(handler_input), self.stream_from_context(handler_input)
-        state.arrived = request_time(handler_input)
+        stamp(state, handler_input)
         reply = operation(self.hands_free, state, stream)
         store.save(handler_input, state)
         store.save_stream(handler_input, stream)

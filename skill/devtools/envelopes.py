@@ -48,6 +48,9 @@ class Caller:
     api_endpoint: str = "https://api.amazonalexa.com"
     """Where Alexa's APIs answer for this request (a stand-in's URL in tests)."""
     api_access_token: str = "simulated-token"
+    person_id: str = ""
+    """The recognised speaker (personalisation), if any: sent with what they say, never
+    with player events or device buttons, which no voice makes."""
 
     def system(self) -> dict:
         return {
@@ -81,6 +84,8 @@ class Caller:
             **request,
         }
         context: dict = {"System": self.system()}
+        if self.person_id and not request["type"].startswith(("AudioPlayer.", "Playback")):
+            context["System"]["person"] = {"personId": self.person_id}
         if self.device.audio_player:
             context["AudioPlayer"] = audio_player or {"playerActivity": "IDLE"}
         out: dict = {"version": "1.0", "context": context, "request": request}

@@ -291,8 +291,9 @@ def manifest(settings: PackageSettings, locales: list[str]) -> dict:
                 "containsAds": False,
                 "locales": {locale: policies for locale in locales},
             },
-            # None asked for: the skill keeps only what the user id keys (README, "Privacy").
-            "permissions": [],
+            # Personalisation only: Alexa then sends a recognised speaker's personId, so each
+            # voice on a shared Echo keeps their own progress (README, "Privacy").
+            "permissions": [{"name": "alexa::person_id:read"}],
             "apis": {
                 "custom": {
                     "endpoint": endpoint,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import re
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -24,6 +25,11 @@ from backcoach.skill.domain.stored import StoredRow
 TOKEN_VERSION = "bc1"
 BRIEF = "b"
 """A sixth token field marking the brief track (tokens without it play the full one)."""
+OWNER = "o="
+"""Prefix of the last token field, when a recognised voice started the stream: whose it is."""
+PERSON_PREFIX = "amzn1.ask.person."
+"""How Alexa's person ids begin: a token names a person, never an account."""
+_OWNER_CHARS = re.compile(r"^[A-Za-z0-9._=+/-]{1,300}$")
 
 LATE_RESUME = timedelta(seconds=30)
 """A pause longer than this is resumed from the current set's lead-in, after saying where we
@@ -55,10 +61,15 @@ class Token:
     """Same for every track of one hands-free run (ties history entries together)."""
     brief: bool = False
     """The brief track (name, dose, one cue, the sets) for someone who has done it before."""
+    owner: str = ""
+    """The recognised person who started the stream (their personId), if one did: player
+    events name only the account, and their progress is that person's."""
 
     def __str__(self) -> str:
         parts = [TOKEN_VERSION, self.routine_id, self.exercise_id, str(self.level), self.play_id]
-        return ":".join([*parts, BRIEF] if self.brief else parts)
+        parts += [BRIEF] if self.brief else []
+        parts += [OWNER + self.owner] if owner_ok(self.owner) else []
+        return ":".join(parts)
 
     @property
     def track(self) -> str:
@@ -71,11 +82,11 @@ def parse_token(text: object, coach: Coach) -> Token | None:
     if not isinstance(text, str) or len(text) > MAX_TOKEN_LENGTH:
         return None
     parts = text.split(":")
-    if len(parts) == 6 and parts[5] == BRIEF:
-        parts = parts[:5]
-        brief = True
-    else:
-        brief = False
+    owner = token_owner(text)
+    if owner:
+        parts = parts[:-1]
+    brief = len(parts) == 6 and parts[5] == BRIEF
+    parts = parts[:5] if brief else parts
     if len(parts) != 5 or parts[0] != TOKEN_VERSION or parts[1] != coach.routine.id:
         return None
     exercise = coach.routine.get(parts[2])
@@ -83,7 +94,21 @@ def parse_token(text: object, coach: Coach) -> Token | None:
         return None
     if int(parts[3]) >= len(exercise.dose.levels):
         return None
-    return Token(parts[1], parts[2], int(parts[3]), parts[4], brief)
+    return Token(parts[1], parts[2], int(parts[3]), parts[4], brief, owner)
+
+
+def owner_ok(owner: str) -> bool:
+    """Whether a token may carry this owner: an Alexa person id, in characters a token keeps."""
+    return owner.startswith(PERSON_PREFIX) and bool(_OWNER_CHARS.match(owner))
+
+
+def token_owner(text: object) -> str:
+    """The person a stream token says started it ("" for none, or for no token of ours)."""
+    if not isinstance(text, str) or len(text) > MAX_TOKEN_LENGTH:
+        return ""
+    head, _, last = text.rpartition(":")
+    owner = last.removeprefix(OWNER) if last.startswith(OWNER) else ""
+    return owner if head.startswith(TOKEN_VERSION + ":") and owner_ok(owner) else ""
 
 
 def track_id(exercise_id: str, level: int, brief: bool = False) -> str:
@@ -173,7 +198,8 @@ class HandsFree:
         ex = self.routine.exercises[index]
         # Someone who has done it before hears its name, dose and one cue, not the steps.
         brief = s.profile.knows(ex.id)
-        return Token(self.routine.id, ex.id, s.level_of(self.routine, index), play_id, brief)
+        level = s.level_of(self.routine, index)
+        return Token(self.routine.id, ex.id, level, play_id, brief, s.owner)
 
     def play(self, s: State, index: int, play_id: str, offset_ms: int = 0) -> Play:
         """REPLACE_ALL with an exercise's track at its current level."""

@@ -237,6 +237,9 @@ class State:
     place: Place = field(default_factory=Place)
     arrived: datetime | None = None
     """When this request was sent (its timestamp); not stored."""
+    owner: str = ""
+    """The recognised person this state is (their personId), "" for the account; not stored
+    (it is the store's key): a stream they start carries it in its token."""
 
     @classmethod
     def load(cls, routine: Routine, profile_row: object, place_row: object) -> State:

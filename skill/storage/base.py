@@ -18,6 +18,7 @@ from ask_sdk_core.attributes_manager import AbstractPersistenceAdapter
 from ask_sdk_core.exceptions import PersistenceException
 
 from backcoach.skill.domain.deadline import READ_SHARE_S, WRITE_SHARE_S, current_turn
+from backcoach.skill.domain.hands_free import token_owner
 from backcoach.skill.domain.stored import APPEND_HISTORY, StaleWrite
 
 TIMEOUT_S = 3
@@ -57,17 +58,38 @@ class StoreUnavailable(PersistenceException):
 # --- keys ---------------------------------------------------------------------------------------
 
 
+PLAYER_REQUESTS = ("AudioPlayer.", "PlaybackController.")
+"""Requests no voice makes: Alexa names the account in them, never a person."""
+
+
 def attributes_id(request_envelope) -> str:
-    """The recognised speaker's personId, else the account's userId."""
+    """Whose row a request reads and writes: the recognised speaker's personId; for a player
+    event or a device button, the person whose stream it is (named in its token); else the
+    account's userId."""
     system = _get(request_envelope, "context", "system")
     for value in (
-        _get(system, "person", "person_id"),
+        person_of(request_envelope) or stream_owner(request_envelope),
         _get(system, "user", "user_id"),
         _get(request_envelope, "session", "user", "user_id"),
     ):
         if value:
             return value
     raise ValueError("request has no user id")
+
+
+def person_of(request_envelope) -> str:
+    """The recognised speaker's personId, "" when Alexa recognised no one."""
+    return _get(request_envelope, "context", "system", "person", "person_id") or ""
+
+
+def stream_owner(request_envelope) -> str:
+    """For a player event or a device button, the person who started our stream ("" for
+    other requests, or a stream the account started)."""
+    request = _get(request_envelope, "request")
+    if not str(_get(request, "object_type") or "").startswith(PLAYER_REQUESTS):
+        return ""
+    token = _get(request, "token") or _get(request_envelope, "context", "audio_player", "token")
+    return token_owner(token)
 
 
 def _get(obj: Any, *names: str) -> Any:

@@ -116,7 +116,8 @@ def test_manifest_has_every_field_certification_needs(exported):
         "US",
     ]
     assert publishing.testing_instructions
-    assert manifest.permissions == []
+    # Personalisation, as Amazon's own model names it: personId for recognised voices.
+    assert [p.name.value for p in manifest.permissions] == ["alexa::person_id:read"]
     for endpoint in (manifest.apis.custom.endpoint, manifest.events.endpoint):
         assert endpoint.uri == f"{HOST}/alexa"
         assert endpoint.ssl_certificate_type.value == "Trusted"
@@ -165,8 +166,11 @@ def test_every_directive_namespace_the_skill_sends_is_a_declared_interface(expor
     assert {INTERFACE_OF[namespace] for namespace in sent} <= declared
 
 
-def test_no_permission_is_declared_because_none_is_asked_for(exported):
-    """Permissions come from the code: no scope, Connections request or consent token in it."""
+def test_the_only_permission_declared_is_personalisation_and_nothing_else_is_asked_for(
+    exported,
+):
+    """Permissions come from the code: the package declares personalisation (Alexa then
+    sends personId), and no scope, Connections request or consent token is used anywhere."""
     root = Path(skill_code.__file__).parent
     asked = {
         (path.relative_to(root).as_posix(), use)
@@ -174,7 +178,8 @@ def test_no_permission_is_declared_because_none_is_asked_for(exported):
         for use in PERMISSION_USE.findall(path.read_text(encoding="utf-8"))
     }
     manifest = json.loads((exported / "skill-package" / "skill.json").read_text())["manifest"]
-    assert asked == set() and manifest["permissions"] == []
+    assert asked == {("devtools/skill_package.py", "alexa::person_id:read")}
+    assert manifest["permissions"] == [{"name": "alexa::person_id:read"}]
 
 
 # -- a Lambda function as the endpoint -----------------------------------------------------------
