@@ -43,7 +43,8 @@ log = logging.getLogger(__name__)
 EXERCISE_SLOT = "exercise"
 BODY_PART_SLOT = "body_part"
 FEELING_SLOT = "feeling"
-PLACED_SLOTS = frozenset({EXERCISE_SLOT, BODY_PART_SLOT, FEELING_SLOT, "condition"})
+SCORE_SLOT = "score"
+PLACED_SLOTS = frozenset({EXERCISE_SLOT, BODY_PART_SLOT, FEELING_SLOT, SCORE_SLOT, "condition"})
 """Slots whose unlisted words are read as what they are (an exercise we don't have, a body
 part or feeling we don't list): the rest carry words around a command (Slots.unplaced)."""
 
@@ -78,11 +79,13 @@ def named(heard: Heard, name: str) -> str | None:
 def slots_named(heard: Heard) -> Slots:
     """What a request's slots named; words that no listed value placed, outside
     PLACED_SLOTS, are the words around a command (Slots.unplaced), in the slots' order."""
+    score = heard.get(SCORE_SLOT, ("", None))[0]
     return Slots(
         named(heard, EXERCISE_SLOT),
         named(heard, BODY_PART_SLOT),
         heard.get(FEELING_SLOT, ("", None))[1],
         " ".join(w for n, (w, ident) in heard.items() if ident is None and n not in PLACED_SLOTS),
+        int(score) if score.isdigit() else None,
     )
 
 

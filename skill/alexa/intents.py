@@ -26,6 +26,8 @@ class Slots:
     unplaced: str = ""
     """Words heard in a slot that no listed value matched, apart from the exercise and the
     complaint's slots: "my elbows are sore" said before "ready" fills its {before} slot."""
+    score: int | None = None
+    """A number said (AMAZON.NUMBER): the answer to "how bad is it, from 0 to 10?"."""
 
 
 Operation = Callable[[Coach, State, Slots], Reply]
@@ -45,6 +47,11 @@ class by_exercise:  # noqa: N801  (reads as a wrapper in the table, like `unslot
 
     def __call__(self, coach: Coach, s: State, slots: Slots) -> Reply:
         return self.operation(coach, s, slots.exercise)
+
+
+def pain_score(coach: Coach, s: State, slots: Slots) -> Reply:
+    """A number: the pain score when one was asked for; else not understood."""
+    return pain.pain_score(coach, s, slots.score) or info.fallback(coach, s)
 
 
 OPERATIONS: dict[str, Operation] = {
@@ -85,6 +92,7 @@ OPERATIONS: dict[str, Operation] = {
     "LeakIntent": unslotted(pain.leak),
     "UrgentIntent": unslotted(pain.urgent),
     "ConditionIntent": unslotted(pain.condition),
+    "PainScoreIntent": pain_score,
     "FeelBetterIntent": unslotted(answers.feels_better),
     "FeelWorseIntent": unslotted(answers.feels_worse),
     "EasierIntent": unslotted(progression.easier),

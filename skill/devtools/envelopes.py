@@ -133,6 +133,11 @@ def slot(name: str, value: str, *, authority: str, match: tuple[str, str] | None
     }
 
 
+def builtin_slot(name: str, value: str) -> dict:
+    """A slot of a built-in type (AMAZON.NUMBER): its value as Alexa writes it, no resolution."""
+    return {"name": name, "value": value, "confirmationStatus": "NONE", "source": "USER"}
+
+
 def session_ended_request(reason: str = "USER_INITIATED", error: dict | None = None) -> dict:
     """SessionEndedRequest; reason USER_INITIATED, ERROR or EXCEEDED_MAX_REPROMPTS."""
     out: dict = {"type": "SessionEndedRequest", "reason": reason}

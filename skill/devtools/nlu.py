@@ -90,6 +90,14 @@ NOT_SLOT_VALUES = frozenset(
     {"it", "this", "that", "these", "those", "them", "one", "this one", "that one"}
     | {"the", "a", "an", "my"}
 )
+_UNITS = "zero one two three four five six seven eight nine ten eleven twelve thirteen".split()
+_TEENS = "fourteen fifteen sixteen seventeen eighteen nineteen".split()
+NUMBER_WORDS = {word: n for n, word in enumerate(_UNITS + _TEENS)} | {"twenty": 20}
+"""Numbers as speech recognition writes them in words (AMAZON.NUMBER's, as far as a mat
+needs: a pain score, a count); digits are taken as they are."""
+BUILTIN_TYPES = frozenset({"AMAZON.NUMBER"})
+"""Built-in slot types the simulator knows: they take only their own values (a NUMBER slot
+never takes "yes"), which Alexa sends as written digits, without entity resolution."""
 VAGUE_WORDS = frozenset({"something", "anything", "nothing", "everything", "else"})
 MAX_FREE_TEXT_WORDS = 4
 """The most words an unlisted slot value takes."""
@@ -138,6 +146,13 @@ class _Found:
     """(slot name, slot type, words heard) in the order heard."""
     unresolved: int
     carrier: int
+
+
+def number_value(text: str) -> int | None:
+    """The number a few heard words say ("seven", "7"), or None."""
+    if text.isdigit():
+        return int(text)
+    return NUMBER_WORDS.get(text)
 
 
 def normalise(text: str) -> str:
@@ -336,6 +351,11 @@ class Nlu:
             for j in range(i + 1, min(len(words), i + longest) + 1):
                 heard_words = words[i:j]
                 heard = " ".join(heard_words)
+                if kind in BUILTIN_TYPES:
+                    if number_value(heard) is not None:
+                        self._walk(child, words, j, (*fills, (name, kind, heard)), carrier,
+                                   unresolved, out)  # fmt: skip
+                    continue
                 listed = heard in self.values.get(kind, {})
                 # Alexa fills a custom slot with unlisted words too, but only one per request here
                 # (two unknowns in "my {body_part} is {feeling}" would match nearly anything).
@@ -349,6 +369,9 @@ class Nlu:
         intent = found.intent
         slots = {n: {"name": n, "confirmationStatus": "NONE"} for n in self.intent_slots[intent]}
         for name, kind, heard in found.fills:
+            if kind in BUILTIN_TYPES:  # digits, and no entity resolution (a built-in type)
+                slots[name] = envelopes.builtin_slot(name, str(number_value(heard)))
+                continue
             match = self.values.get(kind, {}).get(heard)
             slots[name] = envelopes.slot(name, heard, authority=self._authority(kind), match=match)
         return Match(intent=intent, slots=slots, utterance=text, sample=found.sample)

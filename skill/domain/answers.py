@@ -81,6 +81,7 @@ YES: dict[Pending, Callable[[Coach, State], Reply]] = {
     Pending.MEDICAL_CHECK: lambda coach, s: medical_answer(coach, s, cleared=True),
     Pending.LEAK_CHECK: lambda coach, s: pain.leak_answer(coach, s, alarming=True),
     Pending.HURT_CHECK: pain.pain,  # "did anything hurt?" "yes": the last exercise did
+    Pending.PAIN_SCORE: lambda coach, s: clarify(coach, s, "pain.score_range"),
     Pending.UNCLEAR: lambda coach, s: coach.unclear(s, coach.say("unclear.to_yes")),
 }
 """What "yes" does to each question (RESUME_STREAM is answered by the hands-free handler)."""
@@ -113,5 +114,7 @@ def no(coach: Coach, s: State) -> Reply:
     if pending in (Pending.READY, Pending.NEXT, Pending.RESUME):
         return navigation.wait(coach, s)  # "not yet": only stop, or "I'm done", ends it
     if pending in (Pending.START, Pending.SKIP, Pending.START_OVER):
+        return navigation.stop(coach, s)
+    if pending == Pending.PAIN_SCORE:  # "no" to "how bad is it?": not a zero; done for today
         return navigation.stop(coach, s)
     return coach.ask(s)

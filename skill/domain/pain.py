@@ -12,8 +12,16 @@ from __future__ import annotations
 
 from backcoach.skill.domain.coach import Coach
 from backcoach.skill.domain.interruptions import late_report
+from backcoach.skill.domain.plan import units
 from backcoach.skill.domain.reply import Reply
 from backcoach.skill.domain.state import Offer, Phase, State
+
+MILD_PAIN = 2
+"""Pain scores up to this are mild: exercise may go on, gently, at the same level (the
+pain-monitoring model allows more, up to about 5 of 10; here it is kept conservative)."""
+TOO_MUCH_PAIN = 5
+"""Pain scores above this end the exercise for today; from MILD_PAIN up to this, an easier
+dose is offered now."""
 
 
 def pain(coach: Coach, s: State, body_part: str | None = None) -> Reply:
@@ -41,11 +49,55 @@ def pain(coach: Coach, s: State, body_part: str | None = None) -> Reply:
         if place.offer == Offer.BACK_CHECK:  # answered as "still sore" is: not asked again today
             profile.back_checked_on = coach.clock().date().isoformat()
         return coach.end(heard, coach.say("back.rest"))
+    if place.phase == Phase.PAIN and ex.id in place.pain:
+        # Told again while stopped for it: the same pain, eased once; the question stands.
+        return coach.ask(s, heard, coach.routine.safety.pain)
     stop_for_pain(coach, s)
-    eased = _eased(coach, s)
+    place.level_before_pain = s.level_of(coach.routine)
+    eased = _eased(coach, s)  # before the number: a question left unanswered eases
     place.phase, place.paused_phase = Phase.PAIN, None
+    place.offer = Offer.PAIN_SCORE
     stopped = coach.say("pain.stopped_part" if part else "pain.stopped", name=ex.name, part=part)
     return coach.ask(s, stopped, coach.routine.safety.pain, eased)
+
+
+def pain_score(coach: Coach, s: State, score: int | None) -> Reply | None:
+    """The answer to "how bad is it, from 0 to 10?": above 5 the exercise is done for today
+    (eased for next time, as it already is); 3 to 5, an easier dose now; up to 2, carry on
+    gently at the same level (the easing undone). Only the number is kept. None when no
+    score was asked for (a number out of the blue is not understood)."""
+    place = s.place
+    if place.phase != Phase.PAIN or place.offer != Offer.PAIN_SCORE:
+        return None
+    if score is None or not 0 <= score <= 10:
+        return coach.ask(s, coach.say("pain.score_range"))
+    place.offer = Offer.NONE
+    s.profile.pain_score = score
+    ex, before = coach.current(s), place.level_before_pain
+    place.level_before_pain = None
+    if score > TOO_MUCH_PAIN:
+        return coach.ask(s, coach.say("pain.score_high", name=ex.name))
+    level = s.level_of(coach.routine)
+    if place.hands_free:
+        # The stream stays stopped: going on is "next exercise" (hands-free), as before; a
+        # mild score only keeps the level where it was.
+        if score <= MILD_PAIN and before is not None:
+            s.profile.levels[ex.id] = before
+        return coach.ask(
+            s, coach.say("pain.score_gently" if score <= MILD_PAIN else "pain.score_noted")
+        )
+    if score > MILD_PAIN and before is not None and level >= before:
+        return coach.ask(s, coach.say("pain.score_easiest", name=ex.name))  # skip or stop
+    if score <= MILD_PAIN and before is not None:
+        s.profile.levels[ex.id] = level = before
+    # Back to the set that hurt, at the dose it is now (the one set, not the exercise).
+    place.unit = min(place.last_block, len(units(ex, level)) - 1)
+    place.last_block = place.unit
+    place.phase = Phase.BETWEEN if place.unit else Phase.INTRO
+    if score <= MILD_PAIN:
+        return coach.ask(s, coach.say("pain.score_mild", name=ex.name))
+    dose = coach.phrasing.dose_text(ex, level)
+    return coach.ask(s, coach.say("pain.score_easier", dose=dose))
 
 
 def counted_late(coach: Coach, s: State) -> bool:

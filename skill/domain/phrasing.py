@@ -174,6 +174,10 @@ class Phrasing:
             return Question(said, Pending.RESUME_ROUTINE)
         if place.phase == Phase.INTRO and s.profile.knows(current.id):
             return Question(self.say("ask.ready_brief"), Pending.READY)  # they know the drill
+        if place.phase == Phase.PAIN and place.offer == Offer.PAIN_SCORE:
+            last = place.exercise == len(exercises) - 1  # nothing to skip to
+            return Question(self.say("ask.pain_score_last" if last else "ask.pain_score"),
+                            Pending.PAIN_SCORE)  # fmt: skip
         if place.phase == Phase.PAIN and place.exercise == len(exercises) - 1:
             return Question(self.say("ask.pain_last"), Pending.SKIP)  # nothing to skip to
         if place.phase == Phase.BETWEEN and place.unit:

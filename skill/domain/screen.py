@@ -56,6 +56,7 @@ ASKED = {
     Pending.MEDICAL_CHECK: "screen.yes_no",
     Pending.LEAK_CHECK: "screen.yes_no",
     Pending.HURT_CHECK: "screen.hurt_check",
+    Pending.PAIN_SCORE: "screen.pain_score",
 }
 """What to say, on screen, to a question the voice ended on that is not about the exercise
 under way (those are worded from the phase: ready, resume, skip or stop)."""
@@ -180,12 +181,14 @@ def _hint(coach: Coach, s: State) -> str:
     """What to say now, in the words the voice asked for: its question's answers, else the
     phase's ("" where the voice asked nothing a hint could word, or asked the next exercise)."""
     place, say = s.place, coach.say
+    last = place.exercise == coach.total - 1  # nothing left to skip to after the last one
+    if place.pending == Pending.PAIN_SCORE and last:
+        return say("screen.pain_score_last")
     if place.pending in ASKED:
         return say(ASKED[place.pending])
     if place.phase == Phase.PAUSED:
         return say("screen.paused")
-    if place.phase == Phase.PAIN:  # nothing left to skip to after the last exercise
-        last = place.exercise == coach.total - 1
+    if place.phase == Phase.PAIN:
         return say("screen.pain_last" if last else "screen.pain")
     if place.phase == Phase.BETWEEN:
         ex, level = coach.current(s), s.level_of(coach.routine)

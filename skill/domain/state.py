@@ -57,6 +57,7 @@ class Pending(StrEnum):
     RESUME_STREAM = "resume_stream"
     LEAK_CHECK = "leak_check"
     HURT_CHECK = "hurt_check"
+    PAIN_SCORE = "pain_score"
     UNCLEAR = "unclear"
     """Nothing was understood: a bare yes or no answers nothing, so it starts nothing."""
 
@@ -78,6 +79,9 @@ class Offer(StrEnum):
     HURT_CHECK = "hurt_check"
     """ "Did anything hurt?" as the routine ends: the session stays open for the answer, so
     that pain in the last exercise reaches the skill (and counts) without its name."""
+    PAIN_SCORE = "pain_score"
+    """ "How bad is it, from 0 to 10?" once an exercise stopped for pain: the number decides
+    what comes next (skippable: next or stop answer it too)."""
 
 
 def _forget_pain_log(row: dict[str, Any]) -> dict[str, Any]:
@@ -157,6 +161,8 @@ class Profile(StoredRow):
     levels were stepped down for it (progress.steps_down)."""
     break_steps: StrictInt = 0
     """Steps down already taken for that break (a longer absence takes more, never twice)."""
+    pain_score: StrictInt | None = None
+    """The last pain score told, 0 to 10: a level, not a diary (not when, what or where)."""
     relearn: Ids = Field(default_factory=list)
     """Exercises to be taught again in full (steps, long lead-in) after a break, until done."""
 
@@ -222,6 +228,9 @@ class Place(StoredRow):
     done_for_today: StrictBool = False
     """The person ended the session ("stop", "I'm done for today"): the place is offered
     again today only; tomorrow starts today's routine."""
+    level_before_pain: StrictInt | None = None
+    """The level of the exercise that just hurt, before it was eased for next time: a mild
+    pain score puts it back."""
     back_after_weeks: StrictInt = 0
     """Weeks since the last session, when this session opened after a break and it has not
     been said yet (opening.with_opening_notes); 0 once said, or without a break."""

@@ -222,7 +222,7 @@ def test_pain_stops_records_and_offers_skip_or_stop(coach):
     reply = pain.pain(coach, s)
     assert s.place.phase == "pain" and s.place.pain == ["plank"]
     assert "Stop the exercise now" in reply.text and "physician" in reply.text
-    assert "Say next exercise to skip it, or stop to end for today" in reply.text
+    assert "How bad is it, from 0 to 10? Or say next exercise, or stop." in reply.text
     assert navigation.ready(coach, s).segments == ()  # "ready" does not restart a painful exercise
     unclear = answers.yes(coach, s)  # a bare yes could mean either: it is asked again
     assert (

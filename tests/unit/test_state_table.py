@@ -25,7 +25,7 @@ def test_pain_between_sets_stops_for_pain_and_keeps_the_session_open(table):
     starts, cells = table
     assert starts["between"].where == "between"
     pain = cells["between", "PainIntent"]
-    assert pain.where == "pain" and not pain.ends
+    assert pain.where == "pain +pain_score" and not pain.ends  # how bad, from 0 to 10?
     assert "stopping the plank" in pain.answer
 
 
