@@ -67,9 +67,9 @@ def test_pain_stops_at_once_and_offers_skip_or_end(conv):
     text = plain(response)
     assert "stopping the plank" in text
     assert "consult your physician" in text
-    assert "Say next exercise to skip it, or stop" in text
-    unclear = conv.intent("Yes")  # skip, or stop? a bare yes is asked again
-    assert "Say next exercise, or stop" in plain(unclear) and not ends(unclear)
+    assert "How bad is it, from 0 to 10? Or say next exercise, or stop" in text
+    unclear = conv.intent("Yes")  # how bad, or skip, or stop? a bare yes is asked again
+    assert "or say next exercise, or stop" in plain(unclear) and not ends(unclear)
     skipped = conv.intent("Next")
     assert "the butt lifter" in plain(skipped)
 
