@@ -20,7 +20,7 @@ from backcoach.skill.alexa.respond import ClipUrl, to_response
 from backcoach.skill.alexa.screen_directives import supports_apl
 from backcoach.skill.alexa.state_store import not_loaded, tell_not_saved_once
 from backcoach.skill.domain.coach import Coach
-from backcoach.skill.domain.hands_free import SetStarts, TrackLength, parse_token
+from backcoach.skill.domain.hands_free import PLAYER_REQUESTS, SetStarts, TrackLength, parse_token
 from backcoach.skill.domain.interruptions import arrive
 from backcoach.skill.domain.opening import with_opening_notes
 from backcoach.skill.domain.progression import remember_place
@@ -28,7 +28,7 @@ from backcoach.skill.domain.reply import Reply
 from backcoach.skill.domain.screen import ClipLength, screen, track_titles
 from backcoach.skill.domain.state import State
 
-PLAYER_PREFIXES = ("AudioPlayer.", "PlaybackController.")
+PLAYER_PREFIXES = PLAYER_REQUESTS
 """Requests whose replies may carry directives only: no speech, card or reprompt."""
 SAFE_EVENTS = frozenset({"SessionEndedRequest", "PlaybackController.PauseCommandIssued"})
 """Requests other than SAFETY intents that never depend on the store: the end of a session,

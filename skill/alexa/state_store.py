@@ -6,7 +6,7 @@ from ask_sdk_core.handler_input import HandlerInput
 
 from backcoach.skill.alexa.retry import json_copy
 from backcoach.skill.domain.coach import Coach
-from backcoach.skill.domain.hands_free import HandsFree, Stream
+from backcoach.skill.domain.hands_free import PLAYER_REQUESTS, HandsFree, Stream
 from backcoach.skill.domain.opening import begin_session
 from backcoach.skill.domain.state import Place, State
 from backcoach.skill.domain.stored import APPEND_HISTORY, StoredRow
@@ -132,7 +132,9 @@ class PersistentStore:
         state = State.load(self.coach.routine, saved, carried)
         if carried is None:
             stopped = HandsFree(self.coach).stopped_stream(self.load_stream(handler_input))
-            begin_session(self.coach, state, stopped.exercise_id if stopped else "")
+            kind = str(getattr(handler_input.request_envelope.request, "object_type", ""))
+            voice = not kind.startswith(PLAYER_REQUESTS)
+            begin_session(self.coach, state, stopped.exercise_id if stopped else "", voice)
         return state
 
     def fallback(self, handler_input: HandlerInput) -> State:

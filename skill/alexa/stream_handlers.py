@@ -27,7 +27,7 @@ from backcoach.skill.alexa.base import (
 from backcoach.skill.alexa.intents import OPERATIONS, Slots
 from backcoach.skill.alexa.state_store import carried_place
 from backcoach.skill.domain.hands_free import HandsFree, Position, Stream, parse_token
-from backcoach.skill.domain.opening import check_first, doctor_first, launch, with_opening_notes
+from backcoach.skill.domain.opening import check_first, doctor_first, with_opening_notes
 from backcoach.skill.domain.reply import Reply
 from backcoach.skill.domain.state import Pending, Phase, State
 
@@ -303,29 +303,6 @@ class StreamQuestionHandler(StreamHandler):
         )
 
 
-class LevelUpLaunchHandler(StreamHandler):
-    """Opening the skill after a hands-free run moved an exercise up: say so first (the run's
-    PlaybackFinished events could not), then the usual opening."""
-
-    def can_handle(self, handler_input: HandlerInput) -> bool:
-        return get_request_type(handler_input) == "LaunchRequest" and bool(
-            self.deps.store.load_stream(handler_input).moved_up
-        )
-
-    def handle(self, handler_input: HandlerInput) -> Response:
-        store, coach = self.deps.store, self.deps.coach
-        stream = store.load_stream(handler_input)
-
-        def announced_launch(s: State) -> Reply:
-            news = self.hands_free.announcement(s, stream)
-            opening = launch(coach, s)
-            return replace(opening, parts=(*news, *opening.parts))
-
-        response = self.run(handler_input, announced_launch)
-        store.save_stream(handler_input, stream)
-        return response
-
-
 class PlayerEventHandler(StreamHandler):
     """AudioPlayer events: remember the position, queue the next track, retry a failure."""
 
@@ -360,6 +337,5 @@ def stream_handlers(deps: Deps) -> list:
         StreamCommandHandler(deps),
         StreamQuestionHandler(deps),
         StreamOfferHandler(deps),
-        LevelUpLaunchHandler(deps),
         PlayerEventHandler(deps),
     ]

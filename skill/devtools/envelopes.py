@@ -6,6 +6,8 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+from backcoach.skill.domain.hands_free import PLAYER_REQUESTS
+
 DEFAULT_SKILL_ID = "amzn1.ask.skill.00000000-0000-0000-0000-backcoach000"
 
 
@@ -84,7 +86,7 @@ class Caller:
             **request,
         }
         context: dict = {"System": self.system()}
-        if self.person_id and not request["type"].startswith(("AudioPlayer.", "Playback")):
+        if self.person_id and not request["type"].startswith(PLAYER_REQUESTS):
             context["System"]["person"] = {"personId": self.person_id}
         if self.device.audio_player:
             context["AudioPlayer"] = audio_player or {"playerActivity": "IDLE"}

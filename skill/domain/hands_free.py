@@ -22,6 +22,9 @@ from backcoach.skill.domain.reply import Reply
 from backcoach.skill.domain.state import Pending, Phase, State
 from backcoach.skill.domain.stored import StoredRow
 
+PLAYER_REQUESTS = ("AudioPlayer.", "PlaybackController.")
+"""Request types no voice makes (the player's events, a device's buttons): their replies
+carry directives only, and Alexa names the account in them, never a person."""
 TOKEN_VERSION = "bc1"
 BRIEF = "b"
 """A sixth token field marking the brief track (tokens without it play the full one)."""
@@ -165,9 +168,6 @@ class Stream(StoredRow):
     """The token already retried once after a playback failure."""
     trouble: Ids = Field(default_factory=list)
     """Exercises made easier (or that hurt) during this run: finishing them is not clean."""
-    moved_up: Ids = Field(default_factory=list)
-    """Exercises a finished track moved up a level, to be announced at the next launch or
-    stream start (a PlaybackFinished event cannot speak)."""
 
     @classmethod
     def read(cls, row: object) -> Stream:
@@ -232,24 +232,8 @@ class HandsFree:
         stream.trouble = []
         # The whole how-to for the first runs; then one sentence, with the pain phrase.
         known = s.profile.history.count >= BRIEF_OPENING_AFTER
-        said = (*self.announcement(s, stream), self.say("start_brief" if known else "start"))
+        said = (self.say("start_brief" if known else "start"),)
         return Reply(said, end_session=True, directives=(play,))
-
-    def announcement(self, s: State, stream: Stream) -> tuple[str, ...]:
-        """The level-ups hands-free runs earned since the person last heard from us (said
-        once: the list is emptied)."""
-        indices = [i for i in map(self.routine.index_of, stream.moved_up) if i is not None]
-        stream.moved_up = []
-        if not indices:
-            return ()
-        exercises = [self.routine.exercises[i] for i in sorted(set(indices))]
-        if len(exercises) == 1:
-            (i,) = sorted(set(indices))
-            dose = self.coach.phrasing.dose_text(exercises[0], self.earned(s, i))
-            return (self.say("moved_up.one", name=exercises[0].name, dose=dose),)
-        names = [ex.name for ex in exercises]
-        joined = ", the ".join(names[:-1]) + " and the " + names[-1]
-        return (self.say("moved_up.many", names=joined),)
 
     def stopped_stream(self, stream: Stream) -> Token | None:
         """The stream a person stopped and may want to resume (recent, ours, not finished)."""
@@ -291,23 +275,13 @@ class HandsFree:
             return Reply(())
         index = self.index_of(current)
         s.place.trouble = list(stream.trouble)
-        before = self.earned(s, index)
         progression.record_done(self.coach, s, index, run_id=current.play_id)
         # Pain told just after ("Alexa, tell Back Coach my knee hurts") counts against it.
         interruptions.note_sets(s, current.exercise_id, current.level, self.now(), 0.0)
-        if self.earned(s, index) > before and current.exercise_id not in stream.moved_up:
-            stream.moved_up.append(current.exercise_id)
         stream.token, stream.offset_ms, stream.at = token, 0, self.now()
         last = index + 1 >= len(self.routine.exercises)
         stream.activity = "FINISHED" if last else "PLAYING"
         return Reply(())
-
-    def earned(self, s: State, index: int) -> int:
-        """The level earned at an exercise: its level now, or a higher one a profile keeps
-        for the next session to apply (`Profile.level_up`, where profiles have one)."""
-        pending = getattr(s.profile, "level_up", None)
-        later = pending.get(self.routine.exercises[index].id, 0) if isinstance(pending, dict) else 0
-        return max(s.level_of(self.routine, index), later)
 
     def failed(self, stream: Stream, token: str, offset_ms: int) -> Reply:
         """Retry the same track once from where it failed."""

@@ -14,10 +14,12 @@ from backcoach.skill.domain.reply import Reply
 from backcoach.skill.domain.state import Offer, Place, State
 
 
-def begin_session(coach: Coach, s: State, stream: str = "") -> None:
+def begin_session(coach: Coach, s: State, stream: str = "", voice: bool = True) -> None:
     """A new session: a fresh place; the profile stays.
 
-    `stream` is the exercise where a hands-free stream was stopped, if one was.
+    `stream` is the exercise where a hands-free stream was stopped, if one was. A player
+    event (`voice` false) is a session of its own too, but steps nothing up: it could not
+    say so.
     """
     s.place = Place(stream=stream)
     # Levels earned last time ("next time it goes up") take effect now, as announced.
@@ -25,6 +27,8 @@ def begin_session(coach: Coach, s: State, stream: str = "") -> None:
         s.profile.levels[exercise_id] = max(level, s.profile.levels.get(exercise_id, 0))
     s.profile.level_up = {}
     after_a_break(coach, s)
+    if voice:
+        step_up(coach, s)
     if s.profile.see_doctor:
         s.place.offer = Offer.MEDICAL_CHECK
     elif s.profile.back_check and s.profile.back_checked_on != coach.clock().date().isoformat():
@@ -35,6 +39,29 @@ def begin_session(coach: Coach, s: State, stream: str = "") -> None:
         s.place.offer = Offer.RESUME_STREAM
     elif progress.resumable(s.profile.stopped, coach.clock()):
         s.place.offer = Offer.RESUME
+
+
+def step_up(coach: Coach, s: State) -> None:
+    """One exercise a day goes up a level: of those done cleanly often enough
+    (progress.CLEAN_RUNS_TO_MOVE_UP sessions in a row without pain or "too hard"), the one
+    furthest below its target (the article's dose, the last level), the earliest on a tie;
+    none in a session that opens by checking on pain or a red flag (graded activity: one
+    variable at a time, and only while it is going well)."""
+    profile, today = s.profile, coach.clock().date().isoformat()
+    if profile.back_check or profile.see_doctor or profile.stepped_up_on == today:
+        return
+    due = [
+        (len(ex.dose.levels) - 1 - s.level_of(coach.routine, index), -index, ex)
+        for index, ex in enumerate(coach.routine.exercises)
+        if progress.due_to_move_up(profile.clean.get(ex.id, 0))
+        and s.level_of(coach.routine, index) + 1 < len(ex.dose.levels)
+    ]
+    if not due:
+        return
+    _, _, ex = max(due, key=lambda candidate: candidate[:2])
+    profile.levels[ex.id] = profile.levels.get(ex.id, 0) + 1
+    profile.clean[ex.id], profile.stepped_up_on = 0, today
+    s.place.stepped_up = ex.id
 
 
 def after_a_break(coach: Coach, s: State) -> None:
@@ -127,6 +154,11 @@ def with_opening_notes(coach: Coach, s: State, reply: Reply) -> Reply:
         key = "back.after_break_easier" if s.place.stepped_down else "back.after_break"
         notes = (coach.say(key, weeks=s.place.back_after_weeks),)
         s.place.back_after_weeks = 0
+    up = coach.routine.get(s.place.stepped_up)
+    if up is not None and not s.profile.see_doctor:
+        dose = coach.phrasing.dose_text(up, s.profile.levels.get(up.id, 0))
+        notes = (*notes, coach.say("level.up_today", name=up.name, dose=dose))
+        s.place.stepped_up = ""
     if not s.profile.disclaimer_heard:
         s.profile.disclaimer_heard = True
         notes = (*coach.phrasing.disclaimer(), coach.say("pain_rule"), *notes)

@@ -57,7 +57,8 @@ def _where(coach: Coach, s: State, phase: Phase) -> dict:
 
 
 def complete(coach: Coach, s: State, ex: Exercise) -> str:
-    """Record a finished exercise; after enough clean runs, move it up (and say so)."""
+    """Record a finished exercise; after enough clean runs, say it is ready to go up (the
+    next session steps up one exercise: opening.step_up)."""
     profile, place = s.profile, s.place
     if ex.id not in place.done:
         place.done.append(ex.id)
@@ -71,12 +72,10 @@ def complete(coach: Coach, s: State, ex: Exercise) -> str:
     runs = progress.completed(profile.clean, ex.id, troubled)
     if not troubled:
         profile.clean_on[ex.id] = today
-    if not progress.due_to_move_up(runs) or level + 1 >= len(ex.dose.levels):
+    if runs != progress.CLEAN_RUNS_TO_MOVE_UP or level + 1 >= len(ex.dose.levels):
         return ""
-    # Announced now, applied when the next session begins (opening.begin_session).
-    profile.level_up[ex.id], profile.clean[ex.id] = level + 1, 0
-    dose = coach.phrasing.dose_text(ex, level + 1)
-    return coach.say("level.moved_up", name=ex.name, dose=dose)
+    # Not a promise: one exercise goes up a session, the furthest below its target first.
+    return coach.say("level.ready_up", name=ex.name)
 
 
 def record_done(coach: Coach, s: State, index: int, run_id: str) -> None:

@@ -161,6 +161,8 @@ class Profile(StoredRow):
     levels were stepped down for it (progress.steps_down)."""
     break_steps: StrictInt = 0
     """Steps down already taken for that break (a longer absence takes more, never twice)."""
+    stepped_up_on: StrictStr = ""
+    """The day (ISO date) an exercise last went up a level: one a day at most."""
     pain_score: StrictInt | None = None
     """The last pain score told, 0 to 10: a level, not a diary (not when, what or where)."""
     relearn: Ids = Field(default_factory=list)
@@ -236,6 +238,8 @@ class Place(StoredRow):
     been said yet (opening.with_opening_notes); 0 once said, or without a break."""
     stepped_down: StrictBool = False
     """Whether this session's opening stepped a level down for that break."""
+    stepped_up: StrictStr = ""
+    """The exercise this session's opening moved up a level, until the opening says so."""
 
 
 @dataclass

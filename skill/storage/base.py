@@ -18,7 +18,7 @@ from ask_sdk_core.attributes_manager import AbstractPersistenceAdapter
 from ask_sdk_core.exceptions import PersistenceException
 
 from backcoach.skill.domain.deadline import READ_SHARE_S, WRITE_SHARE_S, current_turn
-from backcoach.skill.domain.hands_free import token_owner
+from backcoach.skill.domain.hands_free import PLAYER_REQUESTS, token_owner
 from backcoach.skill.domain.stored import APPEND_HISTORY, StaleWrite
 
 TIMEOUT_S = 3
@@ -56,10 +56,6 @@ class StoreUnavailable(PersistenceException):
 
 
 # --- keys ---------------------------------------------------------------------------------------
-
-
-PLAYER_REQUESTS = ("AudioPlayer.", "PlaybackController.")
-"""Requests no voice makes: Alexa names the account in them, never a person."""
 
 
 def attributes_id(request_envelope) -> str:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from backcoach.skill.domain import answers, info, navigation, opening, pain, progression
+from backcoach.skill.domain.coach import Coach
 from backcoach.skill.domain.history import History
 from backcoach.skill.domain.state import Phase, Profile, State
 
@@ -440,19 +441,48 @@ def test_an_exercise_done_before_gets_a_brief_intro_at_every_level(coach, routin
 
 
 def test_a_second_run_the_same_day_is_not_another_clean_run(coach):
-    """Progression counts one clean completion per exercise a day; a level earned is
-    announced at once and applied when the next session begins."""
+    """Progression counts one clean completion per exercise a day; an exercise ready to go
+    up is said to be, and the next session steps it up."""
     s = at(coach, "butt_lifter")
     navigation.ready(coach, s)
     assert s.profile.clean["butt_lifter"] == 1
     again = navigation.again(coach, s)  # "do it again", same day
-    assert s.profile.clean["butt_lifter"] == 1 and "goes up" not in again.text
+    assert s.profile.clean["butt_lifter"] == 1 and "go up" not in again.text
     s.profile.clean_on["butt_lifter"] = "2000-01-01"  # as if that run was another day
     third = navigation.again(coach, s)
-    assert "next time it goes up" in third.text
-    assert s.level_of(coach.routine) == 0 and s.profile.level_up == {"butt_lifter": 1}
+    assert "ready to go up a level" in third.text
+    assert s.level_of(coach.routine) == 0 and s.profile.clean["butt_lifter"] == 2
     opening.begin_session(coach, s)
-    assert s.level_of(coach.routine, 2) == 1 and s.profile.level_up == {}
+    assert s.level_of(coach.routine, 2) == 1 and s.profile.clean["butt_lifter"] == 0
+
+
+def test_one_exercise_goes_up_a_day_the_furthest_below_its_target_first(routine, phrases):
+    day = [datetime(2026, 12, 1, 9, 0, tzinfo=UTC)]
+    coach = Coach(routine, phrases, clock=lambda: day[0])
+    s = State(Profile(disclaimer_heard=True))
+    s.profile.clean = {ex.id: 2 for ex in coach.routine.exercises}  # all five due at once
+    gaps = {ex.id: len(ex.dose.levels) - 1 for ex in coach.routine.exercises}
+    order = []
+    for _ in coach.routine.exercises:
+        opening.begin_session(coach, s)
+        order.append(s.place.stepped_up)
+        opening.begin_session(coach, s)  # opened again the same day: nothing more
+        assert sum(s.profile.levels.values()) == len(order), "one a day"
+        day[0] += timedelta(days=1)
+    widest = max(gaps.values())
+    assert gaps[order[0]] == widest, "the furthest below its target first"
+    assert sorted(order) == sorted(gaps), "each in turn"
+    opening.begin_session(coach, s)
+    assert s.place.stepped_up == "", "none left due"
+    s.profile.clean["plank"] = 2
+    opening.begin_session(coach, s, voice=False)  # a player event: it could not say so
+    assert s.place.stepped_up == "" and s.profile.clean["plank"] == 2
+
+
+def test_no_step_up_in_a_session_that_checks_on_pain_first(coach):
+    s = State(Profile(disclaimer_heard=True, back_check="plank", clean={"steamroller": 2}))
+    opening.begin_session(coach, s)
+    assert s.profile.levels == {} and s.profile.clean == {"steamroller": 2}
 
 
 def test_where_it_hurts_is_said_back_and_not_kept(coach):

@@ -40,7 +40,7 @@ def _coach(adapter: FlakyAdapter) -> dict:
 @pytest.mark.parametrize("said", ["yes", "my knee hurts", "ouch", "that hurt"])
 def test_pain_after_the_last_block_counts_against_it(said):
     adapter, sim = _after_the_last_block(_due_a_step_up())
-    assert _coach(adapter)["level_up"] == {LAST.id: 1}  # announced: "next time it goes up"
+    assert _coach(adapter)["clean"][LAST.id] == 2  # due: "it's ready to go up a level"
     turn = sim.say(said)
     assert turn.ends_session and "<audio" not in turn.ssml and "<break" not in turn.ssml
     coach = _coach(adapter)

@@ -295,24 +295,18 @@ def test_next_on_the_last_track_ends_the_routine(timed):
     assert stream.activity == "FINISHED" and timed.resume(State(), stream).directives == ()
 
 
-def test_a_level_up_earned_hands_free_is_announced_once_at_the_next_start(timed, clock):
+def test_two_clean_hands_free_runs_make_an_exercise_due_and_the_next_session_steps_it_up(
+    timed, clock
+):
+    from backcoach.skill.domain.opening import begin_session
+
     s, stream = State(), Stream()
     for run in ("run1", "run2"):
         timed.finished(s, stream, str(Token("back_routine", "plank", 0, run)))
         clock.now += timedelta(days=1)
-    assert timed.earned(s, 1) == 1 and stream.moved_up == ["plank"]
-    reply = timed.start(s, stream, audio_player=True)
-    assert reply.parts[0] == (
-        "You've done the plank twice without trouble, so it's gone up a level: "
-        "3 holds of 10 seconds, with a short rest between."
-    )
-    assert stream.moved_up == [] and timed.announcement(s, stream) == ()
-
-
-def test_several_level_ups_are_announced_in_one_sentence(timed):
-    stream = Stream(moved_up=["plank", "pelvic_extension", "not-an-exercise"])
-    (said,) = timed.announcement(State(), stream)
-    assert said.startswith("You've done the pelvic extension and the plank twice")
+    assert s.profile.clean["plank"] == 2 and s.profile.levels.get("plank", 0) == 0
+    begin_session(timed.coach, s)
+    assert s.profile.levels["plank"] == 1 and s.place.stepped_up == "plank"
 
 
 def test_the_opening_says_how_to_talk_to_the_skill_while_it_plays(hands_free):
@@ -323,8 +317,8 @@ def test_the_opening_says_how_to_talk_to_the_skill_while_it_plays(hands_free):
 def test_old_stream_rows_read_with_the_new_fields_empty():
     row = {"schema_version": 2, "token": "t", "offset_ms": 5, "activity": "STOPPED", "at": ""}
     stream = Stream.read(row)
-    assert (stream.trouble, stream.moved_up, stream.offset_ms) == ([], [], 5)
-    assert Stream.read({**row, "moved_up": ["plank", 3]}).moved_up == ["plank"]
+    assert (stream.trouble, stream.offset_ms) == ([], 5)
+    assert Stream.read({**row, "moved_up": ["plank"]}).trouble == [], "a dropped field is ignored"
 
 
 def test_questions_are_about_the_stream_while_it_plays_or_was_paused_within_a_day(timed):
