@@ -146,7 +146,8 @@ def checked(operation: Callable[..., Reply]) -> Callable[..., Reply]:
 
 def with_opening_notes(coach: Coach, s: State, reply: Reply) -> Reply:
     """What a session must say first, once, whatever was asked: the disclaimer for someone
-    who has never heard it (a one-shot request), and, after a break, that today is easier."""
+    who has never heard it (a one-shot request), after a break that today is easier, and
+    which exercise goes up today."""
     if reply.end_session and not reply.directives:
         return reply
     notes: tuple[str, ...] = ()

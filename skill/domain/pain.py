@@ -78,6 +78,8 @@ def pain_score(coach: Coach, s: State, score: int | None) -> Reply | None:
     if score > TOO_MUCH_PAIN:
         return coach.ask(s, coach.say("pain.score_high", name=ex.name))
     level = s.level_of(coach.routine)
+    if score > MILD_PAIN and before is not None and level >= before:
+        return coach.ask(s, coach.say("pain.score_easiest", name=ex.name))  # skip or stop
     if place.hands_free:
         # The stream stays stopped: going on is "next exercise" (hands-free), as before; a
         # mild score only keeps the level where it was.
@@ -86,8 +88,6 @@ def pain_score(coach: Coach, s: State, score: int | None) -> Reply | None:
         return coach.ask(
             s, coach.say("pain.score_gently" if score <= MILD_PAIN else "pain.score_noted")
         )
-    if score > MILD_PAIN and before is not None and level >= before:
-        return coach.ask(s, coach.say("pain.score_easiest", name=ex.name))  # skip or stop
     if score <= MILD_PAIN and before is not None:
         s.profile.levels[ex.id] = level = before
     # Back to the set that hurt, at the dose it is now (the one set, not the exercise).

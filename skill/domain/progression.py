@@ -74,7 +74,7 @@ def complete(coach: Coach, s: State, ex: Exercise) -> str:
         profile.clean_on[ex.id] = today
     if runs != progress.CLEAN_RUNS_TO_MOVE_UP or level + 1 >= len(ex.dose.levels):
         return ""
-    # Not a promise: one exercise goes up a session, the furthest below its target first.
+    # Not a promise: one exercise goes up a day, the furthest below its target first.
     return coach.say("level.ready_up", name=ex.name)
 
 

@@ -123,3 +123,29 @@ def sim_dose(level: int) -> str:
     from backcoach.skill.domain.coach import Coach
 
     return Coach(ROUTINE, PHRASES).phrasing.dose_text(HURT, level)
+
+
+@pytest.mark.parametrize(("said", "level", "answer"), [
+    ("four", LEVEL - 1, "pain.score_noted"),
+    ("two", LEVEL, "pain.score_gently"),
+])  # fmt: skip
+def test_hands_free_the_number_decides_the_level_and_the_stream_stays_stopped(said, level, answer):
+    adapter = FlakyAdapter()
+    adapter.saved = {"coach": {"schema_version": SCHEMA_VERSION, "disclaimer_heard": True,
+                               "levels": {ex.id: LEVEL for ex in ROUTINE.exercises}}}  # fmt: skip
+    skill = build_skill(
+        ROUTINE,
+        PHRASES,
+        adapter=adapter,
+        clip_url=lambda handler_input: lambda clip_id: f"https://coach.example/{clip_id}.mp3",
+        track_length_s=lambda exercise_id, lv: 60.0,
+    )
+    sim = Simulator(in_process(skill), state=SessionState(), length_s=lambda url: 60.0)
+    sim.say("play my back routine")
+    sim.wait(20)
+    stopped = sim.say("tell back coach this hurts")
+    assert stopped.speech.strip().endswith(PHRASES.raw("ask.pain_score"))
+    turn = sim.say(said)
+    assert PHRASES.raw(answer) in turn.speech and not turn.directives
+    first = ROUTINE.exercises[0]
+    assert adapter.saved["coach"]["levels"][first.id] == level
