@@ -46,8 +46,8 @@ PLAYER_REQUESTS = (
 SHIPPED_SCRIPTS = files("backcoach.skill.devtools") / "dialog_scripts"
 """Where the shipped dialog scripts live: package data, so an installed wheel can run them."""
 
-ACTIONS = ("say", "request", "wait", "wait_into_hold", "advance")
-Action = Literal["say", "request", "wait", "wait_into_hold", "advance"]
+ACTIONS = ("say", "request", "wait", "wait_into_hold", "advance", "speaker")
+Action = Literal["say", "request", "wait", "wait_into_hold", "advance", "speaker"]
 HOLD_TOLERANCE_S = 0.5
 
 
@@ -63,8 +63,9 @@ class Step:
     action: Action
     """One of ACTIONS."""
     value: Any
-    """What is said, the request type, the seconds to wait ("end": until it stops), or the
-    time to let pass (`advance: 10m`)."""
+    """What is said, the request type, the seconds to wait ("end": until it stops), the
+    time to let pass (`advance: 10m`), or who speaks from now on (`speaker: <personId>`, a
+    voice Alexa recognises; `speaker: none`, one it does not)."""
     expect: dict[str, Any]
     barge_in_s: float | None = None
     """For `say`: said this many seconds into the last response, before its clips ended."""
@@ -106,6 +107,11 @@ class Step:
             duration_s(value)  # ValueError says what a duration looks like
             if expect:
                 raise ValueError("an advance sends nothing; it has no expectations")
+        if action == "speaker":
+            if not (value == "none" or str(value).startswith("amzn1.ask.person.")):
+                raise ValueError("'speaker' takes a personId (amzn1.ask.person.…) or none")
+            if expect:
+                raise ValueError("a speaker sends nothing; it has no expectations")
         return self
 
     @property
@@ -263,6 +269,9 @@ def _act(sim: Simulator, step: Step, onsets_s) -> Turn | None:
         return None
     if step.action == "advance":
         sim.advance(duration_s(step.value))
+        return None
+    if step.action == "speaker":
+        sim.caller.person_id = "" if step.value == "none" else step.value
         return None
     if step.action == "wait_into_hold":
         into = sim.into_hold_s(onsets_s) if onsets_s else None
