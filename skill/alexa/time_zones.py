@@ -95,7 +95,7 @@ class TimeZones:
         url = setting_url(getattr(system, "api_endpoint", None) or "", device_id)
         token = getattr(system, "api_access_token", None)
         found = self._ask(url, token) if url and token else None
-        zone = found or UTC
+        zone = found or (known[0] if known is not None else UTC)  # a hiccup keeps what was known
         with self._lock:
             self._known[device_id] = (zone, self.clock() + (KEEP_S if found else RETRY_S))
             self._known.move_to_end(device_id)

@@ -82,6 +82,16 @@ def test_a_refusal_or_a_wrong_answer_leaves_the_day_utc_and_is_tried_later(devic
         assert len(api.requests) == asked + (1 if token else 0)
 
 
+def test_a_zone_once_known_survives_a_later_failure():
+    clock = Clock()
+    with settings_api({"device-1": LA}) as api:
+        zones = TimeZones(clock=clock)
+        assert zones.zone(system(api.url)) == ZoneInfo(LA)
+        clock.now += KEEP_S + 1
+        assert zones.zone(system(api.url, token="expired")) == ZoneInfo(LA)  # a 403 now
+        assert len(api.requests) == 2
+
+
 def test_a_slow_api_costs_a_turn_no_more_than_the_wait():
     with settings_api({"slow-device": LA}, slow=frozenset({"slow-device"})) as api:
         zones = TimeZones(wait_s=0.3)
