@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib.resources import files
@@ -64,8 +65,9 @@ class Step:
     """One of ACTIONS."""
     value: Any
     """What is said, the request type, the seconds to wait ("end": until it stops), the
-    time to let pass (`advance: 10m`), or who speaks from now on (`speaker: <personId>`, a
-    voice Alexa recognises; `speaker: none`, one it does not)."""
+    time to let pass (`advance: 10m`), or who speaks from now on (`speaker: anna`, a voice
+    Alexa recognises, given a personId of its own for the run; `speaker: none`, one it
+    does not)."""
     expect: dict[str, Any]
     barge_in_s: float | None = None
     """For `say`: said this many seconds into the last response, before its clips ended."""
@@ -108,8 +110,8 @@ class Step:
             if expect:
                 raise ValueError("an advance sends nothing; it has no expectations")
         if action == "speaker":
-            if not (value == "none" or str(value).startswith("amzn1.ask.person.")):
-                raise ValueError("'speaker' takes a personId (amzn1.ask.person.…) or none")
+            if not (isinstance(value, str) and re.fullmatch(r"[a-z]{1,20}", value)):
+                raise ValueError("'speaker' takes a name (lowercase letters) or none")
             if expect:
                 raise ValueError("a speaker sends nothing; it has no expectations")
         return self
@@ -260,7 +262,13 @@ def check_player(step: Step, sim: Simulator, onsets_s) -> list[str]:
     return problems
 
 
-def _act(sim: Simulator, step: Step, onsets_s) -> Turn | None:
+def person_id(name: str, people: dict[str, str]) -> str:
+    """The personId a script's speaker has in this run (`people`): fresh for each run
+    (scripts share a server over HTTP), the same every time the name speaks in it."""
+    return people.setdefault(name, f"amzn1.ask.person.{name.upper()}{uuid.uuid4().hex.upper()}")
+
+
+def _act(sim: Simulator, step: Step, onsets_s, people: dict[str, str]) -> Turn | None:
     """Carry out one step."""
     if step.action == "say":
         return sim.say(step.value, barge_in_s=step.barge_in_s)
@@ -271,7 +279,7 @@ def _act(sim: Simulator, step: Step, onsets_s) -> Turn | None:
         sim.advance(duration_s(step.value))
         return None
     if step.action == "speaker":
-        sim.caller.person_id = "" if step.value == "none" else step.value
+        sim.caller.person_id = "" if step.value == "none" else person_id(step.value, people)
         return None
     if step.action == "wait_into_hold":
         into = sim.into_hold_s(onsets_s) if onsets_s else None
@@ -302,10 +310,11 @@ def run_script(
     sim = Simulator(
         transport, state=SessionState(), audio_player=script.audio_player, length_s=length_s
     )
-    results = []
+    results: list[StepResult] = []
+    people: dict[str, str] = {}
     for step in script.steps:
         before = len(sim.events)
-        turn = _act(sim, step, onsets_s)
+        turn = _act(sim, step, onsets_s, people)
         events = sim.events[before:]
         problems = (
             rejected([turn, *events])

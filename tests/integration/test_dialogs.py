@@ -93,7 +93,7 @@ def test_test_dialogs_command_reports_each_step(config, tmp_path):
         ("device: {audio_player: maybe}\nsteps: []", "device.audio_player: must be true or false"),
         ("steps:\n  - advance: soon", "'soon' is not a duration like 90, 10m, 25h or 2d"),
         ("steps:\n  - advance: 10m\n    expect: {end: true}", "an advance sends nothing"),
-        ("steps:\n  - speaker: anna", "'speaker' takes a personId"),
+        ("steps:\n  - speaker: Anna Smith", "'speaker' takes a name"),
         ("steps:\n  - speaker: none\n    expect: {end: true}", "a speaker sends nothing"),
     ],
 )

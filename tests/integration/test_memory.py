@@ -77,20 +77,22 @@ def test_the_disclaimer_once_per_person_ever(memory):
     assert "not intended to supplement" in other.say("open back coach").speech
 
 
-def test_completing_the_routine_twice_means_a_higher_dose_the_third_time(memory, clock):
+def test_completing_the_routine_twice_moves_one_exercise_up_the_third_time(memory, clock):
     me = person(memory)
     first = " ".join(t.speech for t in walk(me))
     assert "Today: 5 reps, holding each for 3 seconds" in first
     clock.advance(days=1)
     second = " ".join(t.speech for t in walk(me))
-    assert "done the plank twice without trouble, so next time it goes up" in second
+    assert "That's the plank done twice without trouble: it's ready to go up a level" in second
     clock.advance(days=1)
     third = walk(me)
     said = " ".join(t.speech for t in third)
-    assert "the pelvic extension: 8 reps, holding each for 3 seconds" in said  # a brief intro
+    # One exercise a day, the furthest below its target first (the plank has six levels).
+    assert said.startswith("Today the plank goes up a level: 3 holds of 10 seconds")
+    assert "the pelvic extension: 5 reps, holding each for 3 seconds" in said  # a brief intro
     assert "the plank: 3 holds of 10 seconds" in said
     clips = [url for t in third for url in t.audio]
-    assert any("/reps-steamroller-15-both-" in url for url in clips)
+    assert any("/reps-steamroller-10-both-" in url for url in clips), "not up yet"
 
 
 def test_too_hard_stops_the_move_up(memory, clock):
@@ -207,7 +209,10 @@ def test_how_am_i_doing(memory, clock):
     stats = me.say("how am I doing").speech
     assert "This week you've done 5 sessions" in stats  # Monday to Friday
     assert "streak is 5 days in a row" in stats
-    assert "All five exercises are at level 3." in stats
+    # One exercise up a day from the third: the plank (days 3 and 6), the steamroller (day
+    # 4), the pelvic extension (day 5); the two with fewer levels wait their turn.
+    assert "The pelvic extension and steamroller are at level 2. The plank is at level 3." in stats
+    assert "The butt lifter and lifting lunge are at the beginner dose." in stats
 
 
 def test_people_on_one_account_are_kept_apart_by_voice(memory):

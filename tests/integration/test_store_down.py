@@ -122,7 +122,7 @@ def test_pain_with_the_store_down_gives_the_full_safety_answer_and_keeps_the_pla
     assert NOT_SAVED in hurt.speech
     # The safety answer comes first; the closing question stays last.
     assert hurt.speech.index("Stop the exercise now") < hurt.speech.index(NOT_SAVED)
-    assert hurt.speech.rstrip().endswith("or stop to end for today.")  # two clear choices
+    assert hurt.speech.rstrip().endswith("Or say next exercise, or stop.")  # clear choices
     assert not hurt.ends_session
     assert me.state.attributes["coach"]["phase"] == "pain"
     again = me.say("ouch")
