@@ -28,8 +28,6 @@ from backcoach.skill.domain.reply import Reply
 from backcoach.skill.domain.screen import ClipLength, screen, track_titles
 from backcoach.skill.domain.state import State
 
-PLAYER_PREFIXES = PLAYER_REQUESTS
-"""Requests whose replies may carry directives only: no speech, card or reprompt."""
 SAFE_EVENTS = frozenset({"SessionEndedRequest", "PlaybackController.PauseCommandIssued"})
 """Requests other than SAFETY intents that never depend on the store: the end of a session,
 and the device's pause button (it must stop the player)."""
@@ -129,7 +127,7 @@ def is_safety(handler_input: HandlerInput) -> bool:
 def can_speak(handler_input: HandlerInput) -> bool:
     """Whether a reply to this request may speak (not to player events or a session's end)."""
     kind = get_request_type(handler_input)
-    return not kind.startswith(PLAYER_PREFIXES) and kind != "SessionEndedRequest"
+    return not kind.startswith(PLAYER_REQUESTS) and kind != "SessionEndedRequest"
 
 
 def with_not_saved(coach: Coach, reply: Reply) -> Reply:

@@ -14,7 +14,6 @@ from ask_sdk_core.utils import get_request_type
 from ask_sdk_model import Response
 
 from backcoach.skill.alexa.base import (
-    PLAYER_PREFIXES,
     PLAYING,
     REPLY,
     CoachHandler,
@@ -31,7 +30,7 @@ from backcoach.skill.alexa.interceptors import SAVE_FAILED
 from backcoach.skill.alexa.respond import to_response
 from backcoach.skill.alexa.retry import last_attempt
 from backcoach.skill.alexa.state_store import restore_arrival
-from backcoach.skill.domain.hands_free import Stop
+from backcoach.skill.domain.hands_free import PLAYER_REQUESTS, Stop
 from backcoach.skill.domain.opening import launch
 from backcoach.skill.domain.progression import remember_place
 from backcoach.skill.domain.reply import Reply
@@ -176,7 +175,7 @@ class ApologyHandler(AbstractExceptionHandler):
             titles = partial(track_titles, self.deps.coach)
             return to_response(given, builder, self.deps.clip_url(handler_input), titles)
         restore_arrival(handler_input)
-        if get_request_type(handler_input).startswith(PLAYER_PREFIXES):
+        if get_request_type(handler_input).startswith(PLAYER_REQUESTS):
             # Playback goes on as the handler meant it to; only its position is not saved.
             directives = given.directives if save_failed and given is not None else ()
             clip_url = self.deps.clip_url(handler_input)

@@ -14,7 +14,6 @@ from ask_sdk_model import Response
 from backcoach.skill.alexa.base import (
     ACTIVE,
     EXERCISE_SLOT,
-    PLAYER_PREFIXES,
     PLAYING,
     CoachHandler,
     Deps,
@@ -26,7 +25,13 @@ from backcoach.skill.alexa.base import (
 )
 from backcoach.skill.alexa.intents import OPERATIONS, Slots
 from backcoach.skill.alexa.state_store import carried_place
-from backcoach.skill.domain.hands_free import HandsFree, Position, Stream, parse_token
+from backcoach.skill.domain.hands_free import (
+    PLAYER_REQUESTS,
+    HandsFree,
+    Position,
+    Stream,
+    parse_token,
+)
 from backcoach.skill.domain.opening import check_first, doctor_first, with_opening_notes
 from backcoach.skill.domain.reply import Reply
 from backcoach.skill.domain.state import Pending, Phase, State
@@ -214,7 +219,7 @@ class StreamHandler(CoachHandler):
     def run_stream(self, handler_input: HandlerInput, operation: Operation) -> Response:
         """Events get directives only; voice commands end the session unless they ask."""
         reply = self.exchange(handler_input, operation)
-        if get_request_type(handler_input).startswith(PLAYER_PREFIXES):
+        if get_request_type(handler_input).startswith(PLAYER_REQUESTS):
             reply = Reply((), directives=reply.directives)
         elif not reply.reprompt:
             reply = replace(reply, end_session=True)

@@ -73,6 +73,8 @@ class TimeZones:
         wait_s: float = WAIT_S,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
+        # Looked up at call time, not bound here: the tests swap the module's fetch_setting
+        # for one that answers only a loopback stand-in (tests/conftest.py).
         self.fetch = fetch or (lambda url, token, timeout_s: fetch_setting(url, token, timeout_s))
         self.wait_s, self.clock = wait_s, clock
         self._known: OrderedDict[str, tuple[tzinfo, float]] = OrderedDict()

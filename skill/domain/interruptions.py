@@ -107,7 +107,6 @@ def before_completing(s: State, exercise_id: str) -> dict[str, Any]:
         "history_done": list(today) if isinstance(today, list) else None,
         "clean": profile.clean.get(exercise_id),
         "clean_on": profile.clean_on.get(exercise_id),
-        "level_up": profile.level_up.get(exercise_id),
     }
 
 
@@ -123,7 +122,6 @@ def take_back(s: State, undo: dict[str, Any]) -> None:
     for kept, value in (
         (profile.clean, undo.get("clean")),
         (profile.clean_on, undo.get("clean_on")),
-        (profile.level_up, undo.get("level_up")),
     ):
         if value is None:
             kept.pop(exercise_id, None)

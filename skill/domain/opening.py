@@ -22,10 +22,6 @@ def begin_session(coach: Coach, s: State, stream: str = "", voice: bool = True) 
     say so.
     """
     s.place = Place(stream=stream)
-    # Levels earned last time ("next time it goes up") take effect now, as announced.
-    for exercise_id, level in s.profile.level_up.items():
-        s.profile.levels[exercise_id] = max(level, s.profile.levels.get(exercise_id, 0))
-    s.profile.level_up = {}
     after_a_break(coach, s)
     if voice:
         step_up(coach, s)

@@ -37,7 +37,6 @@ def pain(coach: Coach, s: State, body_part: str | None = None) -> Reply:
         # time, and the next session checks in first.
         place.offer = Offer.NONE
         stop_for_pain(coach, s)
-        profile.level_up.pop(ex.id, None)
         return coach.end(heard, _eased(coach, s), coach.say("back.rest"))
     if place.phase == Phase.IDLE and counted_late(coach, s):
         # A new session while the last sets could still be playing, or just after ("Alexa,
@@ -111,7 +110,6 @@ def counted_late(coach: Coach, s: State) -> bool:
     ex, level = coach.routine.exercises[index], sets.get("level")
     if type(level) is int:
         s.profile.levels[ex.id] = min(s.profile.levels.get(ex.id, 0), level)
-    s.profile.level_up.pop(ex.id, None)
     s.place.exercise = index
     stop_for_pain(coach, s)
     return True
@@ -180,8 +178,6 @@ def leak_answer(coach: Coach, s: State, alarming: bool) -> Reply:
 
 
 def _end_for(coach: Coach, s: State, key: str) -> Reply:
-    if s.place.phase == Phase.FINISHED:
-        s.profile.level_up.pop(coach.current(s).id, None)  # the last exercise did it
     if s.place.phase != Phase.IDLE:
         stop_for_pain(coach, s)
     else:

@@ -121,6 +121,19 @@ MaybePhase = Annotated[
 """A phase or none, stored as "" for none (as rows always have)."""
 
 
+def _level_ups_folded(row: dict[str, Any]) -> dict[str, Any]:
+    """Version 4 → 5: levels announced "for next time" (`level_up`) take effect now, as the
+    session that would have applied them does; nothing keeps them apart any more."""
+    pending, levels = row.get("level_up"), row.get("levels", {})
+    if not isinstance(pending, dict) or not isinstance(levels, dict):
+        return row
+    folded = dict(levels)
+    for exercise_id, level in pending.items():
+        if type(level) is int and type(folded.get(exercise_id, 0)) is int:
+            folded[exercise_id] = max(level, folded.get(exercise_id, 0))
+    return {**row, "levels": folded, "level_up": {}}
+
+
 class Profile(StoredRow):
     """What is known about a person across sessions (persistent attributes)."""
 
@@ -128,6 +141,7 @@ class Profile(StoredRow):
         **StoredRow.migrations,
         2: _forget_pain_log,
         3: _history_summarised,
+        4: _level_ups_folded,
     }
 
     disclaimer_heard: StrictBool = False
@@ -151,7 +165,8 @@ class Profile(StoredRow):
     clean_on: dict[str, OnErrorOmit[StrictStr]] = Field(default_factory=dict)
     """The day (ISO date) each exercise last counted as a clean run: at most one a day."""
     level_up: PerExercise = Field(default_factory=dict)
-    """Levels earned and announced, applied when the next session begins ("next time")."""
+    """Always empty since version 5 (a step up is taken when a session opens: opening.step_up);
+    a version-4 row's levels announced "for next time" are folded into `levels` when read."""
     last_sets: dict[str, Any] = Field(default_factory=dict)
     """The last block of sets sent (exercise id, its level, when, how long it plays, and what
     finishing the exercise with it changed): pain told while it could still be playing, or

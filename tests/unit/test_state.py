@@ -249,3 +249,10 @@ def test_an_old_session_row_keeps_the_conversation_going(routine, phrases):
     carried = reply["sessionAttributes"]["coach"]
     assert carried["phase"] == "between" and carried["unit"] == 2  # lead-in, two holds
     assert carried["schema_version"] == SCHEMA_VERSION
+
+
+def test_a_version_4_rows_level_announced_for_next_time_is_folded_into_its_levels():
+    row = {"schema_version": 4, "levels": {"plank": 1}, "level_up": {"plank": 2, "steamroller": 1}}
+    profile, refused = Profile.from_row(row)
+    assert not refused and profile.level_up == {}
+    assert profile.levels == {"plank": 2, "steamroller": 1}
