@@ -39,10 +39,14 @@ FLOORS = {
     "dev/third_safety.tsv": 0.95,
     "dev/fourth_commands.tsv": 0.66,
     "dev/fourth_safety.tsv": 0.75,
+    "dev/second_heldout_safety.tsv": 0.85,
+    "dev/sixth_commands.tsv": 0.50,
+    "dev/sixth_safety.tsv": 0.47,
     "heldout/commands.tsv": 0.81,
-    "heldout/safety.tsv": 0.85,
     "heldout/fifth_commands.tsv": 0.85,
     "heldout/fifth_safety.tsv": 0.83,
+    "heldout/sixth_commands.tsv": 0.49,
+    "heldout/sixth_safety.tsv": 0.53,
 }
 SAFE_FLOORS = {
     # a safe answer when said during a set
@@ -50,8 +54,10 @@ SAFE_FLOORS = {
     "dev/first_heldout_safety.tsv": 0.96,
     "dev/third_safety.tsv": 0.95,
     "dev/fourth_safety.tsv": 0.77,
-    "heldout/safety.tsv": 0.86,
+    "dev/second_heldout_safety.tsv": 0.86,
+    "dev/sixth_safety.tsv": 0.51,
     "heldout/fifth_safety.tsv": 0.83,
+    "heldout/sixth_safety.tsv": 0.53,
 }
 NLU = Nlu.load()
 MODEL = json.loads((MODELS_DIR / "en-US.json").read_text(encoding="utf-8"))
