@@ -84,6 +84,7 @@ def slots_named(heard: Heard) -> Slots:
         heard.get(FEELING_SLOT, ("", None))[1],
         " ".join(w for n, (w, ident) in heard.items() if ident is None and n not in PLACED_SLOTS),
         int(score) if score.isdigit() else None,
+        " ".join(words for words, _ in heard.values()),
     )
 
 

@@ -1,4 +1,5 @@
-"""The model's FEELING words, to find a symptom among words Alexa heard but could not place."""
+"""The model's own words for feelings, body parts and conditions, to find them among words
+Alexa heard but could not place (a wrapper slot, a phrase slot)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from functools import cache
 from importlib.resources import files
 
 MODEL = files("backcoach.interaction_models") / "en-US.json"
-"""The exported interaction model: its FEELING type says what each symptom word means."""
+"""The exported interaction model: its slot types say what each word means."""
 FEELING_TYPE = "FEELING"
 NOT_SYMPTOMS = ("well.", "red_flag.pop")
 """Feeling ids not looked for among unplaced words: no complaint ("fine", "better"), and the
@@ -16,19 +17,23 @@ pop family, whose words are everyday verbs around commands ("crack on", "pop dow
 
 
 @cache
-def _symptoms() -> tuple[re.Pattern[str], dict[str, str]]:
-    """Every symptom word of the model (names and synonyms) as one pattern, and each one's id.
-
-    Read on first use only: most requests carry no unplaced words, and the model is 1.4 MB."""
+def _types() -> dict[str, list[dict]]:
+    """Every slot type's values, read on first use only: most requests carry no unplaced
+    words, and the model is 1.4 MB."""
     model = json.loads(MODEL.read_text(encoding="utf-8"))
-    types = model["interactionModel"]["languageModel"].get("types", [])
+    return {t["name"]: t["values"] for t in model["interactionModel"]["languageModel"]["types"]}
+
+
+@cache
+def _words(type_name: str, leaving: tuple[str, ...] = ()) -> tuple[re.Pattern[str], dict[str, str]]:
+    """Every word of a slot type (names and synonyms) as one pattern, longest first, and the
+    id each stands for; values whose id starts with one of `leaving` left out."""
     ids: dict[str, str] = {}
-    for kind in types:
-        for value in kind["values"] if kind["name"] == FEELING_TYPE else ():
-            if value["id"].startswith(NOT_SYMPTOMS):
-                continue
-            for word in (value["name"]["value"], *value["name"].get("synonyms", [])):
-                ids.setdefault(_plain(word), value["id"])
+    for value in _types().get(type_name, []):
+        if leaving and value["id"].startswith(leaving):
+            continue
+        for word in (value["name"]["value"], *value["name"].get("synonyms", [])):
+            ids.setdefault(_plain(word), value["id"])
     words = sorted(ids, key=len, reverse=True)
     return re.compile(r"(?<![\w'])(?:" + "|".join(map(re.escape, words)) + r")(?![\w'])"), ids
 
@@ -38,9 +43,13 @@ def _plain(text: str) -> str:
     return " ".join(re.sub(r"[^\w']+", " ", text.lower()).split())
 
 
+def ids_in(type_name: str, words: str, leaving: tuple[str, ...] = ()) -> list[tuple[str, str]]:
+    """Each of a slot type's values among these words, as (id, the words said), in order."""
+    pattern, ids = _words(type_name, leaving)
+    return [(ids[found.group(0)], found.group(0)) for found in pattern.finditer(_plain(words))]
+
+
 def feeling_in(words: str) -> str | None:
     """The FEELING id of the first symptom word among these words ("my elbows are sore":
     `pain.sore`), else None."""
-    pattern, ids = _symptoms()
-    found = pattern.search(_plain(words))
-    return ids[found.group(0)] if found else None
+    return next((ident for ident, _ in ids_in(FEELING_TYPE, words, NOT_SYMPTOMS)), None)

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from backcoach.skill.alexa.feelings import feeling_in
+from backcoach.skill.alexa.reports import more_serious, reported
 from backcoach.skill.domain import answers, info, navigation, pain, progression
 from backcoach.skill.domain.coach import Coach
 from backcoach.skill.domain.opening import checked
@@ -28,6 +29,9 @@ class Slots:
     complaint's slots: "my elbows are sore" said before "ready" fills its {before} slot."""
     score: int | None = None
     """A number said (AMAZON.NUMBER): the answer to "how bad is it, from 0 to 10?"."""
+    said: str = ""
+    """Every slot's words as heard, listed or not, in order: what a complaint's words are
+    read for (reports.py), beside what its slots resolved to."""
 
 
 Operation = Callable[[Coach, State, Slots], Reply]
@@ -93,6 +97,8 @@ OPERATIONS: dict[str, Operation] = {
     "UrgentIntent": unslotted(pain.urgent),
     "ConditionIntent": unslotted(pain.condition),
     "PainScoreIntent": pain_score,
+    # A complaint in words of its own: answered as what the words say (reports.py).
+    "ReportIntent": lambda coach, s, slots: OPERATIONS[reported(slots.unplaced)](coach, s, slots),
     "FeelBetterIntent": unslotted(answers.feels_better),
     "FeelWorseIntent": unslotted(answers.feels_worse),
     "EasierIntent": unslotted(progression.easier),
@@ -134,7 +140,12 @@ STARTS = frozenset(
 takes unlisted words too, and "my elbows are sore, you can begin" must never start a set."""
 NOT_UNDERSTOOD = "AMAZON.FallbackIntent"
 PAIN = "PainIntent"
+REPORT = "ReportIntent"
+"""A complaint in the person's own words: a phrase slot carries them whole (reports.py)."""
 
+READ_FOR_MORE = frozenset({"PainIntent", "RedFlagIntent", "LeakIntent", "ConditionIntent"})
+"""Safety intents whose slot words are read for something more serious than they resolved
+to (an emergency is already the most serious)."""
 COMPLAINTS = frozenset({"PainIntent"})
 """Intents whose FEELING and BODY_PART slots decide how serious they are (triage.py)."""
 RED_FLAGS = frozenset({"RedFlagIntent"})
@@ -146,7 +157,14 @@ def meaning(intent: str, slots: Slots) -> str:
     """The intent whose operation answers: "my legs are numb" arrives as PainIntent with a
     nerve feeling in both legs, and is answered as UrgentIntent; a symptom among words the
     model could not place is answered as pain, whatever intent carried them; and a start
-    carrying unplaced words is not understood."""
+    carrying unplaced words is not understood; a complaint in words of its own (ReportIntent's
+    phrase slot) is answered as what it says (reports.py)."""
+    if intent == REPORT:
+        return reported(slots.unplaced)
+    if intent in READ_FOR_MORE and slots.said:
+        # The words themselves may say more than the slots resolved ("both me legs" is both
+        # legs; "all dizzy la" is dizzy): the more serious reading answers.
+        return more_serious(_resolved(intent, slots), reported(slots.said, among=intent))
     if slots.unplaced and intent not in SAFETY:
         # Words Alexa could not place are uncertain: a symptom among them stops the set as
         # pain does (the person can say more), but never ends the session on a guess.
@@ -154,6 +172,11 @@ def meaning(intent: str, slots: Slots) -> str:
             return PAIN
         if intent in STARTS:
             return NOT_UNDERSTOOD
+    return _resolved(intent, slots)
+
+
+def _resolved(intent: str, slots: Slots) -> str:
+    """What a complaint's resolved slots call for (triage.py); any other intent is itself."""
     if intent in COMPLAINTS:
         return severity(slots.feeling, slots.body_part).value
     if intent in RED_FLAGS:

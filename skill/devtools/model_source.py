@@ -21,7 +21,7 @@ from typing import Any
 
 import yaml
 
-from backcoach.skill.devtools.nlu import BUILTIN_PHRASES, canonical_sample
+from backcoach.skill.devtools.nlu import BUILTIN_PHRASES, PHRASE, canonical_sample
 from backcoach.skill.devtools.sentences import TemplateError, expand
 from backcoach.skill.domain.alexa_limits import (
     MAX_INTENTS,
@@ -171,6 +171,9 @@ def _intent(
     for slot, kind in slots.items():
         if not (kind.startswith("AMAZON.") or kind in types):
             raise ModelSourceError(f"{file}: {name}.{slot}: no slot type {kind}")
+    phrases = {slot for slot, kind in slots.items() if kind == PHRASE}
+    if len(phrases) > 1:
+        raise ModelSourceError(f"{file}: {name}: one {PHRASE} slot an intent, not {len(phrases)}")
     samples: list[str] = []
     for template in templates:
         try:
@@ -179,6 +182,7 @@ def _intent(
             raise ModelSourceError(f"{file}: {name}: {exc}") from exc
         for sample in expanded:
             _check_sample(file, name, sample, slots)
+            _check_phrase(file, name, sample, phrases)
         samples += expanded
     # Alexa grants a built-in its own documented phrasings ("next", "never mind"): not repeated.
     granted = set(BUILTIN_PHRASES.get(name, ()))
@@ -202,6 +206,19 @@ def _check_sample(file: str, intent: str, sample: str, slots: dict[str, str]) ->
             raise ModelSourceError(f"{file}: {intent}: {sample!r}: no slot {{{slot}}} declared")
     if len(sample) > MAX_SAMPLE_CHARS:
         raise ModelSourceError(f"{file}: {intent}: {sample!r}: over {MAX_SAMPLE_CHARS} chars")
+
+
+def _check_phrase(file: str, intent: str, sample: str, phrases: set[str]) -> None:
+    """A phrase slot needs a carrier phrase of the sample's own words (Alexa refuses a sample
+    of slots only: MissingCarrierPhraseWithPhraseSlot), and here no other slot beside it (the
+    simulator, like Alexa's own advice, would have nothing to tell them apart by)."""
+    used = SLOT_REF.findall(sample)
+    if not phrases.intersection(used):
+        return
+    if len(used) > 1 or not SLOT_REF.sub("", sample).strip():
+        raise ModelSourceError(
+            f"{file}: {intent}: {sample!r}: a {PHRASE} slot needs words of its own, no other slot"
+        )
 
 
 def _slot_type(file: str, name: str, spec: Iterable[dict] | dict) -> dict[str, Any]:

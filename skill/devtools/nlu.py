@@ -95,9 +95,15 @@ _TEENS = "fourteen fifteen sixteen seventeen eighteen nineteen".split()
 NUMBER_WORDS = {word: n for n, word in enumerate(_UNITS + _TEENS)} | {"twenty": 20}
 """Numbers as speech recognition writes them in words (AMAZON.NUMBER's, as far as a mat
 needs: a pain score, a count); digits are taken as they are."""
-BUILTIN_TYPES = frozenset({"AMAZON.NUMBER"})
-"""Built-in slot types the simulator knows: they take only their own values (a NUMBER slot
-never takes "yes"), which Alexa sends as written digits, without entity resolution."""
+PHRASE = "AMAZON.SearchQuery"
+"""Alexa's phrase slot type: any words after (or before) a carrier phrase, sent as heard,
+without entity resolution. A sample with one must have words of its own and no other slot
+(model_source refuses it otherwise), so the simulator fills it only beside a carrier phrase."""
+BUILTIN_TYPES = frozenset({"AMAZON.NUMBER", PHRASE})
+"""Built-in slot types the simulator knows: a NUMBER slot takes only numbers (never "yes"),
+which Alexa sends as written digits; a phrase slot takes any words. Neither is resolved."""
+MAX_PHRASE_WORDS = 30
+"""The most words a phrase slot takes (Alexa: "short free-form text")."""
 VAGUE_WORDS = frozenset({"something", "anything", "nothing", "everything", "else"})
 MAX_FREE_TEXT_WORDS = 4
 """The most words an unlisted slot value takes."""
@@ -119,6 +125,9 @@ class Match:
         out = {}
         for name, slot in self.slots.items():
             if not slot.get("value"):
+                continue
+            if "resolutions" not in slot:  # a built-in type: as heard, not resolved
+                out[name] = (slot["value"], "ER_BUILT_IN")
                 continue
             resolution = slot["resolutions"]["resolutionsPerAuthority"][0]
             values = resolution.get("values") or [{}]
@@ -146,6 +155,9 @@ class _Found:
     """(slot name, slot type, words heard) in the order heard."""
     unresolved: int
     carrier: int
+    phrase: int = 0
+    """Phrase slots filled: such a match comes last, after every other sample (a phrase
+    slot takes anything, so a sample written for the words wins over it)."""
 
 
 def number_value(text: str) -> int | None:
@@ -318,7 +330,9 @@ class Nlu:
         self._walk(self._root, words, 0, (), 0, 0, found)
         if not found:
             return None
-        return min(found, key=lambda f: (f.unresolved, -f.carrier, -self._placed(f), f.order))
+        return min(
+            found, key=lambda f: (f.phrase, f.unresolved, -f.carrier, -self._placed(f), f.order)
+        )
 
     def _placed(self, found: _Found) -> int:
         """How many of the words a match heard are in listed slot values."""
@@ -340,13 +354,19 @@ class Nlu:
     ) -> None:
         """Every sample the words from `i` on complete, given the slots filled so far."""
         if i == len(words):
+            phrase = sum(kind == PHRASE for _, kind, _ in fills)
             for order, intent, sample in node.ends:
-                out.append(_Found(order, intent, sample, fills, unresolved, carrier))
+                out.append(_Found(order, intent, sample, fills, unresolved, carrier, phrase))
             return
         nxt = node.words.get(words[i])
         if nxt is not None:
             self._walk(nxt, words, i + 1, fills, carrier + 1, unresolved, out)
         for (name, kind), child in node.slots.items():
+            if kind == PHRASE:
+                for j in range(i + 1, min(len(words), i + MAX_PHRASE_WORDS) + 1):
+                    fill = (*fills, (name, kind, " ".join(words[i:j])))
+                    self._walk(child, words, j, fill, carrier, unresolved, out)
+                continue
             longest = max(self.value_words.get(kind, 1), MAX_FREE_TEXT_WORDS)
             for j in range(i + 1, min(len(words), i + longest) + 1):
                 heard_words = words[i:j]
@@ -369,6 +389,9 @@ class Nlu:
         intent = found.intent
         slots = {n: {"name": n, "confirmationStatus": "NONE"} for n in self.intent_slots[intent]}
         for name, kind, heard in found.fills:
+            if kind == PHRASE:  # the words as heard, no entity resolution
+                slots[name] = envelopes.builtin_slot(name, heard)
+                continue
             if kind in BUILTIN_TYPES:  # digits, and no entity resolution (a built-in type)
                 slots[name] = envelopes.builtin_slot(name, str(number_value(heard)))
                 continue

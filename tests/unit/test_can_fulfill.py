@@ -15,7 +15,8 @@ from tests.unit.test_model import FlakyAdapter
 
 ROUTINE = load_routine()
 NLU = Nlu.load()
-CUSTOM = sorted(i for i in handled_intents() if not i.startswith("AMAZON."))
+CUSTOM = sorted(i for i in handled_intents() if not i.startswith("AMAZON.") and i != "ReportIntent")
+"""Custom intents that mean something without words (ReportIntent is its words: below)."""
 
 
 class CountingAdapter(FlakyAdapter):
@@ -52,6 +53,16 @@ def test_every_custom_intent_is_answered_without_touching_the_store(intent):
         "schema_version": 4,
         "disclaimer_heard": True,
     }
+
+
+def test_a_report_is_fulfilled_when_its_words_say_something_wrong():
+    hurts = NLU.understand("lord my knee is grumbling something fierce")
+    assert hurts.intent == "ReportIntent"
+    answer, adapter = ask(hurts.intent, hurts.slots)
+    assert answer["canFulfill"] == "YES" and adapter.calls == 0
+    nothing = NLU.understand("i fancy a cup of tea")
+    assert nothing.intent == "ReportIntent"
+    assert ask(nothing.intent, nothing.slots)[0]["canFulfill"] == "NO"
 
 
 def test_slots_the_model_knows_are_understood_and_an_unknown_exercise_is_a_no():

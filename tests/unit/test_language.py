@@ -34,30 +34,30 @@ FLOORS = {
     "dev/safety.tsv": 0.99,
     "dev/earlier.tsv": 0.89,
     "dev/first_heldout_commands.tsv": 0.98,
-    "dev/first_heldout_safety.tsv": 0.96,
+    "dev/first_heldout_safety.tsv": 0.97,
     "dev/third_commands.tsv": 0.99,
-    "dev/third_safety.tsv": 0.95,
+    "dev/third_safety.tsv": 0.98,
     "dev/fourth_commands.tsv": 0.66,
-    "dev/fourth_safety.tsv": 0.75,
-    "dev/second_heldout_safety.tsv": 0.85,
+    "dev/fourth_safety.tsv": 0.83,
+    "dev/second_heldout_safety.tsv": 0.94,
     "dev/sixth_commands.tsv": 0.50,
-    "dev/sixth_safety.tsv": 0.47,
+    "dev/sixth_safety.tsv": 0.88,
     "heldout/commands.tsv": 0.81,
     "heldout/fifth_commands.tsv": 0.85,
-    "heldout/fifth_safety.tsv": 0.83,
+    "heldout/fifth_safety.tsv": 0.93,
     "heldout/sixth_commands.tsv": 0.49,
-    "heldout/sixth_safety.tsv": 0.53,
+    "heldout/sixth_safety.tsv": 0.81,
 }
 SAFE_FLOORS = {
     # a safe answer when said during a set
-    "dev/safety.tsv": 0.98,
-    "dev/first_heldout_safety.tsv": 0.96,
-    "dev/third_safety.tsv": 0.95,
-    "dev/fourth_safety.tsv": 0.77,
-    "dev/second_heldout_safety.tsv": 0.86,
-    "dev/sixth_safety.tsv": 0.51,
-    "heldout/fifth_safety.tsv": 0.83,
-    "heldout/sixth_safety.tsv": 0.53,
+    "dev/safety.tsv": 0.99,
+    "dev/first_heldout_safety.tsv": 0.98,
+    "dev/third_safety.tsv": 0.99,
+    "dev/fourth_safety.tsv": 0.85,
+    "dev/second_heldout_safety.tsv": 0.95,
+    "dev/sixth_safety.tsv": 0.92,
+    "heldout/fifth_safety.tsv": 0.93,
+    "heldout/sixth_safety.tsv": 0.82,
 }
 NLU = Nlu.load()
 MODEL = json.loads((MODELS_DIR / "en-US.json").read_text(encoding="utf-8"))
@@ -113,15 +113,17 @@ def test_the_sets_are_the_size_the_issue_asks():
 OPEN = sorted(
     name
     for name, slots in NLU.intent_slots.items()
-    if set(slots) - PLACED_SLOTS and not name.startswith("AMAZON.")
+    if set(slots) - PLACED_SLOTS and not name.startswith("AMAZON.") and name != "ReportIntent"
 )
 """The intents with a slot that takes the words around a command (a wrapper, or ready's state
-and go): Alexa fills it with unlisted words too."""
+and go): Alexa fills it with unlisted words too. ReportIntent's phrase slot is the whole
+complaint, not words around one (tests/unit/test_reports.py)."""
 
 
 def test_the_open_intents_include_the_starts_and_the_commands_that_start_nothing():
     assert {"ReadyIntent", "WaitIntent", "PainIntent", "SetsLeftIntent"} <= set(OPEN)
     assert not set(OPEN) - set(OPERATIONS), "an open intent the skill has no operation for"
+    assert "ReportIntent" in OPERATIONS
 
 
 SLOT_TYPES = {

@@ -133,6 +133,23 @@ def test_a_types_forms_say_each_value_with_the_words_around_it(tmp_path):
             "every synonym is text",
         ),
         ("intents: {}\n", "no invocation name"),
+        # Alexa refuses a phrase slot without words of the sample's own
+        # (MissingCarrierPhraseWithPhraseSlot); a second slot beside one is refused here.
+        (
+            MINIMAL + "  SayIntent:\n    slots: {what: AMAZON.SearchQuery}\n"
+            "    sentences: ['{what}']\n",
+            "AMAZON.SearchQuery slot needs words of its own",
+        ),
+        (
+            MINIMAL + "  SayIntent:\n    slots: {what: AMAZON.SearchQuery, n: AMAZON.NUMBER}\n"
+            "    sentences: ['say {n} {what}']\n",
+            "AMAZON.SearchQuery slot needs words of its own, no other slot",
+        ),
+        (
+            MINIMAL + "  SayIntent:\n    slots: {a: AMAZON.SearchQuery, b: AMAZON.SearchQuery}\n"
+            "    sentences: ['say {a}']\n",
+            "one AMAZON.SearchQuery slot an intent",
+        ),
     ],
 )
 def test_a_bad_model_is_refused_naming_what(tmp_path, text, problem):

@@ -1,0 +1,114 @@
+"""A complaint in the person's own words (issue 18): ReportIntent's phrase slot carries the
+words whole, and the skill reads them with the model's own words for what they call for."""
+
+from __future__ import annotations
+
+import pytest
+
+from backcoach.skill.alexa.intents import Slots, meaning
+from backcoach.skill.alexa.reports import more_serious, reported
+from backcoach.skill.alexa.skill_builder import build_skill
+from backcoach.skill.devtools import coverage
+from backcoach.skill.devtools.nlu import Nlu
+from backcoach.skill.devtools.simulator import in_process
+from backcoach.skill.domain.phrases import load_phrases
+from backcoach.skill.domain.routine import load_routine
+from tests import language_answers as answers
+from tests.unit.test_model import length_s
+
+NLU = Nlu.load()
+
+READINGS = [
+    # Emergencies: chest, breathing with trouble, bladder control, numb in both legs.
+    ("chest is paining like heavy weight is on it", "UrgentIntent"),
+    ("jaw aches and there's a squeezing in my chest", "UrgentIntent"),
+    ("can't get a proper breath in", "UrgentIntent"),
+    ("lost control of me bladder just now", "UrgentIntent"),
+    ("legs have both gone numb", "UrgentIntent"),
+    # Red flags: dizzy, faint, vision, heart rhythm, nerve symptoms, a pop with where.
+    ("think i'm gonna pass out", "RedFlagIntent"),
+    ("seeing little spots in front of my eyes", "RedFlagIntent"),
+    ("foot's gone all tingly", "RedFlagIntent"),
+    ("heard a crack in me back", "RedFlagIntent"),
+    # A leak asks its one question; a condition means a physician first.
+    ("little pee escaped when i did the steamroller", "LeakIntent"),
+    ("had an operation on me knee a few weeks back", "ConditionIntent"),
+    ("got weak bones", "ConditionIntent"),  # osteoporosis, not weakness
+    # Pain, including where with no feeling the model lists.
+    ("knees are just killing me down on this floor", "PainIntent"),
+    ("lower back's grumbling a bit", "PainIntent"),
+    ("my wrist is doing a thing", "PainIntent"),
+    # Not a complaint: a rest, a command word, a denial of plain pain, nothing known.
+    ("need to catch my breath", "AMAZON.FallbackIntent"),
+    ("crack on with the next one", "AMAZON.FallbackIntent"),
+    ("side is fine when i crunch", "FeelBetterIntent"),
+    ("knee doesn't hurt any more", "AMAZON.FallbackIntent"),
+    ("want to do the plank", "AMAZON.FallbackIntent"),
+]
+
+
+@pytest.mark.parametrize(("words", "answer"), READINGS)
+def test_a_complaints_own_words_are_read_for_what_they_call_for(words, answer):
+    assert reported(words) == answer
+
+
+def test_a_denial_never_takes_back_a_red_flag_or_an_emergency():
+    assert reported("i don't feel dizzy any more") == "RedFlagIntent"
+    assert reported("no feeling down below") == "UrgentIntent"
+
+
+def test_the_more_serious_reading_wins():
+    assert more_serious("PainIntent", "UrgentIntent") == "UrgentIntent"
+    assert more_serious("RedFlagIntent", "PainIntent") == "RedFlagIntent"
+    assert more_serious("PainIntent", "AMAZON.FallbackIntent") == "PainIntent"
+    # A red flag said of both legs is an emergency, though the slot did not resolve.
+    assert meaning("RedFlagIntent", Slots(body_part="both_me_legs", said="both me legs")) == (
+        "UrgentIntent"
+    )
+    assert meaning("PainIntent", Slots(said="all dizzy la")) == "RedFlagIntent"
+
+
+@pytest.mark.parametrize(
+    ("utterance", "intent", "report"),
+    [
+        (
+            "i reckon my ticker is doing somersaults",
+            "ReportIntent",
+            "my ticker is doing somersaults",
+        ),
+        ("oh no a drop of wee came out", "ReportIntent", "a drop of wee came out"),
+        ("i'm ready", "ReadyIntent", None),  # a sample written for the words wins
+        ("this hurts", "PainIntent", None),
+        ("purple monkey dishwasher", "AMAZON.FallbackIntent", None),  # no carrier phrase
+    ],
+)
+def test_a_phrase_slot_takes_words_only_beside_its_carrier_and_only_last(utterance, intent, report):
+    match = NLU.understand(utterance)
+    assert match.intent == intent
+    if report:
+        assert match.slots["report"] == {
+            "name": "report",
+            "value": report,
+            "confirmationStatus": "NONE",
+            "source": "USER",
+        }  # as Alexa sends a phrase slot: the words, no entity resolution
+
+
+@pytest.mark.parametrize(
+    "utterance",
+    [
+        "me right leg's gone weak can barely hold it up",
+        "my chest went all tight like a band",
+        "ooh my hip's grumbling something fierce",
+        "both me legs have gone to jelly",
+    ],
+)
+def test_new_words_for_a_symptom_said_during_a_set_stop_it(utterance):
+    """Said two seconds into a new person's first set: nothing plays, and the answer is a
+    safety answer (pain stops; a red flag or an emergency ends with advice)."""
+    skill = build_skill(load_routine(), load_phrases("en-US"), adapter=answers.People())
+    expected = (coverage.answered_by(NLU.understand(utterance)),)
+    heard = answers.answer(in_process(skill), NLU, coverage.Row(utterance, expected, 0), length_s)
+    assert NLU.understand(utterance).intent == "ReportIntent"
+    assert expected[0] in {"PainIntent", "RedFlagIntent", "UrgentIntent"}
+    assert not heard.plays and heard.safe, (heard.turn.intent, heard.turn.speech)
