@@ -52,6 +52,11 @@ EXERCISE_WORDS = frozenset({"crunch", "crunched", "crunching"})
 """Feeling words that also name a move ("when I crunch"): not a symptom in a sentence."""
 POSSESSIVE = re.compile(r"^(my|me|both) ")
 """A body part said as the person's own ("my knee", "me back"): where something is wrong."""
+TELLING = frozenset("is are 's feels feel has have keeps went gone getting doing".split())
+"""Words after a body part that say something about it ("my wrist is doing a thing"), unlike
+"my back exercises" or "lying on my back"."""
+HAPPENING = frozenset("giving killing hurting playing acting bothering".split())
+"""Words that begin what is happening to a body part, after "that's" or "it's"."""
 
 
 SERIOUSNESS = {
@@ -84,6 +89,7 @@ def reported(words: str, among: str = "") -> str:
     kinds = {feeling.split(".")[0] for feeling, _ in feelings}
     where = {part for part, _ in parts}
     own = any(POSSESSIVE.match(said) for _, said in parts)
+    telling = any(_subject(text, said) for _, said in parts if POSSESSIVE.match(said))
     symptom = bool(kinds - {"well"})
     if BREATH.search(text) and STRUGGLE.search(text):
         return Severity.URGENT.value
@@ -104,9 +110,22 @@ def reported(words: str, among: str = "") -> str:
         return LEAK
     if conditions:
         return CONDITION
-    negated = bool(NEGATIONS.intersection(text.split()))
-    if "pain" in kinds or (own and not feelings):
+    # A denial outside the feeling's own words ("not happy" is a complaint, "not sore" isn't).
+    rest = text
+    for _, said in feelings:
+        rest = re.sub(rf"(?<![\w']){re.escape(said)}(?![\w'])", " ", rest)
+    negated = bool(NEGATIONS.intersection(rest.split()))
+    if "pain" in kinds or (telling and not feelings):
         return NOT_UNDERSTOOD if negated else Severity.PAIN.value
     if kinds == {"well"}:
         return Severity.WELL.value
     return NOT_UNDERSTOOD
+
+
+def _subject(text: str, part: str) -> bool:
+    """Whether the words tell of a body part: it begins them and a verb follows ("my wrist is
+    doing a thing"), or they begin with what is happening to it ("feels off in my back")."""
+    if text.split()[0] in TELLING | HAPPENING:
+        return True
+    rest = text.split(part, 1)[1].split() if text.startswith(part) else []
+    return bool(rest) and (rest[0] in TELLING or rest[0].startswith("'"))

@@ -37,7 +37,13 @@ def test_safety_phrasings_said_during_a_set_over_http(server, service, name):
 
 @pytest.mark.slow
 @pytest.mark.parametrize(
-    "name", ["dev/commands.tsv", "heldout/commands.tsv", "heldout/fifth_commands.tsv"]
+    "name",
+    [
+        "dev/commands.tsv",
+        "heldout/commands.tsv",
+        "heldout/fifth_commands.tsv",
+        "heldout/sixth_commands.tsv",
+    ],
 )
 def test_every_command_row_gets_an_answer_over_http(server, service, name):
     """Each command, said by a new person at the welcome, is answered (no error, no apology)."""

@@ -38,7 +38,7 @@ FLOORS = {
     "dev/third_commands.tsv": 0.99,
     "dev/third_safety.tsv": 0.98,
     "dev/fourth_commands.tsv": 0.66,
-    "dev/fourth_safety.tsv": 0.83,
+    "dev/fourth_safety.tsv": 0.84,
     "dev/second_heldout_safety.tsv": 0.94,
     "dev/sixth_commands.tsv": 0.50,
     "dev/sixth_safety.tsv": 0.88,
@@ -46,18 +46,18 @@ FLOORS = {
     "heldout/fifth_commands.tsv": 0.85,
     "heldout/fifth_safety.tsv": 0.93,
     "heldout/sixth_commands.tsv": 0.49,
-    "heldout/sixth_safety.tsv": 0.81,
+    "heldout/sixth_safety.tsv": 0.82,
 }
 SAFE_FLOORS = {
     # a safe answer when said during a set
     "dev/safety.tsv": 0.99,
     "dev/first_heldout_safety.tsv": 0.98,
     "dev/third_safety.tsv": 0.99,
-    "dev/fourth_safety.tsv": 0.85,
+    "dev/fourth_safety.tsv": 0.86,
     "dev/second_heldout_safety.tsv": 0.95,
     "dev/sixth_safety.tsv": 0.92,
     "heldout/fifth_safety.tsv": 0.93,
-    "heldout/sixth_safety.tsv": 0.82,
+    "heldout/sixth_safety.tsv": 0.83,
 }
 NLU = Nlu.load()
 MODEL = json.loads((MODELS_DIR / "en-US.json").read_text(encoding="utf-8"))
@@ -152,7 +152,7 @@ def test_unknown_words_around_an_open_command_never_start_a_set(intent):
     around whatever an open intent says, said during a set, nothing plays; a symptom among
     the words stops the set as pain would."""
     skill = build_skill(load_routine(), load_phrases("en-US"), adapter=answers.People())
-    sample = filled(intent, NLU.samples[intent][0])
+    sample = filled(intent, next(s for s in NLU.samples[intent] if "{report}" not in s))
     for said in (
         f"my elbows are sore {sample}",
         f"{sample} my knee is killing",
