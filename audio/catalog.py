@@ -10,6 +10,13 @@ from types import MappingProxyType
 from backcoach.audio.manifest import MANIFEST_NAME, ClipEntry, ManifestError, read_manifest
 
 BUILD_HINT = "run `backcoach audio build`"
+SEEK_EARLY_S = 0.8
+"""How much earlier than a set's lead-in a restart asks the player to start. Tracks are
+variable-rate, and a player finds a time in one through its 100-point Xing table: simulated
+over every set start, it lands up to 0.70 s late (cutting "Get into position" short) and up
+to 1.89 s early (benchmarks/seek_figure.py). Asked this much earlier, every restart lands
+0.1 to 2.1 s before the lead-in, in what comes just before it (a rest's silence, or the
+last words of the steps)."""
 
 
 class CatalogError(RuntimeError):
@@ -68,6 +75,11 @@ class AudioCatalog:
         """Where each set of a track starts (its lead-in, or its first cue); () for clips."""
         entry = self.clips.get(clip_id)
         return entry.sets_s if entry else ()
+
+    def seek_starts_s(self, clip_id: str) -> tuple[float, ...]:
+        """Where to ask a player to start each set of a track: SEEK_EARLY_S before its
+        lead-in (a set counts as begun from there); () for clips."""
+        return tuple(max(0.0, start - SEEK_EARLY_S) for start in self.set_starts_s(clip_id))
 
     def missing(self, clip_ids: Iterable[str]) -> list[str]:
         """The clip ids, in order and once each, that this cache cannot play."""

@@ -14,7 +14,7 @@ import statistics
 import struct
 
 from backcoach.audio.build.mp3 import frames as mp3_frames
-from backcoach.audio.catalog import AudioCatalog
+from backcoach.audio.catalog import SEEK_EARLY_S, AudioCatalog
 from benchmarks.figure import Figure
 
 XING_FRAMES, XING_BYTES, XING_TOC = 1, 2, 4
@@ -51,13 +51,20 @@ def landing_errors_s(data: bytes, times_s: tuple[float, ...]) -> list[float]:
 
 
 def seek_figure(catalog: AudioCatalog) -> Figure:
-    """The 90th percentile of |landing error| over every set start of every track."""
-    errors = [
-        error
-        for entry in catalog.clips.values()
-        if entry.kind == "track"
-        for error in landing_errors_s((catalog.cache_dir / entry.file).read_bytes(), entry.sets_s)
-    ]
+    """The 90th percentile of |landing error| over every set start of every track, and where
+    a restart lands against the lead-in when asked SEEK_EARLY_S before it (as the skill asks:
+    `AudioCatalog.seek_starts_s`)."""
+    errors, restarts = [], []
+    for clip_id, entry in catalog.clips.items():
+        if entry.kind != "track":
+            continue
+        data = (catalog.cache_dir / entry.file).read_bytes()
+        errors += landing_errors_s(data, entry.sets_s)
+        asked = catalog.seek_starts_s(clip_id)
+        restarts += [
+            error + ask - start  # landing minus the lead-in's start
+            for error, ask, start in zip(landing_errors_s(data, asked), asked, entry.sets_s)
+        ]
     sizes = sorted(abs(e) for e in errors) or [0.0]
     late = max(errors, default=0.0)
     return Figure(
@@ -66,6 +73,9 @@ def seek_figure(catalog: AudioCatalog) -> Figure:
         "s",
         note=(
             f"{len(errors)} set starts; median {statistics.median(sizes):.2f} s, "
-            f"worst {sizes[-1]:.2f} s, latest landing {late:+.2f} s"
+            f"worst {sizes[-1]:.2f} s, latest landing {late:+.2f} s; a restart asked "
+            f"{SEEK_EARLY_S} s early lands {min(restarts, default=0.0):+.2f} to "
+            f"{max(restarts, default=0.0):+.2f} s from the lead-in, "
+            f"{sum(r > 0 for r in restarts)} of {len(restarts)} after it"
         ),
     )

@@ -203,7 +203,7 @@ def make_service(
     links = clip_links(config, catalog) if catalog else None
     kwargs: dict = {"clip_url": links} if links else {}
     if catalog:
-        kwargs.update(track_length_s=track_lengths(catalog), set_starts_s=catalog.set_starts_s)
+        kwargs.update(track_length_s=track_lengths(catalog), set_starts_s=catalog.seek_starts_s)
         kwargs.update(clip_length_s=clip_lengths(catalog))
     if config.reads_time_zones and clock is None:
         from backcoach.skill.alexa.time_zones import TimeZones
