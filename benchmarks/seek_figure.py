@@ -63,7 +63,10 @@ def seek_figure(catalog: AudioCatalog) -> Figure:
         asked = catalog.seek_starts_s(clip_id)
         restarts += [
             error + ask - start  # landing minus the lead-in's start
-            for error, ask, start in zip(landing_errors_s(data, asked), asked, entry.sets_s)
+            # strict=False: a track without a seek table gives no errors, and no restarts
+            for error, ask, start in zip(
+                landing_errors_s(data, asked), asked, entry.sets_s, strict=False
+            )
         ]
     sizes = sorted(abs(e) for e in errors) or [0.0]
     late = max(errors, default=0.0)
