@@ -58,10 +58,14 @@ def started(coach) -> State:
     return s
 
 
-def at_last_intro(coach) -> State:
-    """The last exercise's steps read, waiting for "ready"."""
+def at_last_intro(coach, at_target: bool = False) -> State:
+    """The last exercise's steps read, waiting for "ready" (`at_target`: at its last level,
+    where no step up is possible and nothing asks how it felt)."""
     s = State()
     s.place.exercise, s.place.phase = coach.total - 1, Phase.INTRO
+    if at_target:
+        last = coach.routine.exercises[-1]
+        s.profile.levels[last.id] = len(last.dose.levels) - 1
     return s
 
 
@@ -79,7 +83,12 @@ def asked_turn(name: str, coach) -> tuple[State, Reply]:
     if name == "resume stream":
         return opened(coach, stream=coach.routine.exercises[1].id)
     if name == "did anything hurt":
-        s = at_last_intro(coach)
+        s = at_last_intro(coach, at_target=True)
+        return s, navigation.ready(coach, s)
+    if name == "how was that":
+        s = started(coach)
+        s.place.unit = len(units(coach.current(s), 0)) - 1  # the last block comes next
+        s.place.phase = Phase.BETWEEN
         return s, navigation.ready(coach, s)
     if name == "pain in the last exercise":
         s = at_last_intro(coach)
@@ -104,6 +113,7 @@ ASKED = {
     "resume routine": ("AMAZON.ResumeIntent", "StartRoutineIntent"),
     "resume stream": ("AMAZON.YesIntent",),
     "did anything hurt": ("AMAZON.YesIntent", "AMAZON.NoIntent"),
+    "how was that": ("RatedEasyIntent", "RatedRightIntent", "RatedHardIntent"),
     "pain stop": ("AMAZON.NextIntent", "AMAZON.StopIntent"),
     "pain in the last exercise": ("AMAZON.StopIntent",),
     "leak question": ("AMAZON.YesIntent", "AMAZON.NoIntent"),

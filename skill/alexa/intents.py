@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from backcoach.skill.alexa.feelings import feeling_in
 from backcoach.skill.alexa.reports import more_serious, reported
-from backcoach.skill.domain import answers, info, navigation, pain, progression
+from backcoach.skill.domain import answers, effort, info, navigation, pain, progression
 from backcoach.skill.domain.coach import Coach
 from backcoach.skill.domain.opening import checked
 from backcoach.skill.domain.reply import Reply
@@ -54,8 +54,33 @@ class by_exercise:  # noqa: N801  (reads as a wrapper in the table, like `unslot
 
 
 def pain_score(coach: Coach, s: State, slots: Slots) -> Reply:
-    """A number: the pain score when one was asked for; else not understood."""
-    return pain.pain_score(coach, s, slots.score) or info.fallback(coach, s)
+    """A number: the pain score when one was asked for, effort out of 10 when "how was
+    that?" was; else not understood."""
+    return (
+        pain.pain_score(coach, s, slots.score)
+        or effort.by_number(coach, s, slots.score)
+        or info.fallback(coach, s)
+    )
+
+
+def rating(said: str) -> Operation:
+    """ "Easy", "about right", "hard": the answer to "how was that?"; said when nothing asked
+    it, easy or about right answers a check-in as better, and hard says what can be done."""
+
+    def operation(coach: Coach, s: State, _slots: Slots) -> Reply:
+        if reply := effort.rated(coach, s, said):
+            return reply
+        if said == effort.HARD:
+            return effort.said_elsewhere(coach, s, said)
+        return answers.feels_better(coach, s)
+
+    return operation
+
+
+def or_rated(operation: Callable[[Coach, State], Reply], rating: str) -> Operation:
+    """An operation, unless "how was that?" was asked: then the words are a rating ("too
+    easy" rates an exercise just done, and changes no dose now)."""
+    return lambda coach, s, _slots: effort.rated(coach, s, rating) or operation(coach, s)
 
 
 OPERATIONS: dict[str, Operation] = {
@@ -101,8 +126,11 @@ OPERATIONS: dict[str, Operation] = {
     "ReportIntent": lambda coach, s, slots: OPERATIONS[reported(slots.unplaced)](coach, s, slots),
     "FeelBetterIntent": unslotted(answers.feels_better),
     "FeelWorseIntent": unslotted(answers.feels_worse),
-    "EasierIntent": unslotted(progression.easier),
-    "HarderIntent": unslotted(progression.harder),
+    "EasierIntent": or_rated(progression.easier, effort.HARD),
+    "HarderIntent": or_rated(progression.harder, effort.EASY),
+    "RatedEasyIntent": rating(effort.EASY),
+    "RatedRightIntent": rating(effort.RIGHT),
+    "RatedHardIntent": rating(effort.HARD),
     # Yes and no to the last question.
     "AMAZON.YesIntent": unslotted(answers.yes),
     "AMAZON.NoIntent": unslotted(answers.no),

@@ -28,6 +28,7 @@ LAUNCH = "LaunchRequest"
 UNTIL_FINISHED = "ReadyIntent*"
 CUT = "~"
 YES = "AMAZON.YesIntent"
+RIGHT = "RatedRightIntent"
 WORDS = 9  # enough of a reply to tell answers apart, short enough for a table cell
 ROWS = (LAUNCH, *OPERATIONS)
 """A LaunchRequest, then every dialog intent in OPERATIONS' (grouped) order."""
@@ -46,7 +47,12 @@ class Situation:
     """From nothing; otherwise from someone who did the whole routine yesterday."""
 
 
-PLANK = (LAUNCH, YES, YES)  # the pelvic extension played whole, then the plank's first sets
+PLANK = (
+    LAUNCH,
+    YES,
+    RIGHT,
+    YES,
+)  # the pelvic extension played whole, rated, the plank's first sets
 SITUATIONS = (
     Situation("first", "a first-timer opened the skill", (LAUNCH,), first_time=True),
     Situation("idle", "someone who knows the routine opened the skill", (LAUNCH,)),
@@ -57,15 +63,16 @@ SITUATIONS = (
     Situation("resume", "opened after a session timed out mid-plank", (*PLANK, LAUNCH)),
     Situation("intro", "the plank's first sets cut short", (*PLANK, CUT + "HoldTimeIntent")),
     Situation("between", "sets left in the plank", PLANK),
-    Situation("done", "the pelvic extension finished", (LAUNCH, YES)),
+    Situation("rate", "asked how the pelvic extension felt", (LAUNCH, YES)),
+    Situation("done", "the pelvic extension finished and rated", (LAUNCH, YES, RIGHT)),
     Situation("paused", "paused between sets", (*PLANK, "AMAZON.PauseIntent")),
     Situation("pain", "stopped for pain in the plank", (*PLANK, "PainIntent")),
     Situation("leak", "a leak told between sets", (*PLANK, "LeakIntent")),
     Situation("finished", "the last exercise's sets played", (LAUNCH, UNTIL_FINISHED)),
 )
 """The situations, in the order a session meets them (the columns of the matrix)."""
-YESTERDAY = ((LAUNCH, UNTIL_FINISHED, "AMAZON.NoIntent"), TODAY - timedelta(days=1))
-"""What someone who knows the routine did: all of it, yesterday, and nothing hurt."""
+YESTERDAY = ((LAUNCH, UNTIL_FINISHED, RIGHT), TODAY - timedelta(days=1))
+"""What someone who knows the routine did: all of it, yesterday, the last about right."""
 
 
 @dataclass(frozen=True)

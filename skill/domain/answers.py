@@ -4,21 +4,40 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from backcoach.skill.domain import info, navigation, pain, progress
+from backcoach.skill.domain import effort, info, navigation, pain, progress
 from backcoach.skill.domain.coach import Coach
 from backcoach.skill.domain.reply import Reply
 from backcoach.skill.domain.state import Offer, Pending, State
 
 
 def back_answer(coach: Coach, s: State, ready: bool) -> Reply:
-    """The answer to "how does your back feel": go on gently, or rest today."""
+    """The answer to "how does your back feel": go on gently; or rest today, with the
+    exercise it was about a step easier (once a check-in: pain that has not settled by the
+    next day, or worse after a hard session, means less load, not more)."""
+    profile = s.profile
     s.place.offer = Offer.NONE
     if not ready:
         # The next day's session checks in again; later today, starting is their choice.
-        s.profile.back_checked_on = coach.clock().date().isoformat()
-        return coach.end(coach.say("back.rest"))
-    s.profile.back_check = ""
+        profile.back_checked_on = coach.clock().date().isoformat()
+        return coach.end(*_eased_for(coach, s), coach.say("back.rest"))
+    profile.back_check, profile.back_check_hard, profile.eased_on_check = "", False, ""
     return _go_on(coach, s, "back.gently")
+
+
+def _eased_for(coach: Coach, s: State) -> tuple[str, ...]:
+    """The check-in's exercise one level easier, said; nothing if done already or at the first."""
+    profile = s.profile
+    index = next(
+        (i for i, ex in enumerate(coach.routine.exercises) if ex.id == profile.back_check), None
+    )
+    if index is None or profile.eased_on_check == profile.back_check:
+        return ()
+    ex, level = coach.routine.exercises[index], s.level_of(coach.routine, index)
+    profile.eased_on_check = ex.id
+    if level == 0:
+        return ()
+    profile.levels[ex.id], profile.clean[ex.id] = level - 1, 0
+    return (coach.say("back.eased", name=ex.name, dose=coach.phrasing.dose_text(ex, level - 1)),)
 
 
 def medical_answer(coach: Coach, s: State, cleared: bool) -> Reply:
@@ -57,6 +76,8 @@ def feels_better(coach: Coach, s: State) -> Reply:
         return clarify(coach, s, "medical.which")
     if s.place.pending == Pending.HURT_CHECK:  # "did anything hurt?" "no, all good"
         return navigation.stop(coach, s)
+    if s.place.pending == Pending.EFFORT:  # "how was that?" "fine"
+        return effort.rate(coach, s, effort.RIGHT)
     return coach.ask(s, coach.say("chat.glad"))
 
 
@@ -82,6 +103,7 @@ YES: dict[Pending, Callable[[Coach, State], Reply]] = {
     Pending.LEAK_CHECK: lambda coach, s: pain.leak_answer(coach, s, alarming=True),
     Pending.HURT_CHECK: pain.pain,  # "did anything hurt?" "yes": the last exercise did
     Pending.PAIN_SCORE: lambda coach, s: clarify(coach, s, "pain.score_range"),
+    Pending.EFFORT: lambda coach, s: clarify(coach, s, "effort.which"),  # yes is no rating
     Pending.UNCLEAR: lambda coach, s: coach.unclear(s, coach.say("unclear.to_yes")),
 }
 """What "yes" does to each question (RESUME_STREAM is answered by the hands-free handler)."""
@@ -117,4 +139,6 @@ def no(coach: Coach, s: State) -> Reply:
         return navigation.stop(coach, s)
     if pending == Pending.PAIN_SCORE:  # "no" to "how bad is it?": not a zero; done for today
         return navigation.stop(coach, s)
+    if pending == Pending.EFFORT:
+        return clarify(coach, s, "effort.which")
     return coach.ask(s)

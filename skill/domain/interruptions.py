@@ -58,7 +58,7 @@ def arrive(s: State) -> None:
     undo, place.played_at, place.undo = place.undo, "", {}
     if heard is None or heard + TIMESTAMP_SLACK_S >= place.played_s:
         return
-    if place.offer == Offer.HURT_CHECK:
+    if place.offer in (Offer.HURT_CHECK, Offer.EFFORT):
         place.offer = Offer.NONE  # the last block was cut short: nothing was finished to ask about
     # Redo from the first set not surely heard to its end: never a set already done.
     done = sum(1 for end_s in place.set_ends_s if heard + TIMESTAMP_SLACK_S >= end_s)

@@ -126,13 +126,16 @@ def play(coach: Coach, s: State, *before: str, long_lead_in: bool = False) -> Re
         return coach.ask(s, *lead, *b.segments, done, card=card)
     place.undo = interruptions.before_completing(s, ex.id)
     if place.exercise == coach.total - 1:
-        # The session stays open on "Did anything hurt?": pain in the last exercise reaches
-        # the skill without its name, and a block cut short is taken back like any other.
-        finished = [say("block.done_exercise", name=ex.name), complete(coach, s, ex)]
-        place.phase, place.offer = Phase.FINISHED, Offer.HURT_CHECK
+        # The session stays open on "Did anything hurt?" (or "How was that?"): pain in the
+        # last exercise reaches the skill without its name, and a block cut short is taken
+        # back like any other.
+        finished = [say("block.done_exercise", name=ex.name), complete(coach, s, ex, ask=True)]
+        place.phase = Phase.FINISHED
+        if place.offer != Offer.EFFORT:
+            place.offer = Offer.HURT_CHECK
         closing = coach.phrasing.closing(done=len(place.done))[:-1]  # goodbye after the answer
         return coach.ask(s, *lead, *b.segments, *finished, *closing, card=card)
-    finished = [say("block.done_exercise", name=ex.name), complete(coach, s, ex)]
+    finished = [say("block.done_exercise", name=ex.name), complete(coach, s, ex, ask=True)]
     place.phase = Phase.EXERCISE_DONE
     return coach.ask(s, *lead, *b.segments, *finished, card=card)
 

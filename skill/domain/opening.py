@@ -115,7 +115,8 @@ def check_first(coach: Coach, s: State) -> Reply | None:
         return coach.ask(s, coach.say("medical.last_time"))
     if s.place.offer == Offer.BACK_CHECK:
         hurt = coach.routine.get(s.profile.back_check)
-        return coach.ask(s, coach.say("back.last_time", name=hurt.name if hurt else ""))
+        key = "back.last_time_hard" if s.profile.back_check_hard else "back.last_time"
+        return coach.ask(s, coach.say(key, name=hurt.name if hurt else ""))
     return None
 
 

@@ -132,6 +132,7 @@ def stop_for_pain(coach: Coach, s: State) -> None:
             ids.append(ex.id)
     # Not logged in the history: only the neutral flag to check in next time is kept.
     profile.back_check, profile.clean[ex.id] = ex.id, 0
+    profile.back_check_hard, profile.eased_on_check = False, ""
     profile.last_sets = {}  # counted once: a second report later is not a second easing
 
 

@@ -155,6 +155,8 @@ class Phrasing:
         current = exercises[min(place.exercise, len(exercises) - 1)]
         if place.offer == Offer.LEAK_CHECK:
             return Question(self.say("ask.leak_check"), Pending.LEAK_CHECK)
+        if place.phase in (Phase.EXERCISE_DONE, Phase.FINISHED) and place.offer == Offer.EFFORT:
+            return Question(self.say("ask.effort"), Pending.EFFORT)
         if place.phase == Phase.FINISHED and place.offer == Offer.HURT_CHECK:
             return Question(self.say("ask.hurt_check"), Pending.HURT_CHECK)
         if place.phase == Phase.IDLE and place.offer == Offer.MEDICAL_CHECK:
@@ -199,6 +201,8 @@ class Phrasing:
             return self.say("reprompt.resume_routine")
         if question.pending == Pending.BACK_CHECK:
             return self.say("reprompt.back_check")
+        if question.pending == Pending.EFFORT:
+            return self.say("reprompt.effort")
         return self.say("reprompt.help", help=self.help(s))
 
     def help(self, s: State) -> str:

@@ -7,7 +7,7 @@ from backcoach.skill.domain.coach import Coach
 from backcoach.skill.domain.plan import units
 from backcoach.skill.domain.reply import Reply
 from backcoach.skill.domain.routine import Exercise
-from backcoach.skill.domain.state import Phase, State
+from backcoach.skill.domain.state import Offer, Phase, State
 
 
 def mark(coach: Coach, s: State) -> None:
@@ -56,9 +56,11 @@ def _where(coach: Coach, s: State, phase: Phase) -> dict:
     return {"exercise": exercise, "unit": unit, "done": list(place.done), "at": at}
 
 
-def complete(coach: Coach, s: State, ex: Exercise) -> str:
-    """Record a finished exercise; after enough clean runs, say it is ready to go up (the
-    next session steps up one exercise: opening.step_up)."""
+def complete(coach: Coach, s: State, ex: Exercise, ask: bool = False) -> str:
+    """Record a finished exercise. Asked by voice (`ask`) where a step up is possible, how
+    it felt decides whether the run counts (Offer.EFFORT, effort.py); otherwise a run without
+    trouble counts, and after enough of them it is ready to go up (the next session steps
+    up one exercise: opening.step_up)."""
     profile, place = s.profile, s.place
     if ex.id not in place.done:
         place.done.append(ex.id)
@@ -69,9 +71,19 @@ def complete(coach: Coach, s: State, ex: Exercise) -> str:
     troubled, today = ex.id in place.trouble, coach.clock().date().isoformat()
     if not troubled and profile.clean_on.get(ex.id) == today:
         return ""  # a second run the same day ("do it again") is not another clean run
+    if ask and not troubled and level + 1 < len(ex.dose.levels):
+        place.offer = Offer.EFFORT  # the run counts once it is rated easy or about right
+        return ""
+    return counted(coach, s, ex, troubled)
+
+
+def counted(coach: Coach, s: State, ex: Exercise, troubled: bool) -> str:
+    """Count a finished run (a troubled one starts the count again); the second clean run in
+    a row at a level below the target says it is ready to go up."""
+    profile, level = s.profile, s.level_of(coach.routine)
     runs = progress.completed(profile.clean, ex.id, troubled)
     if not troubled:
-        profile.clean_on[ex.id] = today
+        profile.clean_on[ex.id] = coach.clock().date().isoformat()
     if runs != progress.CLEAN_RUNS_TO_MOVE_UP or level + 1 >= len(ex.dose.levels):
         return ""
     # Not a promise: one exercise goes up a day, the furthest below its target first.

@@ -57,6 +57,7 @@ ASKED = {
     Pending.LEAK_CHECK: "screen.yes_no",
     Pending.HURT_CHECK: "screen.hurt_check",
     Pending.PAIN_SCORE: "screen.pain_score",
+    Pending.EFFORT: "screen.effort",
 }
 """What to say, on screen, to a question the voice ended on that is not about the exercise
 under way (those are worded from the phase: ready, resume, skip or stop)."""

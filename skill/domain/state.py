@@ -58,6 +58,7 @@ class Pending(StrEnum):
     LEAK_CHECK = "leak_check"
     HURT_CHECK = "hurt_check"
     PAIN_SCORE = "pain_score"
+    EFFORT = "effort"
     UNCLEAR = "unclear"
     """Nothing was understood: a bare yes or no answers nothing, so it starts nothing."""
 
@@ -82,6 +83,9 @@ class Offer(StrEnum):
     PAIN_SCORE = "pain_score"
     """ "How bad is it, from 0 to 10?" once an exercise stopped for pain: the number decides
     what comes next (skippable: next or stop answer it too)."""
+    EFFORT = "effort"
+    """ "How was that: easy, about right, or hard?" after an exercise's last set, when a step up
+    is possible: the answer decides whether the run counts toward one (effort.py)."""
 
 
 def _forget_pain_log(row: dict[str, Any]) -> dict[str, Any]:
@@ -156,6 +160,11 @@ class Profile(StoredRow):
     """Id of the exercise that hurt last time: the next session asks how the back feels."""
     back_checked_on: StrictStr = ""
     """The day (ISO date) "still sore" answered the check-in: not asked again that day."""
+    back_check_hard: StrictBool = False
+    """The check-in is for an exercise rated hard, not for pain: said so when it is asked."""
+    eased_on_check: StrictStr = ""
+    """The exercise a "still sore" check-in answer made easier: once for each check-in, not
+    again each day the answer is the same."""
     see_doctor: StrictBool = False
     """A red flag or an emergency was reported: every session first asks whether a doctor has
     said exercise is okay, and nothing starts until the person says yes."""

@@ -29,7 +29,9 @@ def _routine(config, tmp_path, store: str) -> list[str]:
     sim = Simulator(send, state=SessionState(), length_s=service.audio_s)
     heard = [sim.say("open back coach").speech]
     while len(heard) < 30:
-        turn = sim.say("no" if heard[-1].endswith("Did anything hurt?") else "yes")
+        last = heard[-1]
+        rate = last.endswith("easy, about right, or hard?")
+        turn = sim.say("no" if last.endswith("Did anything hurt?") else "fine" if rate else "yes")
         heard.append(turn.speech)
         if turn.ends_session:
             break

@@ -257,7 +257,7 @@ def test_next_while_the_database_is_locked_does_not_move_on(up, locked):
     me, _ = talk(up)
     me.say("open back coach")
     first = me.say("yes")
-    assert "Shall we go on to the plank?" in first.speech
+    assert "How was that: easy, about right, or hard?" in first.speech
     before = dict(me.state.attributes)
     stored = up.adapter.load(USER)
     with locked:

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from backcoach.skill.domain import answers, info, navigation, opening, pain, progression
+from backcoach.skill.domain import answers, effort, info, navigation, opening, pain, progression
 from backcoach.skill.domain.coach import Coach
 from backcoach.skill.domain.history import History
 from backcoach.skill.domain.state import Phase, Profile, State
@@ -47,7 +47,12 @@ def test_start_routine_reads_the_steps_then_the_lead_in_starts_the_first_set(coa
     assert "?" not in " ".join(intro.parts[:first_clip])
     assert intro.card[0] == "Pelvic Extension"
     assert s.place.phase == "exercise_done" and s.place.done == ["pelvic_extension"]
-    assert intro.text.endswith("Shall we go on to the plank?")
+    # Below its target, how it felt decides whether the run counts (issue 23); then on.
+    assert intro.text.endswith("How was that: easy, about right, or hard?")
+    assert "pelvic_extension" not in s.profile.clean
+    rated = effort.rate(coach, s, effort.RIGHT)
+    assert rated.text.endswith("Shall we go on to the plank?")
+    assert s.profile.clean["pelvic_extension"] == 1
 
 
 def test_ready_before_anything_starts_the_routine(coach):
@@ -445,11 +450,14 @@ def test_a_second_run_the_same_day_is_not_another_clean_run(coach):
     up is said to be, and the next session steps it up."""
     s = at(coach, "butt_lifter")
     navigation.ready(coach, s)
+    effort.rate(coach, s, effort.EASY)
     assert s.profile.clean["butt_lifter"] == 1
-    again = navigation.again(coach, s)  # "do it again", same day
+    again = navigation.again(coach, s)  # "do it again", same day: nothing asked or counted
     assert s.profile.clean["butt_lifter"] == 1 and "go up" not in again.text
+    assert "How was that" not in again.text
     s.profile.clean_on["butt_lifter"] = "2000-01-01"  # as if that run was another day
-    third = navigation.again(coach, s)
+    navigation.again(coach, s)
+    third = effort.rate(coach, s, effort.RIGHT)
     assert "ready to go up a level" in third.text
     assert s.level_of(coach.routine) == 0 and s.profile.clean["butt_lifter"] == 2
     opening.begin_session(coach, s)

@@ -1,5 +1,6 @@
 """Pain in the last exercise is never lost (issue 19, point 2): the routine's last block keeps
-the session open on "Did anything hurt?", and pain then counts against that exercise."""
+the session open on "How was that?" (where a step up is possible, issue 23) or "Did anything
+hurt?", and pain then counts against that exercise."""
 
 from __future__ import annotations
 
@@ -16,13 +17,18 @@ LAST = ROUTINE.exercises[-1]
 PHRASES = load_phrases("en-US")
 
 
-def _after_the_last_block(stored: dict | None = None):
+def _after_the_last_block(stored: dict | None = None, at_target: bool = False):
+    """The last exercise's block played; `at_target`: at its last level, where no step up is
+    possible, so "Did anything hurt?" is asked rather than "How was that?"."""
     adapter = FlakyAdapter()
-    adapter.saved = stored or {}
+    adapter.saved = stored or {"coach": {"schema_version": 4, "disclaimer_heard": True}}
+    if at_target:
+        adapter.saved["coach"]["levels"] = {LAST.id: len(LAST.dose.levels) - 1}
     skill = build_skill(ROUTINE, PHRASES, adapter=adapter)
     sim = Simulator(in_process(skill), state=SessionState(), length_s=length_s)
     turn = sim.say(f"ask back coach to start the {LAST.name}")
-    assert not turn.ends_session and turn.speech.endswith(PHRASES.raw("ask.hurt_check"))
+    asked = PHRASES.raw("ask.hurt_check" if at_target else "ask.effort")
+    assert not turn.ends_session and turn.speech.endswith(asked)
     return adapter, sim
 
 
@@ -37,10 +43,14 @@ def _coach(adapter: FlakyAdapter) -> dict:
     return adapter.saved["coach"]
 
 
-@pytest.mark.parametrize("said", ["yes", "my knee hurts", "ouch", "that hurt"])
-def test_pain_after_the_last_block_counts_against_it(said):
-    adapter, sim = _after_the_last_block(_due_a_step_up())
-    assert _coach(adapter)["clean"][LAST.id] == 2  # due: "it's ready to go up a level"
+@pytest.mark.parametrize(
+    ("said", "at_target"),
+    [("yes", True), ("my knee hurts", False), ("ouch", False), ("that hurt", True)],
+)
+def test_pain_after_the_last_block_counts_against_it(said, at_target):
+    adapter, sim = _after_the_last_block(_due_a_step_up(), at_target)
+    # At the target the run counts at once; below it, only once rated easy or about right.
+    assert _coach(adapter)["clean"][LAST.id] == (2 if at_target else 1)
     turn = sim.say(said)
     assert turn.ends_session and "<audio" not in turn.ssml and "<break" not in turn.ssml
     coach = _coach(adapter)
@@ -50,10 +60,24 @@ def test_pain_after_the_last_block_counts_against_it(said):
 
 
 def test_no_to_did_anything_hurt_says_goodbye_and_keeps_the_clean_run():
-    adapter, sim = _after_the_last_block()
+    adapter, sim = _after_the_last_block(at_target=True)
     turn = sim.say("no")
     assert turn.ends_session and "Take care of your back" in turn.speech
     assert _coach(adapter)["clean"][LAST.id] == 1 and not _coach(adapter)["back_check"]
+
+
+@pytest.mark.parametrize(("said", "clean"), [("easy", 2), ("it was about right", 2), ("hard", 0)])
+def test_a_rating_of_the_last_exercise_says_goodbye_and_decides_the_clean_run(said, clean):
+    adapter, sim = _after_the_last_block(_due_a_step_up())
+    assert sim.say("yes").speech == PHRASES.raw("effort.which")  # a yes rates nothing
+    turn = sim.say(said)
+    assert turn.ends_session and "Take care of your back" in turn.speech
+    coach = _coach(adapter)
+    assert coach["clean"][LAST.id] == clean
+    assert ("ready to go up a level" in turn.speech) == (clean == 2)
+    # Hard: the next session asks how the back is, as after pain, and says why.
+    assert coach.get("back_check", "") == ("" if clean else LAST.id)
+    assert coach.get("back_check_hard", False) == (not clean)
 
 
 def test_pain_while_the_last_block_plays_stops_it_and_takes_it_back():
@@ -61,6 +85,7 @@ def test_pain_while_the_last_block_plays_stops_it_and_takes_it_back():
     turn = sim.say("this hurts", barge_in_s=10.0)
     assert not turn.ends_session and "<audio" not in turn.ssml and "<break" not in turn.ssml
     assert PHRASES.raw("ask.hurt_check") not in turn.speech
+    assert PHRASES.raw("ask.effort") not in turn.speech
     coach = _coach(adapter)
     assert coach["clean"].get(LAST.id, 0) == 0 and coach["back_check"] == LAST.id
     # Nothing to skip to, and "yes" starts nothing.
@@ -75,10 +100,10 @@ def test_pain_after_the_last_block_answers_with_the_store_down():
 
 
 def _level_up_due_and_said_no() -> tuple[FlakyAdapter, Simulator]:
-    """The last exercise done cleanly a second time (a step up announced), "no" to "did
-    anything hurt?": the session is over."""
+    """The last exercise done cleanly a second time, rated easy (a step up announced): the
+    session is over."""
     adapter, sim = _after_the_last_block(_due_a_step_up())
-    assert sim.say("no").ends_session
+    assert sim.say("easy").ends_session
     return adapter, sim
 
 

@@ -43,11 +43,12 @@ def test_enum_values_are_the_strings_rows_already_hold():
         "resume_stream",
         "leak_check",
         "hurt_check",
+        "effort",
         "pain_score",
         "unclear",
     }
     offers = {"", "medical_check", "back_check", "resume", "resume_stream", "leak_check"}
-    offers |= {"hurt_check", "pain_score"}
+    offers |= {"hurt_check", "pain_score", "effort"}
     assert {o.value for o in Offer} == offers
     assert not Pending.NONE and not Offer.NONE  # "nothing pending" stays falsy, as "" was
     assert f"help.{Phase.BETWEEN}" == "help.between"
