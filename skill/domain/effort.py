@@ -3,7 +3,6 @@ what each answer does to progression (graded activity: a step up only while it g
 
 from __future__ import annotations
 
-from backcoach.skill.domain import progress
 from backcoach.skill.domain.coach import Coach
 from backcoach.skill.domain.progression import counted
 from backcoach.skill.domain.reply import Reply
@@ -11,6 +10,15 @@ from backcoach.skill.domain.state import Offer, Pending, Phase, State
 
 EASY, RIGHT, HARD = "easy", "right", "hard"
 """The ratings (RatedEasyIntent, RatedRightIntent, RatedHardIntent)."""
+HARD_EFFORT = 7
+"""Effort out of 10 from which an exercise was hard (Borg's CR10 scale: 7 is "very hard")."""
+EASY_EFFORT = 3
+"""Effort out of 10 up to which it was easy ("moderate" begins above it); between, about right."""
+
+
+def effort_of(score: int) -> str:
+    """A rating from effort out of 10."""
+    return HARD if score >= HARD_EFFORT else EASY if score <= EASY_EFFORT else RIGHT
 
 
 def rate(coach: Coach, s: State, rating: str) -> Reply:
@@ -44,7 +52,7 @@ def by_number(coach: Coach, s: State, score: int | None) -> Reply | None:
     """A number said to the question, as effort out of 10 (else None)."""
     if s.place.pending != Pending.EFFORT or score is None or not 0 <= score <= 10:
         return None
-    return rate(coach, s, progress.effort_of(score))
+    return rate(coach, s, effort_of(score))
 
 
 def said_elsewhere(coach: Coach, s: State, rating: str) -> Reply:

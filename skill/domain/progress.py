@@ -13,16 +13,6 @@ BREAK_DAYS = 14
 the steps are worth hearing again: one level per this many days away (detraining)."""
 
 
-HARD_EFFORT = 7
-"""Effort out of 10 from which an exercise was hard (Borg's CR10 scale: 7 is "very hard");
-below it, an answer in numbers counts as about right or easy."""
-
-
-def effort_of(score: int) -> str:
-    """A rating from effort out of 10: hard from HARD_EFFORT, easy up to 3, else about right."""
-    return "hard" if score >= HARD_EFFORT else "easy" if score <= 3 else "right"
-
-
 def steps_down(days_away: int) -> int:
     """Levels to step down after `days_away` days without a session: one per two weeks."""
     return days_away // BREAK_DAYS if days_away >= BREAK_DAYS else 0

@@ -105,7 +105,7 @@ def test_malformed_scripts_are_refused(tmp_path, text, message):
 
 
 def test_check_reports_each_kind_of_mismatch():
-    script_step = load_script(DIALOGS / "01_walk_routine.yaml").steps[2]
+    script_step = load_script(DIALOGS / "01_walk_routine.yaml").steps[4]  # the plank plays
     request = {"request": {"type": "IntentRequest", "intent": {"name": "ReadyIntent"}}}
     response = {"response": {"outputSpeech": {"ssml": "<speak>Hello</speak>"}}}
     problems = check(script_step, Turn(request, response))

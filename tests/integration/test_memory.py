@@ -112,6 +112,7 @@ def test_too_hard_stops_the_move_up(memory, clock):
 def test_harder_and_easier_last(memory):
     me = person(memory)
     me.say("start the butt lifter")
+    assert "Good to hear" in me.say("make it harder").speech  # to "how was that?": easy
     assert "8 on each leg" in me.say("make it harder").speech
     me.say("stop")
     assert "8 on each leg" in me.say("start the butt lifter").speech
@@ -120,6 +121,7 @@ def test_harder_and_easier_last(memory):
 def test_pain_moves_down_and_the_next_session_asks_how_the_back_feels(memory, clock):
     me = person(memory)
     me.say("start the lifting lunge")
+    me.say("about right")  # how it felt
     me.say("harder")
     me.say("harder")
     hurt = me.say("my back hurts")

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from backcoach.skill.alexa.intents import OPERATIONS, Slots
-from backcoach.skill.domain import answers, effort, navigation, opening, progress
+from backcoach.skill.domain import answers, effort, navigation, opening
 from backcoach.skill.domain.coach import Coach
 from backcoach.skill.domain.state import Offer, Pending, Phase, Profile, State
 
@@ -119,7 +119,7 @@ def test_nothing_is_asked_after_too_hard_during_the_exercise(coach):
 
 
 def test_a_number_is_effort_out_of_ten():
-    assert [progress.effort_of(n) for n in (0, 3, 4, 6, 7, 10)] == [
+    assert [effort.effort_of(n) for n in (0, 3, 4, 6, 7, 10)] == [
         "easy", "easy", "right", "right", "hard", "hard"
     ]  # fmt: skip
 
