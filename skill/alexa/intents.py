@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from backcoach.skill.alexa.feelings import feeling_in
 from backcoach.skill.alexa.reports import more_serious, reported
-from backcoach.skill.domain import answers, effort, info, navigation, pain, progression
+from backcoach.skill.domain import answers, effort, info, navigation, opening, pain, progression
 from backcoach.skill.domain.coach import Coach
 from backcoach.skill.domain.opening import checked
 from backcoach.skill.domain.reply import Reply
@@ -115,6 +115,8 @@ OPERATIONS: dict[str, Operation] = {
     "TempoIntent": unslotted(info.tempo),
     "SourceIntent": unslotted(info.source),
     "ThanksIntent": unslotted(info.thanks),
+    # Someone new on an account with a routine: a newcomer's session, saved over nothing.
+    "NewcomerIntent": unslotted(opening.as_guest),
     # Pain stops the exercise at once; too easy or too hard changes the dose now.
     "PainIntent": lambda coach, s, slots: pain.pain(coach, s, slots.body_part),
     "RedFlagIntent": unslotted(pain.red_flag),

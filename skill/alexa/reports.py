@@ -104,7 +104,7 @@ def reported(words: str, among: str = "") -> str:
         return Severity.RED_FLAG.value
     if POP in flags and (own or "pain" in kinds):  # "crack on" is no crack: not without either
         return Severity.RED_FLAG.value
-    if where & VISION and (symptom or not feelings) or SEEING.search(text):
+    if (where & VISION and (symptom or not feelings)) or SEEING.search(text):
         return Severity.RED_FLAG.value
     if LEAKED.search(text):
         return LEAK

@@ -76,6 +76,12 @@ def _user(handler_input: HandlerInput) -> str:
     return system.user.user_id if system and system.user else ""
 
 
+def _guest(handler_input: HandlerInput) -> dict | None:
+    """The row a guest's session carries (profile and place together), else None."""
+    carried = (_session(handler_input) or {}).get(STATE_KEY)
+    return carried if isinstance(carried, dict) and carried.get("guest") is True else None
+
+
 def carried_place(handler_input: HandlerInput) -> Place | None:
     """The place this request's session carries (None outside a session or before one)."""
     session = handler_input.request_envelope.session
@@ -125,7 +131,11 @@ class PersistentStore:
         self.coach = coach
 
     def load(self, handler_input: HandlerInput) -> State:
-        """Profile from the store, with this session's place; new sessions begin."""
+        """Profile from the store, with this session's place; new sessions begin. A guest's
+        session carries its own profile (opening.as_guest): the store's is not theirs."""
+        guest = _guest(handler_input)
+        if guest is not None:
+            return State.load(self.coach.routine, guest, guest)
         saved = handler_input.attributes_manager.persistent_attributes.get(STATE_KEY)
         _keep_if_newer(handler_input, STATE_KEY, saved)
         carried = (_session(handler_input) or {}).get(STATE_KEY)
@@ -141,6 +151,9 @@ class PersistentStore:
         """The store could not be read: the place this session carries, with an empty profile
         marked as not loaded (never written back over the stored one)."""
         handler_input.attributes_manager.request_attributes[NOT_LOADED] = True
+        guest = _guest(handler_input)
+        if guest is not None:
+            return State.load(self.coach.routine, guest, guest)
         carried = (_session(handler_input) or {}).get(STATE_KEY)
         state = State.load(self.coach.routine, None, carried)
         if carried is None:
@@ -158,19 +171,27 @@ class PersistentStore:
         return Stream.read(row)
 
     def save_stream(self, handler_input: HandlerInput, stream: Stream) -> None:
-        """Remember the stream's position (written once, by SaveInterceptor)."""
+        """Remember the stream's position (written once, by SaveInterceptor); never from a
+        guest's session (the stream is the account's)."""
+        if _guest(handler_input) is not None:
+            return
         if not _kept(handler_input, STREAM_KEY) and not not_loaded(handler_input):
             handler_input.attributes_manager.persistent_attributes[STREAM_KEY] = stream.to_row()
 
     def save(self, handler_input: HandlerInput, state: State) -> None:
         """Profile to persistent attributes, with the sessions it closed for the store to
-        append to the history (written once, by SaveInterceptor); place to session."""
+        append to the history (written once, by SaveInterceptor); place to session. A guest's
+        profile rides in the session with the place, and the store is left as it was."""
+        session = _session(handler_input)
+        if state.place.guest:
+            if session is not None:
+                session[STATE_KEY] = {**state.profile.to_row(), **state.place.to_row()}
+            return
         if not _kept(handler_input, STATE_KEY) and not not_loaded(handler_input):
             persistent = handler_input.attributes_manager.persistent_attributes
             persistent[STATE_KEY] = state.profile.to_row()
             closed = state.profile.history.closed
             if closed:
                 persistent[APPEND_HISTORY] = list(closed)
-        session = _session(handler_input)
         if session is not None:
             session[STATE_KEY] = state.place.to_row()

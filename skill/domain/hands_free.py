@@ -224,8 +224,11 @@ class HandsFree:
         """Any level-up earned last time, how to talk to the skill while it plays, then the
         first track; a device without AudioPlayer, or a skill serving no built tracks
         (BACKCOACH_AUDIO=false), gets dialog."""
-        if not audio_player or not tracks:
+        if not audio_player or not tracks or s.place.guest:
+            # A guest's stream would be the account's: its player events carry no session,
+            # so a track finished would count on someone else's progress.
             key = "hands_free.unsupported" if not audio_player else "hands_free.no_tracks"
+            key = "hands_free.guest" if s.place.guest else key
             return navigation.start_routine_with(self.coach, s, self.coach.say(key))
         play = self.play(s, 0, secrets.token_hex(4))
         stream.token, stream.offset_ms, stream.activity, stream.retried = play.token, 0, "", ""

@@ -11,7 +11,7 @@ from backcoach.skill.domain import progress
 from backcoach.skill.domain.coach import Coach
 from backcoach.skill.domain.history import day_of
 from backcoach.skill.domain.reply import Reply
-from backcoach.skill.domain.state import Offer, Place, State
+from backcoach.skill.domain.state import Offer, Place, Profile, State
 
 
 def begin_session(coach: Coach, s: State, stream: str = "", voice: bool = True) -> None:
@@ -86,6 +86,21 @@ def after_a_break(coach: Coach, s: State) -> None:
             s.place.stepped_down = True
         profile.clean.pop(ex.id, None)
     s.place.back_after_weeks = days // 7
+
+
+def as_guest(coach: Coach, s: State) -> Reply:
+    """ "I've never done this before" on an account with a routine: this session coaches a
+    newcomer (welcome, disclaimer, first level, full steps) with a profile of its own that is
+    never saved over the account's; a doctor's okay the account is waiting for still comes
+    first, whoever says they are new. On a new account, it is simply the welcome."""
+    profile = s.profile
+    if s.place.guest or not (profile.disclaimer_heard or profile.history.last_day):
+        return launch(coach, s)
+    s.profile = Profile(see_doctor=profile.see_doctor)
+    begin_session(coach, s)  # a fresh place: this session's first
+    s.place.guest = True
+    welcome = launch(coach, s)
+    return replace(welcome, parts=(coach.say("welcome.guest"), *welcome.parts))
 
 
 def launch(coach: Coach, s: State) -> Reply:

@@ -249,6 +249,10 @@ class Place(StoredRow):
     """What finishing an exercise with that block changed, to take back if it was cut short."""
     hands_free: StrictBool = False
     """The pain stop came during a hands-free stream: going on resumes the stream."""
+    guest: StrictBool = False
+    """Someone new on an account that has a routine ("I've never done this before"): coached
+    as a newcomer with a profile that lives in this session only, never saved over the
+    account's (opening.as_guest)."""
     interrupted: StrictBool = False
     """The last block was cut short: "resume" or "ready" plays it again."""
     done_for_today: StrictBool = False
