@@ -94,7 +94,9 @@ def as_guest(coach: Coach, s: State) -> Reply:
     never saved over the account's; a doctor's okay the account is waiting for still comes
     first, whoever says they are new. On a new account, it is simply the welcome."""
     profile = s.profile
-    if s.place.guest or not (profile.disclaimer_heard or profile.history.last_day):
+    if s.place.guest:
+        return coach.ask(s)  # a guest already: the question again, not a second welcome
+    if not (profile.disclaimer_heard or profile.history.last_day):
         return launch(coach, s)
     s.profile = Profile(see_doctor=profile.see_doctor)
     begin_session(coach, s)  # a fresh place: this session's first

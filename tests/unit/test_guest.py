@@ -43,6 +43,8 @@ def test_a_newcomer_on_a_regulars_echo_starts_at_the_beginning_and_saves_over_no
     assert new.speech.startswith(PHRASES.raw("welcome.guest"))
     assert "not intended to supplement or replace advice" in new.speech  # the disclaimer
     assert "if something hurts, just say it hurts" in new.speech
+    again = sim.say("I'm new")  # said twice: the question again, not another welcome
+    assert again.speech == PHRASES.raw("ask.start") and "Welcome" not in again.speech
     first = sim.say("yes")
     assert "Lie on a flat surface" in first.speech  # the full steps
     assert "Today: 5 reps, holding each for 3 seconds" in first.speech  # the first level
