@@ -82,8 +82,7 @@ def reported(words: str, among: str = "") -> str:
     intent whose slots carried them (a red flag's carrier already says what is felt)."""
     text = RESTING.sub(" ", " ".join(re.sub(r"[^\w']+", " ", words.lower()).split()))
     conditions = ids_in("CONDITION", text)
-    for _, said in conditions:  # "weak bones" is osteoporosis, not weakness
-        text = re.sub(rf"(?<![\w']){re.escape(said)}(?![\w'])", " ", text)
+    text = _without(text, conditions)  # "weak bones" is osteoporosis, not weakness
     feelings = [(f, said) for f, said in ids_in("FEELING", text) if said not in EXERCISE_WORDS]
     parts = ids_in("BODY_PART", text)
     kinds = {feeling.split(".")[0] for feeling, _ in feelings}
@@ -111,10 +110,7 @@ def reported(words: str, among: str = "") -> str:
     if conditions:
         return CONDITION
     # A denial outside the feeling's own words ("not happy" is a complaint, "not sore" isn't).
-    rest = text
-    for _, said in feelings:
-        rest = re.sub(rf"(?<![\w']){re.escape(said)}(?![\w'])", " ", rest)
-    negated = bool(NEGATIONS.intersection(rest.split()))
+    negated = bool(NEGATIONS.intersection(_without(text, feelings).split()))
     if "pain" in kinds or (telling and not feelings):
         return NOT_UNDERSTOOD if negated else Severity.PAIN.value
     if kinds == {"well"}:
@@ -129,3 +125,10 @@ def _subject(text: str, part: str) -> bool:
         return True
     rest = text.split(part, 1)[1].split() if text.startswith(part) else []
     return bool(rest) and (rest[0] in TELLING or rest[0].startswith("'"))
+
+
+def _without(text: str, found: list[tuple[str, str]]) -> str:
+    """The words with each value found among them (as `ids_in` gives them) taken out."""
+    for _, said in found:
+        text = re.sub(rf"(?<![\w']){re.escape(said)}(?![\w'])", " ", text)
+    return text

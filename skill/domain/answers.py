@@ -27,9 +27,7 @@ def back_answer(coach: Coach, s: State, ready: bool) -> Reply:
 def _eased_for(coach: Coach, s: State) -> tuple[str, ...]:
     """The check-in's exercise one level easier, said; nothing if done already or at the first."""
     profile = s.profile
-    index = next(
-        (i for i, ex in enumerate(coach.routine.exercises) if ex.id == profile.back_check), None
-    )
+    index = coach.routine.index_of(profile.back_check)
     if index is None or profile.eased_on_check == profile.back_check:
         return ()
     ex, level = coach.routine.exercises[index], s.level_of(coach.routine, index)
