@@ -6,13 +6,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from backcoach.skill.alexa.feelings import feeling_in
-from backcoach.skill.alexa.reports import more_serious, reported
+from backcoach.skill.alexa.reports import more_serious, not_resting, reported
 from backcoach.skill.domain import answers, effort, info, navigation, opening, pain, progression
 from backcoach.skill.domain.coach import Coach
 from backcoach.skill.domain.opening import checked
 from backcoach.skill.domain.reply import Reply
 from backcoach.skill.domain.state import State
-from backcoach.skill.domain.triage import red_flag, severity
+from backcoach.skill.domain.triage import Severity, red_flag, severity
 
 
 @dataclass(frozen=True)
@@ -173,6 +173,8 @@ PAIN = "PainIntent"
 REPORT = "ReportIntent"
 """A complaint in the person's own words: a phrase slot carries them whole (reports.py)."""
 
+GUESSED = frozenset({"PainIntent", "LeakIntent", "ConditionIntent"})
+"""What unplaced words may be answered as: answers that stop a set and end nothing."""
 READ_FOR_MORE = frozenset({"PainIntent", "RedFlagIntent", "LeakIntent", "ConditionIntent"})
 """Safety intents whose slot words are read for something more serious than they resolved
 to (an emergency is already the most serious)."""
@@ -197,8 +199,12 @@ def meaning(intent: str, slots: Slots) -> str:
         return more_serious(_resolved(intent, slots), reported(slots.said, among=intent))
     if slots.unplaced and intent not in SAFETY:
         # Words Alexa could not place are uncertain: a symptom among them stops the set as
-        # pain does (the person can say more), but never ends the session on a guess.
-        if feeling_in(slots.unplaced):
+        # pain does (the person can say more), but never ends the session on a guess; a leak
+        # or a condition gets its own question or answer, which end nothing either.
+        found = reported(slots.unplaced)
+        if found in GUESSED:
+            return found
+        if found in (Severity.RED_FLAG, Severity.URGENT) or feeling_in(not_resting(slots.unplaced)):
             return PAIN
         if intent in STARTS:
             return NOT_UNDERSTOOD

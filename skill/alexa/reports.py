@@ -27,14 +27,16 @@ emergency's words, where a wrong "no" would cost more than a wrong "yes"."""
 BREATH = re.compile(r"\b(breathe|breath|breathing|breathless|air)\b")
 STRUGGLE = re.compile(
     r"\b(can't|cannot|can not|couldn't|struggling|struggle|hard|trouble|difficult|difficulty"
-    r"|gasping|short of|not getting|no|tight|barely|hardly)\b"
+    r"|gasping|short of|not getting|no|tight|barely|hardly|any|enough)\b"
 )
 """Breath with one of these is trouble breathing: an emergency. Breath alone is not ("let
 me catch my breath" is a rest)."""
 CHEST_PRESSURE = re.compile(
     r"\b(pain|pains|pressure|heavy|heaviness|weight|squeez\w*|crush\w*|tight\w*|band)\b"
 )
-BLADDER = re.compile(r"\b(bladder|bowel|bowels|toilet|loo|pee|wee|urine|poo|urinate)\b")
+BLADDER = re.compile(
+    r"\b(bladder|bowel|bowels|toilet|loo|pee|wee|urine|poo|urinate|motion|motions|stool|stools)\b"
+)
 NO_CONTROL = re.compile(
     r"\b(control|can't|cannot|couldn't|lost|no feeling|didn't feel|can't feel|full|stop it)\b"
 )
@@ -43,7 +45,34 @@ LEAKED = re.compile(
     r"\b(leak\w*|dribbl\w*|peed|weed|wet (myself|meself|my pants|my knickers)"
     r"|pissed (myself|meself)|(pee|wee|urine) (came out|escaped|came))\b"
 )
-RESTING = re.compile(r"\b(catch|get) (my|me|a|your) breath( back)?\b")
+UNFELT = re.compile(
+    r"\b(didn't|did not|couldn't|could not|can't|cannot|without)( even)? (feel|feeling|notice"
+    r"|noticing|know|knowing|tell)\b|\bnever (happened|done that|had that)\b"
+    r"|\b(can't|couldn't|cannot) stop( it)?\b"
+)
+"""A leak not felt coming, or not stopping: new loss of sensation or control, an emergency
+(a little leak on a cough is a question, not an emergency)."""
+GAVE_WAY = re.compile(
+    r"\b(gave way|give way|given way|giving way|gave out|giving out|from under (me|us)"
+    r"|buckl\w*|collaps\w*|won't hold me|can't hold me|can't take my weight"
+    r"|can't put (any )?weight on|can't bear weight|can't stand on)\b"
+)
+"""A leg or legs giving way, or no weight on it: weakness or injury, urgent where both legs
+go."""
+JAW = re.compile(r"\bjaw\b")
+"""Pain in the jaw during exertion, alone or with the arm or chest, may be the heart's."""
+SOUND = re.compile(r"\b(sound|noise|bang|clunk)\b")
+"""A sound from the body ("some sound came from my back"): a pop by another name."""
+NOT_GOOD = re.compile(r"\bnot (in a good way|correct|normal|okay|ok|good)\b")
+"""A complaint said as a denial ("burning, not in a good way"): no denial of the feeling."""
+SPOKEN = {
+    "didnt": "didn't", "cant": "can't", "couldnt": "couldn't", "doesnt": "doesn't",
+    "dont": "don't", "wont": "won't", "its": "it's", "im": "i'm",
+    "isn't": "is not", "aren't": "are not", "wasn't": "was not", "isnt": "is not",
+}  # fmt: skip
+"""Words as speech recognition may write them, to how the model's words are written ("not
+happy" is a feeling; "isn't happy" must be too)."""
+RESTING = re.compile(r"\b(catch|catching|get|getting) (my|me|a|your) breath( back)?\b")
 """Getting one's breath back is a rest, not a symptom ("catch" is also a pinching word)."""
 SEEING = re.compile(r"\bseeing\b.*\b(spots|stars|double|flashes|lights|things)\b")
 """Seeing what isn't there: a change in vision, a red flag."""
@@ -80,7 +109,9 @@ def more_serious(first: str, second: str) -> str:
 def reported(words: str, among: str = "") -> str:
     """The intent whose operation answers a complaint said in these words; `among`, the
     intent whose slots carried them (a red flag's carrier already says what is felt)."""
-    text = RESTING.sub(" ", " ".join(re.sub(r"[^\w']+", " ", words.lower()).split()))
+    text = not_resting(_spoken(words))
+    idiom = bool(NOT_GOOD.search(text))
+    text = NOT_GOOD.sub(" ", text)
     conditions = ids_in("CONDITION", text)
     text = _without(text, conditions)  # "weak bones" is osteoporosis, not weakness
     feelings = [(f, said) for f, said in ids_in("FEELING", text) if said not in EXERCISE_WORDS]
@@ -90,18 +121,28 @@ def reported(words: str, among: str = "") -> str:
     own = any(POSSESSIVE.match(said) for _, said in parts)
     telling = any(_subject(text, said) for _, said in parts if POSSESSIVE.match(said))
     symptom = bool(kinds - {"well"})
+    # Pain the carrier said ("pain in {body_part}"), or the feeling words do.
+    painful = "pain" in kinds or idiom or among == Severity.PAIN.value
     if BREATH.search(text) and STRUGGLE.search(text):
         return Severity.URGENT.value
-    if where & HEART and (symptom or CHEST_PRESSURE.search(text)):
+    if where & HEART and (symptom or painful or CHEST_PRESSURE.search(text)):
+        return Severity.URGENT.value
+    if JAW.search(text) and (painful or where & HEART):
         return Severity.URGENT.value
     if BLADDER.search(text) and NO_CONTROL.search(text):
         return Severity.URGENT.value
+    if LEAKED.search(text) and UNFELT.search(text):
+        return Severity.URGENT.value
     if ("nerve" in kinds or among == Severity.RED_FLAG.value) and where & SADDLE_OR_BOTH_LEGS:
         return Severity.URGENT.value
+    if GAVE_WAY.search(text):
+        both = where & SADDLE_OR_BOTH_LEGS
+        return Severity.URGENT.value if both else Severity.RED_FLAG.value
     flags = {feeling for feeling, _ in feelings if feeling.startswith("red_flag.")}
     if "nerve" in kinds or flags - {POP}:
         return Severity.RED_FLAG.value
-    if POP in flags and (own or "pain" in kinds):  # "crack on" is no crack: not without either
+    popped = POP in flags or bool(SOUND.search(text))
+    if popped and (own or painful):  # "crack on" is no crack: not without either
         return Severity.RED_FLAG.value
     if (where & VISION and (symptom or not feelings)) or SEEING.search(text):
         return Severity.RED_FLAG.value
@@ -111,11 +152,39 @@ def reported(words: str, among: str = "") -> str:
         return CONDITION
     # A denial outside the feeling's own words ("not happy" is a complaint, "not sore" isn't).
     negated = bool(NEGATIONS.intersection(_without(text, feelings).split()))
-    if "pain" in kinds or (telling and not feelings):
+    if "pain" in kinds or idiom or (telling and not feelings) or _only_where(text, parts):
         return NOT_UNDERSTOOD if negated else Severity.PAIN.value
     if kinds == {"well"}:
         return Severity.WELL.value
     return NOT_UNDERSTOOD
+
+
+def not_resting(words: str) -> str:
+    """The words without getting one's breath back ("catching my breath": no pinch)."""
+    return " ".join(RESTING.sub(" ", words.lower()).split())
+
+
+def _spoken(words: str) -> str:
+    """Lowercase words and apostrophes, with contractions and dropped g's ("pinchin") as the
+    model writes them."""
+    plain = re.sub(r"[^\w']+", " ", words.lower()).split()
+    out = []
+    for word in plain:
+        word = SPOKEN.get(word, word)
+        if word.endswith("in") and ids_in("FEELING", word + "g"):
+            word += "g"
+        out.append(word)
+    return " ".join(out)
+
+
+def _only_where(text: str, parts: list[tuple[str, str]]) -> bool:
+    """Whether the words are only a body part of the person's own ("my back!"): where it
+    hurts, said as a cry."""
+    return (
+        len(parts) == 1
+        and POSSESSIVE.match(parts[0][1]) is not None
+        and (text.split() == parts[0][1].split())
+    )
 
 
 def _subject(text: str, part: str) -> bool:

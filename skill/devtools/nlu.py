@@ -52,6 +52,7 @@ CONTRACTIONS = {
     "that is": "that's",
     "thats": "that's",
     "it is": "it's",
+    "its": "it's",
     "there is": "there's",
     "theres": "there's",
     "how is": "how's",

@@ -52,6 +52,32 @@ def test_a_complaints_own_words_are_read_for_what_they_call_for(words, answer):
     assert reported(words) == answer
 
 
+SPOKEN_READINGS = [
+    # (words, the intent that carried them, answer). Pain the carrier named, with the chest
+    # or the jaw, is an emergency; a leak not felt coming, or bowels not held, is loss of
+    # control; legs that go from under you, weakness; a noise in a joint, a pop.
+    ("in me chest and down the arm", "PainIntent", "UrgentIntent"),
+    ("my jaw as well", "PainIntent", "UrgentIntent"),
+    ("wet meself and didnt even notice", "ReportIntent", "UrgentIntent"),
+    ("couldn't hold my motions", "ReportIntent", "UrgentIntent"),
+    ("can't get enough air in", "ReportIntent", "UrgentIntent"),
+    ("legs just went from under me", "ReportIntent", "UrgentIntent"),
+    ("knee gave way on the lunge", "ReportIntent", "RedFlagIntent"),
+    ("heard a funny noise in my hip", "ReportIntent", "RedFlagIntent"),
+    ("knees are achin", "ReportIntent", "PainIntent"),
+    ("lower back isn't happy", "ReportIntent", "PainIntent"),
+    ("hip's burning and not in a good way", "ReportIntent", "PainIntent"),
+    ("my back", "ReportIntent", "PainIntent"),
+    ("fractured my spine in a fall", "ReportIntent", "ConditionIntent"),
+    ("bones are brittle they said", "ReportIntent", "ConditionIntent"),
+]
+
+
+@pytest.mark.parametrize(("words", "among", "answer"), SPOKEN_READINGS)
+def test_words_as_people_say_them_are_read_for_what_they_call_for(words, among, answer):
+    assert reported(words, among=among) == answer
+
+
 def test_a_denial_never_takes_back_a_red_flag_or_an_emergency():
     assert reported("i don't feel dizzy any more") == "RedFlagIntent"
     assert reported("no feeling down below") == "UrgentIntent"
@@ -130,3 +156,24 @@ def test_new_words_for_a_symptom_said_during_a_set_stop_it(utterance):
     assert "{report}" in NLU.understand(utterance).sample  # words of their own
     assert expected[0] in {"PainIntent", "RedFlagIntent", "UrgentIntent"}
     assert not heard.plays and heard.safe, (heard.turn.intent, heard.turn.speech)
+
+
+@pytest.mark.parametrize(
+    ("utterance", "answer"),
+    [
+        ("ok i think i leaked", "LeakIntent"),  # unplaced words around a start: a leak's question
+        ("okay feeling better mate", "FeelBetterIntent"),  # not a symptom: never pain
+        ("i think my legs just gave way", "UrgentIntent"),
+        ("seeing double", "RedFlagIntent"),
+        ("an irregular pulse", "RedFlagIntent"),
+        ("can't feel when i need to go to the loo", "UrgentIntent"),
+        ("the doctor said i've got a slipped disc", "ConditionIntent"),
+    ],
+)
+def test_new_words_for_a_symptom_reach_the_answer_they_call_for(utterance, answer):
+    assert coverage.answered_by(NLU.understand(utterance)) == answer
+
+
+def test_getting_ones_breath_back_around_a_command_is_no_symptom():
+    slots = Slots(unplaced="i'm catching my breath")
+    assert meaning("WaitIntent", slots) == "WaitIntent"
