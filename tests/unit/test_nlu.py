@@ -106,6 +106,15 @@ def _resolution(slot: dict) -> dict:
     return slot["resolutions"]["resolutionsPerAuthority"][0]
 
 
+NAMING_SLOTS = frozenset({"routine"})
+"""Slots that only name what the intent already says ("start {routine}"): a listed value in
+one is no unexpected slot."""
+
+
+def _matched(slot: dict) -> bool:
+    return _resolution(slot)["status"]["code"] == "ER_SUCCESS_MATCH"
+
+
 def mismatch(match: Match, case: Case) -> str | None:
     """How a match differs from what a row expects, or None."""
     got = "<launch>" if match.launch else match.intent
@@ -115,7 +124,11 @@ def mismatch(match: Match, case: Case) -> str | None:
         return f"intent {got}, expected {case.intent}"
     if match.launch:
         return None if (match.intent, match.slots) == ("", {}) else f"launch with {match}"
-    filled = {name: s for name, s in match.slots.items() if "value" in s}
+    filled = {
+        name: s
+        for name, s in match.slots.items()
+        if "value" in s and not (name in NAMING_SLOTS and _matched(s))
+    }
     if case.body_part is not None:
         part = filled.pop("body_part", None)
         resolved_part = _resolution(part)["values"][0]["value"]["id"] if part else None
