@@ -198,6 +198,10 @@ def _intent(
     return {**out, "samples": samples}
 
 
+LAUNCH_WORDS = frozenset({"ask", "tell", "open", "launch"})
+"""Words that begin a request to a skill by name: no sample may begin with one."""
+
+
 def _check_sample(file: str, intent: str, sample: str, slots: dict[str, str]) -> None:
     if not SAMPLE_CHARS.match(sample) or re.search(r"(^| )'", sample):
         raise ModelSourceError(f"{file}: {intent}: {sample!r}: only lowercase letters, ' and .")
@@ -206,6 +210,9 @@ def _check_sample(file: str, intent: str, sample: str, slots: dict[str, str]) ->
             raise ModelSourceError(f"{file}: {intent}: {sample!r}: no slot {{{slot}}} declared")
     if len(sample) > MAX_SAMPLE_CHARS:
         raise ModelSourceError(f"{file}: {intent}: {sample!r}: over {MAX_SAMPLE_CHARS} chars")
+    if sample.split()[0] in LAUNCH_WORDS:
+        # "tell me my progress" would read as "tell <skill> ...": Alexa's build warns.
+        raise ModelSourceError(f"{file}: {intent}: {sample!r}: begins with a launch word")
 
 
 def _check_phrase(file: str, intent: str, sample: str, phrases: set[str]) -> None:

@@ -126,6 +126,7 @@ def test_a_types_forms_say_each_value_with_the_words_around_it(tmp_path):
         (MINIMAL + "  GoIntent:\n    sentences: [go]\n", "in both ReadyIntent and GoIntent"),
         (MINIMAL.replace("(ready|go)", "Ready"), "only lowercase"),
         (MINIMAL.replace("(ready|go)", "{x}"), "no slot {x} declared"),
+        (MINIMAL.replace("(ready|go)", "tell me when"), "begins with a launch word"),
         (
             MINIMAL
             + "  PainIntent:\n    slots: {feeling: FEELING}\n    sentences: ['i feel {feeling}']\n"
