@@ -204,8 +204,10 @@ def _listen(args: argparse.Namespace, app, **options):
         return None
 
 
-def _simulator(args: argparse.Namespace, config: Config, state=None):
-    """A simulator talking in-process, or over HTTP with --url; and the audio it can time."""
+def _simulator(args: argparse.Namespace, config: Config, state=None, time_zones: bool = False):
+    """A simulator talking in-process, or over HTTP with --url; and the audio it can time.
+    With `time_zones`, an in-process skill reads each device's zone (dialog scripts give
+    every device a local Settings API) unless `time_zones` is set off."""
     from backcoach.skill.devtools.envelopes import DEFAULT_SKILL_ID
     from backcoach.skill.devtools.nlu import Nlu
     from backcoach.skill.devtools.simulator import Simulator, in_process, over_http
@@ -216,7 +218,8 @@ def _simulator(args: argparse.Namespace, config: Config, state=None):
         transport = over_http(args.url)
         catalog = _local_catalog(config)
     else:
-        service = make_service(dataclasses.replace(config, verify=False))
+        zones = "on" if time_zones and config.time_zones == "auto" else config.time_zones
+        service = make_service(dataclasses.replace(config, verify=False, time_zones=zones))
         base = config.public_url or LOCAL_BASE_URL
         transport = in_process(service.skill, RequestContext(base_url=base))
         catalog = service.catalog
@@ -426,7 +429,7 @@ def _test_dialogs(args: argparse.Namespace, config: Config) -> int:
         where = str(directory)
     if not paths:
         return _fail(f"no dialog scripts (*.yaml) in {where}")
-    sim, catalog = _simulator(args, config)
+    sim, catalog = _simulator(args, config, time_zones=True)
     timing = {"length_s": sim.player.length_s}
     if catalog is not None:
         timing["onsets_s"] = catalog.onsets_s

@@ -6,9 +6,11 @@ import re
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from importlib.resources import files
 from pathlib import Path
 from typing import Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
 from pydantic import (
@@ -22,6 +24,7 @@ from pydantic import (
 
 from backcoach.skill.devtools import envelopes as env
 from backcoach.skill.devtools.response_rules import INVALID
+from backcoach.skill.devtools.settings_api import TOKEN, settings_api
 from backcoach.skill.devtools.simulator import SessionState, Simulator, Turn, duration_s
 from backcoach.skill.domain.validation import Invalid, Loc, dotted, one_line, unreadable
 
@@ -130,6 +133,10 @@ class Script:
     name: StrictStr
     steps: tuple[Step, ...]
     audio_player: StrictBool = True
+    time_zone: StrictStr = ""
+    """The device's time zone, as the Settings API answers it ("" answers nothing: UTC)."""
+    clock: datetime | None = None
+    """When the first step is said (`clock:` in the script, in the device's zone), else now."""
 
     @model_validator(mode="before")
     @classmethod
@@ -145,12 +152,36 @@ class Script:
         device = data.get("device") or {}
         if not isinstance(device, dict):
             raise Invalid("must be a mapping", "device")
+        zone = device.get("time_zone", "")
         return {
             "path": path,
             "name": data.get("name", path.stem),
             "steps": steps,
             "audio_player": device.get("audio_player", True),
+            "time_zone": zone,
+            "clock": _clock(data.get("clock"), _zone(zone)),
         }
+
+
+def _zone(name: Any) -> ZoneInfo | None:
+    """The device's time zone, or None for none."""
+    if name in ("", None):
+        return None
+    try:
+        return ZoneInfo(str(name))
+    except (ValueError, ZoneInfoNotFoundError):
+        raise Invalid(f"{name!r} is no IANA time zone", "device.time_zone") from None
+
+
+def _clock(raw: Any, zone: ZoneInfo | None) -> datetime | None:
+    """The script's starting time: an ISO date and time, in the device's zone (else UTC)."""
+    if raw is None:
+        return None
+    try:
+        at = raw if isinstance(raw, datetime) else datetime.fromisoformat(str(raw))
+    except ValueError:
+        raise Invalid(f"{raw!r} is no date and time (2026-12-06 19:30)", "clock") from None
+    return at if at.tzinfo else at.replace(tzinfo=zone or UTC)
 
 
 @dataclass
@@ -306,10 +337,20 @@ def run_script(
     length_s: Callable[[str], float | None] | None = None,
     onsets_s: Callable[[str], tuple[float, ...]] | None = None,
 ) -> list[StepResult]:
-    """Run every step, as a fresh user in a fresh session, collecting problems."""
-    sim = Simulator(
-        transport, state=SessionState(), audio_player=script.audio_player, length_s=length_s
-    )
+    """Run every step, as a fresh user in a fresh session, collecting problems. The device's
+    Settings API is a local stand-in answering the script's time zone (or nothing: UTC)."""
+    state = SessionState()
+    if script.clock is not None:
+        state.later_s = (script.clock - datetime.now(UTC)).total_seconds()
+    zones = {state.device_id: script.time_zone} if script.time_zone else {}
+    with settings_api(zones) as api:
+        sim = Simulator(transport, state=state, audio_player=script.audio_player, length_s=length_s)
+        sim.caller.api_endpoint, sim.caller.api_access_token = api.url, TOKEN
+        return _steps(script, sim, on_step, onsets_s)
+
+
+def _steps(script: Script, sim: Simulator, on_step, onsets_s) -> list[StepResult]:
+    """Every step of a script, in order, with what went wrong in each."""
     results: list[StepResult] = []
     people: dict[str, str] = {}
     for step in script.steps:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import subprocess
 import sys
@@ -18,6 +19,7 @@ from backcoach.skill.devtools.dialogs import (
     run_script,
 )
 from backcoach.skill.devtools.simulator import Turn, in_process, over_http
+from backcoach.skill.service import make_service
 from backcoach.skill.web.app import RequestContext
 from tests.helpers import assert_within_limits, start_server, stop_server
 from tests.integration.conftest import PUBLIC_URL
@@ -30,8 +32,16 @@ def failures(results) -> list[str]:
     return [f"{r.step.label}: {p}" for r in results for p in r.problems]
 
 
+@pytest.fixture(scope="module")
+def zoned(config):
+    """The skill as `backcoach test-dialogs` runs it: reading each device's time zone from
+    the Settings API, which every script's device has as a local stand-in."""
+    return make_service(dataclasses.replace(config, time_zones="on"))
+
+
 @pytest.mark.parametrize("path", SCRIPTS, ids=[p.stem for p in SCRIPTS])
-def test_script_in_process(service, path):
+def test_script_in_process(zoned, path):
+    service = zoned
     send = in_process(service.skill, RequestContext(base_url=PUBLIC_URL))
     results = run_script(
         load_script(path), send, length_s=service.audio_s, onsets_s=service.onsets_s
@@ -46,7 +56,7 @@ def test_script_in_process(service, path):
 @pytest.fixture(scope="module")
 def server(config):
     """`backcoach serve --no-verify` in a subprocess, on a free port."""
-    process, url = start_server(config, BACKCOACH_PUBLIC_URL=PUBLIC_URL)
+    process, url = start_server(config, BACKCOACH_PUBLIC_URL=PUBLIC_URL, BACKCOACH_TIME_ZONES="on")
     yield url
     assert "REQUEST VERIFICATION IS OFF" in stop_server(process)
 
@@ -111,3 +121,18 @@ def test_check_reports_each_kind_of_mismatch():
     problems = check(script_step, Turn(request, response))
     assert any(p.startswith("audio:") for p in problems)
     assert any(p.startswith("speech:") for p in problems)
+
+
+def test_the_evening_and_morning_script_depends_on_the_time_zone(zoned, tmp_path):
+    """The same instants with no time zone (UTC): the morning is the evening's day, and the
+    check-in is not asked again, so the script's morning step fails."""
+    path = DIALOGS / "38_evening_and_morning_in_los_angeles.yaml"
+    text = path.read_text(encoding="utf-8").replace(
+        "device: {time_zone: America/Los_Angeles}\n", ""
+    )
+    utc = tmp_path / "utc.yaml"
+    utc.write_text(text.replace('clock: "2026-12-06 17:30"', 'clock: "2026-12-07T01:30:00+00:00"'))
+    send = in_process(zoned.skill, RequestContext(base_url=PUBLIC_URL))
+    results = run_script(load_script(utc), send, length_s=zoned.audio_s)
+    failed = [r.step.number for r in results if not r.ok]
+    assert failed == [10], failures(results)

@@ -1,5 +1,6 @@
 """Days are the person's (issue 23, point 6): each device's time zone from the Settings API,
-tested against a local stand-in of it (tests/settings_api.py): answers, refusals, slowness."""
+tested against a local stand-in of it (skill/devtools/settings_api.py): answers, refusals,
+slowness."""
 
 from __future__ import annotations
 
@@ -15,11 +16,11 @@ from backcoach.skill.alexa.skill_builder import build_skill
 from backcoach.skill.alexa.time_zones import KEEP_S, RETRY_S, TimeZones, setting_url
 from backcoach.skill.config import Config
 from backcoach.skill.devtools import envelopes as env
+from backcoach.skill.devtools.settings_api import SLOW_S, TOKEN, settings_api
 from backcoach.skill.devtools.simulator import in_process
 from backcoach.skill.domain.phrases import load_phrases
 from backcoach.skill.domain.routine import load_routine
 from backcoach.skill.web.serializer import EnvelopeSerializer
-from tests.settings_api import SLOW_S, TOKEN, settings_api
 from tests.unit.test_model import FlakyAdapter
 
 LA = "America/Los_Angeles"
