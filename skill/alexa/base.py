@@ -27,6 +27,7 @@ from backcoach.skill.domain.progression import remember_place
 from backcoach.skill.domain.reply import Reply
 from backcoach.skill.domain.screen import ClipLength, screen, track_titles
 from backcoach.skill.domain.state import State
+from backcoach.skill.domain.whose import person_of
 
 SAFE_EVENTS = frozenset({"SessionEndedRequest", "PlaybackController.PauseCommandIssued"})
 """Requests other than SAFETY intents that never depend on the store: the end of a session,
@@ -111,10 +112,10 @@ def intent_of(handler_input: HandlerInput) -> str:
 
 def stamp(state: State, handler_input: HandlerInput) -> None:
     """What a loaded state learns from its request and never stores: when it was sent, and
-    the recognised person it is (the store's key when there is one)."""
+    the person it is (whose.person_of, the store's key when there is one): a stream started
+    or moved on carries them in its token."""
     state.arrived = request_time(handler_input)
-    system = getattr(handler_input.request_envelope.context, "system", None)
-    state.owner = getattr(getattr(system, "person", None), "person_id", None) or ""
+    state.owner = person_of(handler_input.request_envelope)
 
 
 def is_safety(handler_input: HandlerInput) -> bool:

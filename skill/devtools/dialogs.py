@@ -338,11 +338,11 @@ def run_script(
     onsets_s: Callable[[str], tuple[float, ...]] | None = None,
 ) -> list[StepResult]:
     """Run every step, as a fresh user in a fresh session, collecting problems. The device's
-    Settings API is a local stand-in answering the script's time zone (or nothing: UTC)."""
+    Settings API is a local stand-in answering the script's time zone (UTC if it names none)."""
     state = SessionState()
     if script.clock is not None:
         state.later_s = (script.clock - datetime.now(UTC)).total_seconds()
-    zones = {state.device_id: script.time_zone} if script.time_zone else {}
+    zones = {state.device_id: script.time_zone or "UTC"}
     with settings_api(zones) as api:
         sim = Simulator(transport, state=state, audio_player=script.audio_player, length_s=length_s)
         sim.caller.api_endpoint, sim.caller.api_access_token = api.url, TOKEN

@@ -18,8 +18,8 @@ from ask_sdk_core.attributes_manager import AbstractPersistenceAdapter
 from ask_sdk_core.exceptions import PersistenceException
 
 from backcoach.skill.domain.deadline import READ_SHARE_S, WRITE_SHARE_S, current_turn
-from backcoach.skill.domain.hands_free import PLAYER_REQUESTS, token_owner
 from backcoach.skill.domain.stored import APPEND_HISTORY, StaleWrite
+from backcoach.skill.domain.whose import person_of
 
 TIMEOUT_S = 3
 """Longest wait for a lock, a connection or a statement before StoreUnavailable: the drivers'
@@ -59,33 +59,18 @@ class StoreUnavailable(PersistenceException):
 
 
 def attributes_id(request_envelope) -> str:
-    """Whose row a request reads and writes: the recognised speaker's personId; for a player
-    event or a device button, the person whose stream it is (named in its token); else the
+    """Whose row a request reads and writes: the person it is about (whose.person_of: the
+    recognised speaker, or the stream's starter for what acts on a stream), else the
     account's userId."""
     system = _get(request_envelope, "context", "system")
     for value in (
-        person_of(request_envelope) or stream_owner(request_envelope),
+        person_of(request_envelope),
         _get(system, "user", "user_id"),
         _get(request_envelope, "session", "user", "user_id"),
     ):
         if value:
             return value
     raise ValueError("request has no user id")
-
-
-def person_of(request_envelope) -> str:
-    """The recognised speaker's personId, "" when Alexa recognised no one."""
-    return _get(request_envelope, "context", "system", "person", "person_id") or ""
-
-
-def stream_owner(request_envelope) -> str:
-    """For a player event or a device button, the person who started our stream ("" for
-    other requests, or a stream the account started)."""
-    request = _get(request_envelope, "request")
-    if not str(_get(request, "object_type") or "").startswith(PLAYER_REQUESTS):
-        return ""
-    token = _get(request, "token") or _get(request_envelope, "context", "audio_player", "token")
-    return token_owner(token)
 
 
 def _get(obj: Any, *names: str) -> Any:

@@ -76,3 +76,39 @@ def test_a_token_names_a_person_never_an_account():
     assert token_owner(f"{stream}:o=amzn1.ask.account.SOMEONE") == ""
     assert token_owner(f"not-ours:o={ANNA}") == ""
     assert token_owner(stream) == "" and token_owner(None) == ""
+
+
+def test_a_stream_stays_its_starters_from_track_to_track():
+    people, sim = _household()
+    sim.caller.person_id = ANNA
+    sim.say("play my back routine")
+    sim.wait(2 * TRACK_S + 5)  # two tracks, the second enqueued on a player event
+    assert token_owner(sim.player.token) == ANNA
+    assert _done(people, ANNA) == [e.id for e in ROUTINE.exercises[:2]]
+    assert _done(people, sim.caller.user_id) == []
+
+
+def test_anyone_in_the_room_moves_a_stream_on_as_its_buttons_do():
+    people, sim = _household()
+    sim.caller.person_id = ANNA
+    sim.say("play my back routine")
+    sim.wait(5)
+    sim.caller.person_id = BEN
+    sim.say("Alexa, next")
+    assert sim.player.token and ROUTINE.exercises[1].id in sim.player.token
+    assert token_owner(sim.player.token) == ANNA, "still Anna's stream"
+    assert BEN not in people.rows, "Ben's own routine is untouched"
+
+
+def test_next_said_in_a_conversation_is_the_speakers_own():
+    people, sim = _household()
+    sim.caller.person_id = ANNA
+    sim.say("play my back routine")
+    sim.wait(5)
+    sim.say("Alexa, pause")
+    paused = sim.player.token
+    sim.caller.person_id = BEN
+    sim.say("open back coach")
+    sim.say("next")  # inside Ben's session: about his routine, not the paused stream
+    assert sim.player.token == paused
+    assert BEN in people.rows
