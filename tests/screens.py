@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from ask_sdk_core.serialize import DefaultSerializer
 
-from backcoach.skill.domain import navigation, opening
+from backcoach.skill.domain import navigation, opening, summary
 from backcoach.skill.domain import pain as pain_module
 from backcoach.skill.domain.plan import units
 from backcoach.skill.domain.reply import Reply
@@ -37,6 +37,9 @@ def turn_of(kind: Kind, coach) -> tuple[State, Reply]:
     if kind == Kind.PAIN:
         navigation.start_routine(coach, s)
         return s, pain_module.pain(coach, s)
+    if kind == Kind.SUMMARY:
+        s.profile.history.count = 1
+        return s, summary.how_am_i_doing(coach, s)
     s.place.exercise, s.place.phase = coach.total - 1, Phase.EXERCISE_DONE
     return s, navigation.next_exercise(coach, s)
 

@@ -43,7 +43,11 @@ EXERCISE_SLOT = "exercise"
 BODY_PART_SLOT = "body_part"
 FEELING_SLOT = "feeling"
 SCORE_SLOT = "score"
-PLACED_SLOTS = frozenset({EXERCISE_SLOT, BODY_PART_SLOT, FEELING_SLOT, SCORE_SLOT, "condition"})
+DAYS_SLOT = "days"
+"""A number of days a week (GoalIntent): read as the request's number, as a score is."""
+PLACED_SLOTS = frozenset(
+    {EXERCISE_SLOT, BODY_PART_SLOT, FEELING_SLOT, SCORE_SLOT, DAYS_SLOT, "condition"}
+)
 """Slots whose unlisted words are read as what they are (an exercise we don't have, a body
 part or feeling we don't list): the rest carry words around a command (Slots.unplaced)."""
 
@@ -78,7 +82,7 @@ def named(heard: Heard, name: str) -> str | None:
 def slots_named(heard: Heard) -> Slots:
     """What a request's slots named; words that no listed value placed, outside
     PLACED_SLOTS, are the words around a command (Slots.unplaced), in the slots' order."""
-    score = heard.get(SCORE_SLOT, ("", None))[0]
+    score = (heard.get(SCORE_SLOT) or heard.get(DAYS_SLOT) or ("", None))[0]
     return Slots(
         named(heard, EXERCISE_SLOT),
         named(heard, BODY_PART_SLOT),

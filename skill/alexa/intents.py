@@ -7,7 +7,16 @@ from dataclasses import dataclass
 
 from backcoach.skill.alexa.feelings import feeling_in
 from backcoach.skill.alexa.reports import more_serious, not_resting, reported
-from backcoach.skill.domain import answers, effort, info, navigation, opening, pain, progression
+from backcoach.skill.domain import (
+    answers,
+    effort,
+    info,
+    navigation,
+    opening,
+    pain,
+    progression,
+    summary,
+)
 from backcoach.skill.domain.coach import Coach
 from backcoach.skill.domain.opening import checked
 from backcoach.skill.domain.reply import Reply
@@ -107,7 +116,8 @@ OPERATIONS: dict[str, Operation] = {
     "ListExercisesIntent": unslotted(info.list_exercises),
     "SafetyIntent": unslotted(info.safety),
     "AboutIntent": unslotted(info.about),
-    "StatsIntent": unslotted(info.stats),
+    "StatsIntent": unslotted(summary.how_am_i_doing),
+    "GoalIntent": lambda coach, s, slots: summary.set_goal(coach, s, slots.score),
     "AMAZON.HelpIntent": unslotted(info.help),
     "SetsLeftIntent": unslotted(info.sets_left),
     "HoldTimeIntent": unslotted(info.hold_time),

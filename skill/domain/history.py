@@ -1,14 +1,15 @@
 """A person's sessions as the coach needs them: this session's entry and a bounded summary.
 
-What a turn reads never grows with the years: the coach speaks about this week, the streak,
-and whether an exercise was ever done, so those are kept as running figures next to the
-current session's entry. Entries of finished sessions are handed to the store to append
-(`closed`), once, and never read back by a turn.
+What a turn reads never grows with the years: the coach speaks about this week against the
+person's goal, this month, and whether an exercise was ever done, so those are kept as
+running figures next to the current session's entry (weekly.py keeps the week's). Entries
+of finished sessions are handed to the store to append (`closed`), once, and never read back
+by a turn.
 """
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Annotated, Any
 
 from pydantic import (
@@ -47,10 +48,6 @@ def day_of(text: object) -> date | None:
         return None
 
 
-def _monday(day: date) -> date:
-    return day - timedelta(days=day.weekday())
-
-
 class History(BaseModel):
     """This session's entry, running figures over all sessions, and entries to append."""
 
@@ -60,16 +57,26 @@ class History(BaseModel):
     """The entry of the latest session (edited while that session lasts)."""
     count: StrictInt = 0
     """Sessions ever started; the latest entry's number."""
-    week_of: StrictStr = ""
-    """Monday (ISO date) of the week `week` counts."""
-    week: StrictInt = 0
-    """Sessions started in the week of `week_of`."""
     last_day: StrictStr = ""
     """The latest day (ISO date) with a session."""
-    streak: StrictInt = 0
-    """Consecutive days with a session, ending on `last_day`."""
     done_before: list[OnErrorOmit[StrictStr]] = Field(default_factory=list)
     """Exercise ids done in any session before the latest."""
+    active_week_of: StrictStr = ""
+    """Monday (ISO date) of the week `active_days` are in."""
+    active_days: list[OnErrorOmit[StrictStr]] = Field(default_factory=list)
+    """Days (ISO dates) of that week with an exercise done: the weekly goal counts them."""
+    met_week_of: StrictStr = ""
+    """Monday (ISO date) of the latest week whose goal was met."""
+    weeks_met: StrictInt = 0
+    """Weeks in a row with the goal met, ending with the week of `met_week_of`."""
+    cheered_week_of: StrictStr = ""
+    """Monday (ISO date) of the latest week whose goal met was celebrated (once a week)."""
+    month_of: StrictStr = ""
+    """The month (YYYY-MM) `month_days` counts."""
+    month_days: StrictInt = 0
+    """Days of that month with an exercise done."""
+    month_levels: dict[str, OnErrorOmit[StrictInt]] = Field(default_factory=dict)
+    """Each exercise's level on the month's first day with exercise: what changed since."""
     closed: list[OnErrorOmit[Entry]] = Field(default_factory=list, exclude=True)
     """Entries of sessions finished this turn, for the store to append (never stored here)."""
 
@@ -105,30 +112,16 @@ class History(BaseModel):
         return entry
 
     def _count(self, day: date) -> None:
-        """Fold a session's day into the week's count and the streak (earlier days change
-        neither: a clock set back must not rewrite them)."""
-        week_of, last = day_of(self.week_of), day_of(self.last_day)
-        if week_of is None or _monday(day) > week_of:
-            self.week_of, self.week = _monday(day).isoformat(), 1
-        elif _monday(day) == week_of:
-            self.week += 1
+        """Note a session's day as the latest (an earlier day changes nothing: a clock set
+        back must not rewrite it)."""
+        last = day_of(self.last_day)
         if last is None or day > last:
-            self.streak = self.streak + 1 if last == day - timedelta(days=1) else 1
             self.last_day = day.isoformat()
 
     def log(self, key: str, value: object) -> None:
         """Add to this session's entry (done or feedback), once."""
         if self.latest is not None and value not in self.latest[key]:
             self.latest[key].append(value)
-
-    def sessions_this_week(self, today: date) -> int:
-        """Sessions since Monday of this week."""
-        return self.week if self.week_of == _monday(today).isoformat() else 0
-
-    def streak_days(self, today: date) -> int:
-        """Consecutive days with a session, ending today (or yesterday, if not yet today)."""
-        last = day_of(self.last_day)
-        return self.streak if last in (today, today - timedelta(days=1)) else 0
 
     def ever_done(self, exercise_id: str) -> bool:
         """Whether this exercise was done in any session (today's included)."""

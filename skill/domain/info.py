@@ -161,19 +161,3 @@ def form(coach: Coach, s: State) -> Reply:
 def tempo(coach: Coach, s: State) -> Reply:
     """Slower or faster: the counts are recorded at one pace; say what is possible."""
     return coach.ask(s, coach.say("chat.tempo"))
-
-
-def stats(coach: Coach, s: State) -> Reply:
-    """Sessions this week, the streak in days, and where each exercise stands."""
-    history, say = s.profile.history, coach.say
-    if not history.count:
-        return coach.ask(s, say("stats.none"))
-    today = coach.clock().date()
-    week = history.sessions_this_week(today)
-    streak = history.streak_days(today)
-    parts = [
-        say("stats.week.one" if week == 1 else "stats.week.many", n=week),
-        say("stats.streak.one" if streak == 1 else "stats.streak.many", n=streak) if streak else "",
-        coach.phrasing.standing(s),
-    ]
-    return coach.ask(s, *parts)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from backcoach.skill.domain import interruptions
+from backcoach.skill.domain import interruptions, summary
 from backcoach.skill.domain.coach import Coach
 from backcoach.skill.domain.plan import block, units
 from backcoach.skill.domain.progression import complete, mark
@@ -130,12 +130,14 @@ def play(coach: Coach, s: State, *before: str, long_lead_in: bool = False) -> Re
         # last exercise reaches the skill without its name, and a block cut short is taken
         # back like any other.
         finished = [say("block.done_exercise", name=ex.name), complete(coach, s, ex, ask=True)]
+        finished.append(summary.cheer(coach, s))
         place.phase = Phase.FINISHED
         if place.offer != Offer.EFFORT:
             place.offer = Offer.HURT_CHECK
         closing = coach.phrasing.closing(done=len(place.done))[:-1]  # goodbye after the answer
         return coach.ask(s, *lead, *b.segments, *finished, *closing, card=card)
     finished = [say("block.done_exercise", name=ex.name), complete(coach, s, ex, ask=True)]
+    finished.append(summary.cheer(coach, s))
     place.phase = Phase.EXERCISE_DONE
     return coach.ask(s, *lead, *b.segments, *finished, card=card)
 

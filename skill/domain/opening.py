@@ -7,7 +7,7 @@ from dataclasses import replace
 from functools import wraps
 from typing import Any
 
-from backcoach.skill.domain import progress
+from backcoach.skill.domain import progress, summary
 from backcoach.skill.domain.coach import Coach
 from backcoach.skill.domain.history import day_of
 from backcoach.skill.domain.reply import Reply
@@ -118,7 +118,8 @@ def launch(coach: Coach, s: State) -> Reply:
         return coach.ask(s)
     # With a place kept, the question offers it ("Pick up there, or start today's routine?"):
     # opening the skill never starts a set by itself.
-    return coach.ask(s, coach.say("welcome.returning"))
+    week = summary.cheer(coach, s) or summary.greeting(coach, s)
+    return coach.ask(s, coach.say("welcome.returning"), week)
 
 
 def check_first(coach: Coach, s: State) -> Reply | None:

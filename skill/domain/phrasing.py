@@ -81,6 +81,16 @@ class Phrasing:
         per_set = self.say(f"dose.{key}", reps=lv.reps, hold_s=lv.hold_s)
         return self.say("dose.sets", sets=lv.sets, per_set=per_set) if lv.sets > 1 else per_set
 
+    def short_dose(self, ex: Exercise, level: int) -> str:
+        """A dose in a few words, for a summary ("4 holds of 20 seconds")."""
+        lv = ex.dose.level(level)
+        if ex.dose.pattern == "holds":
+            return self.say("summary.dose.holds", sets=lv.sets, hold_s=lv.hold_s)
+        if not lv.hold_s:
+            return self.dose_text(ex, level)
+        per_set = self.say("summary.dose.reps_hold", reps=lv.reps, hold_s=lv.hold_s)
+        return self.say("dose.sets", sets=lv.sets, per_set=per_set) if lv.sets > 1 else per_set
+
     def steps_text(self, index: int, level: int) -> list[str]:
         """An exercise's name, starting position, steps and today's dose, as spoken."""
         ex = self.routine.exercises[index]
@@ -234,24 +244,3 @@ class Phrasing:
                 "block.done_some", done=self.count_word(done), count=self.exercise_count
             )
         return (said, self.routine.safety.outcome, self.say("goodbye"))
-
-    def standing(self, s: State) -> str:
-        """Where each exercise stands, in a few words: exercises grouped by level."""
-        groups: dict[str, list[str]] = {}
-        for i, ex in enumerate(self.routine.exercises):
-            level, top = s.level_of(self.routine, i), len(ex.dose.levels) - 1
-            where = "target" if level == top else "start" if level == 0 else str(level + 1)
-            groups.setdefault(where, []).append(ex.name)
-        said = []
-        for where, names in groups.items():
-            place = self.say(
-                f"stats.where.{where}" if where in ("target", "start") else "stats.where.n",
-                level=where,
-            )
-            if len(groups) == 1:
-                said.append(self.say("stats.level.all", where=place))
-                break
-            joined = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
-            key = "stats.level.one" if len(names) == 1 else "stats.level.many"
-            said.append(self.say(key, names=joined, where=place))
-        return " ".join(said)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from backcoach.skill.domain import progress
+from backcoach.skill.domain import progress, weekly
 from backcoach.skill.domain.coach import Coach
 from backcoach.skill.domain.plan import units
 from backcoach.skill.domain.reply import Reply
@@ -65,6 +65,7 @@ def complete(coach: Coach, s: State, ex: Exercise, ask: bool = False) -> str:
     if ex.id not in place.done:
         place.done.append(ex.id)
     profile.history.log("done", ex.id)
+    weekly.count_day(profile, coach.clock().date())
     if ex.id in profile.relearn:  # taught in full once after a break: known again
         profile.relearn.remove(ex.id)
     level = s.level_of(coach.routine)

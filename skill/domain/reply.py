@@ -23,6 +23,9 @@ class Reply:
     """AudioPlayer Play/Stop values (see hands_free.py), in order."""
     screen: dict | None = None
     """What a device with a screen shows (screen.py's datasource); None: no screen."""
+    panel: tuple[str, str] | None = None
+    """A screen of its own instead of the exercise's: (heading, lines), as "how am I doing?"
+    shows on an Echo Show what the card says in the Alexa app."""
 
     @property
     def text(self) -> str:

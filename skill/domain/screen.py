@@ -35,6 +35,12 @@ class Kind(StrEnum):
     """Stopped for pain."""
     DONE = "done"
     """The routine is over."""
+    SUMMARY = "summary"
+    """ "How am I doing?": the week, the month and each exercise, as the card says them."""
+
+
+PLAIN = frozenset({Kind.PAIN, Kind.DONE, Kind.SUMMARY})
+"""Screens of a heading and a message: nothing of an exercise (no steps, set or bar)."""
 
 
 WAITING = {
@@ -77,6 +83,8 @@ class Beat:
 
 def kind_of(s: State, reply: Reply) -> Kind:
     """The screen for this turn: the sets it plays, else the phase it leaves."""
+    if reply.panel is not None:
+        return Kind.SUMMARY
     if s.place.phase == Phase.PAIN:
         return Kind.PAIN
     segments = reply.segments
@@ -215,8 +223,12 @@ def screen(coach: Coach, s: State, reply: Reply, clip_s: ClipLength | None = Non
     set_line = set_label(coach, ex, level, todo[min(shown_unit, len(todo) - 1)])
     say, safety = coach.say, coach.routine.safety
     heading = {Kind.PAIN: say("screen.pain_heading"), Kind.DONE: say("screen.done_heading")}
+    message = safety.pain if kind == Kind.PAIN else ""
+    if reply.panel is not None:
+        heading[Kind.SUMMARY], message = reply.panel
     return {
         "kind": str(kind),
+        "plain": kind in PLAIN,
         "heading": heading.get(kind, ex.name.capitalize()),
         "counter": say("screen.counter", number=index + 1, total=coach.total),
         # Nothing is next once the session ends (a red flag, a condition, a goodbye).
@@ -224,9 +236,9 @@ def screen(coach: Coach, s: State, reply: Reply, clip_s: ClipLength | None = Non
         "level": say("screen.level", level=level + 1, levels=len(ex.dose.levels)),
         "dose": say("screen.today", dose=coach.phrasing.dose_text(ex, level)),
         "setLine": set_line,
-        "status": _status(coach, s, kind, reply),
-        "message": safety.pain if kind == Kind.PAIN else "",
-        "steps": _steps(ex, kind) if kind not in (Kind.PAIN, Kind.DONE) else [],
+        "status": _status(coach, s, kind, reply) if kind != Kind.SUMMARY else "",
+        "message": message,
+        "steps": _steps(ex, kind) if kind not in PLAIN else [],
         "showBar": bool(timeline),
         "timeline": [asdict(b) for b in timeline],
         "safetyTitle": say("screen.safety_title"),

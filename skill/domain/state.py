@@ -150,6 +150,9 @@ class Profile(StoredRow):
 
     disclaimer_heard: StrictBool = False
     """Whether this person has ever heard the safety disclaimer."""
+    week_goal: StrictInt = 3
+    """Days with exercise a week the person aims for ("set my goal to four days a week";
+    weekly.DEFAULT_GOAL)."""
     levels: PerExercise = Field(default_factory=dict)
     """Level index per exercise id (absent: beginner)."""
     clean: PerExercise = Field(default_factory=dict)

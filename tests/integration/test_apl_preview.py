@@ -17,7 +17,7 @@ from backcoach.skill.devtools import apl_preview
 from backcoach.skill.devtools import envelopes as env
 from backcoach.skill.devtools.apl_preview import VIEWPORT, preview_html
 from backcoach.skill.devtools.simulator import SessionState, Simulator
-from backcoach.skill.domain.screen import Kind, kind_of, screen
+from backcoach.skill.domain.screen import PLAIN, Kind, kind_of, screen
 from backcoach.skill.service import make_service
 from backcoach.skill.web.app import create_app
 from tests.helpers import exercise_slot, provided
@@ -95,7 +95,7 @@ def test_each_screen_shows_its_words_and_fills_the_bar(kind, coach, page, tmp_pa
 
     assert page.locator("#preview-label").inner_text().startswith("Preview")
     assert page.locator("#heading").inner_text() == payload["heading"]
-    if kind in (Kind.PAIN, Kind.DONE):
+    if kind in PLAIN:
         shown = page.locator("#message").inner_text() + page.locator("#doneCount").inner_text()
         assert (payload["message"] or payload["status"]) in shown
         assert page.locator("#barFill").count() == 0

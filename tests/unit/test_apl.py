@@ -30,7 +30,7 @@ from backcoach.skill.devtools.simulator import SessionState, Simulator, in_proce
 from backcoach.skill.devtools.track_art import drawings
 from backcoach.skill.domain.alexa_limits import MAX_RESPONSE_BYTES
 from backcoach.skill.domain.plan import units
-from backcoach.skill.domain.screen import Kind, kind_of, screen
+from backcoach.skill.domain.screen import PLAIN, Kind, kind_of, screen
 from backcoach.skill.domain.state import Pending
 from tests.screens import ASKED, ENDINGS, JSON, asked_turn, multi_unit_index, turn_of
 
@@ -139,7 +139,7 @@ def test_every_kind_renders_in_the_preview_with_its_words(shown):
     html = preview_html(JSON.serialize(render(payload)))
     assert "Preview" in html
     assert payload["heading"] in html
-    if kind in (Kind.PAIN, Kind.DONE):
+    if kind in PLAIN:
         assert payload["message"] in html or payload["status"] in html
     else:
         assert payload["setLine"] in html and payload["counter"] in html

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from backcoach.skill.domain.history import History
 from backcoach.skill.domain.state import Profile
@@ -28,30 +28,10 @@ def test_each_session_closes_the_one_before_and_is_numbered():
     assert history.done_before == ["plank"] and history.ever_done("plank")
 
 
-def test_sessions_this_week_count_from_monday():
-    history = sessions(0, 0, 2, 6)  # two on Monday, Wednesday, Sunday
-    sunday = (MONDAY + timedelta(days=6)).date()
-    assert history.sessions_this_week(sunday) == 4
-    assert history.sessions_this_week(sunday + timedelta(days=1)) == 0  # next Monday
-    history.start(MONDAY + timedelta(days=7))
-    assert history.sessions_this_week(sunday + timedelta(days=1)) == 1
-
-
-def test_the_streak_ends_today_or_yesterday():
-    history = sessions(0, 1, 2, 2)
-    wednesday = (MONDAY + timedelta(days=2)).date()
-    assert history.streak_days(wednesday) == 3
-    assert history.streak_days(wednesday + timedelta(days=1)) == 3  # not yet today
-    assert history.streak_days(wednesday + timedelta(days=2)) == 0
-    history.start(MONDAY + timedelta(days=4))  # a day missed
-    assert history.streak_days(wednesday + timedelta(days=2)) == 1
-
-
-def test_a_clock_set_back_rewrites_neither_the_week_nor_the_streak():
+def test_a_clock_set_back_does_not_rewrite_the_latest_day():
     history = sessions(7, 8)
     history.start(MONDAY)  # a week earlier
-    tuesday = (MONDAY + timedelta(days=8)).date()
-    assert history.streak_days(tuesday) == 2 and history.sessions_this_week(tuesday) == 2
+    assert history.last_day == (MONDAY + timedelta(days=8)).date().isoformat()
     assert history.count == 3
 
 
@@ -83,8 +63,7 @@ def test_an_old_list_becomes_the_latest_entry_figures_and_closed_rows():
     assert [(e["n"], e["date"]) for e in history.closed] == [(1, "2026-11-20"), (2, "2026-11-22")]
     assert "pain" not in history.closed[1]  # version 2 → 3 applies first
     assert history.done_before == ["plank", "steamroller"]
-    assert history.streak_days(date(2026, 11, 23)) == 2
-    assert history.sessions_this_week(date(2026, 11, 23)) == 1
+    assert history.last_day == "2026-11-23"
     row = profile.to_row()
     assert "closed" not in row["history"]  # handed to the store, never kept in the row
     again, _ = Profile.from_row(row)
