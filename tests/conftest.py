@@ -10,7 +10,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from backcoach.skill.alexa import time_zones
+from backcoach.skill.alexa import reminders, time_zones
+from backcoach.skill.alexa.reminders import call_api
 from backcoach.skill.alexa.time_zones import fetch_setting
 from backcoach.skill.domain.coach import Coach
 from backcoach.skill.domain.phrases import load_phrases
@@ -72,6 +73,13 @@ def _settings_api_offline(monkeypatch):
         return fetch_setting(url, token, timeout_s)
 
     monkeypatch.setattr(time_zones, "fetch_setting", offline)
+
+    def offline_call(method: str, url: str, token: str, body, timeout_s: float):
+        if urlsplit(url).hostname not in ("127.0.0.1", "localhost"):
+            raise OSError("tests are offline: no Reminders API but a loopback stand-in")
+        return call_api(method, url, token, body, timeout_s)
+
+    monkeypatch.setattr(reminders, "call_api", offline_call)
 
 
 def pytest_sessionfinish(session, exitstatus):

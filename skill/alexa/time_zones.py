@@ -47,9 +47,9 @@ def fetch_setting(url: str, token: str, timeout_s: float) -> bytes:
         return response.read(1024)
 
 
-def setting_url(api_endpoint: str, device_id: str) -> str | None:
-    """The System.timeZone URL at a request's apiEndpoint, or None for an endpoint that is
-    not Alexa's (https on an amazonalexa.com host) or a loopback stand-in."""
+def alexa_api_url(api_endpoint: str, path: str) -> str | None:
+    """A path at a request's apiEndpoint, or None for an endpoint that is not Alexa's (https
+    on an amazonalexa.com host) or a loopback stand-in: the token goes nowhere else."""
     parts = urlsplit(api_endpoint or "")
     host = parts.hostname or ""
     try:
@@ -57,10 +57,15 @@ def setting_url(api_endpoint: str, device_id: str) -> str | None:
     except ValueError:
         loopback = host == "localhost"
     alexa = parts.scheme == "https" and host.endswith(AMAZON_HOST_SUFFIX)
-    if not (alexa or (loopback and parts.scheme in ("http", "https"))) or not device_id:
+    if not (alexa or (loopback and parts.scheme in ("http", "https"))):
         return None
-    base = api_endpoint.rstrip("/")
-    return f"{base}/v2/devices/{quote(device_id, safe='')}/settings/System.timeZone"
+    return api_endpoint.rstrip("/") + path
+
+
+def setting_url(api_endpoint: str, device_id: str) -> str | None:
+    """The System.timeZone URL at a request's apiEndpoint (alexa_api_url), or None."""
+    path = f"/v2/devices/{quote(device_id, safe='')}/settings/System.timeZone"
+    return alexa_api_url(api_endpoint, path) if device_id else None
 
 
 class TimeZones:

@@ -23,8 +23,8 @@ from pydantic import (
 )
 
 from backcoach.skill.devtools import envelopes as env
+from backcoach.skill.devtools.alexa_apis import TOKEN, settings_api
 from backcoach.skill.devtools.response_rules import INVALID
-from backcoach.skill.devtools.settings_api import TOKEN, settings_api
 from backcoach.skill.devtools.simulator import SessionState, Simulator, Turn, duration_s
 from backcoach.skill.domain.validation import Invalid, Loc, dotted, one_line, unreadable
 

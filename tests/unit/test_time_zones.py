@@ -1,5 +1,5 @@
 """Days are the person's (issue 23, point 6): each device's time zone from the Settings API,
-tested against a local stand-in of it (skill/devtools/settings_api.py): answers, refusals,
+tested against a local stand-in of it (skill/devtools/alexa_apis.py): answers, refusals,
 slowness."""
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from backcoach.skill.alexa.skill_builder import build_skill
 from backcoach.skill.alexa.time_zones import KEEP_S, RETRY_S, TimeZones, setting_url
 from backcoach.skill.config import Config
 from backcoach.skill.devtools import envelopes as env
-from backcoach.skill.devtools.settings_api import SLOW_S, TOKEN, settings_api
+from backcoach.skill.devtools.alexa_apis import SLOW_S, TOKEN, settings_api
 from backcoach.skill.devtools.simulator import in_process
 from backcoach.skill.domain.phrases import load_phrases
 from backcoach.skill.domain.routine import load_routine
