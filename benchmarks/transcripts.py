@@ -4,7 +4,7 @@ Run by hand after an audio build (`make audio`):
 `.venv/bin/python benchmarks/transcripts.py [--audio-dir var/audio] [--sessions 10]`.
 
 Each session opens the skill and walks the whole routine as a person who always says "ready"
-and "yes" ("about right" to "How was that?", "no" to "Did anything hurt?": nothing did); a
+and "yes" ("about right" to "How was that?", "no" to "Did anything hurt?" and to a reminder); a
 day passes between sessions.
 Words are the spoken words of each turn (the precomputed clips are listed by name and length,
 not counted as words).
@@ -44,7 +44,8 @@ def walk(sim: Simulator) -> list[Turn]:
     turns = [sim.say("open back coach")]
     while not turns[-1].ends_session and len(turns) < 40:
         question = turns[-1].speech.rsplit(".", 1)[-1].lower()
-        answer = "no" if "hurt" in question else "ready" if "ready" in question else "yes"
+        declined = "hurt" in question or turns[-1].speech.endswith("at this time.")
+        answer = "no" if declined else "ready" if "ready" in question else "yes"
         if "easy, about right, or hard" in question:
             answer = "about right"
         turns.append(sim.say(answer))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
+from functools import cache
 from typing import Any
 
 from ask_sdk_core.dispatch_components import AbstractRequestHandler
@@ -19,11 +20,13 @@ from backcoach.skill.alexa.interceptors import request_time
 from backcoach.skill.alexa.respond import ClipUrl, to_response
 from backcoach.skill.alexa.screen_directives import supports_apl
 from backcoach.skill.alexa.state_store import not_loaded, tell_not_saved_once
+from backcoach.skill.domain import reminding
 from backcoach.skill.domain.coach import Coach
 from backcoach.skill.domain.hands_free import PLAYER_REQUESTS, SetStarts, TrackLength, parse_token
 from backcoach.skill.domain.interruptions import arrive
 from backcoach.skill.domain.opening import with_opening_notes
 from backcoach.skill.domain.progression import remember_place
+from backcoach.skill.domain.reminding import Remind
 from backcoach.skill.domain.reply import Reply
 from backcoach.skill.domain.screen import ClipLength, screen, track_titles
 from backcoach.skill.domain.state import State
@@ -145,6 +148,14 @@ def with_not_saved(coach: Coach, reply: Reply) -> Reply:
     return replace(reply, parts=(*reply.parts, sentence))
 
 
+@cache
+def process_reminders() -> Any:
+    """One Reminders API client a process, imported and made when first needed."""
+    from backcoach.skill.alexa.reminders import Reminders
+
+    return Reminders()
+
+
 @dataclass(frozen=True)
 class Deps:
     """What every handler needs, injected by the factory."""
@@ -160,6 +171,8 @@ class Deps:
     """Where each set of a hands-free track starts (from the audio catalog; None: unknown)."""
     clip_length_s: ClipLength | None = None
     """How long each built clip plays (from the audio catalog; None: as planned)."""
+    reminders: Callable[[], Any] = process_reminders
+    """The Alexa Reminders API client (reminders.Reminders), made on first use."""
 
 
 class CoachHandler(AbstractRequestHandler):
@@ -184,7 +197,10 @@ class CoachHandler(AbstractRequestHandler):
 
     def run(self, handler_input: HandlerInput, operation: Callable[[State], Reply]) -> Response:
         state = self.load(handler_input)
-        reply = with_opening_notes(self.deps.coach, state, operation(state))
+        reply = operation(state)
+        if reply.remind is not None:  # the Reminders API, asked here (the domain is pure)
+            reply = remind(self.deps, handler_input, state, reply.remind)
+        reply = with_opening_notes(self.deps.coach, state, reply)
         remember_place(self.deps.coach, state)
         self.deps.store.save(handler_input, state)
         if can_speak(handler_input) and supports_apl(handler_input):
@@ -221,3 +237,38 @@ def our_stream_in(handler_input: HandlerInput, coach: Coach, activities: frozens
         return False
     activity = getattr(player.player_activity, "value", player.player_activity)
     return activity in activities and parse_token(player.token, coach) is not None
+
+
+def remind(deps: Deps, handler_input: HandlerInput, state: State, ask: Remind) -> Reply:
+    """Make the Reminders API call a reply asks for, and say what came of it: a reminder is
+    created only with the permission granted (else Alexa is asked to ask for it by voice),
+    replacing the one this skill set before."""
+    from backcoach.skill.alexa.reminders import PERMISSION, Outcome, Weekly
+
+    system = handler_input.request_envelope.context.system
+    api, coach, profile = deps.reminders(), deps.coach, state.profile
+    if ask.action == "create":
+        if not ask.allowed and not granted(handler_input, PERMISSION):
+            return Reply((), ask_permission=PERMISSION)
+        if profile.reminder:
+            api.delete(system, profile.reminder)
+        now = state.arrived or coach.clock()
+        zone = getattr(now.tzinfo, "key", None) or "UTC"
+        locale = getattr(handler_input.request_envelope.request, "locale", None) or "en-US"
+        weekly = Weekly(ask.days, ask.hour, ask.minute, zone, ask.text, locale)
+        outcome, token = api.create(system, weekly, now)
+        return reminding.done(coach, state, ask, outcome.value, token)
+    if ask.action == "delete":
+        return reminding.done(coach, state, ask, api.delete(system, profile.reminder).value)
+    outcome, tokens = api.tokens(system)
+    if outcome == Outcome.DONE and profile.reminder not in tokens:
+        profile.reminder = ""  # deleted in the Alexa app
+    return reminding.done(coach, state, ask, outcome.value, profile.reminder)
+
+
+def granted(handler_input: HandlerInput, scope: str) -> bool:
+    """Whether the person has granted the skill a permission (context.System.user)."""
+    user = getattr(handler_input.request_envelope.context.system, "user", None)
+    scopes = getattr(getattr(user, "permissions", None), "scopes", None) or {}
+    status = getattr(scopes.get(scope), "status", None)
+    return str(getattr(status, "value", status)) == "GRANTED"

@@ -33,6 +33,7 @@ from backcoach.skill.alexa.state_store import restore_arrival
 from backcoach.skill.domain.hands_free import PLAYER_REQUESTS, Stop
 from backcoach.skill.domain.opening import launch
 from backcoach.skill.domain.progression import remember_place
+from backcoach.skill.domain.reminding import answered
 from backcoach.skill.domain.reply import Reply
 from backcoach.skill.domain.screen import track_titles
 from backcoach.skill.domain.state import State
@@ -75,6 +76,21 @@ class IntentHandler(CoachHandler):
             return replace(reply, directives=(*reply.directives, *stop))
 
         return self.run(handler_input, turn)
+
+
+class PermissionAnswerHandler(CoachHandler):
+    """Alexa's answer after asking for the reminders permission by voice (Connections.Response
+    to AskFor, in the same session): granted sets the reminder, anything else is said once."""
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        request = handler_input.request_envelope.request
+        kind = get_request_type(handler_input)
+        return kind == "Connections.Response" and getattr(request, "name", None) == "AskFor"
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        payload = getattr(handler_input.request_envelope.request, "payload", None) or {}
+        accepted = payload.get("status") == "ACCEPTED"
+        return self.run(handler_input, lambda s: answered(self.deps.coach, s, accepted))
 
 
 class FallbackHandler(IntentHandler):

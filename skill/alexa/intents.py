@@ -15,6 +15,7 @@ from backcoach.skill.domain import (
     opening,
     pain,
     progression,
+    reminding,
     summary,
 )
 from backcoach.skill.domain.coach import Coach
@@ -118,6 +119,10 @@ OPERATIONS: dict[str, Operation] = {
     "AboutIntent": unslotted(info.about),
     "StatsIntent": unslotted(summary.how_am_i_doing),
     "GoalIntent": lambda coach, s, slots: summary.set_goal(coach, s, slots.score),
+    # Reminders by voice: the Reminders API is the adapter's (base.remind).
+    "RemindIntent": unslotted(reminding.create),
+    "StopRemindingIntent": unslotted(reminding.stop),
+    "ListRemindersIntent": unslotted(reminding.listing),
     "AMAZON.HelpIntent": unslotted(info.help),
     "SetsLeftIntent": unslotted(info.sets_left),
     "HoldTimeIntent": unslotted(info.hold_time),

@@ -15,6 +15,7 @@ from ask_sdk_model.interfaces.audioplayer import (
     StopDirective,
 )
 from ask_sdk_model.interfaces.audioplayer import Stream as AudioStream
+from ask_sdk_model.interfaces.connections import SendRequestDirective
 from ask_sdk_model.interfaces.display import Image, ImageInstance
 from ask_sdk_model.ui import SimpleCard
 
@@ -152,6 +153,11 @@ def to_response(
     if reply.screen is not None:
         for screen_directive in screen_directives(reply.screen):
             response_builder.add_directive(screen_directive)
+    if reply.ask_permission:
+        # Alexa asks, then sends Connections.Response in the same session: nothing is asked
+        # here, and no reprompt goes with it.
+        response_builder.add_directive(ask_for(reply.ask_permission))
+        return response_builder.response
     if reply.end_session:
         response_builder.set_should_end_session(True)
     elif reply.reprompt:
@@ -164,3 +170,13 @@ def to_response(
         title, text = reply.card
         response_builder.set_card(SimpleCard(title=title, content=text))
     return response_builder.response
+
+
+def ask_for(scope: str) -> SendRequestDirective:
+    """Connections.SendRequest AskFor: Alexa asks the person for a permission by voice."""
+    payload = {
+        "@type": "AskForPermissionsConsentRequest",
+        "@version": "1",
+        "permissionScope": scope,
+    }
+    return SendRequestDirective(name="AskFor", payload=payload, token=scope)

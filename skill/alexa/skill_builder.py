@@ -16,6 +16,7 @@ from backcoach.skill.alexa.handlers import (
     FallbackHandler,
     IntentHandler,
     LaunchHandler,
+    PermissionAnswerHandler,
     SessionEndedHandler,
     SilentEventHandler,
     SkillDisabledHandler,
@@ -87,6 +88,7 @@ def build_skill(
 def request_handlers(deps: Deps) -> list[AbstractRequestHandler]:
     """All request handlers, most specific first."""
     dialog = [LaunchHandler(deps), IntentHandler(deps), FallbackHandler(deps)]
+    dialog.append(PermissionAnswerHandler(deps))
     events = [SessionEndedHandler(deps), SkillDisabledHandler(), SilentEventHandler()]
     # First: answered from the request alone, before anything loads or saves a person's row.
     can_fulfill = [CanFulfillHandler(frozenset(handled_intents()))]

@@ -133,6 +133,8 @@ class Script:
     name: StrictStr
     steps: tuple[Step, ...]
     audio_player: StrictBool = True
+    consents: StrictBool = False
+    """What the person answers when Alexa asks them for a permission (`device.consents`)."""
     time_zone: StrictStr = ""
     """The device's time zone, as the Settings API answers it ("" answers nothing: UTC)."""
     clock: datetime | None = None
@@ -158,6 +160,7 @@ class Script:
             "name": data.get("name", path.stem),
             "steps": steps,
             "audio_player": device.get("audio_player", True),
+            "consents": device.get("consents", False),
             "time_zone": zone,
             "clock": _clock(data.get("clock"), _zone(zone)),
         }
@@ -346,6 +349,7 @@ def run_script(
     with settings_api(zones) as api:
         sim = Simulator(transport, state=state, audio_player=script.audio_player, length_s=length_s)
         sim.caller.api_endpoint, sim.caller.api_access_token = api.url, TOKEN
+        sim.consents = script.consents
         return _steps(script, sim, on_step, onsets_s)
 
 

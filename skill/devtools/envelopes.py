@@ -50,6 +50,8 @@ class Caller:
     api_endpoint: str = "https://api.amazonalexa.com"
     """Where Alexa's APIs answer for this request (a stand-in's URL in tests)."""
     api_access_token: str = "simulated-token"
+    granted: frozenset[str] = frozenset()
+    """Permission scopes the person has granted the skill (sent in context.System.user)."""
     person_id: str = ""
     """The recognised speaker (personalisation), if any: sent with what they say, never
     with player events or device buttons, which no voice makes."""
@@ -57,7 +59,7 @@ class Caller:
     def system(self) -> dict:
         return {
             "application": {"applicationId": self.skill_id},
-            "user": {"userId": self.user_id},
+            "user": {"userId": self.user_id, **self._permissions()},
             "device": {
                 "deviceId": self.device.device_id,
                 "supportedInterfaces": self.device.interfaces(),
@@ -65,6 +67,13 @@ class Caller:
             "apiEndpoint": self.api_endpoint,
             "apiAccessToken": self.api_access_token,
         }
+
+    def _permissions(self) -> dict:
+        """The user's permissions block, as Alexa sends it once something is granted."""
+        if not self.granted:
+            return {}
+        scopes = {scope: {"status": "GRANTED"} for scope in sorted(self.granted)}
+        return {"permissions": {"scopes": scopes}}
 
     def envelope(
         self,
@@ -100,6 +109,18 @@ class Caller:
                 "user": {"userId": self.user_id},
             }
         return out
+
+
+def permissions_answer(scope: str, status: str) -> dict:
+    """The Connections.Response Alexa sends after asking for a permission by voice (status
+    ACCEPTED, DENIED or NOT_ANSWERED), in the same session."""
+    return {
+        "type": "Connections.Response",
+        "name": "AskFor",
+        "status": {"code": "200", "message": "OK"},
+        "payload": {"permissionScope": scope, "status": status},
+        "token": scope,
+    }
 
 
 def new_session_id() -> str:

@@ -311,6 +311,8 @@ class Simulator:
         self.player.restore(self.state.player)
         self.events: list[Turn] = []
         """Every player event sent, with the skill's answer, in order."""
+        self.consents = False
+        """What the person answers when Alexa asks them for a permission the skill asked for."""
         self.turn_at = _instant(self.state.turn_at) or self.now()
         """When the last spoken turn was sent (barge-ins are counted from here)."""
         self.listened_until = _instant(self.state.listened_until) or self.turn_at
@@ -359,10 +361,27 @@ class Simulator:
             s.turn_at, s.listened_until = self.turn_at.isoformat(), self.listened_until.isoformat()
         if in_session:
             s.attributes = response.get("sessionAttributes") or {}
-            if turn.ends_session:
+            if turn.ends_session and not self._asked_for(turn):  # asking keeps the session
                 s.session_id, s.attributes = None, {}
         self.pump(self.player.apply(turn.directives))
+        asked = self._asked_for(turn)
+        if asked:  # Alexa asks the person, then tells the skill, in the same session
+            if self.consents:
+                self.caller.granted = self.caller.granted | {asked}
+            status = "ACCEPTED" if self.consents else "DENIED"
+            return self.send(env.permissions_answer(asked, status))
         return turn
+
+    @staticmethod
+    def _asked_for(turn: Turn) -> str:
+        """The permission scope a response asks Alexa to ask for by voice, else ""."""
+        for directive in turn.directives:
+            if (
+                directive.get("type") == "Connections.SendRequest"
+                and directive.get("name") == "AskFor"
+            ):
+                return str((directive.get("payload") or {}).get("permissionScope") or "")
+        return ""
 
     def clip_s(self, url: str) -> float:
         """How long a clip plays; when it cannot be timed, the longest a response may play,

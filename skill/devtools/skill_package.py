@@ -293,7 +293,10 @@ def manifest(settings: PackageSettings, locales: list[str]) -> dict:
             },
             # Personalisation only: Alexa then sends a recognised speaker's personId, so each
             # voice on a shared Echo keeps their own progress (README, "Privacy").
-            "permissions": [{"name": "alexa::person_id:read"}],
+            "permissions": [
+                {"name": "alexa::person_id:read"},
+                {"name": "alexa::alerts:reminders:skill:readwrite"},
+            ],
             "apis": {
                 "custom": {
                     "endpoint": endpoint,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from backcoach.skill.domain import effort, info, navigation, pain, progress
+from backcoach.skill.domain import effort, info, navigation, pain, progress, reminding
 from backcoach.skill.domain.coach import Coach
 from backcoach.skill.domain.reply import Reply
 from backcoach.skill.domain.state import Offer, Pending, State
@@ -73,7 +73,7 @@ def feels_better(coach: Coach, s: State) -> Reply:
     if s.place.pending == Pending.MEDICAL_CHECK:  # feeling better is not a doctor's okay
         return clarify(coach, s, "medical.which")
     if s.place.pending == Pending.HURT_CHECK:  # "did anything hurt?" "no, all good"
-        return navigation.stop(coach, s)
+        return reminding.finish(coach, s)
     if s.place.pending == Pending.EFFORT:  # "how was that?" "fine"
         return effort.rate(coach, s, effort.RIGHT)
     return coach.ask(s, coach.say("chat.glad"))
@@ -102,6 +102,7 @@ YES: dict[Pending, Callable[[Coach, State], Reply]] = {
     Pending.HURT_CHECK: pain.pain,  # "did anything hurt?" "yes": the last exercise did
     Pending.PAIN_SCORE: lambda coach, s: clarify(coach, s, "pain.score_range"),
     Pending.EFFORT: lambda coach, s: clarify(coach, s, "effort.which"),  # yes is no rating
+    Pending.REMIND: reminding.create,
     Pending.UNCLEAR: lambda coach, s: coach.unclear(s, coach.say("unclear.to_yes")),
 }
 """What "yes" does to each question (RESUME_STREAM is answered by the hands-free handler)."""
@@ -128,7 +129,9 @@ def no(coach: Coach, s: State) -> Reply:
     if pending == Pending.LEAK_CHECK:
         return pain.leak_answer(coach, s, alarming=False)
     if pending == Pending.HURT_CHECK:
-        return navigation.stop(coach, s)
+        return reminding.finish(coach, s)
+    if pending == Pending.REMIND:
+        return reminding.declined(coach, s)
     if pending == Pending.UNCLEAR:
         return coach.unclear(s, coach.say("unclear.to_no"))
     if pending in (Pending.READY, Pending.NEXT, Pending.RESUME):

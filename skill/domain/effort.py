@@ -3,6 +3,7 @@ what each answer does to progression (graded activity: a step up only while it g
 
 from __future__ import annotations
 
+from backcoach.skill.domain import reminding
 from backcoach.skill.domain.coach import Coach
 from backcoach.skill.domain.progression import counted
 from backcoach.skill.domain.reply import Reply
@@ -37,7 +38,7 @@ def rate(coach: Coach, s: State, rating: str) -> Reply:
         said.append(counted(coach, s, ex, troubled=False))
     profile.history.log("feedback", {"exercise": ex.id, "said": rating})
     if place.phase == Phase.FINISHED:
-        return coach.end(*said, coach.say("goodbye"))
+        return reminding.finish(coach, s, *said)
     return coach.ask(s, *said)
 
 

@@ -169,6 +169,10 @@ class Phrasing:
             return Question(self.say("ask.effort"), Pending.EFFORT)
         if place.phase == Phase.FINISHED and place.offer == Offer.HURT_CHECK:
             return Question(self.say("ask.hurt_check"), Pending.HURT_CHECK)
+        if place.phase == Phase.FINISHED and place.offer == Offer.REMIND:
+            goal = s.profile.week_goal if s.profile.week_goal in range(1, 8) else 3
+            key = "ask.remind.one" if goal == 1 else "ask.remind.many"
+            return Question(self.say(key, times=self.count_word(goal)), Pending.REMIND)
         if place.phase == Phase.IDLE and place.offer == Offer.MEDICAL_CHECK:
             return Question(self.say("ask.medical_check"), Pending.MEDICAL_CHECK)
         if place.phase == Phase.IDLE and place.offer == Offer.BACK_CHECK:

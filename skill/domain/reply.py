@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from backcoach.skill.domain.plan import Segment
 
@@ -23,6 +24,11 @@ class Reply:
     """AudioPlayer Play/Stop values (see hands_free.py), in order."""
     screen: dict | None = None
     """What a device with a screen shows (screen.py's datasource); None: no screen."""
+    ask_permission: str = ""
+    """A permission scope to ask for by voice (Connections.SendRequest AskFor), else ""."""
+    remind: Any = None
+    """A Reminders API call for the adapter to make (reminding.Remind), whose outcome then
+    decides what is said (reminding.done); None for none."""
     panel: tuple[str, str] | None = None
     """A screen of its own instead of the exercise's: (heading, lines), as "how am I doing?"
     shows on an Echo Show what the card says in the Alexa app."""

@@ -59,6 +59,7 @@ class Pending(StrEnum):
     HURT_CHECK = "hurt_check"
     PAIN_SCORE = "pain_score"
     EFFORT = "effort"
+    REMIND = "remind"
     UNCLEAR = "unclear"
     """Nothing was understood: a bare yes or no answers nothing, so it starts nothing."""
 
@@ -86,6 +87,9 @@ class Offer(StrEnum):
     EFFORT = "effort"
     """ "How was that: easy, about right, or hard?" after an exercise's last set, when a step up
     is possible: the answer decides whether the run counts toward one (effort.py)."""
+    REMIND = "remind"
+    """ "Want me to remind you?" at the end of a good session, once a week at most
+    (reminding.py)."""
 
 
 def _forget_pain_log(row: dict[str, Any]) -> dict[str, Any]:
@@ -150,6 +154,12 @@ class Profile(StoredRow):
 
     disclaimer_heard: StrictBool = False
     """Whether this person has ever heard the safety disclaimer."""
+    reminder: StrictStr = ""
+    """The alert token of the weekly reminder this skill set for the person ("" for none)."""
+    reminder_when: StrictStr = ""
+    """When it rings, as said back ("on Mondays, Wednesdays and Fridays at 6:30 pm")."""
+    reminder_asked_on: StrictStr = ""
+    """The day (ISO date) a reminder was last offered or failed: not offered again for a week."""
     week_goal: StrictInt = 3
     """Days with exercise a week the person aims for ("set my goal to four days a week";
     weekly.DEFAULT_GOAL)."""

@@ -118,7 +118,7 @@ def test_a_voice_turn_and_a_player_event_at_once_log_one_session(config, tmp_pat
         env.intent_request("StatsIntent"), session_id=env.new_session_id(), new=True, now=later
     )
     speech = send(how)["response"]["outputSpeech"]["ssml"]
-    assert "This week you've done 1 session." in speech
+    assert "This week: 1 of your 3 days." in speech
 
 
 _CHILD_SEND: dict = {}

@@ -116,8 +116,12 @@ def test_manifest_has_every_field_certification_needs(exported):
         "US",
     ]
     assert publishing.testing_instructions
-    # Personalisation, as Amazon's own model names it: personId for recognised voices.
-    assert [p.name.value for p in manifest.permissions] == ["alexa::person_id:read"]
+    # Personalisation, as Amazon's own model names it: personId for recognised voices; and
+    # reminders, asked for by voice (issue 24).
+    assert [p.name.value for p in manifest.permissions] == [
+        "alexa::person_id:read",
+        "alexa::alerts:reminders:skill:readwrite",
+    ]
     for endpoint in (manifest.apis.custom.endpoint, manifest.events.endpoint):
         assert endpoint.uri == f"{HOST}/alexa"
         assert endpoint.ssl_certificate_type.value == "Trusted"
@@ -166,20 +170,24 @@ def test_every_directive_namespace_the_skill_sends_is_a_declared_interface(expor
     assert {INTERFACE_OF[namespace] for namespace in sent} <= declared
 
 
-def test_the_only_permission_declared_is_personalisation_and_nothing_else_is_asked_for(
-    exported,
-):
+def test_the_permissions_declared_are_the_ones_the_code_uses(exported):
     """Permissions come from the code: the package declares personalisation (Alexa then
-    sends personId), and no scope, Connections request or consent token is used anywhere."""
+    sends personId) and reminders; no other scope is named anywhere, only the reminders'
+    AskFor asks for one (the simulator plays Alexa's part), and no consent token is used."""
     root = Path(skill_code.__file__).parent
     asked = {
         (path.relative_to(root).as_posix(), use)
         for path in root.rglob("*.py")
         for use in PERMISSION_USE.findall(path.read_text(encoding="utf-8"))
     }
+    scopes = {use for _, use in asked if use.startswith("alexa::")}
     manifest = json.loads((exported / "skill-package" / "skill.json").read_text())["manifest"]
-    assert asked == {("devtools/skill_package.py", "alexa::person_id:read")}
-    assert manifest["permissions"] == [{"name": "alexa::person_id:read"}]
+    assert scopes == {p["name"] for p in manifest["permissions"]}
+    assert scopes == {"alexa::person_id:read", "alexa::alerts:reminders:skill:readwrite"}
+    assert "consent_token" not in {use for _, use in asked}
+    asking = {path for path, use in asked if use in ("Connections.SendRequest", "AskFor")}
+    skill = {"alexa/respond.py", "alexa/reminders.py", "alexa/handlers.py", "domain/reply.py"}
+    assert asking <= skill | {"devtools/simulator.py", "devtools/envelopes.py"}
 
 
 # -- a Lambda function as the endpoint -----------------------------------------------------------
