@@ -9,7 +9,7 @@ from functools import cache
 from typing import Any
 
 from ask_sdk_core.dispatch_components import AbstractRequestHandler
-from ask_sdk_core.exceptions import PersistenceException
+from ask_sdk_core.exceptions import AttributesManagerException, PersistenceException
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.utils import get_intent_name, get_request_type
 from ask_sdk_model import Response, Slot
@@ -200,6 +200,10 @@ class CoachHandler(AbstractRequestHandler):
         reply = operation(state)
         if reply.remind is not None:  # the Reminders API, asked here (the domain is pure)
             reply = remind(self.deps, handler_input, state, reply.remind)
+        if reply.forget:  # "delete my data", confirmed: nothing is saved after it
+            if not forget_everything(self.deps, handler_input):
+                reply = self.deps.coach.end(self.deps.coach.say("forget.failed"))
+            return self.deliver(handler_input, reply)
         reply = with_opening_notes(self.deps.coach, state, reply)
         remember_place(self.deps.coach, state)
         self.deps.store.save(handler_input, state)
@@ -272,3 +276,28 @@ def granted(handler_input: HandlerInput, scope: str) -> bool:
     scopes = getattr(getattr(user, "permissions", None), "scopes", None) or {}
     status = getattr(scopes.get(scope), "status", None)
     return str(getattr(status, "value", status)) == "GRANTED"
+
+
+def forget_everything(deps: Deps, handler_input: HandlerInput) -> bool:
+    """Delete this skill's reminders for the person, then every row kept about them; False
+    when the store could not delete (the reminders are gone either way)."""
+    delete_reminders(deps, handler_input)
+    try:
+        handler_input.attributes_manager.delete_persistent_attributes()
+    except AttributesManagerException:
+        return True  # nothing is kept beyond sessions
+    except PersistenceException as error:
+        log.warning("delete my data: the store is down (%s): not deleted yet", error)
+        return False
+    log.info("delete my data: the user's data was deleted")
+    return True
+
+
+def delete_reminders(deps: Deps, handler_input: HandlerInput) -> None:
+    """Delete every reminder this skill set for the person (the API lists only ours), each
+    call within the API's deadline; what cannot be deleted now stays in the Alexa app."""
+    system = getattr(handler_input.request_envelope.context, "system", None)
+    api = deps.reminders()
+    _, tokens = api.tokens(system)
+    for token in tokens:
+        api.delete(system, token)

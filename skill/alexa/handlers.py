@@ -19,6 +19,7 @@ from backcoach.skill.alexa.base import (
     CoachHandler,
     Deps,
     can_speak,
+    delete_reminders,
     intent_of,
     is_safety,
     our_stream_in,
@@ -123,12 +124,17 @@ class DeletionPending(Exception):
 
 
 class SkillDisabledHandler(AbstractRequestHandler):
-    """The person disabled the skill: everything kept about them is deleted."""
+    """The person disabled the skill: everything kept about them is deleted, this skill's
+    reminders first (as far as the event's token still reaches the Reminders API)."""
+
+    def __init__(self, deps: Deps):
+        self.deps = deps
 
     def can_handle(self, handler_input: HandlerInput) -> bool:
         return get_request_type(handler_input) == "AlexaSkillEvent.SkillDisabled"
 
     def handle(self, handler_input: HandlerInput) -> Response:
+        delete_reminders(self.deps, handler_input)
         try:
             handler_input.attributes_manager.delete_persistent_attributes()
             log.info("skill disabled: the user's data was deleted")

@@ -10,6 +10,7 @@ from backcoach.skill.alexa.reports import more_serious, not_resting, reported
 from backcoach.skill.domain import (
     answers,
     effort,
+    forgetting,
     info,
     navigation,
     opening,
@@ -123,6 +124,8 @@ OPERATIONS: dict[str, Operation] = {
     "RemindIntent": unslotted(reminding.create),
     "StopRemindingIntent": unslotted(reminding.stop),
     "ListRemindersIntent": unslotted(reminding.listing),
+    # Everything kept about the person, deleted once they say yes (the adapter deletes).
+    "DeleteDataIntent": unslotted(forgetting.ask),
     "AMAZON.HelpIntent": unslotted(info.help),
     "SetsLeftIntent": unslotted(info.sets_left),
     "HoldTimeIntent": unslotted(info.hold_time),

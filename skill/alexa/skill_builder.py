@@ -89,7 +89,7 @@ def request_handlers(deps: Deps) -> list[AbstractRequestHandler]:
     """All request handlers, most specific first."""
     dialog = [LaunchHandler(deps), IntentHandler(deps), FallbackHandler(deps)]
     dialog.append(PermissionAnswerHandler(deps))
-    events = [SessionEndedHandler(deps), SkillDisabledHandler(), SilentEventHandler()]
+    events = [SessionEndedHandler(deps), SkillDisabledHandler(deps), SilentEventHandler()]
     # First: answered from the request alone, before anything loads or saves a person's row.
     can_fulfill = [CanFulfillHandler(frozenset(handled_intents()))]
     return can_fulfill + stream_handlers(deps) + dialog + events

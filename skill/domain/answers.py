@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from backcoach.skill.domain import effort, info, navigation, pain, progress, reminding
+from backcoach.skill.domain import effort, forgetting, info, navigation, pain, progress, reminding
 from backcoach.skill.domain.coach import Coach
 from backcoach.skill.domain.reply import Reply
 from backcoach.skill.domain.state import Offer, Pending, State
@@ -103,6 +103,7 @@ YES: dict[Pending, Callable[[Coach, State], Reply]] = {
     Pending.PAIN_SCORE: lambda coach, s: clarify(coach, s, "pain.score_range"),
     Pending.EFFORT: lambda coach, s: clarify(coach, s, "effort.which"),  # yes is no rating
     Pending.REMIND: reminding.create,
+    Pending.FORGET: forgetting.confirmed,
     Pending.UNCLEAR: lambda coach, s: coach.unclear(s, coach.say("unclear.to_yes")),
 }
 """What "yes" does to each question (RESUME_STREAM is answered by the hands-free handler)."""
@@ -132,6 +133,8 @@ def no(coach: Coach, s: State) -> Reply:
         return reminding.finish(coach, s)
     if pending == Pending.REMIND:
         return reminding.declined(coach, s)
+    if pending == Pending.FORGET:
+        return forgetting.kept(coach, s)
     if pending == Pending.UNCLEAR:
         return coach.unclear(s, coach.say("unclear.to_no"))
     if pending in (Pending.READY, Pending.NEXT, Pending.RESUME):

@@ -165,6 +165,8 @@ class Phrasing:
         current = exercises[min(place.exercise, len(exercises) - 1)]
         if place.offer == Offer.LEAK_CHECK:
             return Question(self.say("ask.leak_check"), Pending.LEAK_CHECK)
+        if place.offer == Offer.FORGET:
+            return Question(self.say("ask.forget"), Pending.FORGET)
         if place.phase in (Phase.EXERCISE_DONE, Phase.FINISHED) and place.offer == Offer.EFFORT:
             return Question(self.say("ask.effort"), Pending.EFFORT)
         if place.phase == Phase.FINISHED and place.offer == Offer.HURT_CHECK:

@@ -26,6 +26,8 @@ class Reply:
     """What a device with a screen shows (screen.py's datasource); None: no screen."""
     ask_permission: str = ""
     """A permission scope to ask for by voice (Connections.SendRequest AskFor), else ""."""
+    forget: bool = False
+    """Delete everything kept about the person (their rows and this skill's reminders)."""
     remind: Any = None
     """A Reminders API call for the adapter to make (reminding.Remind), whose outcome then
     decides what is said (reminding.done); None for none."""

@@ -60,6 +60,7 @@ class Pending(StrEnum):
     PAIN_SCORE = "pain_score"
     EFFORT = "effort"
     REMIND = "remind"
+    FORGET = "forget"
     UNCLEAR = "unclear"
     """Nothing was understood: a bare yes or no answers nothing, so it starts nothing."""
 
@@ -90,6 +91,8 @@ class Offer(StrEnum):
     REMIND = "remind"
     """ "Want me to remind you?" at the end of a good session, once a week at most
     (reminding.py)."""
+    FORGET = "forget"
+    """ "Delete my data": asked once more before everything kept is deleted (forgetting.py)."""
 
 
 def _forget_pain_log(row: dict[str, Any]) -> dict[str, Any]:

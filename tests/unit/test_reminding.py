@@ -128,3 +128,28 @@ def test_a_reminder_deleted_in_the_alexa_app_is_forgotten(person):
     sim.say("Alexa, ask back coach to remind me")
     api.reminders.clear()  # the person deleted it in the Alexa app
     assert "no reminders" in sim.say("Alexa, ask back coach what are my reminders").speech
+
+
+def test_delete_my_data_asks_then_deletes_the_rows_and_the_reminders(person):
+    sim, api, people = person
+    sim.caller.granted = frozenset({PERMISSION})
+    sim.say("Alexa, ask back coach to remind me")
+    assert api.reminders and people.rows
+    asked = sim.say("Alexa, ask back coach to delete my data")
+    assert "for good" in asked.speech and not asked.ends_session
+    kept = sim.say("no")
+    assert "kept everything" in kept.speech and api.reminders and people.rows
+    sim.say("delete my data")
+    done = sim.say("yes")
+    assert "Everything Back Coach kept about you is deleted" in done.speech and done.ends_session
+    assert api.reminders == {}
+    assert not any(row.get("coach") for row in people.rows.values()), "nothing saved after"
+
+
+def test_disabling_the_skill_deletes_its_reminders_too(person):
+    sim, api, _ = person
+    sim.caller.granted = frozenset({PERMISSION})
+    sim.say("Alexa, ask back coach to remind me")
+    assert api.reminders
+    sim.send({"type": "AlexaSkillEvent.SkillDisabled", "body": {}}, in_session=False)
+    assert api.reminders == {}

@@ -46,10 +46,11 @@ def test_enum_values_are_the_strings_rows_already_hold():
         "effort",
         "pain_score",
         "remind",
+        "forget",
         "unclear",
     }
     offers = {"", "medical_check", "back_check", "resume", "resume_stream", "leak_check"}
-    offers |= {"hurt_check", "pain_score", "effort", "remind"}
+    offers |= {"hurt_check", "pain_score", "effort", "remind", "forget"}
     assert {o.value for o in Offer} == offers
     assert not Pending.NONE and not Offer.NONE  # "nothing pending" stays falsy, as "" was
     assert f"help.{Phase.BETWEEN}" == "help.between"
