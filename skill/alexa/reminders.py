@@ -26,7 +26,6 @@ WAIT_S = 1.0
 FULL = "MAX_REMINDERS_EXCEEDED"
 """The error code this client reads as a full reminder list (the stand-in's assumption: the
 API's reference lists 400 Bad Request without naming its codes)."""
-DAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 
 
 class Outcome(StrEnum):

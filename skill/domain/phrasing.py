@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 
+from backcoach.skill.domain import weekly
 from backcoach.skill.domain.phrases import Phrases
 from backcoach.skill.domain.plan import units
 from backcoach.skill.domain.routine import Exercise, Routine
@@ -172,7 +173,7 @@ class Phrasing:
         if place.phase == Phase.FINISHED and place.offer == Offer.HURT_CHECK:
             return Question(self.say("ask.hurt_check"), Pending.HURT_CHECK)
         if place.phase == Phase.FINISHED and place.offer == Offer.REMIND:
-            goal = s.profile.week_goal if s.profile.week_goal in range(1, 8) else 3
+            goal = weekly.goal_of(s.profile)
             key = "ask.remind.one" if goal == 1 else "ask.remind.many"
             return Question(self.say(key, times=self.count_word(goal)), Pending.REMIND)
         if place.phase == Phase.IDLE and place.offer == Offer.MEDICAL_CHECK:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
+from backcoach.skill.domain import weekly
 from backcoach.skill.domain.coach import Coach
 from backcoach.skill.domain.history import day_of
 from backcoach.skill.domain.reply import Reply
@@ -55,9 +56,8 @@ def finish(coach: Coach, s: State, *said: str) -> Reply:
 
 
 def schedule(goal: int, now: datetime) -> tuple[tuple[str, ...], int, int]:
-    """The days (spread over the week from today, as many as the goal) and the time (now,
-    to the nearest five minutes) a reminder rings."""
-    goal = goal if goal in range(1, 8) else 3
+    """The days (spread over the week from today, as many as the goal's days) and the time
+    (now, to the nearest five minutes) a reminder rings."""
     today = now.weekday()
     days = sorted({(today + round(i * 7 / goal)) % 7 for i in range(goal)})
     minutes = round((now.hour * 60 + now.minute) / 5) * 5 % (24 * 60)
@@ -66,7 +66,7 @@ def schedule(goal: int, now: datetime) -> tuple[tuple[str, ...], int, int]:
 
 def create(coach: Coach, s: State) -> Reply:
     """Yes to the offer, or "remind me": ask the adapter to set it (replacing any)."""
-    days, hour, minute = schedule(s.profile.week_goal, coach.clock())
+    days, hour, minute = schedule(weekly.goal_of(s.profile), coach.clock())
     ask = Remind("create", days, hour, minute, coach.say("remind.text"))
     return replace(coach.ask(s), remind=ask)
 

@@ -12,15 +12,9 @@ from backcoach.skill.domain.reply import Reply
 from backcoach.skill.domain.state import State
 
 
-def goal_of(s: State) -> int:
-    """The person's weekly goal (a stored one out of range reads as the default)."""
-    goal = s.profile.week_goal
-    return goal if goal in weekly.GOALS else weekly.DEFAULT_GOAL
-
-
 def greeting(coach: Coach, s: State) -> str:
     """Where the week stands, for a returning person's welcome: never a missed day."""
-    today, goal = coach.clock().date(), goal_of(s)
+    today, goal = coach.clock().date(), weekly.goal_of(s.profile)
     done = weekly.days_this_week(s.profile, today)
     if done == 0:
         return coach.say("week.fresh", goal=goal)
@@ -33,13 +27,13 @@ def cheer(coach: Coach, s: State) -> str:
     """The week's goal met, said once that week ("" otherwise)."""
     if not weekly.to_cheer(s.profile, coach.clock().date()):
         return ""
-    return coach.say("week.cheer", goal=goal_of(s))
+    return coach.say("week.cheer", goal=weekly.goal_of(s.profile))
 
 
 def set_goal(coach: Coach, s: State, days: int | None) -> Reply:
     """ "Set my goal to four days a week"; without a number, the goal as it is."""
     if days is None:
-        return coach.ask(s, coach.say("week.goal_is", goal=goal_of(s)))
+        return coach.ask(s, coach.say("week.goal_is", goal=weekly.goal_of(s.profile)))
     if days not in weekly.GOALS:
         return coach.ask(s, coach.say("week.goal_range"))
     s.profile.week_goal = days
@@ -54,7 +48,7 @@ def how_am_i_doing(coach: Coach, s: State) -> Reply:
     profile, say = s.profile, coach.say
     if not profile.history.count:
         return coach.ask(s, say("stats.none"))
-    today, goal = coach.clock().date(), goal_of(s)
+    today, goal = coach.clock().date(), weekly.goal_of(s.profile)
     week = weekly.days_this_week(profile, today)
     month = weekly.days_this_month(profile, today)
     lines = [

@@ -14,6 +14,11 @@ DEFAULT_GOAL = 3
 """Three days a week, until the person sets another."""
 
 
+def goal_of(profile: Profile) -> int:
+    """The person's weekly goal (one stored out of range reads as the default)."""
+    return profile.week_goal if profile.week_goal in GOALS else DEFAULT_GOAL
+
+
 def monday(day: date) -> date:
     """The Monday of a day's week."""
     return day - timedelta(days=day.weekday())
@@ -38,8 +43,7 @@ def note_met(profile: Profile, today: date) -> None:
     """Mark this week's goal met when its days reach it (once a week): on a day counted, or
     a goal lowered to the days already done."""
     h, this = profile.history, monday(today)
-    goal = profile.week_goal if profile.week_goal in GOALS else DEFAULT_GOAL
-    if days_this_week(profile, today) >= goal and h.met_week_of != this.isoformat():
+    if days_this_week(profile, today) >= goal_of(profile) and h.met_week_of != this.isoformat():
         last = day_of(h.met_week_of)
         h.weeks_met = h.weeks_met + 1 if last == this - timedelta(days=7) else 1
         h.met_week_of = this.isoformat()
