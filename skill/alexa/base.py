@@ -47,9 +47,11 @@ BODY_PART_SLOT = "body_part"
 FEELING_SLOT = "feeling"
 SCORE_SLOT = "score"
 DAYS_SLOT = "days"
+TIME_SLOT = "time"
+"""When a reminder rings (RemindIntent's AMAZON.TIME)."""
 """A number of days a week (GoalIntent): read as the request's number, as a score is."""
 PLACED_SLOTS = frozenset(
-    {EXERCISE_SLOT, BODY_PART_SLOT, FEELING_SLOT, SCORE_SLOT, DAYS_SLOT, "condition"}
+    {EXERCISE_SLOT, BODY_PART_SLOT, FEELING_SLOT, SCORE_SLOT, DAYS_SLOT, TIME_SLOT} | {"condition"}
 )
 """Slots whose unlisted words are read as what they are (an exercise we don't have, a body
 part or feeling we don't list): the rest carry words around a command (Slots.unplaced)."""
@@ -93,6 +95,7 @@ def slots_named(heard: Heard) -> Slots:
         " ".join(w for n, (w, ident) in heard.items() if ident is None and n not in PLACED_SLOTS),
         int(score) if score.isdigit() else None,
         " ".join(words for words, _ in heard.values()),
+        heard.get(TIME_SLOT, ("", None))[0] or None,
     )
 
 

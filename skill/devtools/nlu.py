@@ -100,7 +100,9 @@ PHRASE = "AMAZON.SearchQuery"
 """Alexa's phrase slot type: any words after (or before) a carrier phrase, sent as heard,
 without entity resolution. A sample with one must have words of its own and no other slot
 (model_source refuses it otherwise), so the simulator fills it only beside a carrier phrase."""
-BUILTIN_TYPES = frozenset({"AMAZON.NUMBER", PHRASE})
+TIME = "AMAZON.TIME"
+"""Alexa's time slot: sent as "HH:MM" (24-hour), or MO, AF, EV, NI for a part of the day."""
+BUILTIN_TYPES = frozenset({"AMAZON.NUMBER", TIME, PHRASE})
 """Built-in slot types the simulator knows: a NUMBER slot takes only numbers (never "yes"),
 which Alexa sends as written digits; a phrase slot takes any words. Neither is resolved."""
 MAX_PHRASE_WORDS = 30
@@ -159,6 +161,51 @@ class _Found:
     phrase: int = 0
     """Phrase slots filled: such a match comes last, after every other sample (a phrase
     slot takes anything, so a sample written for the words wins over it)."""
+
+
+PARTS_OF_DAY = {"morning": "MO", "afternoon": "AF", "evening": "EV", "night": "NI"}
+_TENS = {"fifteen": 15, "thirty": 30, "forty five": 45, "o'clock": 0}
+
+
+def time_value(text: str) -> str | None:
+    """The value Alexa sends for a heard time ("seven thirty pm" → "19:30", "7 am" → "07:00",
+    "noon", "the evening" → "EV"), or None; a time Alexa could not place is no time here."""
+    words = text.replace("the ", "").replace("in ", "").split()
+    if " ".join(words) in PARTS_OF_DAY:
+        return PARTS_OF_DAY[" ".join(words)]
+    if words in (["noon"], ["midday"]):
+        return "12:00"
+    if words == ["midnight"]:
+        return "00:00"
+    half = words[:2] == ["half", "past"]
+    suffix = words[-1] if words and words[-1] in ("am", "pm") else ""
+    core = words[2:] if half else words
+    core = core[:-1] if suffix else core
+    if not core:
+        return None
+    clock = core[0].split(":")
+    hour = number_value(clock[0])
+    minute = int(clock[1]) if len(clock) == 2 and clock[1].isdigit() else 30 if half else 0
+    rest = " ".join(core[1:])
+    if rest:
+        minute = _TENS.get(rest, -1) if not rest.isdigit() else int(rest)
+    if hour is None or not 0 <= hour <= 23 or not 0 <= minute <= 59:
+        return None
+    if suffix and not 1 <= hour <= 12:
+        return None
+    if suffix == "pm" and hour != 12:
+        hour += 12
+    if suffix == "am" and hour == 12:
+        hour = 0
+    return f"{hour:02d}:{minute:02d}"
+
+
+def builtin_value(kind: str, text: str) -> str | None:
+    """What Alexa sends for words in a built-in slot of a type the simulator knows, else None."""
+    if kind == TIME:
+        return time_value(text)
+    number = number_value(text)
+    return None if number is None else str(number)
 
 
 def number_value(text: str) -> int | None:
@@ -373,7 +420,7 @@ class Nlu:
                 heard_words = words[i:j]
                 heard = " ".join(heard_words)
                 if kind in BUILTIN_TYPES:
-                    if number_value(heard) is not None:
+                    if builtin_value(kind, heard) is not None:
                         self._walk(child, words, j, (*fills, (name, kind, heard)), carrier,
                                    unresolved, out)  # fmt: skip
                     continue
@@ -393,8 +440,8 @@ class Nlu:
             if kind == PHRASE:  # the words as heard, no entity resolution
                 slots[name] = envelopes.builtin_slot(name, heard)
                 continue
-            if kind in BUILTIN_TYPES:  # digits, and no entity resolution (a built-in type)
-                slots[name] = envelopes.builtin_slot(name, str(number_value(heard)))
+            if kind in BUILTIN_TYPES:  # digits or a time, and no entity resolution (built in)
+                slots[name] = envelopes.builtin_slot(name, str(builtin_value(kind, heard)))
                 continue
             match = self.values.get(kind, {}).get(heard)
             slots[name] = envelopes.slot(name, heard, authority=self._authority(kind), match=match)

@@ -64,9 +64,17 @@ def schedule(goal: int, now: datetime) -> tuple[tuple[str, ...], int, int]:
     return tuple(DAYS[d] for d in days), minutes // 60, minutes % 60
 
 
-def create(coach: Coach, s: State) -> Reply:
-    """Yes to the offer, or "remind me": ask the adapter to set it (replacing any)."""
+PARTS_OF_DAY = {"MO": (8, 0), "AF": (14, 0), "EV": (19, 0), "NI": (21, 0)}
+"""When "in the morning", "afternoon", "evening" or "at night" rings (Alexa's AMAZON.TIME)."""
+
+
+def create(coach: Coach, s: State, at: str | None = None) -> Reply:
+    """Yes to the offer, "remind me", or "remind me at 7 pm": ask the adapter to set it
+    (replacing any), at the time said, else at this time."""
     days, hour, minute = schedule(weekly.goal_of(s.profile), coach.clock())
+    said = _time(at)
+    if said is not None:
+        hour, minute = said
     ask = Remind("create", days, hour, minute, coach.say("remind.text"))
     return replace(coach.ask(s), remind=ask)
 
@@ -127,3 +135,13 @@ def listing(coach: Coach, s: State) -> Reply:
     if not s.profile.reminder:
         return coach.ask(s, coach.say("remind.none"))
     return replace(coach.ask(s), remind=Remind("list"))
+
+
+def _time(value: str | None) -> tuple[int, int] | None:
+    """An AMAZON.TIME value as hour and minute ("19:30", "EV"), else None."""
+    if value in PARTS_OF_DAY:
+        return PARTS_OF_DAY[value]
+    hour, _, minute = (value or "").partition(":")
+    if hour.isdigit() and minute.isdigit() and int(hour) < 24 and int(minute) < 60:
+        return int(hour), int(minute)
+    return None

@@ -153,3 +153,21 @@ def test_disabling_the_skill_deletes_its_reminders_too(person):
     assert api.reminders
     sim.send({"type": "AlexaSkillEvent.SkillDisabled", "body": {}}, in_session=False)
     assert api.reminders == {}
+
+
+@pytest.mark.parametrize(
+    ("said", "rings"),
+    [
+        ("remind me at seven thirty pm", "at 7:30 pm"),
+        ("change my reminder to 7 am", "at 7 am"),
+        ("remind me in the evening", "at 7 pm"),
+        ("set a reminder for noon", "at 12 pm"),
+    ],
+)
+def test_a_time_said_is_when_it_rings(person, said, rings):
+    sim, api, _ = person
+    sim.caller.granted = frozenset({PERMISSION})
+    assert rings in sim.say(f"Alexa, ask back coach to {said}").speech
+    (sent,) = api.reminders.values()
+    hour = int(rings.split()[1].split(":")[0]) % 12 + (12 if rings.endswith("pm") else 0)
+    assert f"BYHOUR={hour};" in sent["trigger"]["recurrence"]["recurrenceRules"][0]
