@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from ask_sdk_core.serialize import DefaultSerializer
 
-from backcoach.skill.domain import navigation, opening, summary
+from backcoach.skill.domain import answers, navigation, opening, summary
 from backcoach.skill.domain import pain as pain_module
 from backcoach.skill.domain.plan import units
 from backcoach.skill.domain.reply import Reply
@@ -88,6 +88,10 @@ def asked_turn(name: str, coach) -> tuple[State, Reply]:
     if name == "did anything hurt":
         s = at_last_intro(coach, at_target=True)
         return s, navigation.ready(coach, s)
+    if name == "reminder offer":  # "did anything hurt?" "no": a good session's end
+        s = at_last_intro(coach, at_target=True)
+        navigation.ready(coach, s)
+        return s, answers.no(coach, s)
     if name == "how was that":
         s = started(coach)
         s.place.unit = len(units(coach.current(s), 0)) - 1  # the last block comes next
@@ -117,6 +121,7 @@ ASKED = {
     "resume stream": ("AMAZON.YesIntent",),
     "did anything hurt": ("AMAZON.YesIntent", "AMAZON.NoIntent"),
     "how was that": ("RatedEasyIntent", "RatedRightIntent", "RatedHardIntent"),
+    "reminder offer": ("AMAZON.YesIntent", "AMAZON.NoIntent"),
     "pain stop": ("AMAZON.NextIntent", "AMAZON.StopIntent"),
     "pain in the last exercise": ("AMAZON.StopIntent",),
     "leak question": ("AMAZON.YesIntent", "AMAZON.NoIntent"),

@@ -64,6 +64,8 @@ ASKED = {
     Pending.HURT_CHECK: "screen.hurt_check",
     Pending.PAIN_SCORE: "screen.pain_score",
     Pending.EFFORT: "screen.effort",
+    Pending.REMIND: "screen.yes_no",
+    Pending.FORGET: "screen.yes_no",
 }
 """What to say, on screen, to a question the voice ended on that is not about the exercise
 under way (those are worded from the phase: ready, resume, skip or stop)."""
