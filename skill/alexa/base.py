@@ -49,9 +49,12 @@ SCORE_SLOT = "score"
 DAYS_SLOT = "days"
 TIME_SLOT = "time"
 """When a reminder rings (RemindIntent's AMAZON.TIME)."""
+DAY_SLOTS = ("day", "day_two", "day_three")
+"""The days a reminder rings (RemindIntent's WEEKDAY slots)."""
 """A number of days a week (GoalIntent): read as the request's number, as a score is."""
 PLACED_SLOTS = frozenset(
-    {EXERCISE_SLOT, BODY_PART_SLOT, FEELING_SLOT, SCORE_SLOT, DAYS_SLOT, TIME_SLOT} | {"condition"}
+    {EXERCISE_SLOT, BODY_PART_SLOT, FEELING_SLOT, SCORE_SLOT, DAYS_SLOT, TIME_SLOT}
+    | {"condition", *DAY_SLOTS}
 )
 """Slots whose unlisted words are read as what they are (an exercise we don't have, a body
 part or feeling we don't list): the rest carry words around a command (Slots.unplaced)."""
@@ -96,6 +99,7 @@ def slots_named(heard: Heard) -> Slots:
         int(score) if score.isdigit() else None,
         " ".join(words for words, _ in heard.values()),
         heard.get(TIME_SLOT, ("", None))[0] or None,
+        tuple(ident for name in DAY_SLOTS if (ident := heard.get(name, ("", None))[1])),
     )
 
 

@@ -45,6 +45,8 @@ class Slots:
     read for (reports.py), beside what its slots resolved to."""
     time: str | None = None
     """A time said (AMAZON.TIME: "19:30", or MO, AF, EV, NI): when a reminder rings."""
+    days: tuple[str, ...] = ()
+    """Days said, as WEEKDAY ids ("TU", "weekdays"): when a reminder rings."""
 
 
 Operation = Callable[[Coach, State, Slots], Reply]
@@ -123,7 +125,7 @@ OPERATIONS: dict[str, Operation] = {
     "StatsIntent": unslotted(summary.how_am_i_doing),
     "GoalIntent": lambda coach, s, slots: summary.set_goal(coach, s, slots.score),
     # Reminders by voice: the Reminders API is the adapter's (base.remind).
-    "RemindIntent": lambda coach, s, slots: reminding.create(coach, s, slots.time),
+    "RemindIntent": lambda coach, s, slots: reminding.create(coach, s, slots.time, slots.days),
     "StopRemindingIntent": unslotted(reminding.stop),
     "ListRemindersIntent": unslotted(reminding.listing),
     # Everything kept about the person, deleted once they say yes (the adapter deletes).

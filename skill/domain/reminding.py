@@ -68,13 +68,21 @@ PARTS_OF_DAY = {"MO": (8, 0), "AF": (14, 0), "EV": (19, 0), "NI": (21, 0)}
 """When "in the morning", "afternoon", "evening" or "at night" rings (Alexa's AMAZON.TIME)."""
 
 
-def create(coach: Coach, s: State, at: str | None = None) -> Reply:
-    """Yes to the offer, "remind me", or "remind me at 7 pm": ask the adapter to set it
-    (replacing any), at the time said, else at this time."""
+GROUPS = {"weekdays": DAYS[:5], "weekends": DAYS[5:], "daily": DAYS}
+"""Days said as a group ("weekdays", "every day")."""
+
+
+def create(coach: Coach, s: State, at: str | None = None, on: tuple[str, ...] = ()) -> Reply:
+    """Yes to the offer, "remind me", or "remind me on Tuesdays and Thursdays at 7 pm": ask
+    the adapter to set it (replacing any), on the days and at the time said, else as many
+    days as the weekly goal from today, at this time."""
     days, hour, minute = schedule(weekly.goal_of(s.profile), coach.clock())
     said = _time(at)
     if said is not None:
         hour, minute = said
+    chosen = {d for day in on for d in GROUPS.get(day, (day,)) if d in DAYS}
+    if chosen:
+        days = tuple(d for d in DAYS if d in chosen)
     ask = Remind("create", days, hour, minute, coach.say("remind.text"))
     return replace(coach.ask(s), remind=ask)
 

@@ -171,3 +171,27 @@ def test_a_time_said_is_when_it_rings(person, said, rings):
     (sent,) = api.reminders.values()
     hour = int(rings.split()[1].split(":")[0]) % 12 + (12 if rings.endswith("pm") else 0)
     assert f"BYHOUR={hour};" in sent["trigger"]["recurrence"]["recurrenceRules"][0]
+
+
+@pytest.mark.parametrize(
+    ("said", "rings", "byday"),
+    [
+        (
+            "remind me on tuesdays and thursdays at seven pm",
+            "on Tuesdays and Thursdays at 7 pm",
+            "TU,TH",
+        ),
+        ("remind me every day at 8 am", "every day at 8 am", "MO,TU,WE,TH,FR,SA,SU"),
+        (
+            "change my reminder to weekdays",
+            "on Mondays, Tuesdays, Wednesdays, Thursdays and Fridays",
+            "MO,TU,WE,TH,FR",
+        ),
+    ],
+)
+def test_the_days_said_are_the_days_it_rings(person, said, rings, byday):
+    sim, api, _ = person
+    sim.caller.granted = frozenset({PERMISSION})
+    assert rings in sim.say(f"Alexa, ask back coach to {said}").speech
+    (sent,) = api.reminders.values()
+    assert f"BYDAY={byday};" in sent["trigger"]["recurrence"]["recurrenceRules"][0]
