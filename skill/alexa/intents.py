@@ -196,7 +196,9 @@ REPORT = "ReportIntent"
 """A complaint in the person's own words: a phrase slot carries them whole (reports.py)."""
 
 GUESSED = frozenset({"PainIntent", "LeakIntent", "ConditionIntent"})
-"""What unplaced words may be answered as: answers that stop a set and end nothing."""
+"""What unplaced words may be answered as: pain and a leak's question end nothing; a
+condition's physician-first answer ends the session, as its words are the model's own and
+specific ("a hip replacement"), unlike a red flag's everyday ones ("weak", "dead")."""
 READ_FOR_MORE = frozenset({"PainIntent", "RedFlagIntent", "LeakIntent", "ConditionIntent"})
 """Safety intents whose slot words are read for something more serious than they resolved
 to (an emergency is already the most serious)."""
@@ -221,8 +223,8 @@ def meaning(intent: str, slots: Slots) -> str:
         return more_serious(_resolved(intent, slots), reported(slots.said, among=intent))
     if slots.unplaced and intent not in SAFETY:
         # Words Alexa could not place are uncertain: a symptom among them stops the set as
-        # pain does (the person can say more), but never ends the session on a guess; a leak
-        # or a condition gets its own question or answer, which end nothing either.
+        # pain does (the person can say more), but a red flag never ends the session on a
+        # guess; a leak gets its question, a condition its answer (GUESSED).
         found = reported(slots.unplaced)
         if found in GUESSED:
             return found
