@@ -11,7 +11,10 @@ from backcoach.skill.domain.state import Offer, State
 
 
 def ask(coach: Coach, s: State) -> Reply:
-    """ "Delete my data": what goes, and are they sure (nothing is deleted on one sentence)."""
+    """ "Delete my data": what goes, and are they sure (nothing is deleted on one sentence).
+    A guest's session keeps nothing, and the account's data is not theirs to delete."""
+    if s.place.guest:
+        return coach.ask(s, coach.say("forget.guest"))
     s.place.offer = Offer.FORGET
     return coach.ask(s, coach.say("forget.what"))
 

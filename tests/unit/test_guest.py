@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import copy
 
+from backcoach.skill.alexa.intents import OPERATIONS, Slots
 from backcoach.skill.alexa.skill_builder import build_skill
 from backcoach.skill.devtools.simulator import SessionState, Simulator, in_process
 from backcoach.skill.domain.phrases import load_phrases
 from backcoach.skill.domain.routine import load_routine
+from backcoach.skill.domain.state import Offer, Pending, Profile, State
 from backcoach.skill.domain.stored import SCHEMA_VERSION
 from tests import language_answers
 
@@ -83,3 +85,11 @@ def test_on_a_new_account_it_is_simply_the_welcome_and_it_is_saved():
     assert "not intended to supplement or replace advice" in new.speech
     sim.say("stop")
     assert people.rows[sim.caller.user_id]["coach"]["disclaimer_heard"] is True
+
+
+def test_a_guest_cannot_delete_the_accounts_data(coach):
+    s = State(Profile(disclaimer_heard=True))
+    s.place.guest = True
+    reply = OPERATIONS["DeleteDataIntent"](coach, s, Slots())
+    assert "nothing of yours to delete" in reply.text
+    assert s.place.offer != Offer.FORGET and s.place.pending != Pending.FORGET
