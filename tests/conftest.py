@@ -63,9 +63,9 @@ def _id_watch_attached():
 
 
 @pytest.fixture(autouse=True)
-def _settings_api_offline(monkeypatch):
-    """A skill built in-process with verification on reads time zones: only a loopback
-    stand-in answers it here, never Amazon's cloud (nor a wait on a network that is not)."""
+def _alexa_apis_offline(monkeypatch):
+    """A skill built in-process calls Alexa's APIs (time zones, reminders): only a loopback
+    stand-in answers them here, never Amazon's cloud (nor a wait on a network that is not)."""
 
     def offline(url: str, token: str, timeout_s: float) -> bytes:
         if urlsplit(url).hostname not in ("127.0.0.1", "localhost"):

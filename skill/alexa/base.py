@@ -30,7 +30,7 @@ from backcoach.skill.domain.reminding import Remind
 from backcoach.skill.domain.reply import Reply
 from backcoach.skill.domain.screen import ClipLength, screen, track_titles
 from backcoach.skill.domain.state import State
-from backcoach.skill.domain.whose import person_of
+from backcoach.skill.domain.whose import attribute_path, person_of
 
 SAFE_EVENTS = frozenset({"SessionEndedRequest", "PlaybackController.PauseCommandIssued"})
 """Requests other than SAFETY intents that never depend on the store: the end of a session,
@@ -279,8 +279,8 @@ def remind(deps: Deps, handler_input: HandlerInput, state: State, ask: Remind) -
 
 def granted(handler_input: HandlerInput, scope: str) -> bool:
     """Whether the person has granted the skill a permission (context.System.user)."""
-    user = getattr(handler_input.request_envelope.context.system, "user", None)
-    scopes = getattr(getattr(user, "permissions", None), "scopes", None) or {}
+    envelope = handler_input.request_envelope
+    scopes = attribute_path(envelope, "context", "system", "user", "permissions", "scopes") or {}
     status = getattr(scopes.get(scope), "status", None)
     return str(getattr(status, "value", status)) == "GRANTED"
 
@@ -303,7 +303,7 @@ def forget_everything(deps: Deps, handler_input: HandlerInput) -> bool:
 def delete_reminders(deps: Deps, handler_input: HandlerInput) -> None:
     """Delete every reminder this skill set for the person (the API lists only ours), each
     call within the API's deadline; what cannot be deleted now stays in the Alexa app."""
-    system = getattr(handler_input.request_envelope.context, "system", None)
+    system = attribute_path(handler_input.request_envelope, "context", "system")
     api = deps.reminders()
     _, tokens = api.tokens(system)
     for token in tokens:

@@ -14,6 +14,7 @@ from enum import StrEnum
 from urllib.parse import quote
 
 from backcoach.skill.alexa.time_zones import alexa_api_url
+from backcoach.skill.domain.deadline import outside_wait_s
 
 log = logging.getLogger(__name__)
 
@@ -126,11 +127,12 @@ class Reminders:
         """One call: its outcome and decoded answer (logged without ids when it fails)."""
         url = alexa_api_url(getattr(system, "api_endpoint", None) or "", path)
         token = getattr(system, "api_access_token", None)
-        if not url or not token:
+        wait_s = outside_wait_s(self.wait_s)  # the turn's save keeps its share of the budget
+        if not url or not token or wait_s <= 0:
             return Outcome.UNAVAILABLE, None
         try:
-            future = self._calls.submit(self.call, method, url, token, body, self.wait_s)
-            status, raw = future.result(self.wait_s)
+            future = self._calls.submit(self.call, method, url, token, body, wait_s)
+            status, raw = future.result(wait_s)
         except (OSError, WaitedTooLong) as error:
             log.warning("reminders: %s %s failed (%s)", method, PATH, type(error).__name__)
             return Outcome.UNAVAILABLE, None

@@ -15,6 +15,8 @@ from datetime import UTC, tzinfo
 from urllib.parse import quote, urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from backcoach.skill.domain.deadline import outside_wait_s
+
 log = logging.getLogger(__name__)
 
 WAIT_S = 0.3
@@ -112,8 +114,11 @@ class TimeZones:
 
     def _ask(self, url: str, token: str) -> tzinfo | None:
         """The zone the API names, or None (logged, without the device: ids stay out of logs)."""
+        wait_s = outside_wait_s(self.wait_s)  # the turn's save keeps its share of the budget
         try:
-            body = self._calls.submit(self.fetch, url, token, self.wait_s).result(self.wait_s)
+            if wait_s <= 0:
+                raise WaitedTooLong("no time left in this turn")
+            body = self._calls.submit(self.fetch, url, token, wait_s).result(wait_s)
             name = json.loads(body)
             if not isinstance(name, str) or not name:
                 raise ValueError(f"not a time zone name: {name!r}")

@@ -34,7 +34,7 @@ MAX_REMINDERS = 10
 """How many reminders the stand-in keeps before it answers that the list is full."""
 
 
-class SettingsApi:
+class AlexaApis:
     """The stand-in's state: zones by device id, reminders, how it misbehaves, and the
     requests it saw."""
 
@@ -134,11 +134,9 @@ def bad_reminder(body: bytes) -> str:
 
 
 @contextmanager
-def settings_api(
-    zones: dict[str, str], slow: frozenset[str] = frozenset()
-) -> Iterator[SettingsApi]:
+def alexa_apis(zones: dict[str, str], slow: frozenset[str] = frozenset()) -> Iterator[AlexaApis]:
     """The stand-in on a loopback port, over plain http, for the duration."""
-    api = SettingsApi(zones, slow)
+    api = AlexaApis(zones, slow)
 
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self) -> None:  # noqa: N802 (http.server's name)

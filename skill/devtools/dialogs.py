@@ -23,7 +23,7 @@ from pydantic import (
 )
 
 from backcoach.skill.devtools import envelopes as env
-from backcoach.skill.devtools.alexa_apis import TOKEN, settings_api
+from backcoach.skill.devtools.alexa_apis import TOKEN, alexa_apis
 from backcoach.skill.devtools.response_rules import INVALID
 from backcoach.skill.devtools.simulator import SessionState, Simulator, Turn, duration_s
 from backcoach.skill.domain.validation import Invalid, Loc, dotted, one_line, unreadable
@@ -346,7 +346,7 @@ def run_script(
     if script.clock is not None:
         state.later_s = (script.clock - datetime.now(UTC)).total_seconds()
     zones = {state.device_id: script.time_zone or "UTC"}
-    with settings_api(zones) as api:
+    with alexa_apis(zones) as api:
         sim = Simulator(transport, state=state, audio_player=script.audio_player, length_s=length_s)
         sim.caller.api_endpoint, sim.caller.api_access_token = api.url, TOKEN
         sim.consents = script.consents

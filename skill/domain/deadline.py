@@ -53,6 +53,16 @@ def current_turn() -> Turn | None:
     return _turn.get()
 
 
+def outside_wait_s(cap_s: float) -> float:
+    """How long a call to one of Alexa's APIs may wait now: at most `cap_s`, leaving the
+    turn's save its share and the reserve (0: no time, so the call is not made; outside a
+    turn, `cap_s`)."""
+    turn = current_turn()
+    if turn is None:
+        return cap_s
+    return max(0.0, min(cap_s, turn.remaining_s() - WRITE_SHARE_S - RESERVE_S))
+
+
 @contextmanager
 def turn_deadline(
     budget_s: float = TURN_BUDGET_S, clock: Callable[[], float] = time.monotonic

@@ -71,6 +71,11 @@ class Phrasing:
         names = [ex.name for ex in self.routine.exercises]
         return ", ".join(names[:-1]) + ", and " + names[-1]
 
+    @staticmethod
+    def listed(items: list[str]) -> str:
+        """Words as a list is said ("a", "a and b", "a, b and c")."""
+        return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
     def dose_text(self, ex: Exercise, level: int) -> str:
         """Today's dose in words ("8 on each leg")."""
         lv = ex.dose.level(level)

@@ -93,9 +93,8 @@ def when(coach: Coach, days: tuple[str, ...], hour: int, minute: int) -> str:
     clock = clock.replace(":00 ", " ")
     if len(days) == 7:
         return coach.say("remind.daily", clock=clock)
-    names = [coach.say(f"remind.day.{d}") for d in days]
-    listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
-    return coach.say("remind.when", days=listed, clock=clock)
+    names = coach.phrasing.listed([coach.say(f"remind.day.{d}") for d in days])
+    return coach.say("remind.when", days=names, clock=clock)
 
 
 def done(coach: Coach, s: State, ask: Remind, outcome: str, token: str = "") -> Reply:

@@ -86,11 +86,10 @@ def _changed(coach: Coach, s: State, month: int) -> str:
         return ""
     then = s.profile.history.month_levels
     up = [
-        ex.name
+        f"the {ex.name}"
         for i, ex in enumerate(coach.routine.exercises)
         if s.level_of(coach.routine, i) > then.get(ex.id, 0)
     ]
     if not up:
         return coach.say("summary.steady")
-    names = up[0] if len(up) == 1 else ", the ".join(up[:-1]) + " and the " + up[-1]
-    return coach.say("summary.up", names=names)
+    return coach.say("summary.up", names=coach.phrasing.listed(up))

@@ -25,30 +25,30 @@ def person_of(envelope: Any) -> str:
     token; no voice makes them). So is a stream control said while one of our streams is on
     the device, in a request of its own ("Alexa, next" from someone else in the room moves
     the stream on, not their own routine). Anything else is the recognised speaker's."""
-    request = _get(envelope, "request")
-    kind = str(_get(request, "object_type") or "")
-    playing = _get(envelope, "context", "audio_player")
-    token = _get(request, "token") or _get(playing, "token")
+    request = attribute_path(envelope, "request")
+    kind = str(attribute_path(request, "object_type") or "")
+    playing = attribute_path(envelope, "context", "audio_player")
+    token = attribute_path(request, "token") or attribute_path(playing, "token")
     if kind.startswith(PLAYER_REQUESTS):
         return token_owner(token)
-    if _controls_stream(envelope, kind, token, _get(playing, "player_activity")):
+    if _controls_stream(envelope, kind, token, attribute_path(playing, "player_activity")):
         return token_owner(token)
-    return _get(envelope, "context", "system", "person", "person_id") or ""
+    return attribute_path(envelope, "context", "system", "person", "person_id") or ""
 
 
 def _controls_stream(envelope: Any, kind: str, token: Any, activity: Any) -> bool:
     """Whether a request is a stream control for one of our streams, outside a dialog."""
-    intent = _get(envelope, "request", "intent", "name")
+    intent = attribute_path(envelope, "request", "intent", "name")
     if kind != "IntentRequest" or intent not in STREAM_CONTROLS:
         return False
-    if _get(envelope, "session", "new") is False:
+    if attribute_path(envelope, "session", "new") is False:
         return False  # said inside a conversation with the skill: the speaker's own
     ours = isinstance(token, str) and token.startswith(TOKEN_VERSION + ":")
     return ours and str(getattr(activity, "value", activity)) in LIVE
 
 
-def _get(obj: Any, *names: str) -> Any:
-    """obj.a.b.c, or None where a link is missing."""
+def attribute_path(obj: Any, *names: str) -> Any:
+    """obj.a.b.c, or None where a link is missing (ASK's model objects, read by name)."""
     for name in names:
         obj = getattr(obj, name, None)
     return obj

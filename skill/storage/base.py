@@ -19,7 +19,7 @@ from ask_sdk_core.exceptions import PersistenceException
 
 from backcoach.skill.domain.deadline import READ_SHARE_S, WRITE_SHARE_S, current_turn
 from backcoach.skill.domain.stored import APPEND_HISTORY, StaleWrite
-from backcoach.skill.domain.whose import person_of
+from backcoach.skill.domain.whose import attribute_path, person_of
 
 TIMEOUT_S = 3
 """Longest wait for a lock, a connection or a statement before StoreUnavailable: the drivers'
@@ -62,22 +62,15 @@ def attributes_id(request_envelope) -> str:
     """Whose row a request reads and writes: the person it is about (whose.person_of: the
     recognised speaker, or the stream's starter for what acts on a stream), else the
     account's userId."""
-    system = _get(request_envelope, "context", "system")
+    system = attribute_path(request_envelope, "context", "system")
     for value in (
         person_of(request_envelope),
-        _get(system, "user", "user_id"),
-        _get(request_envelope, "session", "user", "user_id"),
+        attribute_path(system, "user", "user_id"),
+        attribute_path(request_envelope, "session", "user", "user_id"),
     ):
         if value:
             return value
     raise ValueError("request has no user id")
-
-
-def _get(obj: Any, *names: str) -> Any:
-    """obj.a.b.c, or None where a link is missing."""
-    for name in names:
-        obj = getattr(obj, name, None)
-    return obj
 
 
 class Loaded(dict):
@@ -95,7 +88,7 @@ class Loaded(dict):
 def from_player(request_envelope) -> bool:
     """Whether the request is a player event: it may update a person's row but never create
     one, so an event racing the person's deletion cannot bring their data back."""
-    kind = _get(request_envelope, "request", "object_type") or ""
+    kind = attribute_path(request_envelope, "request", "object_type") or ""
     return isinstance(kind, str) and kind.startswith(("AudioPlayer.", "PlaybackController."))
 
 

@@ -13,6 +13,7 @@ from backcoach.skill.domain.deadline import (
     TURN_BUDGET_S,
     WRITE_SHARE_S,
     current_turn,
+    outside_wait_s,
     turn_deadline,
 )
 from backcoach.skill.storage.base import STORE_THREADS, StoreUnavailable, VersionedAdapter
@@ -35,6 +36,17 @@ def test_a_call_gets_its_share_until_the_budget_runs_short():
         assert turn.allowance_s(WRITE_SHARE_S) == pytest.approx(1.0)
         clock.now += 2.0
         assert turn.allowance_s(WRITE_SHARE_S) == 0.0 and turn.remaining_s() == 0.0
+
+
+def test_alexas_apis_wait_only_while_the_save_keeps_its_share():
+    clock = Clock()
+    assert outside_wait_s(1.0) == 1.0  # outside a turn: the API's own cap
+    with turn_deadline(clock=clock):
+        assert outside_wait_s(1.0) == 1.0
+        clock.now += TURN_BUDGET_S - WRITE_SHARE_S - RESERVE_S - 0.25
+        assert outside_wait_s(1.0) == pytest.approx(0.25)
+        clock.now += 1.0
+        assert outside_wait_s(1.0) == 0.0  # not called: the save comes first
 
 
 def test_a_nested_deadline_is_the_outer_one_and_ends_with_it():

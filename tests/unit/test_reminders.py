@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from backcoach.skill.alexa.reminders import Outcome, Reminders, Weekly
-from backcoach.skill.devtools.alexa_apis import SLOW_S, TOKEN, bad_reminder, settings_api
+from backcoach.skill.devtools.alexa_apis import SLOW_S, TOKEN, alexa_apis, bad_reminder
 from tests.unit.test_time_zones import system
 
 LA = "America/Los_Angeles"
@@ -21,7 +21,7 @@ NOW = datetime(2026, 12, 7, 18, 30, tzinfo=ZoneInfo(LA))
 
 
 def test_a_weekly_reminder_is_created_listed_and_deleted():
-    with settings_api({}) as api:
+    with alexa_apis({}) as api:
         reminders = Reminders()
         outcome, token = reminders.create(system(api.url), WEEKLY, NOW)
         assert outcome == Outcome.DONE and token in api.reminders
@@ -49,7 +49,7 @@ def test_a_weekly_reminder_is_created_listed_and_deleted():
     ],
 )
 def test_every_documented_error_has_its_outcome(setup, outcome):
-    with settings_api({}) as api:
+    with alexa_apis({}) as api:
         for name, value in setup.items():
             setattr(api, name, value)
         assert Reminders().create(system(api.url), WEEKLY, NOW) == (outcome, "")
@@ -57,7 +57,7 @@ def test_every_documented_error_has_its_outcome(setup, outcome):
 
 
 def test_a_token_not_issued_is_no_permission_and_none_is_not_sent():
-    with settings_api({}) as api:
+    with alexa_apis({}) as api:
         assert Reminders().create(system(api.url, token="expired"), WEEKLY, NOW)[0] == (
             Outcome.NO_PERMISSION
         )  # 401
@@ -67,7 +67,7 @@ def test_a_token_not_issued_is_no_permission_and_none_is_not_sent():
 
 
 def test_a_slow_answer_costs_a_turn_no_more_than_the_wait():
-    with settings_api({}) as api:
+    with alexa_apis({}) as api:
         api.slow_reminders = True
         started = time.perf_counter()
         assert Reminders(wait_s=0.3).create(system(api.url), WEEKLY, NOW)[0] == (

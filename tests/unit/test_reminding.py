@@ -11,7 +11,7 @@ import pytest
 
 from backcoach.skill.alexa.reminders import PERMISSION
 from backcoach.skill.alexa.skill_builder import build_skill
-from backcoach.skill.devtools.alexa_apis import TOKEN, settings_api
+from backcoach.skill.devtools.alexa_apis import TOKEN, alexa_apis
 from backcoach.skill.devtools.simulator import SessionState, Simulator, in_process
 from backcoach.skill.domain import reminding
 from backcoach.skill.domain.phrases import load_phrases
@@ -26,7 +26,7 @@ OFFER = "Want me to remind you? I can do three times a week, at this time."
 @pytest.fixture
 def person():
     """A person on an Echo whose Alexa APIs are a local stand-in, on a Monday evening."""
-    with settings_api({}) as api:
+    with alexa_apis({}) as api:
         people = language_answers.People()
         skill = build_skill(ROUTINE, PHRASES, adapter=people)
         sim = Simulator(in_process(skill), state=SessionState())

@@ -16,7 +16,7 @@ from backcoach.skill.alexa.skill_builder import build_skill
 from backcoach.skill.alexa.time_zones import KEEP_S, RETRY_S, TimeZones, setting_url
 from backcoach.skill.config import Config
 from backcoach.skill.devtools import envelopes as env
-from backcoach.skill.devtools.alexa_apis import SLOW_S, TOKEN, settings_api
+from backcoach.skill.devtools.alexa_apis import SLOW_S, TOKEN, alexa_apis
 from backcoach.skill.devtools.simulator import in_process
 from backcoach.skill.domain.phrases import load_phrases
 from backcoach.skill.domain.routine import load_routine
@@ -51,7 +51,7 @@ def _envelope(caller: env.Caller) -> RequestEnvelope:
 
 def test_a_device_zone_is_read_once_and_kept():
     clock = Clock()
-    with settings_api({"device-1": LA}) as api:
+    with alexa_apis({"device-1": LA}) as api:
         zones = TimeZones(clock=clock)
         assert zones.zone(system(api.url)) == ZoneInfo(LA)
         assert zones.zone(system(api.url)) == ZoneInfo(LA)
@@ -72,7 +72,7 @@ def test_a_device_zone_is_read_once_and_kept():
 )
 def test_a_refusal_or_a_wrong_answer_leaves_the_day_utc_and_is_tried_later(device_id, token, why):
     clock = Clock()
-    with settings_api({"device-1": LA, "device-3": "Mars/Olympus_Mons"}) as api:
+    with alexa_apis({"device-1": LA, "device-3": "Mars/Olympus_Mons"}) as api:
         zones = TimeZones(clock=clock)
         assert zones.zone(system(api.url, device_id, token)) == UTC, why
         asked = len(api.requests)
@@ -85,7 +85,7 @@ def test_a_refusal_or_a_wrong_answer_leaves_the_day_utc_and_is_tried_later(devic
 
 def test_a_zone_once_known_survives_a_later_failure():
     clock = Clock()
-    with settings_api({"device-1": LA}) as api:
+    with alexa_apis({"device-1": LA}) as api:
         zones = TimeZones(clock=clock)
         assert zones.zone(system(api.url)) == ZoneInfo(LA)
         clock.now += KEEP_S + 1
@@ -94,7 +94,7 @@ def test_a_zone_once_known_survives_a_later_failure():
 
 
 def test_a_slow_api_costs_a_turn_no_more_than_the_wait():
-    with settings_api({"slow-device": LA}, slow=frozenset({"slow-device"})) as api:
+    with alexa_apis({"slow-device": LA}, slow=frozenset({"slow-device"})) as api:
         zones = TimeZones(wait_s=0.3)
         started = time.perf_counter()
         assert zones.zone(system(api.url, "slow-device")) == UTC
@@ -106,7 +106,7 @@ def test_a_slow_api_costs_a_turn_no_more_than_the_wait():
 
 
 def test_a_safety_answer_waits_on_nothing_but_uses_a_known_zone():
-    with settings_api({"device-1": LA}) as api:
+    with alexa_apis({"device-1": LA}) as api:
         zones = TimeZones()
         assert zones.zone(system(api.url), ask=False) == UTC
         assert api.requests == []
@@ -160,7 +160,7 @@ def test_an_evening_session_and_the_next_morning_are_two_days_in_los_angeles(zon
     adapter = FlakyAdapter()
     adapter.saved = {"coach": {"schema_version": 4, "disclaimer_heard": True,
                                "back_check": "plank", "back_checked_on": "2026-12-01"}}  # fmt: skip
-    with settings_api({"device-1": LA}) as api:
+    with alexa_apis({"device-1": LA}) as api:
         caller = env.Caller(device=env.Device(device_id="device-1"), api_endpoint=api.url)
         caller.api_access_token = TOKEN
         time_zones = TimeZones() if zones else None
