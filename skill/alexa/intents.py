@@ -216,7 +216,7 @@ def meaning(intent: str, slots: Slots) -> str:
     carrying unplaced words is not understood; a complaint in words of its own (ReportIntent's
     phrase slot) is answered as what it says (reports.py)."""
     if intent == REPORT:
-        return reported(slots.unplaced)
+        return reported(slots.unplaced, among=REPORT)
     if intent in READ_FOR_MORE and slots.said:
         # The words themselves may say more than the slots resolved ("both me legs" is both
         # legs; "all dizzy la" is dizzy): the more serious reading answers.

@@ -72,8 +72,16 @@ SPOKEN = {
 }  # fmt: skip
 """Words as speech recognition may write them, to how the model's words are written ("not
 happy" is a feeling; "isn't happy" must be too)."""
-RESTING = re.compile(r"\b(catch|catching|get|getting) (my|me|a|your) breath( back)?\b")
-"""Getting one's breath back is a rest, not a symptom ("catch" is also a pinching word)."""
+RESTING = re.compile(
+    r"(?<!can't )(?<!cannot )(?<!couldn't )(?<!barely )(?<!hardly )(?<!struggling to )"
+    r"\b(catch|catching|get|getting) (my|me|a|your) breath( back)?\b"
+)
+"""Getting one's breath back is a rest, not a symptom ("catch" is also a pinching word); not
+being able to is an emergency ("I can't get my breath")."""
+BREATH_FIRST = re.compile(r"^((get|catch) (my|me|a|any) breath(?! back)|breathe)\b")
+"""A complaint in words of its own that begins with breathing followed "I can't" or "I
+cannot", the only complaint carriers a bare verb follows (Alexa sends only the words after
+a carrier): trouble breathing."""
 SEEING = re.compile(r"\bseeing\b.*\b(spots|stars|double|flashes|lights|things)\b")
 """Seeing what isn't there: a change in vision, a red flag."""
 POP = "red_flag.pop"
@@ -109,6 +117,8 @@ def more_serious(first: str, second: str) -> str:
 def reported(words: str, among: str = "") -> str:
     """The intent whose operation answers a complaint said in these words; `among`, the
     intent whose slots carried them (a red flag's carrier already says what is felt)."""
+    if among == "ReportIntent" and BREATH_FIRST.match(_spoken(words)):
+        return Severity.URGENT.value
     text = not_resting(_spoken(words))
     idiom = bool(NOT_GOOD.search(text))
     text = NOT_GOOD.sub(" ", text)
@@ -118,7 +128,11 @@ def reported(words: str, among: str = "") -> str:
     parts = ids_in("BODY_PART", text)
     kinds = {feeling.split(".")[0] for feeling, _ in feelings}
     where = {part for part, _ in parts}
-    own = any(POSSESSIVE.match(said) for _, said in parts)
+    # Whose it is: "my back", or a body part the words begin with after a carrier that said
+    # "my" (ReportIntent's "my {report}": Alexa sends "back just went pop").
+    own = any(POSSESSIVE.match(said) for _, said in parts) or (
+        among == "ReportIntent" and any(text.startswith(said) for _, said in parts)
+    )
     telling = any(_subject(text, said) for _, said in parts if POSSESSIVE.match(said))
     symptom = bool(kinds - {"well"})
     # Pain the carrier said ("pain in {body_part}"), or the feeling words do.

@@ -107,9 +107,14 @@ BUILTIN_TYPES = frozenset({"AMAZON.NUMBER", TIME, PHRASE})
 which Alexa sends as written digits; a phrase slot takes any words. Neither is resolved."""
 MAX_PHRASE_WORDS = 30
 """The most words a phrase slot takes (Alexa: "short free-form text")."""
+WRAPPER_TYPES = frozenset({"WORDS_BEFORE", "WORDS_AFTER"})
+"""The slot types of the words people put around a wrapped sentence (model_source.WRAPPERS)."""
 VAGUE_WORDS = frozenset({"something", "anything", "nothing", "everything", "else"})
 MAX_FREE_TEXT_WORDS = 4
 """The most words an unlisted slot value takes."""
+MAX_ASIDE_WORDS = 8
+"""The most unlisted words a wrapper slot takes: an aside after a command ("how much longer,
+the wife's got supper on"). Longer than MAX_FREE_TEXT_WORDS, such a match is tried last."""
 
 
 @dataclass(frozen=True)
@@ -240,9 +245,13 @@ def _negated(text: str) -> bool:
     return any(word in NEGATIONS for word in text.split())
 
 
-def _usable(words: list[str]) -> bool:
+def _most_words(kind: str) -> int:
+    return MAX_ASIDE_WORDS if kind in WRAPPER_TYPES else MAX_FREE_TEXT_WORDS
+
+
+def _usable(words: list[str], kind: str) -> bool:
     """Whether unknown words can fill a slot: a few words, not a pronoun, article or vague."""
-    if not 0 < len(words) <= MAX_FREE_TEXT_WORDS or VAGUE_WORDS.intersection(words):
+    if not 0 < len(words) <= _most_words(kind) or VAGUE_WORDS.intersection(words):
         return False
     return " ".join(words) not in NOT_SLOT_VALUES and not _negated(" ".join(words))
 
@@ -402,7 +411,7 @@ class Nlu:
     ) -> None:
         """Every sample the words from `i` on complete, given the slots filled so far."""
         if i == len(words):
-            phrase = sum(kind == PHRASE for _, kind, _ in fills)
+            phrase = sum(kind == PHRASE or self._aside(kind, heard) for _, kind, heard in fills)
             for order, intent, sample in node.ends:
                 out.append(_Found(order, intent, sample, fills, unresolved, carrier, phrase))
             return
@@ -415,7 +424,7 @@ class Nlu:
                     fill = (*fills, (name, kind, " ".join(words[i:j])))
                     self._walk(child, words, j, fill, carrier, unresolved, out)
                 continue
-            longest = max(self.value_words.get(kind, 1), MAX_FREE_TEXT_WORDS)
+            longest = max(self.value_words.get(kind, 1), _most_words(kind))
             for j in range(i + 1, min(len(words), i + longest) + 1):
                 heard_words = words[i:j]
                 heard = " ".join(heard_words)
@@ -426,11 +435,32 @@ class Nlu:
                     continue
                 listed = heard in self.values.get(kind, {})
                 # Alexa fills a custom slot with unlisted words too, but only one per request here
-                # (two unknowns in "my {body_part} is {feeling}" would match nearly anything).
-                if not listed and (unresolved or not _usable(heard_words)):
+                # (two unknowns in "my {body_part} is {feeling}" would match nearly anything),
+                # except the words around a wrapped sentence: "{before} let me get my wind back
+                # {after}" keeps every word of its carrier, whatever is said either side of it.
+                if not listed and (
+                    not _usable(heard_words, kind) or (unresolved and not self._around(kind, fills))
+                ):
                     continue
                 fill = (*fills, (name, kind, heard))
                 self._walk(child, words, j, fill, carrier, unresolved + (not listed), out)
+
+    def _aside(self, kind: str, heard: str) -> bool:
+        """Whether a wrapper slot heard a long unlisted aside ("can you repeat that, the telly
+        was up too loud"): such a match is tried last, as a phrase slot's is, so any sample
+        that reads the words as something else (a complaint's, above all) wins over it."""
+        return (
+            kind in WRAPPER_TYPES
+            and len(heard.split()) > MAX_FREE_TEXT_WORDS
+            and heard not in self.values.get(kind, {})
+        )
+
+    def _around(self, kind: str, fills: tuple[tuple[str, str, str], ...]) -> bool:
+        """Whether unlisted words may fill a wrapper slot after others did: only when every
+        unlisted value so far was a wrapper's too (the carrier between them matched whole)."""
+        return kind in WRAPPER_TYPES and all(
+            k in WRAPPER_TYPES for _, k, heard in fills if heard not in self.values.get(k, {})
+        )
 
     def _result(self, found: _Found, text: str) -> Match:
         """A match carrying every slot the intent declares; unfilled ones as Alexa sends them."""

@@ -24,6 +24,7 @@ from backcoach.skill.devtools.nlu import FALLBACK, MODELS_DIR, NEGATIONS, Nlu
 from backcoach.skill.devtools.simulator import in_process
 from backcoach.skill.domain.phrases import load_phrases
 from backcoach.skill.domain.routine import load_routine
+from benchmarks import asides
 from tests import language_answers as answers
 from tests.unit.test_model import length_s
 
@@ -40,13 +41,17 @@ FLOORS = {
     "dev/fourth_commands.tsv": 0.91,
     "dev/fourth_safety.tsv": 0.95,
     "dev/second_heldout_safety.tsv": 0.98,
-    "dev/sixth_commands.tsv": 0.84,
+    "dev/sixth_commands.tsv": 0.86,
     "dev/sixth_safety.tsv": 0.94,
+    "dev/seventh_commands.tsv": 0.70,
+    "dev/seventh_safety.tsv": 0.94,
     "heldout/commands.tsv": 0.83,
-    "heldout/fifth_commands.tsv": 0.86,
-    "heldout/fifth_safety.tsv": 0.95,
-    "heldout/sixth_commands.tsv": 0.55,
+    "heldout/fifth_commands.tsv": 0.87,
+    "heldout/fifth_safety.tsv": 0.96,
+    "heldout/sixth_commands.tsv": 0.58,
     "heldout/sixth_safety.tsv": 0.88,
+    "heldout/seventh_commands.tsv": 0.53,
+    "heldout/seventh_safety.tsv": 0.86,
 }
 SAFE_FLOORS = {
     # a safe answer when said during a set
@@ -56,8 +61,10 @@ SAFE_FLOORS = {
     "dev/fourth_safety.tsv": 0.97,
     "dev/second_heldout_safety.tsv": 0.98,
     "dev/sixth_safety.tsv": 0.98,
-    "heldout/fifth_safety.tsv": 0.95,
+    "dev/seventh_safety.tsv": 0.93,
+    "heldout/fifth_safety.tsv": 0.96,
     "heldout/sixth_safety.tsv": 0.90,
+    "heldout/seventh_safety.tsv": 0.88,
 }
 NLU = Nlu.load()
 MODEL = json.loads((MODELS_DIR / "en-US.json").read_text(encoding="utf-8"))
@@ -163,6 +170,50 @@ def test_unknown_words_around_an_open_command_never_start_a_set(intent):
         assert not heard.plays, (said, heard.turn.intent, heard.turn.speech)
         if "purple" not in said:
             assert coverage.answered_by(NLU.understand(said)) in SAFETY | {FALLBACK}, said
+
+
+def test_words_either_side_of_a_wrapped_command_and_an_aside_after_it_keep_the_command():
+    """Alexa fills a custom slot with unlisted words: a wrapped sentence keeps its meaning
+    with unlisted words on both sides, or an aside of up to MAX_ASIDE_WORDS after it."""
+    aside = "my tea is getting cold in the kitchen"
+    for said, intent in (
+        ("gracious let me catch my breath first", "WaitIntent"),
+        (f"how much longer is the whole routine {aside}", "ProgressIntent"),
+    ):
+        match = NLU.understand(said)
+        assert match.intent == intent, (said, match.intent)
+        unlisted = [
+            s["value"]
+            for name, s in match.slots.items()
+            if name in WRAPPERS and s.get("value")
+            if s["value"] not in NLU.values[WRAPPERS[name]]
+        ]
+        assert unlisted, said
+    too_long = f"how much longer is the whole routine {aside} now"
+    assert NLU.understand(too_long).intent == FALLBACK
+
+
+def test_a_complaint_beside_a_command_is_read_as_a_complaint_first():
+    """A long aside is tried last, as a phrase slot is: where a complaint's carrier reads the
+    sentence, its reading wins ("my chest is really tight, how many more" is an emergency,
+    not a question about sets with words around it); where none does, the aside's symptom
+    still stops the set as pain (a guess never ends the session)."""
+    for said, answer in (
+        ("my chest is really tight how many more", "UrgentIntent"),
+        ("both my legs have gone numb how long is left", "UrgentIntent"),
+        ("i'm going to pass out i think what's next", "RedFlagIntent"),
+        ("how many more my chest is really tight", "PainIntent"),
+    ):
+        assert coverage.answered_by(NLU.understand(said)) == answer, said
+
+
+def test_a_symptom_beside_a_command_is_never_heard_as_the_command():
+    """360 sentences of a command and a symptom (benchmarks/asides.py prints how each is
+    answered): each is a safety answer or not understood, never the command."""
+    heard = {said: coverage.answered_by(NLU.understand(said)) for said in asides.sentences()}
+    wrong = {said: intent for said, intent in heard.items() if intent not in SAFETY | {FALLBACK}}
+    assert not wrong, wrong
+    assert list(heard.values()).count(FALLBACK) < len(heard) / 5
 
 
 def test_words_no_value_lists_start_nothing_and_a_symptom_among_them_stops():

@@ -177,3 +177,30 @@ def test_new_words_for_a_symptom_reach_the_answer_they_call_for(utterance, answe
 def test_getting_ones_breath_back_around_a_command_is_no_symptom():
     slots = Slots(unplaced="i'm catching my breath")
     assert meaning("WaitIntent", slots) == "WaitIntent"
+
+
+@pytest.mark.parametrize(
+    ("utterance", "answer"),
+    [
+        # After "I can't", Alexa sends "get my breath at all": no breath is an emergency...
+        ("i can't get my breath at all", "UrgentIntent"),
+        ("i can't get my breath at all how many more", "UrgentIntent"),
+        ("i can't breathe properly in this position", "UrgentIntent"),
+        # ... but getting it back is a rest, whoever says it.
+        ("i'm catching my breath", "AMAZON.FallbackIntent"),
+        # After "my", Alexa sends "back just went pop": the back is the person's own.
+        ("my back just went pop how many more", "RedFlagIntent"),
+        ("my knee went crack", "RedFlagIntent"),
+    ],
+)
+def test_a_complaint_is_read_with_what_its_carrier_said(utterance, answer):
+    """ReportIntent's carriers ("i can't", "my", ...) reach the skill only as the words after
+    them; the reader knows which of those words a carrier can have come before."""
+    assert coverage.answered_by(NLU.understand(utterance)) == answer
+
+
+def test_not_being_able_to_get_ones_breath_is_no_rest():
+    assert reported("i can't get my breath") == "UrgentIntent"
+    assert reported("i'm struggling to get my breath") == "UrgentIntent"
+    assert reported("let me catch my breath") == "AMAZON.FallbackIntent"
+    assert meaning("WaitIntent", Slots(unplaced="i can barely catch my breath")) == "PainIntent"
