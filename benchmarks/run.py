@@ -24,6 +24,7 @@ from benchmarks.concurrency import concurrency_figures
 from benchmarks.cpu_per_turn import history_and_everyday
 from benchmarks.downloads import downloads_figure
 from benchmarks.figure import Figure
+from benchmarks.lambda_cold_start import lambda_cold_start_figure
 from benchmarks.memory import rss_figure
 from benchmarks.report import Machine, table, update_readme, write_json
 from benchmarks.seeding import HISTORY, Everyday, Person, copy_rows, stored_sessions
@@ -102,6 +103,8 @@ def main(argv: list[str] | None = None) -> int:
         figures = skill_figures(Path(data), audio_dir, catalog)
     say("cold starts")
     figures.append(cold_start_figure(audio_dir))
+    say("cold starts on Lambda: the package built, unzipped, under awslambdaric")
+    figures.append(lambda_cold_start_figure(audio_dir))
     figures += [audio_size_figure(catalog), seek_figure(catalog)]
     if not args.skip_build:
         say("the full audio build, from scratch (a minute or so)")

@@ -589,7 +589,7 @@ def _package_lambda(args: argparse.Namespace, config: Config) -> int:
     if source is None:
         return _fail("package lambda: not run from a checkout; give --source CHECKOUT_OR_WHEEL")
     try:
-        size = package_lambda(
+        packaged = package_lambda(
             Path(args.out),
             source=source,
             audio_dir=config.audio_cache,
@@ -600,7 +600,13 @@ def _package_lambda(args: argparse.Namespace, config: Config) -> int:
         )
     except PackageError as exc:
         return _fail(f"package lambda: {exc}")
-    print(f"wrote {args.out}: {size / 1e6:.1f} MB")
+    print(f"wrote {args.out}: {packaged.size_bytes / 1e6:.1f} MB")
+    if packaged.bytecode_for is None:
+        print(
+            f"note: no python{args.python_version} here, so the package carries no compiled"
+            " modules and every cold start compiles them; build it where that Python is on PATH",
+            file=sys.stderr,
+        )
     return 0
 
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
 import tempfile
 import zipfile
+from dataclasses import dataclass
 from importlib.resources.abc import Traversable
 from pathlib import Path
 
@@ -20,6 +22,15 @@ ZIP_LIMIT_BYTES = 50 * 1024 * 1024
 
 class PackageError(RuntimeError):
     """The package cannot be built; the message says what is missing or what failed."""
+
+
+@dataclass(frozen=True)
+class Packaged:
+    """A written package: its size, and for which Python it carries compiled modules."""
+
+    size_bytes: int
+    bytecode_for: str | None
+    """"3.13", or None: no interpreter of the runtime's version here to compile with."""
 
 
 def checkout() -> Path | None:
@@ -55,14 +66,56 @@ def install_serving_code(
     if source.is_dir():
         _pip("wheel", "--quiet", "--no-deps", "--wheel-dir", str(target.parent), str(source))
         wheel = next(target.parent.glob("backcoach-*.whl"))
-    args = ["install", "--quiet", "--target", str(target)]
-    # Another runtime than this one: wheels only, and no bytecode of this Python's version.
-    if python_version:
-        args += ["--python-version", python_version, "--only-binary=:all:", "--no-compile"]
+    # No bytecode from pip: compile_bytecode writes the kind a read-only task root can use.
+    args = ["install", "--quiet", "--target", str(target), "--no-compile"]
+    if python_version:  # another runtime than this one, maybe: its wheels only
+        args += ["--python-version", python_version, "--only-binary=:all:"]
     if platform:
         args += ["--platform", platform, "--only-binary=:all:", "--implementation", "cp"]
     _pip(*args, f"{wheel}[aws]" if with_boto3 else str(wheel))
     shutil.rmtree(target / "bin", ignore_errors=True)  # console scripts: nothing runs them
+
+
+def runtime_python(python_version: str | None) -> str | None:
+    """A working interpreter of the runtime's Python version: this one, `pythonX.Y` on PATH or
+    under pyenv's versions (a pyenv shim exists for every version, but runs only the selected)."""
+    here = f"{sys.version_info.major}.{sys.version_info.minor}"
+    if python_version in (None, here):
+        return sys.executable
+    name = f"python{python_version}"
+    pyenv = Path(os.environ.get("PYENV_ROOT") or Path.home() / ".pyenv") / "versions"
+    for candidate in [shutil.which(name), *sorted(pyenv.glob(f"{python_version}.*/bin/{name}"))]:
+        if candidate and _runs(str(candidate), python_version):
+            return str(candidate)
+    return None
+
+
+def _runs(python: str, version: str) -> bool:
+    """Whether `python` starts and is that version."""
+    check = f"import sys; assert sys.version.startswith('{version}.')"
+    return subprocess.run([python, "-c", check], capture_output=True).returncode == 0
+
+
+def compile_bytecode(target: Path, python_version: str | None) -> str | None:
+    """Compile every module in `target` for the runtime's Python; the version compiled for, or
+    None when no interpreter of it is here.
+
+    Lambda's task root is read-only, so a module without bytecode is compiled from source at
+    every cold start and never cached. The bytecode is `unchecked-hash`: it is used as it is,
+    not checked against the source's modification time, which a zip keeps only to 2 s."""
+    python = runtime_python(python_version)
+    if python is None:
+        return None
+    done = subprocess.run(
+        [python, "-m", "compileall", "-q", "-j", "0", "--invalidation-mode", "unchecked-hash",
+         str(target)],
+        capture_output=True,
+        text=True,
+    )  # fmt: skip
+    if done.returncode != 0:
+        said = (done.stdout.strip() or done.stderr.strip()).splitlines() or ["no output"]
+        raise PackageError(f"compiling the package's modules with {python} failed: {said[-1]}")
+    return python_version or f"{sys.version_info.major}.{sys.version_info.minor}"
 
 
 def add_bundle(target: Path, audio_dir: Path, routine: Path | Traversable) -> None:
@@ -99,8 +152,8 @@ def package_lambda(
     with_boto3: bool = False,
     python_version: str | None = None,
     platform: str | None = None,
-) -> int:
-    """Build the Lambda zip at `out`; its size in bytes (PackageError above ZIP_LIMIT_BYTES)."""
+) -> Packaged:
+    """Build the Lambda zip at `out` (PackageError above ZIP_LIMIT_BYTES)."""
     with tempfile.TemporaryDirectory(prefix="backcoach-lambda-") as tmp:
         tree = Path(tmp) / "package"
         install_serving_code(
@@ -111,10 +164,11 @@ def package_lambda(
             platform=platform,
         )
         add_bundle(tree, audio_dir, routine)
+        compiled = compile_bytecode(tree, python_version)
         size = write_zip(tree, out)
     if size > ZIP_LIMIT_BYTES:
         raise PackageError(
             f"{out} is {size / 1e6:.1f} MB, over Lambda's {ZIP_LIMIT_BYTES / 1e6:.0f} MB for a"
             " zip uploaded directly: upload it to S3 and point the function at it"
         )
-    return size
+    return Packaged(size, compiled)

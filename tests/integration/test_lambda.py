@@ -3,13 +3,10 @@ run from a clean directory against moto's DynamoDB, as the Lambda runtime would 
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
-import shutil
 import subprocess
 import sys
-import time
 import zipfile
 from pathlib import Path
 
@@ -18,7 +15,7 @@ import pytest
 from backcoach.audio.artwork import IMAGES
 from backcoach.audio.catalog import AudioCatalog
 from backcoach.skill.cli import main
-from backcoach.skill.deploy.lambda_package import ZIP_LIMIT_BYTES
+from backcoach.skill.deploy.lambda_package import ZIP_LIMIT_BYTES, runtime_python
 from backcoach.skill.deploy.policy import Where, lambda_policy
 from backcoach.skill.deploy.publish import CACHE_CONTROL, CONTENT_TYPE, IMAGE_CACHE_CONTROL
 from backcoach.skill.devtools.envelopes import (
@@ -27,6 +24,7 @@ from backcoach.skill.devtools.envelopes import (
     launch_request,
     new_session_id,
 )
+from backcoach.skill.devtools.lambda_runtime import RuntimeApi, runtime_dir
 from backcoach.skill.web.lambda_entry import BUNDLE_DIR
 from tests.helpers import Conversation, assert_no_alexa_ids, plain
 from tests.stores import MOTO_ACCOUNT, as_moto_checks
@@ -146,22 +144,42 @@ def test_the_package_holds_code_dependencies_routine_and_manifest_but_no_mp3(lam
         n.split("/")[0] for n in names
     }
     assert not [n for n in names if n.endswith(".mp3")]
+    # Every module compiled for this Python, used as it is (Lambda's task root is read-only).
+    tag = f"cpython-{sys.version_info.major}{sys.version_info.minor}"
+    compiled = {n for n in names if n.endswith(f".{tag}.pyc")}
+    sources = [n for n in names if n.endswith(".py") and n.startswith("backcoach/")]
+    assert sources and all(_pyc_of(n, tag) in compiled for n in sources)
+    with zipfile.ZipFile(lambda_zip) as zf:
+        flags = {int.from_bytes(zf.read(n)[4:8], "little") for n in compiled}
+    assert flags == {0b01}, flags  # hash-based, unchecked (PEP 552)
     assert not {"numpy", "piper", "onnxruntime", "pydub", "mutagen", "psycopg"} & {
         n.split("/")[0] for n in names
     }
 
 
-def test_a_package_for_another_python_holds_that_pythons_compiled_code(audio_dir, tmp_path):
+def _pyc_of(source: str, tag: str) -> str:
+    """Where a module's bytecode lies beside it (__pycache__/NAME.TAG.pyc)."""
+    folder, _, name = source.rpartition("/")
+    return f"{folder}/__pycache__/{name[:-3]}.{tag}.pyc"
+
+
+def test_a_package_for_another_python_holds_that_pythons_compiled_code(audio_dir, tmp_path, capsys):
     """Python 3.14 by flag: no interpreter here runs it (.ci/pythons.sh runs 3.12 and 3.13),
     so at least every compiled module in it must be built for 3.14 (or the stable ABI)."""
     out = tmp_path / "backcoach-lambda-314.zip"
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("BACKCOACH_AUDIO_DIR", str(audio_dir))
         assert main(["package", "lambda", str(out), "--python-version", "3.14"]) == 0
+    said = capsys.readouterr().err
     compiled = [n for n in zipfile.ZipFile(out).namelist() if n.endswith(".so")]
     assert any(n.startswith("pydantic_core/") for n in compiled), compiled
     wrong = [n for n in compiled if ".cpython-314-" not in n and ".abi3." not in n]
     assert not wrong, wrong
+    bytecode = {n.rsplit(".", 2)[-2] for n in zipfile.ZipFile(out).namelist() if n.endswith(".pyc")}
+    if runtime_python("3.14") is None:  # none here to compile with: none, and it says so
+        assert not bytecode and "no python3.14 here" in said, said
+    else:
+        assert bytecode == {"cpython-314"}, bytecode
 
 
 def lambda_env(task_root: Path, moto_url: str, **settings: str) -> dict[str, str]:
@@ -252,100 +270,6 @@ def test_a_lambda_that_cannot_work_refuses_to_start_with_one_line(
     out, err = function.communicate(json.dumps(launch) + "\n", timeout=60)
     assert function.returncode == 2, (out, err)
     assert len(err.splitlines()) == 1 and named in err and "Traceback" not in err, err
-
-
-class RuntimeApi:
-    """A stand-in for Lambda's Runtime API, the endpoints AWS's runtime interface client
-    calls: `next` hands out the queued events one at a time (with the headers Lambda sends),
-    `response` and `error` keep each invocation's answer, `init/error` a failed start.
-
-    Plain sockets and HTTP/1.1 by hand: the client keeps one connection for every call and
-    reads each answer as one message (http.server's answers, in two writes, it never took)."""
-
-    PREFIX = "/2018-06-01/runtime"
-
-    def __init__(self) -> None:
-        import queue
-        import socket
-        import threading
-
-        self.events: queue.Queue = queue.Queue()
-        self.answers: queue.Queue = queue.Queue()
-        self.listener = socket.create_server(("127.0.0.1", 0))
-        self.address = f"127.0.0.1:{self.listener.getsockname()[1]}"
-        threading.Thread(target=self._accept, daemon=True).start()
-
-    def _accept(self) -> None:
-        import threading
-
-        while True:
-            try:
-                connection, _ = self.listener.accept()
-            except OSError:
-                return  # stopped
-            threading.Thread(target=self._serve, args=(connection,), daemon=True).start()
-
-    def _serve(self, connection) -> None:
-        """Requests on one kept-alive connection, in turn."""
-        reader = connection.makefile("rb")
-        with connection, reader, contextlib.suppress(OSError, ValueError):  # the client left
-            while line := reader.readline():
-                method, path, _ = line.decode().split(" ", 2)
-                headers = {}
-                while (header := reader.readline().decode().strip()) != "":
-                    name, _, value = header.partition(":")
-                    headers[name.strip().lower()] = value.strip()
-                body = reader.read(int(headers.get("content-length", 0))).decode()
-                connection.sendall(self._answer(method, path, body))
-
-    def _answer(self, method: str, path: str, body: str) -> bytes:
-        if method == "GET" and path == f"{self.PREFIX}/invocation/next":
-            request_id, event = self.events.get()
-            payload = json.dumps(event).encode()
-            deadline_ms = int(time.time() * 1000) + 8000
-            head = (
-                "HTTP/1.1 200 OK",
-                f"Lambda-Runtime-Aws-Request-Id: {request_id}",
-                f"Lambda-Runtime-Deadline-Ms: {deadline_ms}",
-                f"Lambda-Runtime-Invoked-Function-Arn: {LAMBDA_ARN}",
-                f"Lambda-Runtime-Trace-Id: {TRACE_ID}",
-                "Content-Type: application/json",
-                f"Content-Length: {len(payload)}",
-            )
-            return "\r\n".join(head).encode() + b"\r\n\r\n" + payload
-        self.answers.put((path, path.rsplit("/", 1)[-1], body))  # response, error
-        return b"HTTP/1.1 202 Accepted\r\nContent-Length: 0\r\n\r\n"
-
-    def invoke(self, event: dict, timeout_s: float = 30.0) -> dict:
-        """One invocation: the event out, the function's answer back (an error fails)."""
-        request_id = new_session_id().rsplit(".", 1)[-1]
-        self.events.put((request_id, event))
-        path, kind, body = self.answers.get(timeout=timeout_s)
-        assert kind == "response" and request_id in path, f"{path}: {body}"
-        return json.loads(body)
-
-    def stop(self) -> None:
-        self.listener.close()
-
-
-LAMBDA_ARN = "arn:aws:lambda:eu-west-1:123456789012:function:backcoach"
-TRACE_ID = "Root=1-00000000-000000000000000000000000"
-
-
-def runtime_dir(tmp_path: Path) -> Path:
-    """What Lambda's python runtime brings (/var/runtime): AWS's runtime interface client,
-    copied from this environment's install, its native client and its dependencies."""
-    import importlib.util
-
-    site = Path(importlib.util.find_spec("awslambdaric").origin).parents[1]
-    runtime = tmp_path / "runtime"
-    runtime.mkdir()
-    for name in ("awslambdaric", "simplejson"):
-        shutil.copytree(site / name, runtime / name)
-    for pattern in ("runtime_client*.so", "snapshot_restore_py.py"):
-        for path in site.glob(pattern):
-            shutil.copy(path, runtime / path.name)
-    return runtime
 
 
 def test_the_package_runs_under_awss_runtime_interface_client(
