@@ -43,7 +43,8 @@ NO_CONTROL = re.compile(
 """Bladder or bowel words with one of these are new loss of control: an emergency."""
 LEAKED = re.compile(
     r"\b(leak\w*|dribbl\w*|peed|weed|wet (myself|meself|my pants|my knickers)"
-    r"|pissed (myself|meself)|(pee|wee|urine) (came out|escaped|came))\b"
+    r"|pissed (myself|meself)|(pee|wee|urine) (came out|escaped|came|passed)"
+    r"|passed (a )?(little |bit of |some )?(urine|wee|pee)|drops? (escaped|came out))\b"
 )
 UNFELT = re.compile(
     r"\b(didn't|did not|couldn't|could not|can't|cannot|without)( even)? (feel|feeling|notice"

@@ -168,6 +168,10 @@ def test_new_words_for_a_symptom_said_during_a_set_stop_it(utterance):
         ("an irregular pulse", "RedFlagIntent"),
         ("can't feel when i need to go to the loo", "UrgentIntent"),
         ("the doctor said i've got a slipped disc", "ConditionIntent"),
+        ("head is reeling", "RedFlagIntent"),
+        ("i've got a baby on the way", "ConditionIntent"),
+        ("i passed a bit of wee by mistake", "LeakIntent"),
+        ("a few drops escaped", "LeakIntent"),
     ],
 )
 def test_new_words_for_a_symptom_reach_the_answer_they_call_for(utterance, answer):
