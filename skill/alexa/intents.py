@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from backcoach.skill.alexa.feelings import feeling_in
-from backcoach.skill.alexa.reports import more_serious, not_resting, reported
+from backcoach.skill.alexa.reports import REPORT, more_serious, not_resting, reported
 from backcoach.skill.domain import (
     answers,
     effort,
@@ -147,7 +147,9 @@ OPERATIONS: dict[str, Operation] = {
     "ConditionIntent": unslotted(pain.condition),
     "PainScoreIntent": pain_score,
     # A complaint in words of its own: answered as what the words say (reports.py).
-    "ReportIntent": lambda coach, s, slots: OPERATIONS[reported(slots.unplaced)](coach, s, slots),
+    REPORT: lambda coach, s, slots: OPERATIONS[reported(slots.unplaced, among=REPORT)](
+        coach, s, slots
+    ),
     "FeelBetterIntent": unslotted(answers.feels_better),
     "FeelWorseIntent": unslotted(answers.feels_worse),
     "EasierIntent": or_rated(progression.easier, effort.HARD),
@@ -192,9 +194,6 @@ STARTS = frozenset(
 takes unlisted words too, and "my elbows are sore, you can begin" must never start a set."""
 NOT_UNDERSTOOD = "AMAZON.FallbackIntent"
 PAIN = "PainIntent"
-REPORT = "ReportIntent"
-"""A complaint in the person's own words: a phrase slot carries them whole (reports.py)."""
-
 GUESSED = frozenset({"PainIntent", "LeakIntent", "ConditionIntent"})
 """What unplaced words may be answered as: pain and a leak's question end nothing; a
 condition's physician-first answer ends the session, as its words are the model's own and

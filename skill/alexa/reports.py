@@ -18,6 +18,8 @@ from backcoach.skill.domain.triage import HEART, SADDLE_OR_BOTH_LEGS, VISION, Se
 LEAK = "LeakIntent"
 CONDITION = "ConditionIntent"
 NOT_UNDERSTOOD = "AMAZON.FallbackIntent"
+REPORT = "ReportIntent"
+"""A complaint in the person's own words: a phrase slot carries them whole."""
 
 NEGATIONS = frozenset(
     "not no don't dont doesn't didn't isn't aren't wasn't never nothing without".split()
@@ -118,7 +120,7 @@ def more_serious(first: str, second: str) -> str:
 def reported(words: str, among: str = "") -> str:
     """The intent whose operation answers a complaint said in these words; `among`, the
     intent whose slots carried them (a red flag's carrier already says what is felt)."""
-    if among == "ReportIntent" and BREATH_FIRST.match(_spoken(words)):
+    if among == REPORT and BREATH_FIRST.match(_spoken(words)):
         return Severity.URGENT.value
     text = not_resting(_spoken(words))
     idiom = bool(NOT_GOOD.search(text))
@@ -132,7 +134,7 @@ def reported(words: str, among: str = "") -> str:
     # Whose it is: "my back", or a body part the words begin with after a carrier that said
     # "my" (ReportIntent's "my {report}": Alexa sends "back just went pop").
     own = any(POSSESSIVE.match(said) for _, said in parts) or (
-        among == "ReportIntent" and any(text.startswith(said) for _, said in parts)
+        among == REPORT and any(text.startswith(said) for _, said in parts)
     )
     telling = any(_subject(text, said) for _, said in parts if POSSESSIVE.match(said))
     symptom = bool(kinds - {"well"})

@@ -246,6 +246,7 @@ def _negated(text: str) -> bool:
 
 
 def _most_words(kind: str) -> int:
+    """The most unlisted words a slot of this type takes."""
     return MAX_ASIDE_WORDS if kind in WRAPPER_TYPES else MAX_FREE_TEXT_WORDS
 
 
