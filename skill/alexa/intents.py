@@ -211,7 +211,8 @@ groin" arrives as a red flag and is urgent)."""
 def meaning(intent: str, slots: Slots) -> str:
     """The intent whose operation answers: "my legs are numb" arrives as PainIntent with a
     nerve feeling in both legs, and is answered as UrgentIntent; a symptom among words the
-    model could not place is answered as pain, whatever intent carried them; and a start
+    model could not place is answered as pain (an emergency's as one), whatever intent
+    carried them; and a start
     carrying unplaced words is not understood; a complaint in words of its own (ReportIntent's
     phrase slot) is answered as what it says (reports.py)."""
     if intent == REPORT:
@@ -223,11 +224,14 @@ def meaning(intent: str, slots: Slots) -> str:
     if slots.unplaced and intent not in SAFETY:
         # Words Alexa could not place are uncertain: a symptom among them stops the set as
         # pain does (the person can say more), but a red flag never ends the session on a
-        # guess; a leak gets its question, a condition its answer (GUESSED).
+        # guess ("this is dead hard" is no dead leg); a leak gets its question, a condition
+        # its answer (GUESSED). An emergency's words are answered as one wherever they are
+        # ("I'd say eight, my chest is crushing"): a wrong call costs a session, a missed one
+        # far more.
         found = reported(slots.unplaced)
-        if found in GUESSED:
+        if found in GUESSED or found == Severity.URGENT:
             return found
-        if found in (Severity.RED_FLAG, Severity.URGENT) or feeling_in(not_resting(slots.unplaced)):
+        if found == Severity.RED_FLAG or feeling_in(not_resting(slots.unplaced)):
             return PAIN
         if intent in STARTS:
             return NOT_UNDERSTOOD

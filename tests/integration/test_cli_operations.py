@@ -351,7 +351,10 @@ def test_serve_with_workers_forks_supervises_and_drains_them(tmp_path):
     assert process.returncode == 0, stderr
     assert "serving with 2 worker processes" in stderr
     assert f"worker {min(first)} exited (killed by SIGKILL); starting another" in stderr
-    assert stderr.count("stopped on SIGTERM: 0 connection(s) under way") == 2, stderr
+    # Each worker drains once; a keep-alive connection of the last request may still be open
+    # as SIGTERM arrives on a busy machine (it is finished, not cut: "finished in").
+    drained = re.findall(r"stopped on SIGTERM: \d+ connection\(s\) under way finished in", stderr)
+    assert len(drained) == 2, stderr
     assert stderr.strip().endswith("stopped on SIGTERM: 2 worker processes drained"), stderr
 
 

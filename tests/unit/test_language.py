@@ -44,6 +44,7 @@ FLOORS = {
     "dev/sixth_commands.tsv": 0.86,
     "dev/sixth_safety.tsv": 0.94,
     "dev/seventh_commands.tsv": 0.70,
+    "dev/eighth_keeping_up.tsv": 0.44,
     "dev/seventh_safety.tsv": 0.96,
     "heldout/commands.tsv": 0.83,
     "heldout/fifth_commands.tsv": 0.87,
@@ -51,6 +52,7 @@ FLOORS = {
     "heldout/sixth_commands.tsv": 0.58,
     "heldout/sixth_safety.tsv": 0.88,
     "heldout/seventh_commands.tsv": 0.53,
+    "heldout/eighth_keeping_up.tsv": 0.31,
     "heldout/seventh_safety.tsv": 0.86,
 }
 SAFE_FLOORS = {
@@ -148,7 +150,8 @@ def filled(intent: str, sample: str) -> str:
         if token.startswith("{") and slot in WRAPPERS:
             continue
         if token.startswith("{"):
-            token = next(iter(NLU.values[SLOT_TYPES[intent, slot]]))
+            kind = SLOT_TYPES[intent, slot]
+            token = "three" if kind == "AMAZON.NUMBER" else next(iter(NLU.values[kind]))
         words.append(token)
     return " ".join(words)
 
@@ -196,13 +199,14 @@ def test_words_either_side_of_a_wrapped_command_and_an_aside_after_it_keep_the_c
 def test_a_complaint_beside_a_command_is_read_as_a_complaint_first():
     """A long aside is tried last, as a phrase slot is: where a complaint's carrier reads the
     sentence, its reading wins ("my chest is really tight, how many more" is an emergency,
-    not a question about sets with words around it); where none does, the aside's symptom
-    still stops the set as pain (a guess never ends the session)."""
+    not a question about sets with words around it); where none does, the aside's words are
+    read as unplaced words are: an emergency as one, any other symptom as pain."""
     for said, answer in (
         ("my chest is really tight how many more", "UrgentIntent"),
         ("both my legs have gone numb how long is left", "UrgentIntent"),
         ("i'm going to pass out i think what's next", "RedFlagIntent"),
-        ("how many more my chest is really tight", "PainIntent"),
+        ("how many more my chest is really tight", "UrgentIntent"),
+        ("i would say eight my chest is crushing", "UrgentIntent"),
     ):
         assert coverage.answered_by(NLU.understand(said)) == answer, said
 

@@ -207,4 +207,6 @@ def test_not_being_able_to_get_ones_breath_is_no_rest():
     assert reported("i can't get my breath") == "UrgentIntent"
     assert reported("i'm struggling to get my breath") == "UrgentIntent"
     assert reported("let me catch my breath") == "AMAZON.FallbackIntent"
-    assert meaning("WaitIntent", Slots(unplaced="i can barely catch my breath")) == "PainIntent"
+    # Around a command, an emergency's words are answered as one (a red flag's stop as pain).
+    assert meaning("WaitIntent", Slots(unplaced="i can barely catch my breath")) == "UrgentIntent"
+    assert meaning("WaitIntent", Slots(unplaced="i feel dizzy")) == "PainIntent"
