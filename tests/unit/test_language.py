@@ -44,16 +44,16 @@ FLOORS = {
     "dev/sixth_commands.tsv": 0.86,
     "dev/sixth_safety.tsv": 0.94,
     "dev/seventh_commands.tsv": 0.70,
-    "dev/eighth_keeping_up.tsv": 0.44,
     "dev/seventh_safety.tsv": 0.96,
+    "dev/eighth_keeping_up.tsv": 0.44,
     "heldout/commands.tsv": 0.83,
     "heldout/fifth_commands.tsv": 0.87,
     "heldout/fifth_safety.tsv": 0.97,
     "heldout/sixth_commands.tsv": 0.58,
     "heldout/sixth_safety.tsv": 0.88,
     "heldout/seventh_commands.tsv": 0.53,
-    "heldout/eighth_keeping_up.tsv": 0.31,
     "heldout/seventh_safety.tsv": 0.86,
+    "heldout/eighth_keeping_up.tsv": 0.31,
 }
 SAFE_FLOORS = {
     # a safe answer when said during a set
@@ -207,6 +207,8 @@ def test_a_complaint_beside_a_command_is_read_as_a_complaint_first():
         ("i'm going to pass out i think what's next", "RedFlagIntent"),
         ("how many more my chest is really tight", "UrgentIntent"),
         ("i would say eight my chest is crushing", "UrgentIntent"),
+        # No bare rating word is wrapped: "hard" with words around it is no rating.
+        ("i'm finding it really hard to breathe", "UrgentIntent"),
     ):
         assert coverage.answered_by(NLU.understand(said)) == answer, said
 
