@@ -20,7 +20,7 @@ import zipfile
 from pathlib import Path
 
 from backcoach.skill.config import Config
-from backcoach.skill.deploy.lambda_package import checkout, package_lambda
+from backcoach.skill.deploy.lambda_package import THIS_PYTHON, checkout, package_lambda
 from backcoach.skill.devtools.envelopes import DEFAULT_SKILL_ID
 from backcoach.skill.devtools.lambda_runtime import RuntimeApi, runtime_dir
 from backcoach.skill.web.lambda_entry import HANDLER
@@ -77,7 +77,6 @@ def lambda_cold_start_figure(audio_dir: Path) -> Figure:
     source = checkout()
     if source is None:
         raise RuntimeError("the Lambda cold start builds the package from a checkout")
-    here = f"{sys.version_info.major}.{sys.version_info.minor}"
     with tempfile.TemporaryDirectory(prefix="bc-bench-lambda-") as tmp:
         out = Path(tmp) / "backcoach-lambda.zip"
         package_lambda(
@@ -85,7 +84,7 @@ def lambda_cold_start_figure(audio_dir: Path) -> Figure:
             source=source,
             audio_dir=audio_dir,
             routine=Config.from_env().routine_path,
-            python_version=here,
+            python_version=THIS_PYTHON,
         )
         task = Path(tmp) / "task"
         with zipfile.ZipFile(out) as zf:

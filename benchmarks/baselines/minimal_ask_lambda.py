@@ -1,4 +1,7 @@
-"""A minimal ask-sdk skill on Lambda: one handler, the SDK's own Lambda handler and serializer."""
+"""A minimal ask-sdk skill on Lambda: one handler, the SDK's own Lambda handler and serializer.
+
+It repeats minimal_ask.py's handler rather than importing it: this file is copied alone into
+the task root, and minimal_ask.py builds a Flask app, which a minimal Lambda skill has not."""
 
 from __future__ import annotations
 

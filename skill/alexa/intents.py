@@ -147,9 +147,7 @@ OPERATIONS: dict[str, Operation] = {
     "ConditionIntent": unslotted(pain.condition),
     "PainScoreIntent": pain_score,
     # A complaint in words of its own: answered as what the words say (reports.py).
-    REPORT: lambda coach, s, slots: OPERATIONS[reported(slots.unplaced, among=REPORT)](
-        coach, s, slots
-    ),
+    REPORT: lambda coach, s, slots: OPERATIONS[meaning(REPORT, slots)](coach, s, slots),
     "FeelBetterIntent": unslotted(answers.feels_better),
     "FeelWorseIntent": unslotted(answers.feels_worse),
     "EasierIntent": or_rated(progression.easier, effort.HARD),

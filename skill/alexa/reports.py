@@ -120,9 +120,10 @@ def more_serious(first: str, second: str) -> str:
 def reported(words: str, among: str = "") -> str:
     """The intent whose operation answers a complaint said in these words; `among`, the
     intent whose slots carried them (a red flag's carrier already says what is felt)."""
-    if among == REPORT and BREATH_FIRST.match(_spoken(words)):
+    spoken = _spoken(words)
+    if among == REPORT and BREATH_FIRST.match(spoken):
         return Severity.URGENT.value
-    text = not_resting(_spoken(words))
+    text = not_resting(spoken)
     idiom = bool(NOT_GOOD.search(text))
     text = NOT_GOOD.sub(" ", text)
     conditions = ids_in("CONDITION", text)

@@ -18,6 +18,8 @@ from backcoach.skill.web.lambda_entry import BUNDLE_DIR, BUNDLED
 
 ZIP_LIMIT_BYTES = 50 * 1024 * 1024
 """The largest zip Lambda takes uploaded directly (not through S3)."""
+THIS_PYTHON = f"{sys.version_info.major}.{sys.version_info.minor}"
+"""The version of the Python running this, as --python-version takes it ("3.11")."""
 
 
 class PackageError(RuntimeError):
@@ -79,8 +81,7 @@ def install_serving_code(
 def runtime_python(python_version: str | None) -> str | None:
     """A working interpreter of the runtime's Python version: this one, `pythonX.Y` on PATH or
     under pyenv's versions (a pyenv shim exists for every version, but runs only the selected)."""
-    here = f"{sys.version_info.major}.{sys.version_info.minor}"
-    if python_version in (None, here):
+    if python_version in (None, THIS_PYTHON):
         return sys.executable
     name = f"python{python_version}"
     pyenv = Path(os.environ.get("PYENV_ROOT") or Path.home() / ".pyenv") / "versions"
@@ -115,7 +116,7 @@ def compile_bytecode(target: Path, python_version: str | None) -> str | None:
     if done.returncode != 0:
         said = (done.stdout.strip() or done.stderr.strip()).splitlines() or ["no output"]
         raise PackageError(f"compiling the package's modules with {python} failed: {said[-1]}")
-    return python_version or f"{sys.version_info.major}.{sys.version_info.minor}"
+    return python_version or THIS_PYTHON
 
 
 def add_bundle(target: Path, audio_dir: Path, routine: Path | Traversable) -> None:

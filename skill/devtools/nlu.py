@@ -395,9 +395,7 @@ class Nlu:
     def _placed(self, found: _Found) -> int:
         """How many of the words a match heard are in listed slot values."""
         return sum(
-            len(heard.split())
-            for _, kind, heard in found.fills
-            if heard in self.values.get(kind, {})
+            len(heard.split()) for _, kind, heard in found.fills if self._listed(kind, heard)
         )
 
     def _walk(
@@ -434,7 +432,7 @@ class Nlu:
                         self._walk(child, words, j, (*fills, (name, kind, heard)), carrier,
                                    unresolved, out)  # fmt: skip
                     continue
-                listed = heard in self.values.get(kind, {})
+                listed = self._listed(kind, heard)
                 # Alexa fills a custom slot with unlisted words too, but only one per request here
                 # (two unknowns in "my {body_part} is {feeling}" would match nearly anything),
                 # except the words around a wrapped sentence: "{before} let me get my wind back
@@ -453,15 +451,19 @@ class Nlu:
         return (
             kind in WRAPPER_TYPES
             and len(heard.split()) > MAX_FREE_TEXT_WORDS
-            and heard not in self.values.get(kind, {})
+            and not self._listed(kind, heard)
         )
 
     def _around(self, kind: str, fills: tuple[tuple[str, str, str], ...]) -> bool:
         """Whether unlisted words may fill a wrapper slot after others did: only when every
         unlisted value so far was a wrapper's too (the carrier between them matched whole)."""
         return kind in WRAPPER_TYPES and all(
-            k in WRAPPER_TYPES for _, k, heard in fills if heard not in self.values.get(k, {})
+            k in WRAPPER_TYPES for _, k, heard in fills if not self._listed(k, heard)
         )
+
+    def _listed(self, kind: str, heard: str) -> bool:
+        """Whether the words are one of the slot type's values or synonyms."""
+        return heard in self.values.get(kind, {})
 
     def _result(self, found: _Found, text: str) -> Match:
         """A match carrying every slot the intent declares; unfilled ones as Alexa sends them."""

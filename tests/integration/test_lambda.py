@@ -15,7 +15,7 @@ import pytest
 from backcoach.audio.artwork import IMAGES
 from backcoach.audio.catalog import AudioCatalog
 from backcoach.skill.cli import main
-from backcoach.skill.deploy.lambda_package import ZIP_LIMIT_BYTES, runtime_python
+from backcoach.skill.deploy.lambda_package import THIS_PYTHON, ZIP_LIMIT_BYTES, runtime_python
 from backcoach.skill.deploy.policy import Where, lambda_policy
 from backcoach.skill.deploy.publish import CACHE_CONTROL, CONTENT_TYPE, IMAGE_CACHE_CONTROL
 from backcoach.skill.devtools.envelopes import (
@@ -119,8 +119,10 @@ def lambda_zip(audio_dir, tmp_path_factory) -> Path:
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("BACKCOACH_AUDIO_DIR", str(audio_dir))
         # Built for this interpreter, which runs it below (the default is Lambda's 3.13).
-        here = f"{sys.version_info.major}.{sys.version_info.minor}"
-        assert main(["package", "lambda", str(out), "--with-boto3", "--python-version", here]) == 0
+        assert (
+            main(["package", "lambda", str(out), "--with-boto3", "--python-version", THIS_PYTHON])
+            == 0
+        )
     return out
 
 
