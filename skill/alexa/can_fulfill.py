@@ -24,6 +24,7 @@ from ask_sdk_model.slu.entityresolution import StatusCode
 
 from backcoach.skill.alexa.base import EXERCISE_SLOT, heard_in, slots_named
 from backcoach.skill.alexa.intents import NOT_UNDERSTOOD, meaning
+from backcoach.skill.domain.builtins import BUILTIN, as_builtin
 
 REQUEST_TYPE = "CanFulfillIntentRequest"
 NAMED = frozenset({EXERCISE_SLOT})
@@ -66,8 +67,10 @@ class CanFulfillHandler(AbstractRequestHandler):
         name = getattr(intent, "name", None) or ""
         filled = {n: s for n, s in ((intent.slots or {}) if intent else {}).items() if s.value}
         slots = {n: slot_answer(n, s) for n, s in filled.items()}
-        if name not in self.known or name.startswith("AMAZON."):
-            verdict = CanFulfillIntentValues.NO  # Alexa asks only about custom intents
+        if name not in self.known or as_builtin(name).startswith(BUILTIN):
+            # Alexa asks only about custom intents; a built-in's words (pause, stop) said
+            # without our name are not ours to take, whatever words are around them.
+            verdict = CanFulfillIntentValues.NO
         elif any(s.can_fulfill == CanFulfillSlotValues.NO for s in slots.values()):
             verdict = CanFulfillIntentValues.NO
         elif meaning(name, slots_named(heard_in(request))) == NOT_UNDERSTOOD:

@@ -19,6 +19,7 @@ from backcoach.skill.domain import (
     reminding,
     summary,
 )
+from backcoach.skill.domain.builtins import as_builtin, companion
 from backcoach.skill.domain.coach import Coach
 from backcoach.skill.domain.opening import checked
 from backcoach.skill.domain.reply import Reply
@@ -187,9 +188,13 @@ a condition to check with a physician."""
 STARTS = frozenset(
     {"ReadyIntent", "StartRoutineIntent", "StepByStepIntent", "StartExerciseIntent"}
     | {"AgainIntent", "HandsFreeIntent"}
+    | {companion(f"AMAZON.{b}Intent") for b in ("Next", "Previous", "Resume", "StartOver", "No")}
 )
-"""Custom intents that start exercise: they act only on words the model lists. A custom slot
-takes unlisted words too, and "my elbows are sore, you can begin" must never start a set."""
+"""Custom intents that start exercise, or may: they act only on words the model lists. A
+custom slot takes unlisted words too, and "my elbows are sore, you can begin" must never
+start a set. So with a built-in's companion (builtins.py) that moves on or answers the last
+question ("no, well, my knee's a bit off" to "does anything hurt?"); stop, pause, help and
+repeat are safe whatever words are around them."""
 NOT_UNDERSTOOD = "AMAZON.FallbackIntent"
 PAIN = "PainIntent"
 GUESSED = frozenset({"PainIntent", "LeakIntent", "ConditionIntent"})
@@ -210,9 +215,14 @@ def meaning(intent: str, slots: Slots) -> str:
     """The intent whose operation answers: "my legs are numb" arrives as PainIntent with a
     nerve feeling in both legs, and is answered as UrgentIntent; a symptom among words the
     model could not place is answered as pain (an emergency's as one), whatever intent
-    carried them; and a start
-    carrying unplaced words is not understood; a complaint in words of its own (ReportIntent's
-    phrase slot) is answered as what it says (reports.py)."""
+    carried them; a start carrying unplaced words is not understood; a complaint in words of
+    its own (ReportIntent's phrase slot) is answered as what it says (reports.py); and a
+    built-in's companion, once its words are read, as the built-in (builtins.py)."""
+    return as_builtin(_meaning(intent, slots))
+
+
+def _meaning(intent: str, slots: Slots) -> str:
+    """meaning(), with a companion still named as itself (its unplaced words are read)."""
     if intent == REPORT:
         return reported(slots.unplaced, among=REPORT)
     if intent in READ_FOR_MORE and slots.said:

@@ -30,6 +30,7 @@ from backcoach.skill.domain.alexa_limits import (
     MAX_SLOT_VALUE_CHARS,
     MAX_SLOT_VALUES,
 )
+from backcoach.skill.domain.builtins import BUILTIN, COMPANION, companion
 
 SAMPLE_CHARS = re.compile(r"^[a-z' .]*(?:\{\w+\}[a-z' .]*)*$")
 """What a sample may hold: lowercase letters, apostrophes, periods (in abbreviations) and
@@ -117,7 +118,11 @@ def build(folder: Traversable | Path) -> dict[str, Any]:
         # would take anything Alexa hears (test_interaction_model, no bare slot).
         said = [w for v in kind["values"] for w in (v["name"]["value"], *v["name"]["synonyms"])]
         rules.setdefault(name, "(" + "|".join(dict.fromkeys(said)) + ")")
-    built = [_intent(file, name, spec, rules, types) for name, (file, spec) in intents.items()]
+    built = [
+        intent
+        for name, (file, spec) in intents.items()
+        for intent in _intents(file, name, spec, rules, types)
+    ]
     conflicts = find_conflicts(built)
     if conflicts:
         said = [f"{c.sample!r} is in both {c.intents[0]} and {c.intents[1]}" for c in conflicts]
@@ -156,6 +161,35 @@ def _text(model: Any) -> str:
     return json.dumps(model, ensure_ascii=False, separators=(",", ":")) + "\n"
 
 
+def _intents(
+    file: str, name: str, spec: dict, rules: dict[str, str], types: dict[str, dict]
+) -> list[dict[str, Any]]:
+    """The intents of the JSON one written intent makes: itself, and for a built-in with
+    `wrapped` sentences their companion (builtins.py). A built-in takes no custom slots and
+    needs an exactly matching sample: it keeps each wrapped sentence as said, and the
+    companion takes it with words before, after or both (never bare: two intents would claim
+    it)."""
+    if name.endswith(COMPANION):
+        raise ModelSourceError(f"{file}: {name}: a name ending {COMPANION} is a built-in's")
+    wrapped = [str(t) for t in spec.get("wrapped") or []]
+    if not (name.startswith(BUILTIN) and wrapped):
+        return [_intent(file, name, spec, rules, types)]
+    own = {**spec, "sentences": [*(spec.get("sentences") or []), *wrapped], "wrapped": []}
+    try:
+        said = [s for t in wrapped for s in expand(t, rules) if len(s.split()) > 1]
+    except TemplateError as exc:
+        raise ModelSourceError(f"{file}: {name}: {exc}") from exc
+    # One word with any words either side would be nearly any sentence ("... what ...",
+    # "my ... back"): a one-word command keeps the built-in's listed words around it only.
+    around = [f"{{before}} {s} [{{after}}]" for s in dict.fromkeys(said)]
+    around += [f"{s} {{after}}" for s in dict.fromkeys(said)]
+    carrier = {"slots": WRAPPERS, "sentences": around}
+    return [
+        _intent(file, name, own, rules, types),
+        _intent(file, companion(name), carrier, rules, types),
+    ]
+
+
 def _intent(
     file: str, name: str, spec: dict, rules: dict[str, str], types: dict[str, dict]
 ) -> dict[str, Any]:
@@ -163,9 +197,6 @@ def _intent(
     slots = dict(spec.get("slots") or {})
     templates = [str(t) for t in spec.get("sentences") or []]
     if spec.get("wrapped"):
-        if name.startswith("AMAZON."):
-            # A built-in intent needs an exactly matching sample and takes no custom slots.
-            raise ModelSourceError(f"{file}: {name}: a built-in intent cannot be wrapped")
         slots.update(WRAPPERS)
         templates += [f"[{{before}}] ({t}) [{{after}}]" for t in spec["wrapped"]]
     for slot, kind in slots.items():

@@ -55,6 +55,15 @@ def test_every_custom_intent_is_answered_without_touching_the_store(intent):
     }
 
 
+def test_a_builtins_words_with_words_around_them_are_not_taken_without_our_name():
+    """ "okay pause it there" is pause said to whatever plays: a companion (builtins.py) is a
+    custom intent, but Alexa must not route a built-in's words to Back Coach by them."""
+    pause = NLU.understand("okay pause it there for me")
+    assert pause.intent == "PauseWrappedIntent"
+    answer, adapter = ask(pause.intent, pause.slots)
+    assert answer["canFulfill"] == "NO" and adapter.calls == 0
+
+
 def test_a_report_is_fulfilled_when_its_words_say_something_wrong():
     hurts = NLU.understand("lord my knee is grumbling something fierce")
     assert hurts.intent == "ReportIntent"

@@ -10,11 +10,13 @@ import pytest
 from backcoach.skill.alexa.intents import FALLBACK, OPERATIONS, Slots
 from backcoach.skill.alexa.skill_builder import handled_intents
 from backcoach.skill.domain import navigation, opening
+from backcoach.skill.domain.builtins import as_builtin
 from backcoach.skill.domain.reply import Reply
 from backcoach.skill.domain.state import Phase, Profile, State
 
 MODEL = json.loads((files("backcoach.interaction_models") / "en-US.json").read_text())
-DECLARED = {i["name"] for i in MODEL["interactionModel"]["languageModel"]["intents"]}
+DECLARED = {as_builtin(i["name"]) for i in MODEL["interactionModel"]["languageModel"]["intents"]}
+"""The model's intents, a built-in's companion as the built-in it stands for (builtins.py)."""
 HANDS_FREE = {"HandsFreeIntent"}
 """Intents the hands-free handlers answer before the dialog table is consulted."""
 

@@ -22,6 +22,7 @@ from backcoach.skill.devtools import coverage
 from backcoach.skill.devtools.model_source import WRAPPERS
 from backcoach.skill.devtools.nlu import FALLBACK, MODELS_DIR, NEGATIONS, Nlu
 from backcoach.skill.devtools.simulator import in_process
+from backcoach.skill.domain.builtins import as_builtin
 from backcoach.skill.domain.phrases import load_phrases
 from backcoach.skill.domain.routine import load_routine
 from benchmarks import asides
@@ -41,17 +42,17 @@ FLOORS = {
     "dev/fourth_commands.tsv": 0.91,
     "dev/fourth_safety.tsv": 0.96,
     "dev/second_heldout_safety.tsv": 0.98,
-    "dev/sixth_commands.tsv": 0.86,
+    "dev/sixth_commands.tsv": 0.87,
     "dev/sixth_safety.tsv": 0.94,
     "dev/seventh_commands.tsv": 0.70,
     "dev/seventh_safety.tsv": 0.96,
     "dev/eighth_keeping_up.tsv": 0.44,
-    "heldout/commands.tsv": 0.83,
-    "heldout/fifth_commands.tsv": 0.87,
+    "heldout/commands.tsv": 0.85,
+    "heldout/fifth_commands.tsv": 0.88,
     "heldout/fifth_safety.tsv": 0.97,
-    "heldout/sixth_commands.tsv": 0.58,
+    "heldout/sixth_commands.tsv": 0.61,
     "heldout/sixth_safety.tsv": 0.88,
-    "heldout/seventh_commands.tsv": 0.53,
+    "heldout/seventh_commands.tsv": 0.59,
     "heldout/seventh_safety.tsv": 0.86,
     "heldout/eighth_keeping_up.tsv": 0.31,
 }
@@ -131,7 +132,7 @@ complaint, not words around one (tests/unit/test_reports.py)."""
 
 def test_the_open_intents_include_the_starts_and_the_commands_that_start_nothing():
     assert {"ReadyIntent", "WaitIntent", "PainIntent", "SetsLeftIntent"} <= set(OPEN)
-    assert not set(OPEN) - set(OPERATIONS), "an open intent the skill has no operation for"
+    assert not {as_builtin(n) for n in OPEN} - set(OPERATIONS), "an open intent with no operation"
     assert "ReportIntent" in OPERATIONS
 
 
@@ -194,6 +195,27 @@ def test_words_either_side_of_a_wrapped_command_and_an_aside_after_it_keep_the_c
         assert unlisted, said
     too_long = f"how much longer is the whole routine {aside} now"
     assert NLU.understand(too_long).intent == FALLBACK
+
+
+def test_a_builtins_sentence_keeps_its_meaning_with_words_around_it():
+    """A built-in takes no custom slots, so its companion (domain/builtins.py) hears its
+    sentences of two words or more with words either side; a one-word command takes only
+    listed words ("my back" is no "back"; "... what ..." is not nearly any sentence)."""
+    for said, intent in (
+        ("sorry what did you say there", "AMAZON.RepeatIntent"),
+        ("gosh pause it for me the kettle's boiling", "AMAZON.PauseIntent"),
+        ("ah look we'll call it quits", "AMAZON.StopIntent"),
+        ("okay pause", "AMAZON.PauseIntent"),
+        ("right carry on", "AMAZON.ResumeIntent"),
+        ("carry on my shoulder is sore", "PainIntent"),
+        ("bruh my back", "PainIntent"),
+        ("i am feeling light headed what to do now", "RedFlagIntent"),
+    ):
+        assert coverage.answered_by(NLU.understand(said)) == intent, said
+    assert NLU.understand("sorry what did you say there").intent == "RepeatWrappedIntent"
+    assert NLU.understand("carry on purple monkey").intent == "ResumeWrappedIntent"
+    # A companion of a built-in that starts exercise acts only on listed words, as a start.
+    assert coverage.answered_by(NLU.understand("carry on purple monkey")) == FALLBACK
 
 
 def test_a_complaint_beside_a_command_is_read_as_a_complaint_first():

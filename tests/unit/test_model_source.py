@@ -99,6 +99,26 @@ def test_a_wrapped_sentence_takes_words_before_and_after_it(tmp_path):
     ]
 
 
+def test_a_wrapped_builtin_keeps_its_sentences_and_a_companion_takes_the_words_around(tmp_path):
+    """A built-in takes no custom slots: it keeps each wrapped sentence as said, and its
+    companion custom intent takes those of two words or more with words around them (never
+    bare, which two intents would claim; a word alone with any words around it would be
+    nearly any sentence)."""
+    text = WRAPPED.replace("WaitIntent", "AMAZON.PauseIntent").replace(
+        '["hang on"]', '["(freeze|hang on)"]'
+    )
+    language = build(_write(tmp_path / "src", text))["interactionModel"]["languageModel"]
+    pause, companion = language["intents"]
+    assert pause == {"name": "AMAZON.PauseIntent", "samples": ["freeze", "hang on"]}
+    assert companion["name"] == "PauseWrappedIntent"
+    assert companion["samples"] == [
+        "{before} hang on {after}",
+        "{before} hang on",
+        "hang on {after}",
+    ]
+    assert [s["type"] for s in companion["slots"]] == ["WORDS_BEFORE", "WORDS_AFTER"]
+
+
 def test_a_types_forms_say_each_value_with_the_words_around_it(tmp_path):
     language = build(_write(tmp_path / "src", WRAPPED))["interactionModel"]["languageModel"]
     (body_part,) = [t for t in language["types"] if t["name"] == "BODY_PART"]
@@ -118,8 +138,8 @@ def test_a_types_forms_say_each_value_with_the_words_around_it(tmp_path):
     ("text", "problem"),
     [
         (
-            WRAPPED.replace("WaitIntent", "AMAZON.StopIntent"),
-            "AMAZON.StopIntent: a built-in intent cannot be wrapped",
+            WRAPPED.replace("WaitIntent", "StopWrappedIntent"),
+            "StopWrappedIntent: a name ending WrappedIntent is a built-in's",
         ),
         (WRAPPED.replace("    forms:", "    form:"), "BODY_PART: a type is a list, or has forms"),
         (WRAPPED.replace('"[my|the] <value>"', '"[my <value>"'), "BODY_PART: forms: "),
