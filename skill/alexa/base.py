@@ -15,7 +15,7 @@ from ask_sdk_core.utils import get_intent_name, get_request_type
 from ask_sdk_model import Response, Slot
 from ask_sdk_model.slu.entityresolution import StatusCode
 
-from backcoach.skill.alexa.intents import SAFETY, Slots, meaning
+from backcoach.skill.alexa.intents import SAFETY, Slots, countermands, meaning
 from backcoach.skill.alexa.interceptors import request_time
 from backcoach.skill.alexa.respond import ClipUrl, to_response
 from backcoach.skill.alexa.screen_directives import supports_apl
@@ -47,6 +47,8 @@ BODY_PART_SLOT = "body_part"
 FEELING_SLOT = "feeling"
 SCORE_SLOT = "score"
 DAYS_SLOT = "days"
+BEFORE_SLOT = "before"
+"""The words said before a wrapped sentence (model_source.WRAPPERS): read for a take-back."""
 TIME_SLOT = "time"
 """When a reminder rings (RemindIntent's AMAZON.TIME)."""
 DAY_SLOTS = ("day", "day_two", "day_three")
@@ -100,6 +102,7 @@ def slots_named(heard: Heard) -> Slots:
         " ".join(words for words, _ in heard.values()),
         heard.get(TIME_SLOT, ("", None))[0] or None,
         tuple(ident for name in DAY_SLOTS if (ident := heard.get(name, ("", None))[1])),
+        countermands(heard.get(BEFORE_SLOT, ("", None))[0]),
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -48,6 +49,19 @@ class Slots:
     """A time said (AMAZON.TIME: "19:30", or MO, AF, EV, NI): when a reminder rings."""
     days: tuple[str, ...] = ()
     """Days said, as WEEKDAY ids ("TU", "weekdays"): when a reminder rings."""
+    countermanded: bool = False
+    """The words before a command take it back ("please don't", "I don't want to"): Alexa
+    fills a {before} slot with them all the same (countermands)."""
+
+
+COUNTERMAND = re.compile(r"\b(?:not|don't|dont|do not|never)(?: (?:want|need|have) to| wanna)?$")
+"""How words before a command end when they take it back ("please don't" make it harder, "I
+don't want to" stop). A "no" before a command answers the last question ("no, pause it")."""
+
+
+def countermands(before: str) -> bool:
+    """Whether the words said before a command take it back."""
+    return bool(COUNTERMAND.search(before.lower().strip()))
 
 
 Operation = Callable[[Coach, State, Slots], Reply]
@@ -241,7 +255,7 @@ def _meaning(intent: str, slots: Slots) -> str:
             return found
         if found == Severity.RED_FLAG or feeling_in(not_resting(slots.unplaced)):
             return PAIN
-        if intent in STARTS:
+        if intent in STARTS or slots.countermanded:
             return NOT_UNDERSTOOD
     return _resolved(intent, slots)
 

@@ -251,10 +251,16 @@ def _most_words(kind: str) -> int:
 
 
 def _usable(words: list[str], kind: str) -> bool:
-    """Whether unknown words can fill a slot: a few words, not a pronoun, article or vague."""
+    """Whether unknown words can fill a slot: a few words, not a pronoun, article or vague,
+    and no negation in a value ("not ready" as a READY_STATE)."""
     if not 0 < len(words) <= _most_words(kind) or VAGUE_WORDS.intersection(words):
         return False
-    return " ".join(words) not in NOT_SLOT_VALUES and not _negated(" ".join(words))
+    if " ".join(words) in NOT_SLOT_VALUES:
+        return False
+    # Alexa fills the words around a command across a negation too ("I can't hack that, go
+    # easier"); they are the skill's to read (intents.countermands: "please don't make it
+    # harder" is not understood).
+    return kind in WRAPPER_TYPES or not _negated(" ".join(words))
 
 
 def _sample_tokens(sample: str) -> list[str]:
@@ -456,9 +462,10 @@ class Nlu:
 
     def _around(self, kind: str, fills: tuple[tuple[str, str, str], ...]) -> bool:
         """Whether unlisted words may fill a wrapper slot after others did: only when every
-        unlisted value so far was a wrapper's too (the carrier between them matched whole)."""
+        unlisted value so far was a wrapper's too (the carrier between them matched whole; a
+        built-in's number or time is no unlisted value: it was heard as one)."""
         return kind in WRAPPER_TYPES and all(
-            k in WRAPPER_TYPES for _, k, heard in fills if not self._listed(k, heard)
+            k in WRAPPER_TYPES | BUILTIN_TYPES for _, k, heard in fills if not self._listed(k, heard)
         )
 
     def _listed(self, kind: str, heard: str) -> bool:

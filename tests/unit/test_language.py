@@ -16,7 +16,7 @@ import pytest
 
 from backcoach.skill.alexa.base import PLACED_SLOTS
 from backcoach.skill.alexa.feelings import feeling_in
-from backcoach.skill.alexa.intents import OPERATIONS, SAFETY, Slots, meaning
+from backcoach.skill.alexa.intents import OPERATIONS, SAFETY, Slots, countermands, meaning
 from backcoach.skill.alexa.skill_builder import build_skill
 from backcoach.skill.devtools import coverage
 from backcoach.skill.devtools.model_source import WRAPPERS
@@ -46,15 +46,15 @@ FLOORS = {
     "dev/sixth_safety.tsv": 0.94,
     "dev/seventh_commands.tsv": 0.70,
     "dev/seventh_safety.tsv": 0.96,
-    "dev/eighth_keeping_up.tsv": 0.44,
+    "dev/eighth_keeping_up.tsv": 0.47,
     "heldout/commands.tsv": 0.85,
     "heldout/fifth_commands.tsv": 0.88,
     "heldout/fifth_safety.tsv": 0.97,
     "heldout/sixth_commands.tsv": 0.61,
     "heldout/sixth_safety.tsv": 0.88,
     "heldout/seventh_commands.tsv": 0.59,
-    "heldout/seventh_safety.tsv": 0.86,
-    "heldout/eighth_keeping_up.tsv": 0.31,
+    "heldout/seventh_safety.tsv": 0.87,
+    "heldout/eighth_keeping_up.tsv": 0.33,
 }
 SAFE_FLOORS = {
     # a safe answer when said during a set
@@ -67,7 +67,7 @@ SAFE_FLOORS = {
     "dev/seventh_safety.tsv": 0.96,
     "heldout/fifth_safety.tsv": 0.97,
     "heldout/sixth_safety.tsv": 0.90,
-    "heldout/seventh_safety.tsv": 0.88,
+    "heldout/seventh_safety.tsv": 0.89,
 }
 NLU = Nlu.load()
 MODEL = json.loads((MODELS_DIR / "en-US.json").read_text(encoding="utf-8"))
@@ -253,6 +253,26 @@ def test_words_no_value_lists_start_nothing_and_a_symptom_among_them_stops():
     assert meaning("SetsLeftIntent", Slots(unplaced="i feel dizzy")) == "PainIntent"
     assert meaning("SetsLeftIntent", Slots(unplaced="my toes are numb")) == "PainIntent"
     assert meaning("ReadyIntent", Slots(unplaced="i'm back crack on")) == "AMAZON.FallbackIntent"
+
+
+def test_words_that_take_a_command_back_leave_it_not_understood():
+    """Alexa fills {before} across a negation, so "please don't make it harder" arrives as
+    HarderIntent: the skill acts on no command its words before take back; a negation that
+    is only part of what came before ("I can't hack that, go easier") keeps it."""
+    for said, intent, answer in (
+        ("please don't make it harder", "HarderIntent", FALLBACK),
+        ("please don't end the workout", "StopWrappedIntent", FALLBACK),
+        ("we don't need to pause it", "PauseWrappedIntent", FALLBACK),
+        ("please don't skip this one", "NextWrappedIntent", FALLBACK),
+        ("i can't hack that go easier", "EasierIntent", "EasierIntent"),
+    ):
+        match = NLU.understand(said)
+        assert (match.intent, coverage.answered_by(match)) == (intent, answer), said
+    assert countermands("okay no i don't wanna") and not countermands("no")
+    assert meaning("EasierIntent", Slots(unplaced="please don't", countermanded=True)) == FALLBACK
+    # A symptom among the words still stops the set, whatever they take back.
+    said = Slots(unplaced="my knee's sore don't", countermanded=True)
+    assert meaning("HarderIntent", said) == "PainIntent"
 
 
 def test_a_command_that_begins_with_have_is_no_condition():

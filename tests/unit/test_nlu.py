@@ -402,3 +402,33 @@ def test_a_tie_goes_to_the_match_with_more_words_in_listed_values(nlu):
     match = nlu.understand("just had a baby")
     assert match.intent == "ConditionIntent"
     assert match.resolved_slots()["condition"] == ("a baby", "pregnancy")
+
+
+def test_a_number_between_words_either_side_is_heard_as_a_number_not_an_unlisted_value():
+    """Unlisted words on both sides of a wrapped sentence keep its meaning; a number heard
+    between them is a number, not a third unlisted value."""
+    model = {
+        "interactionModel": {
+            "languageModel": {
+                "invocationName": "back coach",
+                "intents": [
+                    {
+                        "name": "PainScoreIntent",
+                        "slots": [
+                            {"name": "before", "type": "WORDS_BEFORE"},
+                            {"name": "score", "type": "AMAZON.NUMBER"},
+                            {"name": "after", "type": "WORDS_AFTER"},
+                        ],
+                        "samples": ["{before} i would say {score} {after}"],
+                    }
+                ],
+                "types": [
+                    {"name": "WORDS_BEFORE", "values": [{"name": {"value": "okay"}}]},
+                    {"name": "WORDS_AFTER", "values": [{"name": {"value": "mate"}}]},
+                ],
+            }
+        }
+    }
+    match = Nlu(model).understand("gosh i would say six honestly love")
+    assert match.intent == "PainScoreIntent"
+    assert match.slots["score"]["value"] == "6"
