@@ -464,8 +464,9 @@ class Nlu:
         """Whether unlisted words may fill a wrapper slot after others did: only when every
         unlisted value so far was a wrapper's too (the carrier between them matched whole; a
         built-in's number or time is no unlisted value: it was heard as one)."""
+        heard_as = WRAPPER_TYPES | BUILTIN_TYPES
         return kind in WRAPPER_TYPES and all(
-            k in WRAPPER_TYPES | BUILTIN_TYPES for _, k, heard in fills if not self._listed(k, heard)
+            k in heard_as for _, k, heard in fills if not self._listed(k, heard)
         )
 
     def _listed(self, kind: str, heard: str) -> bool:
