@@ -7,7 +7,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from backcoach.skill.alexa.feelings import feeling_in
-from backcoach.skill.alexa.reports import REPORT, more_serious, not_resting, reported
+from backcoach.skill.alexa.reports import (
+    REPORT,
+    UNMISTAKABLE,
+    more_serious,
+    not_resting,
+    reported,
+)
 from backcoach.skill.domain import (
     answers,
     effort,
@@ -245,19 +251,26 @@ def _meaning(intent: str, slots: Slots) -> str:
         return more_serious(_resolved(intent, slots), reported(slots.said, among=intent))
     if slots.unplaced and intent not in SAFETY:
         # Words Alexa could not place are uncertain: a symptom among them stops the set as
-        # pain does (the person can say more), but a red flag never ends the session on a
-        # guess ("this is dead hard" is no dead leg); a leak gets its question, a condition
+        # pain does (the person can say more), but a red flag ends the session only in words
+        # that mean nothing else ("I feel dizzy, how many left"), never on a guess ("this is
+        # dead hard" is no dead leg); a leak gets its question, a condition
         # its answer (GUESSED). An emergency's words are answered as one wherever they are
         # ("I'd say eight, my chest is crushing"): a wrong call costs a session, a missed one
         # far more.
         found = reported(slots.unplaced)
-        if found in GUESSED or found == Severity.URGENT:
+        if found in GUESSED or found == Severity.URGENT or unmistakable(found, slots.unplaced):
             return found
         if found == Severity.RED_FLAG or feeling_in(not_resting(slots.unplaced)):
             return PAIN
         if intent in STARTS or slots.countermanded:
             return NOT_UNDERSTOOD
     return _resolved(intent, slots)
+
+
+def unmistakable(found: str, words: str) -> bool:
+    """Whether a red flag read among unplaced words is said in words that mean nothing else
+    ("dizzy", "seeing spots"): answered as one, not guessed down to pain."""
+    return found == Severity.RED_FLAG and bool(UNMISTAKABLE.search(not_resting(words)))
 
 
 def _resolved(intent: str, slots: Slots) -> str:

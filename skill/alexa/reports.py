@@ -87,6 +87,14 @@ cannot", the only complaint carriers a bare verb follows (Alexa sends only the w
 a carrier): trouble breathing."""
 SEEING = re.compile(r"\bseeing\b.*\b(spots|stars|double|flashes|lights|things)\b")
 """Seeing what isn't there: a change in vision, a red flag."""
+UNMISTAKABLE = re.compile(
+    r"\b(dizzy|dizziness|faint|fainting|pass out|passing out|black out|blacking out"
+    r"|light headed|lightheaded|woozy|blurry|blurred|seeing (spots|stars|double|flashes)"
+    r"|palpitations)\b"
+)
+"""Red-flag words with no everyday sense beside a command ("I feel dizzy, how many left"):
+a red flag even among words the model could not place, where "this is dead hard" is no dead
+leg and "legs like jelly" may be only tired (intents.meaning)."""
 POP = "red_flag.pop"
 EXERCISE_WORDS = frozenset({"crunch", "crunched", "crunching"})
 """Feeling words that also name a move ("when I crunch"): not a symptom in a sentence."""

@@ -43,7 +43,7 @@ FLOORS = {
     "dev/fourth_safety.tsv": 0.96,
     "dev/second_heldout_safety.tsv": 0.98,
     "dev/sixth_commands.tsv": 0.87,
-    "dev/sixth_safety.tsv": 0.94,
+    "dev/sixth_safety.tsv": 0.95,
     "dev/seventh_commands.tsv": 0.70,
     "dev/seventh_safety.tsv": 0.96,
     "dev/eighth_keeping_up.tsv": 0.47,
@@ -63,7 +63,7 @@ SAFE_FLOORS = {
     "dev/third_safety.tsv": 0.99,
     "dev/fourth_safety.tsv": 0.98,
     "dev/second_heldout_safety.tsv": 0.98,
-    "dev/sixth_safety.tsv": 0.98,
+    "dev/sixth_safety.tsv": 1.00,
     "dev/seventh_safety.tsv": 0.96,
     "heldout/fifth_safety.tsv": 0.97,
     "heldout/sixth_safety.tsv": 0.90,
@@ -248,10 +248,12 @@ def test_words_no_value_lists_start_nothing_and_a_symptom_among_them_stops():
     assert meaning("ReadyIntent", Slots(unplaced="purple monkey")) == "AMAZON.FallbackIntent"
     assert meaning("StartRoutineIntent", Slots(unplaced="whatever")) == "AMAZON.FallbackIntent"
     assert meaning("ReadyIntent", Slots(unplaced="my elbows are sore")) == "PainIntent"
-    # Unplaced words are a guess: a symptom among them stops the set, but never ends the
-    # session or asks for a doctor; and "crack on" is no crack.
-    assert meaning("SetsLeftIntent", Slots(unplaced="i feel dizzy")) == "PainIntent"
+    # Unplaced words are a guess: a symptom among them stops the set, but ends the session
+    # with a doctor's advice only in words that mean nothing else; "crack on" is no crack.
+    assert meaning("SetsLeftIntent", Slots(unplaced="i feel dizzy")) == "RedFlagIntent"
+    assert meaning("ReadyIntent", Slots(unplaced="seeing spots")) == "RedFlagIntent"
     assert meaning("SetsLeftIntent", Slots(unplaced="my toes are numb")) == "PainIntent"
+    assert meaning("EasierIntent", Slots(unplaced="this is dead hard")) == "PainIntent"
     assert meaning("ReadyIntent", Slots(unplaced="i'm back crack on")) == "AMAZON.FallbackIntent"
 
 

@@ -207,6 +207,8 @@ def test_not_being_able_to_get_ones_breath_is_no_rest():
     assert reported("i can't get my breath") == "UrgentIntent"
     assert reported("i'm struggling to get my breath") == "UrgentIntent"
     assert reported("let me catch my breath") == "AMAZON.FallbackIntent"
-    # Around a command, an emergency's words are answered as one (a red flag's stop as pain).
+    # Around a command, an emergency's words are answered as one (a red flag's stop as pain,
+    # unless its words mean nothing else: "dizzy").
     assert meaning("WaitIntent", Slots(unplaced="i can barely catch my breath")) == "UrgentIntent"
-    assert meaning("WaitIntent", Slots(unplaced="i feel dizzy")) == "PainIntent"
+    assert meaning("WaitIntent", Slots(unplaced="i feel dizzy")) == "RedFlagIntent"
+    assert meaning("WaitIntent", Slots(unplaced="my arm feels a bit dead")) == "PainIntent"
