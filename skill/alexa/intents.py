@@ -6,6 +6,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from backcoach.skill.alexa.commands import command_in
 from backcoach.skill.alexa.feelings import feeling_in
 from backcoach.skill.alexa.reports import (
     REPORT,
@@ -217,6 +218,17 @@ question ("no, well, my knee's a bit off" to "does anything hurt?"); stop, pause
 repeat are safe whatever words are around them."""
 NOT_UNDERSTOOD = "AMAZON.FallbackIntent"
 PAIN = "PainIntent"
+NOT_GUESSED = frozenset(
+    {"AMAZON.YesIntent", "AMAZON.NoIntent", "PainScoreIntent", REPORT, NOT_UNDERSTOOD}
+    | {"RatedEasyIntent", "RatedRightIntent", "RatedHardIntent"}
+    | {"FeelBetterIntent", "FeelWorseIntent"}
+    | {"PainIntent", "RedFlagIntent", "UrgentIntent", "ConditionIntent", "LeakIntent"}
+)
+"""Intents never found in a complaint's words (commands.py): an answer to a question (a
+guessed "yes" could delete everything) and a complaint, which is read as one first."""
+IN_REPORTS = frozenset(OPERATIONS) - NOT_GUESSED - STARTS - {as_builtin(n) for n in STARTS}
+"""The commands a complaint's words are searched for when they say nothing wrong: none that
+starts exercise or answers a question."""
 GUESSED = frozenset({"PainIntent", "LeakIntent", "ConditionIntent"})
 """What unplaced words may be answered as: pain and a leak's question end nothing; a
 condition's physician-first answer ends the session, as its words are the model's own and
@@ -244,7 +256,18 @@ def meaning(intent: str, slots: Slots) -> str:
 def _meaning(intent: str, slots: Slots) -> str:
     """meaning(), with a companion still named as itself (its unplaced words are read)."""
     if intent == REPORT:
-        return reported(slots.unplaced, among=REPORT)
+        # A complaint's carrier may have taken a command ("oh, this is too much for me, can
+        # you make it easier"): where the words say nothing wrong, a command sentence of the
+        # model among them answers, the words around it read as around any command.
+        found = reported(slots.unplaced, among=REPORT)
+        command = command_in(slots.unplaced, IN_REPORTS) if found == NOT_UNDERSTOOD else None
+        if command is None:
+            return found
+        name, before, after = command
+        around = f"{before} {after}".strip()
+        return _meaning(
+            name, Slots(unplaced=around, said=around, countermanded=countermands(before))
+        )
     if intent in READ_FOR_MORE and slots.said:
         # The words themselves may say more than the slots resolved ("both me legs" is both
         # legs; "all dizzy la" is dizzy): the more serious reading answers.

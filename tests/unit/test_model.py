@@ -36,9 +36,10 @@ from hypothesis.stateful import (
 )
 
 from backcoach.skill.alexa.skill_builder import build_skill
+from backcoach.skill.alexa.spelling import normalise
 from backcoach.skill.devtools import envelopes as env
 from backcoach.skill.devtools.coverage import answered_by, read_rows
-from backcoach.skill.devtools.nlu import MODELS_DIR, Nlu, normalise
+from backcoach.skill.devtools.nlu import MODELS_DIR, Nlu
 from backcoach.skill.devtools.simulator import SessionState, Simulator, in_process
 from backcoach.skill.domain.phrases import load_phrases
 from backcoach.skill.domain.plan import all_segments

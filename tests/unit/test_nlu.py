@@ -20,8 +20,9 @@ import yaml
 from ask_sdk_core.serialize import DefaultSerializer
 from ask_sdk_model import IntentRequest, LaunchRequest, RequestEnvelope
 
+from backcoach.skill.alexa.spelling import canonical, normalise
 from backcoach.skill.devtools import coverage, envelopes
-from backcoach.skill.devtools.nlu import MODELS_DIR, Match, Nlu, canonical, normalise
+from backcoach.skill.devtools.nlu import MODELS_DIR, Match, Nlu
 from backcoach.skill.domain.routine import load_routine
 
 MODEL = json.loads((MODELS_DIR / "en-US.json").read_text(encoding="utf-8"))

@@ -1,0 +1,69 @@
+"""How speech recognition writes what people say, spelled one way: the interaction model's
+samples are written so, and the simulator and the skill read words the same way."""
+
+from __future__ import annotations
+
+import re
+
+CONTRACTIONS = {
+    "i am": "i'm",
+    "im": "i'm",
+    "i have": "i've",
+    "ive": "i've",
+    "i would": "i'd",
+    "let us": "let's",
+    "lets": "let's",
+    "what is": "what's",
+    "whats": "what's",
+    "that is": "that's",
+    "thats": "that's",
+    "it is": "it's",
+    "its": "it's",
+    "there is": "there's",
+    "theres": "there's",
+    "how is": "how's",
+    "hows": "how's",
+    "do not": "don't",
+    "dont": "don't",
+    "does not": "doesn't",
+    "did not": "didn't",
+    "is not": "isn't",
+    "can not": "can't",
+    "cannot": "can't",
+    "cant": "can't",
+    "will not": "won't",
+}
+"""Spellings of a contraction, to the one the model's samples use (speech recognition writes
+either)."""
+CONTRACTION = re.compile(
+    r"(?<![\w'])(?:"
+    + "|".join(map(re.escape, sorted(CONTRACTIONS, key=len, reverse=True)))
+    + r")(?![\w'])"
+)
+KEEPS_APOSTROPHE_S = frozenset(
+    "it that what let there here he she who where how everything something nothing".split()
+)
+"""Words whose "'s" stays as written; after any other word ("my back's sore") it is "is"."""
+_NOUN_S = re.compile(r"(?<![\w'])(\w+)'s(?![\w'])")
+HESITATIONS = frozenset("um umm uh uhh er erm hmm mm uhm".split())
+"""Sounds that speech recognition leaves out of what it hears."""
+
+
+def normalise(text: str) -> str:
+    """Lowercase, no punctuation but apostrophes inside words, single spaces."""
+    text = text.lower().replace("\u2019", "'").replace("\u2018", "'").replace("-", " ")
+    text = re.sub(r"[^\w']+|_", " ", text)
+    text = re.sub(r"(?<!\w)'+|'+(?!\w)", " ", text)
+    return " ".join(text.split())
+
+
+def canonical(text: str) -> str:
+    """Normalised, with contractions spelled one way ("i am" and "im" both as "i'm", "my
+    back's" as "my back is"), and without hesitations ("um")."""
+    # "'s" first: "my back's not happy" is "my back is not", then "isn't", as the samples.
+    text = _NOUN_S.sub(
+        lambda m: m.group(0) if m.group(1) in KEEPS_APOSTROPHE_S else f"{m.group(1)} is",
+        normalise(text),
+    )
+    text = CONTRACTION.sub(lambda m: CONTRACTIONS[m.group(0)], text)
+    return " ".join(w for w in text.split() if w not in HESITATIONS)
