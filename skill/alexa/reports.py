@@ -81,6 +81,11 @@ RESTING = re.compile(
 )
 """Getting one's breath back is a rest, not a symptom ("catch" is also a pinching word); not
 being able to is an emergency ("I can't get my breath")."""
+MISSED = re.compile(
+    r"\b(didn't|did not|couldn't|could not|can't|cannot) (catch|get|hear)"
+    r" (it|that|you|what you said|the last bit|the last part|a word)\b"
+)
+"""Not catching what was said ("say that again, I didn't catch it"): no pinch."""
 BREATH_FIRST = re.compile(r"^((get|catch) (my|me|a|any) breath(?! back)|breathe)\b")
 """A complaint in words of its own that begins with breathing followed "I can't" or "I
 cannot", the only complaint carriers a bare verb follows (Alexa sends only the words after
@@ -186,8 +191,9 @@ def reported(words: str, among: str = "") -> str:
 
 
 def not_resting(words: str) -> str:
-    """The words without getting one's breath back ("catching my breath": no pinch)."""
-    return " ".join(RESTING.sub(" ", words.lower()).split())
+    """The words without getting one's breath back or missing what was said ("catching my
+    breath", "I didn't catch that": no pinch)."""
+    return " ".join(MISSED.sub(" ", RESTING.sub(" ", words.lower())).split())
 
 
 def _spoken(words: str) -> str:

@@ -212,3 +212,7 @@ def test_not_being_able_to_get_ones_breath_is_no_rest():
     assert meaning("WaitIntent", Slots(unplaced="i can barely catch my breath")) == "UrgentIntent"
     assert meaning("WaitIntent", Slots(unplaced="i feel dizzy")) == "RedFlagIntent"
     assert meaning("WaitIntent", Slots(unplaced="my arm feels a bit dead")) == "PainIntent"
+    # Not catching what was said is no catch in the back; a catch in the back still is.
+    said = Slots(unplaced="i didn't catch it")
+    assert meaning("RepeatWrappedIntent", said) == "AMAZON.RepeatIntent"
+    assert reported("my back has a catch in it") == "PainIntent"
