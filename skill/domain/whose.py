@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from backcoach.skill.domain.builtins import as_builtin
 from backcoach.skill.domain.hands_free import PLAYER_REQUESTS, TOKEN_VERSION, token_owner
 
 STREAM_CONTROLS = frozenset(
@@ -38,7 +39,8 @@ def person_of(envelope: Any) -> str:
 
 def _controls_stream(envelope: Any, kind: str, token: Any, activity: Any) -> bool:
     """Whether a request is a stream control for one of our streams, outside a dialog."""
-    intent = attribute_path(envelope, "request", "intent", "name")
+    # A built-in's companion ("okay, pause it there") controls the stream as the built-in does.
+    intent = as_builtin(str(attribute_path(envelope, "request", "intent", "name") or ""))
     if kind != "IntentRequest" or intent not in STREAM_CONTROLS:
         return False
     if attribute_path(envelope, "session", "new") is False:

@@ -100,6 +100,20 @@ def test_anyone_in_the_room_moves_a_stream_on_as_its_buttons_do():
     assert BEN not in people.rows, "Ben's own routine is untouched"
 
 
+def test_a_stream_control_with_words_around_it_moves_the_stream_on_too():
+    """ "Alexa, tell back coach, okay, skip this one": a built-in's companion (builtins.py)
+    is a stream control as the built-in is."""
+    people, sim = _household()
+    sim.caller.person_id = ANNA
+    sim.say("play my back routine")
+    sim.wait(5)
+    sim.caller.person_id = BEN
+    sim.say("Alexa, tell back coach gosh skip this one")
+    assert sim.player.token and ROUTINE.exercises[1].id in sim.player.token
+    assert token_owner(sim.player.token) == ANNA, "still Anna's stream"
+    assert BEN not in people.rows, "Ben's own routine is untouched"
+
+
 def test_next_said_in_a_conversation_is_the_speakers_own():
     people, sim = _household()
     sim.caller.person_id = ANNA
