@@ -57,9 +57,15 @@ def normalise(text: str) -> str:
     return " ".join(text.split())
 
 
+DROPPED_G = re.compile(r"(?<![\w'])(\w+in)'(?![\w'])")
+"""A dropped g written as such ("spinnin'", "countin'"): speech recognition writes the word."""
+
+
 def canonical(text: str) -> str:
     """Normalised, with contractions spelled one way ("i am" and "im" both as "i'm", "my
-    back's" as "my back is"), and without hesitations ("um")."""
+    back's" as "my back is"), words written as dictionary words ("countin'" as "counting"),
+    and without hesitations ("um")."""
+    text = DROPPED_G.sub(r"\1g", text.lower().replace("\u2019", "'"))
     # "'s" first: "my back's not happy" is "my back is not", then "isn't", as the samples.
     text = _NOUN_S.sub(
         lambda m: m.group(0) if m.group(1) in KEEPS_APOSTROPHE_S else f"{m.group(1)} is",

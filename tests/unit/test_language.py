@@ -46,7 +46,9 @@ FLOORS = {
     "dev/sixth_safety.tsv": 0.95,
     "dev/seventh_commands.tsv": 0.73,
     "dev/seventh_safety.tsv": 0.97,
-    "dev/eighth_keeping_up.tsv": 0.48,
+    "dev/eighth_keeping_up.tsv": 0.50,
+    "dev/ninth_commands.tsv": 0.46,
+    "dev/ninth_safety.tsv": 0.94,
     "heldout/commands.tsv": 0.85,
     "heldout/fifth_commands.tsv": 0.89,
     "heldout/fifth_safety.tsv": 0.97,
@@ -55,6 +57,8 @@ FLOORS = {
     "heldout/seventh_commands.tsv": 0.63,
     "heldout/seventh_safety.tsv": 0.87,
     "heldout/eighth_keeping_up.tsv": 0.34,
+    "heldout/ninth_commands.tsv": 0.53,
+    "heldout/ninth_safety.tsv": 0.72,
 }
 SAFE_FLOORS = {
     # a safe answer when said during a set
@@ -68,9 +72,17 @@ SAFE_FLOORS = {
     "heldout/fifth_safety.tsv": 0.97,
     "heldout/sixth_safety.tsv": 0.90,
     "heldout/seventh_safety.tsv": 0.89,
+    "dev/ninth_safety.tsv": 0.94,
+    "heldout/ninth_safety.tsv": 0.79,
 }
 NLU = Nlu.load()
 MODEL = json.loads((MODELS_DIR / "en-US.json").read_text(encoding="utf-8"))
+
+
+def test_every_set_has_a_floor_and_every_safety_set_a_safe_one():
+    sets = {f"{p.parent.name}/{p.name}" for p in SETS.glob("*/*.tsv")}
+    assert sets == set(FLOORS)
+    assert {name for name in sets if "safety" in name} == set(SAFE_FLOORS)
 
 
 @pytest.mark.parametrize("name", sorted(FLOORS))
