@@ -3,8 +3,9 @@
 Alexa (and Alexa+ routing) asks this before sending a name-free request ("Alexa, time my
 plank"). The answer must have no side effects: nothing is read from or written to the store,
 no state changes. An intent we answer is YES, unless a slot names something we don't have
-("start the burpees": no such exercise) or a start carries words no value lists
-(intents.STARTS), which is NO.
+("start the burpees": no such exercise), a start carries words no value lists
+(intents.STARTS), or the words are a built-in's or a command found in a complaint's words
+(commands.py), which is NO.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from ask_sdk_model.canfulfill import (
 from ask_sdk_model.slu.entityresolution import StatusCode
 
 from backcoach.skill.alexa.base import EXERCISE_SLOT, heard_in, slots_named
-from backcoach.skill.alexa.intents import NOT_UNDERSTOOD, meaning
+from backcoach.skill.alexa.intents import IN_REPORTS, NOT_UNDERSTOOD, REPORT, meaning
 from backcoach.skill.domain.builtins import BUILTIN, as_builtin
 
 REQUEST_TYPE = "CanFulfillIntentRequest"
@@ -73,8 +74,12 @@ class CanFulfillHandler(AbstractRequestHandler):
             verdict = CanFulfillIntentValues.NO
         elif any(s.can_fulfill == CanFulfillSlotValues.NO for s in slots.values()):
             verdict = CanFulfillIntentValues.NO
-        elif meaning(name, slots_named(heard_in(request))) == NOT_UNDERSTOOD:
+        elif (answer := meaning(name, slots_named(heard_in(request)))) == NOT_UNDERSTOOD:
             verdict = CanFulfillIntentValues.NO  # a start with words we'd not act on
+        elif name == REPORT and answer in IN_REPORTS:
+            # A command found in a complaint's words ("I want to stop the timer") is ours only
+            # in our own session: said without our name, it may be another skill's.
+            verdict = CanFulfillIntentValues.NO
         else:
             verdict = CanFulfillIntentValues.YES
         builder = handler_input.response_builder

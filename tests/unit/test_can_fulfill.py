@@ -72,6 +72,10 @@ def test_a_report_is_fulfilled_when_its_words_say_something_wrong():
     nothing = NLU.understand("i fancy a cup of tea")
     assert nothing.intent == "ReportIntent"
     assert ask(nothing.intent, nothing.slots)[0]["canFulfill"] == "NO"
+    # A command found in a complaint's words (commands.py) is answered in our session only.
+    command = NLU.understand("oh this is too much for me can you make it easier")
+    assert command.intent == "ReportIntent"
+    assert ask(command.intent, command.slots)[0]["canFulfill"] == "NO"
 
 
 def test_slots_the_model_knows_are_understood_and_an_unknown_exercise_is_a_no():
