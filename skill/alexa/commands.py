@@ -12,16 +12,14 @@ or a complaint, where a guess could play a set or answer a question the person n
 
 from __future__ import annotations
 
-import json
 import re
 from functools import cache
-from importlib.resources import files
 
+from backcoach.skill.alexa.feelings import read_model
 from backcoach.skill.alexa.spelling import CONTRACTION as MAY_DIFFER
 from backcoach.skill.alexa.spelling import HESITATIONS, canonical
 from backcoach.skill.domain.builtins import BUILTIN, as_builtin, companion
 
-MODEL = files("backcoach.interaction_models") / "en-US.json"
 WRAPPER = re.compile(r"\{(before|after)\}")
 """The slots of the words around a wrapped sentence (model_source.WRAPPERS)."""
 MOST_AROUND = 8
@@ -63,7 +61,7 @@ def spelled(sample: str) -> str:
 def _model_sentences(looked_for: frozenset[str]) -> dict[str, str]:
     """The shipped model's command sentences, read once, on the first complaint that needs
     them (never at start-up: most sessions have none)."""
-    return sentences(json.loads(MODEL.read_text(encoding="utf-8")), looked_for)
+    return sentences(read_model(), looked_for)
 
 
 def command_in(

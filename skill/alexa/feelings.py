@@ -16,11 +16,17 @@ NOT_SYMPTOMS = ("well.", "red_flag.pop")
 pop family, whose words are everyday verbs around commands ("crack on", "pop down")."""
 
 
+def read_model() -> dict:
+    """The shipped interaction model, parsed: read by those who need it on first use only
+    (most requests carry no unplaced words, and the model is 1.5 MB), each keeping only what
+    it derives."""
+    return json.loads(MODEL.read_text(encoding="utf-8"))
+
+
 @cache
 def _types() -> dict[str, list[dict]]:
-    """Every slot type's values, read on first use only: most requests carry no unplaced
-    words, and the model is 1.4 MB."""
-    model = json.loads(MODEL.read_text(encoding="utf-8"))
+    """Every slot type's values."""
+    model = read_model()
     return {t["name"]: t["values"] for t in model["interactionModel"]["languageModel"]["types"]}
 
 

@@ -176,13 +176,13 @@ def _intents(
         return [_intent(file, name, spec, rules, types)]
     own = {**spec, "sentences": [*(spec.get("sentences") or []), *wrapped], "wrapped": []}
     try:
-        said = [s for t in wrapped for s in expand(t, rules) if len(s.split()) > 1]
+        said = dict.fromkeys(s for t in wrapped for s in expand(t, rules) if len(s.split()) > 1)
     except TemplateError as exc:
         raise ModelSourceError(f"{file}: {name}: {exc}") from exc
     # One word with any words either side would be nearly any sentence ("... what ...",
     # "my ... back"): a one-word command keeps the built-in's listed words around it only.
-    around = [f"{{before}} {s} [{{after}}]" for s in dict.fromkeys(said)]
-    around += [f"{s} {{after}}" for s in dict.fromkeys(said)]
+    around = [f"{{before}} {s} [{{after}}]" for s in said]
+    around += [f"{s} {{after}}" for s in said]
     carrier = {"slots": WRAPPERS, "sentences": around}
     return [
         _intent(file, name, own, rules, types),
