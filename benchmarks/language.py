@@ -3,11 +3,14 @@ exported model understands as the right intent; for safety sets, the share answe
 when said two seconds into a new person's first set; and the false alarms, command rows the
 model hears as a safety report (they stop the set).
 
-Run with `PYTHONPATH=. .venv/bin/python -m benchmarks.language` (about three minutes).
+Run with `PYTHONPATH=. .venv/bin/python -m benchmarks.language` (about three minutes);
+`--blind heldout/ninth` prints those sets' figures but none of their rows, so that a blind set
+can be measured without being read.
 """
 
 from __future__ import annotations
 
+import argparse
 from pathlib import Path
 
 from backcoach.skill.alexa.skill_builder import build_skill
@@ -28,6 +31,12 @@ REPORTS = frozenset(
 
 def main() -> None:
     """Print one line per set, then the false alarms over every command set."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--blind", action="append", default=[], help="sets (path prefix) whose rows stay unseen"
+    )
+    blind = tuple(parser.parse_args().blind)
+    hidden = 0
     nlu = Nlu.load()
     skill = build_skill(load_routine(), load_phrases("en-US"), adapter=answers.People())
     alarms, commands = [], 0
@@ -46,10 +55,14 @@ def main() -> None:
                     continue
                 commands += 1
                 heard = coverage.answered_by(nlu.understand(row.utterance))
-                if heard in REPORTS:
+                if heard in REPORTS and blind and str(path.relative_to(SETS)).startswith(blind):
+                    hidden += 1
+                elif heard in REPORTS:
                     alarms.append(f"  {row.utterance!r} -> {heard}")
         print(line, flush=True)
-    print(f"false alarms: {len(alarms)} of {commands} command rows heard as a report")
+    print(f"false alarms: {len(alarms) + hidden} of {commands} command rows heard as a report")
+    if hidden:
+        print(f"  ({hidden} of them in blind sets, not shown)")
     print("\n".join(alarms))
 
 

@@ -11,6 +11,7 @@ from backcoach.skill.alexa.feelings import feeling_in
 from backcoach.skill.alexa.reports import (
     REPORT,
     UNMISTAKABLE,
+    felt_exercise,
     more_serious,
     not_resting,
     reported,
@@ -61,9 +62,13 @@ class Slots:
     fills a {before} slot with them all the same (countermands)."""
 
 
-COUNTERMAND = re.compile(r"\b(?:not|don't|dont|do not|never)(?: (?:want|need|have) to| wanna)?$")
+COUNTERMAND = re.compile(
+    r"\b(?:not|don't|dont|do not|never|isn't|is not|wasn't|ain't)"
+    r"(?: (?:too|so|very|that|really|all that))?(?: (?:want|need|have) to| wanna)?$"
+)
 """How words before a command end when they take it back ("please don't" make it harder, "I
-don't want to" stop). A "no" before a command answers the last question ("no, pause it")."""
+don't want to" stop, "my back isn't too" good). A "no" before a command answers the last
+question ("no, pause it")."""
 
 
 def countermands(before: str) -> bool:
@@ -218,6 +223,7 @@ question ("no, well, my knee's a bit off" to "does anything hurt?"); stop, pause
 repeat are safe whatever words are around them."""
 NOT_UNDERSTOOD = "AMAZON.FallbackIntent"
 PAIN = "PainIntent"
+FORM = "FormIntent"
 NOT_GUESSED = frozenset(
     {"AMAZON.YesIntent", "AMAZON.NoIntent", "PainScoreIntent", REPORT, NOT_UNDERSTOOD}
     | {"RatedEasyIntent", "RatedRightIntent", "RatedHardIntent"}
@@ -268,6 +274,14 @@ def _meaning(intent: str, slots: Slots) -> str:
         return _meaning(
             name, Slots(unplaced=around, said=around, countermanded=countermands(before))
         )
+    if intent in RED_FLAGS and felt_exercise(slots.said):
+        # "I can't feel it in my glutes" ("i can't feel {body_part}"): where the exercise
+        # works, answered with the exercise's position, never as numbness down below.
+        return FORM
+    if intent in COMPLAINTS and slots.feeling is None and reported(slots.said) == Severity.WELL:
+        # A complaint's carrier with unlisted words that say it is well ("back's feeling
+        # pretty good today" is {body_part} is {feeling}): no complaint.
+        return Severity.WELL.value
     if intent in READ_FOR_MORE and slots.said:
         # The words themselves may say more than the slots resolved ("both me legs" is both
         # legs; "all dizzy la" is dizzy): the more serious reading answers.

@@ -40,18 +40,23 @@ BLADDER = re.compile(
     r"\b(bladder|bowel|bowels|toilet|loo|pee|wee|urine|poo|urinate|motion|motions|stool|stools)\b"
 )
 NO_CONTROL = re.compile(
-    r"\b(control|can't|cannot|couldn't|lost|no feeling|didn't feel|can't feel|full|stop it)\b"
+    r"\b(control|can't|cannot|couldn't|lost|no feeling|didn't feel|can't feel|full|stop it"
+    r"|not coming|won't come|nothing (comes|came|coming|happens))\b"
 )
-"""Bladder or bowel words with one of these are new loss of control: an emergency."""
+"""Bladder or bowel words with one of these are new loss of control, or none coming: an
+emergency."""
 LEAKED = re.compile(
-    r"\b(leak\w*|dribbl\w*|peed|weed|wet (myself|meself|my pants|my knickers)"
-    r"|pissed (myself|meself)|(pee|wee|urine) (came out|escaped|came|passed)"
-    r"|passed (a )?(little |bit of |some )?(urine|wee|pee)|drops? (escaped|came out))\b"
+    r"\b(leak\w*|dribbl\w*|tinkl\w*|peed|weed|pee'd|wee'd"
+    r"|wet (myself|meself|my pants|my knickers|my trousers|my shorts|my leggings|a bit|a little)"
+    r"|pissed (myself|meself)|(pee|wee|urine) (came out|come out|comes out|coming out|escaped"
+    r"|came|come|comes|passed|slipped out)"
+    r"|passed (a )?(little |bit of |some )?(urine|wee|pee)|drops? (escaped|came out)"
+    r"|(a little|a small|a bit of an|a tiny|a slight) accident)\b"
 )
 UNFELT = re.compile(
     r"\b(didn't|did not|couldn't|could not|can't|cannot|without)( even)? (feel|feeling|notice"
     r"|noticing|know|knowing|tell)\b|\bnever (happened|done that|had that)\b"
-    r"|\b(can't|couldn't|cannot) stop( it)?\b"
+    r"|\b(can't|couldn't|cannot) stop( it)?\b|\bnever (felt|noticed|knew)\b"
 )
 """A leak not felt coming, or not stopping: new loss of sensation or control, an emergency
 (a little leak on a cough is a question, not an emergency)."""
@@ -66,8 +71,13 @@ JAW = re.compile(r"\bjaw\b")
 """Pain in the jaw during exertion, alone or with the arm or chest, may be the heart's."""
 SOUND = re.compile(r"\b(sound|noise|bang|clunk)\b")
 """A sound from the body ("some sound came from my back"): a pop by another name."""
-NOT_GOOD = re.compile(r"\bnot (in a good way|correct|normal|okay|ok|good)\b")
-"""A complaint said as a denial ("burning, not in a good way"): no denial of the feeling."""
+NOT_GOOD = re.compile(
+    r"\bnot (in a good way|correct|normal|okay|ok|good)\b"
+    r"|\b(not|don't|doesn't|didn't|do not|does not|did not) (feel|feeling|feels|felt|seem|seems)"
+    r" (right|good|normal|okay|ok|great)\b"
+)
+"""A complaint said as a denial ("burning, not in a good way", "my back don't feel right"): no
+denial of the feeling."""
 SPOKEN = {
     "didnt": "didn't", "cant": "can't", "couldnt": "couldn't", "doesnt": "doesn't",
     "dont": "don't", "wont": "won't", "its": "it's", "im": "i'm",
@@ -101,6 +111,49 @@ UNMISTAKABLE = re.compile(
 a red flag even among words the model could not place, where "this is dead hard" is no dead
 leg and "legs like jelly" may be only tired (intents.meaning)."""
 POP = "red_flag.pop"
+ABOUT_TO = re.compile(r"\b(about|going|gonna|ready) to (snap|pop|tear|rip|break|burst)\b")
+"""What only feels close to a pop ("my hamstring feels like it's about to snap"): a tight
+muscle, pain, not a pop."""
+UNABLE = re.compile(
+    r"\b(can't|cannot|can not|couldn't|unable to|not able to) (feel|move)"
+    r" (my|me|either|both|one|anything|a thing)\b"
+)
+"""Not being able to feel or move a part of one's own: numbness or weakness, a nerve's sign
+(in both legs or down below, an emergency)."""
+UNFELT_FIRST = re.compile(r"^(feel|move) (my|me|either|both|one|anything|a thing)\b")
+"""The same after "I can't", whose words Alexa does not send (BREATH_FIRST)."""
+FELT_EXERCISE = re.compile(
+    r"(\b(can't|cannot|couldn't|don't|do not|not) (really |even |quite )?|^)feel"
+    r" ((it|this|that|much) (in|on|through|working)|(my|me|the) \w+ (working|engag\w*|firing"
+    r"|activat\w*|switch\w* on|kick\w* in)|the (burn|stretch|exercise|move|muscles?|work))\b"
+)
+"""Not feeling the exercise ("I can't feel it in my glutes", "… my glutes working"): a remark
+on form, not numbness (whose words "can't feel it" are also the model's)."""
+FELT_WHERE = re.compile(
+    r"^(it|this|that|much) (in|on|through)\b|\b(working|engag\w*|firing|activat\w*"
+    r"|switch\w* on|kick\w* in)\b"
+)
+WORKED = frozenset({"buttock", "stomach"})
+"""The muscles these exercises work, which people say they can't feel working."""
+
+
+def felt_exercise(words: str) -> bool:
+    """Whether the words after "I can't feel" are about where the exercise works ("it in my
+    glutes", "my glutes working"), naming nothing felt: a question of form, not numbness."""
+    text = _spoken(words)
+    parts = {part for part, _ in ids_in("BODY_PART", text)}
+    return bool(
+        FELT_WHERE.search(text) and parts and parts <= WORKED and not ids_in("FEELING", text)
+    )
+
+
+ABLE = re.compile(r"\b(not able to|unable to)\b")
+"""Not being able to do something ("I am not able to turn"): no denial of a complaint."""
+ROOM_MOVING = re.compile(
+    r"\b(room|ceiling|everything|world|floor)\b.*\b(spin\w*|going (round|around)|moving"
+    r"|tilting|swaying|swimming|turning)\b"
+)
+"""The room moving ("the whole room's doing a spin"): vertigo, a red flag."""
 EXERCISE_WORDS = frozenset({"crunch", "crunched", "crunching"})
 """Feeling words that also name a move ("when I crunch"): not a symptom in a sentence."""
 POSSESSIVE = re.compile(r"^(my|me|both) ")
@@ -137,20 +190,31 @@ def reported(words: str, among: str = "") -> str:
     if among == REPORT and BREATH_FIRST.match(spoken):
         return Severity.URGENT.value
     text = not_resting(spoken)
-    idiom = bool(NOT_GOOD.search(text))
+    idiom = bool(NOT_GOOD.search(text) or ABOUT_TO.search(text))
     text = NOT_GOOD.sub(" ", text)
+    text = FELT_EXERCISE.sub(" ", text)
+    unable = bool(UNABLE.search(text))
+    text = ABLE.sub(" ", ABOUT_TO.sub(" ", text))
     conditions = ids_in("CONDITION", text)
     text = _without(text, conditions)  # "weak bones" is osteoporosis, not weakness
     feelings = [(f, said) for f, said in ids_in("FEELING", text) if said not in EXERCISE_WORDS]
+    # After "I can't" (not sent), "feel my legs" with no feeling named is not feeling them.
+    unable = unable or (among == REPORT and not feelings and bool(UNFELT_FIRST.match(text)))
     parts = ids_in("BODY_PART", text)
-    kinds = {feeling.split(".")[0] for feeling, _ in feelings}
+    kinds = {feeling.split(".")[0] for feeling, _ in feelings} | ({"nerve"} if unable else set())
     where = {part for part, _ in parts}
     # Whose it is: "my back", or a body part the words begin with after a carrier that said
     # "my" (ReportIntent's "my {report}": Alexa sends "back just went pop").
     own = any(POSSESSIVE.match(said) for _, said in parts) or (
         among == REPORT and any(text.startswith(said) for _, said in parts)
     )
-    telling = any(_subject(text, said) for _, said in parts if POSSESSIVE.match(said))
+    # A body part said as the person's own, or first after a carrier that said "my" ("my
+    # {report}": "knees are doing a thing"), with a verb: complaint-shaped, pain unless denied.
+    telling = any(
+        _subject(text, said)
+        for _, said in parts
+        if POSSESSIVE.match(said) or (among == REPORT and text.startswith(said))
+    )
     symptom = bool(kinds - {"well"})
     # Pain the carrier said ("pain in {body_part}"), or the feeling words do.
     painful = "pain" in kinds or idiom or among == Severity.PAIN.value
@@ -162,7 +226,7 @@ def reported(words: str, among: str = "") -> str:
         return Severity.URGENT.value
     if BLADDER.search(text) and NO_CONTROL.search(text):
         return Severity.URGENT.value
-    if LEAKED.search(text) and UNFELT.search(text):
+    if (LEAKED.search(text) or among == LEAK) and UNFELT.search(text):
         return Severity.URGENT.value
     if ("nerve" in kinds or among == Severity.RED_FLAG.value) and where & SADDLE_OR_BOTH_LEGS:
         return Severity.URGENT.value
@@ -177,6 +241,8 @@ def reported(words: str, among: str = "") -> str:
         return Severity.RED_FLAG.value
     if (where & VISION and (symptom or not feelings)) or SEEING.search(text):
         return Severity.RED_FLAG.value
+    if ROOM_MOVING.search(text):
+        return Severity.RED_FLAG.value
     if LEAKED.search(text):
         return LEAK
     if conditions:
@@ -185,8 +251,8 @@ def reported(words: str, among: str = "") -> str:
     negated = bool(NEGATIONS.intersection(_without(text, feelings).split()))
     if "pain" in kinds or idiom or (telling and not feelings) or _only_where(text, parts):
         return NOT_UNDERSTOOD if negated else Severity.PAIN.value
-    if kinds == {"well"}:
-        return Severity.WELL.value
+    if kinds == {"well"}:  # "not too good" is no "good"
+        return NOT_UNDERSTOOD if negated else Severity.WELL.value
     return NOT_UNDERSTOOD
 
 

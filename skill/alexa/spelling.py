@@ -59,13 +59,29 @@ def normalise(text: str) -> str:
 
 DROPPED_G = re.compile(r"(?<![\w'])(\w+in)'(?![\w'])")
 """A dropped g written as such ("spinnin'", "countin'"): speech recognition writes the word."""
+EYE_DIALECT = {
+    "ma": "my", "mah": "my", "cannae": "can't", "canna": "can't", "dinnae": "don't",
+    "didnae": "didn't", "isnae": "isn't", "wasnae": "wasn't", "couldnae": "couldn't",
+    "wouldnae": "wouldn't", "awfy": "awful", "roon": "round", "gie": "give", "giein": "giving",
+    "ah'm": "i'm", "yer": "your", "summat": "something", "nowt": "nothing", "owt": "anything",
+    "lil": "little", "cuz": "because", "coz": "because", "doon": "down", "tae": "to",
+    "hud": "hold",
+}  # fmt: skip
+"""An accent written as it sounds ("ma back", "cannae"): speech recognition writes words from
+its vocabulary, the standard word; only spellings with one standard word are here."""
+_EYE_DIALECT = re.compile(
+    r"(?<![\w'])(?:"
+    + "|".join(map(re.escape, sorted(EYE_DIALECT, key=len, reverse=True)))
+    + r")(?![\w'])"
+)
 
 
 def canonical(text: str) -> str:
     """Normalised, with contractions spelled one way ("i am" and "im" both as "i'm", "my
-    back's" as "my back is"), words written as dictionary words ("countin'" as "counting"),
-    and without hesitations ("um")."""
+    back's" as "my back is"), words written as dictionary words ("countin'" as "counting", "ma"
+    as "my"), and without hesitations ("um")."""
     text = DROPPED_G.sub(r"\1g", text.lower().replace("\u2019", "'"))
+    text = _EYE_DIALECT.sub(lambda m: EYE_DIALECT[m.group(0)], text)
     # "'s" first: "my back's not happy" is "my back is not", then "isn't", as the samples.
     text = _NOUN_S.sub(
         lambda m: m.group(0) if m.group(1) in KEEPS_APOSTROPHE_S else f"{m.group(1)} is",

@@ -216,3 +216,67 @@ def test_not_being_able_to_get_ones_breath_is_no_rest():
     said = Slots(unplaced="i didn't catch it")
     assert meaning("RepeatWrappedIntent", said) == "AMAZON.RepeatIntent"
     assert reported("my back has a catch in it") == "PainIntent"
+
+
+@pytest.mark.parametrize(
+    ("utterance", "answer"),
+    [
+        # Not feeling or moving a part of one's own is a nerve's sign: in both legs or down
+        # below an emergency, elsewhere a red flag; said after "I can't" (not sent) too.
+        ("i can't feel my legs", "UrgentIntent"),
+        ("honestly i can't move my legs", "UrgentIntent"),
+        ("i can't feel anything in my legs", "UrgentIntent"),
+        ("i can't feel my bum or my inner thighs", "UrgentIntent"),
+        ("i can't feel my left foot", "RedFlagIntent"),
+        # ... but not feeling the exercise is a remark on form, never numbness.
+        ("i can't feel it in my glutes", "FormIntent"),
+        ("i can't feel my glutes working", "FormIntent"),
+        ("i don't really feel the stretch", "AMAZON.FallbackIntent"),
+        # A feeling that something is about to snap is a tight muscle, not a pop.
+        ("my hamstring feels like it's about to snap", "PainIntent"),
+        # The room moving is vertigo; a leak by another name is still a leak; none coming,
+        # or one not felt, is loss of control.
+        ("the whole room is moving", "RedFlagIntent"),
+        ("i had a little accident just then", "LeakIntent"),
+        ("i had a little accident and never felt it", "UrgentIntent"),
+        ("i need to pee but nothing comes", "UrgentIntent"),
+        # A denial of feeling right is a complaint; "not able to" denies nothing.
+        ("something in my back doesn't feel right", "PainIntent"),
+        ("there's a catch in my neck and i'm not able to turn", "PainIntent"),
+        ("i gave birth six weeks ago", "ConditionIntent"),
+    ],
+)
+def test_how_a_physiotherapist_would_read_these_words(utterance, answer):
+    assert coverage.answered_by(NLU.understand(utterance)) == answer
+
+
+@pytest.mark.parametrize(
+    ("utterance", "answer"),
+    [
+        # Anyone may begin with a cry, a filler or who they are talking to ...
+        ("ach my lower back is giving me gyp", "PainIntent"),
+        ("honey my knee is burning", "PainIntent"),
+        ("pardon me a bit of urine escaped", "LeakIntent"),
+        ("sneezed and some wee came out", "LeakIntent"),
+        # ... or with a joint said without "my", or the heart by a nickname: a red flag at
+        # least, whatever follows.
+        ("knees are creaking and aching", "PainIntent"),
+        ("ticker's going like a drum", "RedFlagIntent"),
+        # An accent written as it sounds is the word speech recognition writes.
+        ("ma chest is awfy tight", "UrgentIntent"),
+        ("cannae get a breath in", "UrgentIntent"),
+    ],
+)
+def test_a_complaint_may_begin_as_anyone_begins(utterance, answer):
+    assert coverage.answered_by(NLU.understand(utterance)) == answer
+
+
+@pytest.mark.parametrize(
+    ("utterance", "answer"),
+    [
+        ("back's feeling pretty good today", "FeelBetterIntent"),  # an unlisted feeling, well
+        ("my back is not too good", "AMAZON.FallbackIntent"),  # never "better"
+    ],
+)
+def test_words_that_say_it_is_well_are_no_complaint_and_a_denial_no_praise(utterance, answer):
+    assert coverage.answered_by(NLU.understand(utterance)) == answer
