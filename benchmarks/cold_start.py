@@ -44,3 +44,13 @@ def cold_start_figure(audio_dir: Path) -> Figure:
         goal=1.5,
         note=f"median of {RUNS}; bare Flask {statistics.median(bare_s):.3f} s",
     )
+
+
+if __name__ == "__main__":
+    from backcoach.skill.config import Config
+
+    figure = cold_start_figure(Config.from_env().audio_cache)
+    print(
+        f"{figure.measured:.3f} s against {figure.baseline:.3f} s ({figure.baseline_label}):"
+        f" {figure.ratio:.2f}x; {figure.note}"
+    )

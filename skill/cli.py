@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import faulthandler
-import gc
 import json
 import logging
 import sys
@@ -16,12 +15,13 @@ from typing import TYPE_CHECKING
 
 from backcoach.skill.deploy import LAMBDA_PYTHON
 from backcoach.skill.log_format import LOG_FORMATS
+from backcoach.skill.startup import collector_paused
 
 MODEL_SOURCES = Path(__file__).resolve().parents[1] / "interaction_models"
 """The repository's interaction models and their sentence folders (an editable install)."""
 
-# Only the standard library (and the stdlib-only log_format) above: main() imports the skill
-# once the collector is paused.
+# Only the standard library (and the stdlib-only log_format and startup) above: main()
+# imports the skill once the collector is paused.
 if TYPE_CHECKING:
     from backcoach.skill.config import Config
 
@@ -132,8 +132,9 @@ def _port_error(args: argparse.Namespace) -> str | None:
 
 def _serve(args: argparse.Namespace, config: Config) -> int:
     """Serve the skill with waitress, a production WSGI server."""
-    from backcoach.skill.web.app import MAX_BODY_BYTES, create_app
-    from backcoach.skill.web.prefork import bind, serve_forked, worker_count
+    with collector_paused():  # the web stack: imported once, kept for good (startup.py)
+        from backcoach.skill.web.app import MAX_BODY_BYTES, create_app
+        from backcoach.skill.web.prefork import bind, serve_forked, worker_count
 
     if problem := _port_error(args):
         return _fail(problem)
@@ -142,7 +143,8 @@ def _serve(args: argparse.Namespace, config: Config) -> int:
     # A fatal signal (SIGBUS from a damaged or immutable SQLite -shm file, SIGSEGV) leaves its
     # traceback in the log instead of a silent exit; systemd then restarts the unit.
     faulthandler.enable()
-    app = create_app(config)
+    with collector_paused():  # the routine, its audio and the skill, built once
+        app = create_app(config)
     _allow_open_files(args.connection_limit)
     workers = worker_count(args.workers)
     sockets = None
@@ -1067,19 +1069,9 @@ def parser() -> argparse.ArgumentParser:
 
 
 def _load_skill_modules() -> tuple[type[Exception], ...]:
-    """Import what every command needs, collecting no garbage meanwhile; the one-line errors.
-
-    Importing builds some 40,000 objects that live as long as the process, and the collector
-    would walk them again and again while they are built (a tenth of a cold start). Frozen
-    afterwards, they also stay out of every later full collection, request after request.
-    """
-    gc.disable()
-    try:
-        errors = _one_line_errors()
-    finally:
-        gc.freeze()
-        gc.enable()
-    return errors
+    """Import what every command needs, collecting no garbage meanwhile; the one-line errors."""
+    with collector_paused():
+        return _one_line_errors()
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -7,18 +7,15 @@ import json
 from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
+from typing import TYPE_CHECKING
 
 from ask_sdk_core.handler_input import HandlerInput
-from ask_sdk_model.interfaces.alexa.presentation.apl import (
-    AnimatedTransformProperty,
-    AnimateItemCommand,
-    ExecuteCommandsDirective,
-    IdleCommand,
-    MoveTransformProperty,
-    RenderDocumentDirective,
-    SequentialCommand,
-    SetValueCommand,
-)
+
+if TYPE_CHECKING:  # imported where a screen is drawn: most first turns have none (issue 22)
+    from ask_sdk_model.interfaces.alexa.presentation.apl import (
+        ExecuteCommandsDirective,
+        RenderDocumentDirective,
+    )
 
 TOKEN = "backcoach-screen"
 """Names the rendered document; ExecuteCommands must name the same."""
@@ -75,6 +72,9 @@ def supports_apl(handler_input: HandlerInput) -> bool:
 
 def render(payload: dict) -> RenderDocumentDirective:
     """Show the screen with this datasource (skill/domain/screen.py builds it)."""
+    # Imported on first use: APL's models cost ~10 ms of every cold start (issue 22).
+    from ask_sdk_model.interfaces.alexa.presentation.apl import RenderDocumentDirective
+
     return RenderDocumentDirective(
         token=TOKEN, document=document(), datasources={DATASOURCE: payload}
     )
@@ -83,6 +83,16 @@ def render(payload: dict) -> RenderDocumentDirective:
 def follow_audio(payload: dict) -> ExecuteCommandsDirective | None:
     """Commands that follow the turn's audio: wait while speech plays; for each clip, show
     its set and fill the bar over the clip's length. None when the turn plays no clips."""
+    from ask_sdk_model.interfaces.alexa.presentation.apl import (  # first use (issue 22)
+        AnimatedTransformProperty,
+        AnimateItemCommand,
+        ExecuteCommandsDirective,
+        IdleCommand,
+        MoveTransformProperty,
+        SequentialCommand,
+        SetValueCommand,
+    )
+
     commands: list = []
     for beat in payload["timeline"]:
         if not beat["bar"]:

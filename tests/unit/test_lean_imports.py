@@ -1,12 +1,16 @@
-"""Serving starts without the audio build stack or the dev tools: they cost cold-start time."""
+"""Serving starts without the audio build stack, the dev tools or AWS's SDK, and a first answer
+without what it does not use: they cost cold-start time (issue 22)."""
 
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 
 import pytest
+
+from backcoach.skill.devtools import envelopes as env
 
 BUILD_AND_DEV = (
     "piper",
@@ -22,12 +26,23 @@ BUILD_AND_DEV = (
 )
 """Packages a request never needs (`backcoach audio build`, `say`, `chat` load them)."""
 
+AWS = ("boto3", "botocore")
+"""Needed only by a DynamoDB store or `backcoach audio publish`: not by the session's store."""
 
-def loaded_after(code: str) -> set[str]:
+FIRST_TURN_SPARES = ("ask_sdk_model.interfaces.alexa.presentation.apl",)
+"""What a first answer on a device without a screen does without (imported on first use)."""
+
+
+def loaded_after(code: str, environ: dict[str, str] | None = None) -> set[str]:
     """The modules a fresh interpreter holds after running `code`."""
     script = f"{code}\nimport json, sys\nprint(json.dumps(sorted(sys.modules)))"
     run = subprocess.run(
-        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120, check=True
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+        env=environ,
     )
     return set(json.loads(run.stdout.splitlines()[-1]))
 
@@ -47,7 +62,30 @@ def pulled_in(modules: set[str], packages: tuple[str, ...]) -> list[str]:
     ],
 )
 def test_serving_imports_nothing_of_the_build_or_the_dev_tools(code):
-    assert pulled_in(loaded_after(code), BUILD_AND_DEV) == []
+    assert pulled_in(loaded_after(code), BUILD_AND_DEV + AWS) == []
+
+
+def test_a_first_answer_on_lambda_imports_only_what_it_uses(tmp_path):
+    """The Lambda cold start (issue 22): a new person's launch, answered from the session's
+    store on a device without a screen, leaves AWS's SDK, APL, the build and the tools out."""
+    probe = tmp_path / "launch.json"
+    launch = env.Caller().envelope(env.launch_request(), session_id=env.new_session_id(), new=True)
+    probe.write_text(json.dumps(launch))
+    code = (
+        "import json\nfrom backcoach.skill.web.lambda_entry import lambda_handler\n"
+        f"answer = lambda_handler(json.loads(open({str(probe)!r}).read()), None)\n"
+        "assert 'response' in answer, answer"
+    )
+    environ = {k: v for k, v in os.environ.items() if not k.startswith("BACKCOACH_")}
+    environ.update(
+        AWS_LAMBDA_FUNCTION_NAME="backcoach",
+        BACKCOACH_SKILL_ID=env.DEFAULT_SKILL_ID,
+        BACKCOACH_STORE="session",
+        BACKCOACH_AUDIO="off",
+        BACKCOACH_TIME_ZONES="off",
+    )
+    loaded = loaded_after(code, environ)
+    assert pulled_in(loaded, BUILD_AND_DEV + AWS + FIRST_TURN_SPARES) == []
 
 
 def test_the_guard_sees_the_build_stack_when_it_is_imported():
