@@ -15,6 +15,7 @@ from ask_sdk_core.utils import get_intent_name, get_request_type
 from ask_sdk_model import Response, Slot
 from ask_sdk_model.slu.entityresolution import StatusCode
 
+from backcoach.skill.alexa.feelings import only_fillers
 from backcoach.skill.alexa.intents import SAFETY, Slots, countermands, meaning
 from backcoach.skill.alexa.interceptors import request_time
 from backcoach.skill.alexa.respond import ClipUrl, to_response
@@ -48,6 +49,9 @@ FEELING_SLOT = "feeling"
 SCORE_SLOT = "score"
 DAYS_SLOT = "days"
 BEFORE_SLOT = "before"
+WRAPPER_SLOTS = frozenset({BEFORE_SLOT, "after"})
+"""The slots of the words around a command: listed fillers one after another ("then love")
+are no unplaced words (feelings.only_fillers)."""
 """The words said before a wrapped sentence (model_source.WRAPPERS): read for a take-back."""
 TIME_SLOT = "time"
 """When a reminder rings (RemindIntent's AMAZON.TIME)."""
@@ -97,7 +101,13 @@ def slots_named(heard: Heard) -> Slots:
         named(heard, EXERCISE_SLOT),
         named(heard, BODY_PART_SLOT),
         heard.get(FEELING_SLOT, ("", None))[1],
-        " ".join(w for n, (w, ident) in heard.items() if ident is None and n not in PLACED_SLOTS),
+        " ".join(
+            w
+            for n, (w, ident) in heard.items()
+            if ident is None
+            and n not in PLACED_SLOTS
+            and not (n in WRAPPER_SLOTS and only_fillers(w))
+        ),
         int(score) if score.isdigit() else None,
         " ".join(words for words, _ in heard.values()),
         heard.get(TIME_SLOT, ("", None))[0] or None,

@@ -11,6 +11,8 @@ from importlib.resources import files
 MODEL = files("backcoach.interaction_models") / "en-US.json"
 """The exported interaction model: its slot types say what each word means."""
 FEELING_TYPE = "FEELING"
+FILLER_TYPES = ("WORDS_BEFORE", "WORDS_AFTER")
+"""The words around a command the model lists ("okay", "mate", "please", "then")."""
 NOT_SYMPTOMS = ("well.", "red_flag.pop")
 """Feeling ids not looked for among unplaced words: no complaint ("fine", "better"), and the
 pop family, whose words are everyday verbs around commands ("crack on", "pop down")."""
@@ -59,3 +61,30 @@ def feeling_in(words: str) -> str | None:
     """The FEELING id of the first symptom word among these words ("my elbows are sore":
     `pain.sore`), else None."""
     return next((ident for ident, _ in ids_in(FEELING_TYPE, words, NOT_SYMPTOMS)), None)
+
+
+@cache
+def _fillers() -> frozenset[str]:
+    """Every listed word or phrase said around a command."""
+    return frozenset(
+        _plain(word)
+        for type_name in FILLER_TYPES
+        for value in _types().get(type_name, [])
+        for word in (value["name"]["value"], *value["name"].get("synonyms", []))
+    )
+
+
+def only_fillers(words: str) -> bool:
+    """Whether the words are listed fillers one after another ("then love", "okay so um
+    right"): Alexa resolves a slot's words only when they are one listed value, so two are
+    unlisted, though each is a word around a command and nothing more."""
+    said = _plain(words).split()
+    fillers = _fillers()
+    # ends[i]: the words up to i split into listed fillers.
+    ends = [True] + [False] * len(said)
+    for i in range(len(said)):
+        if ends[i]:
+            for j in range(i + 1, len(said) + 1):
+                if " ".join(said[i:j]) in fillers:
+                    ends[j] = True
+    return bool(said) and ends[-1]

@@ -29,7 +29,8 @@ emergency's words, where a wrong "no" would cost more than a wrong "yes"."""
 BREATH = re.compile(r"\b(breathe|breath|breathing|breathless|air)\b")
 STRUGGLE = re.compile(
     r"\b(can't|cannot|can not|couldn't|struggling|struggle|hard|trouble|difficult|difficulty"
-    r"|gasping|short of|not getting|no|tight|barely|hardly|any|enough)\b"
+    r"|gasping|short of|not getting|no|tight|barely|hardly|any|enough|not able|unable|talk|speak"
+    r"|sentences)\b"
 )
 """Breath with one of these is trouble breathing: an emergency. Breath alone is not ("let
 me catch my breath" is a rest)."""
@@ -41,17 +42,18 @@ BLADDER = re.compile(
 )
 NO_CONTROL = re.compile(
     r"\b(control|can't|cannot|couldn't|lost|no feeling|didn't feel|can't feel|full|stop it"
-    r"|not coming|won't come|nothing (comes|came|coming|happens))\b"
+    r"|not coming|won't come|nothing (comes|came|coming|happens)|been trying)\b"
 )
 """Bladder or bowel words with one of these are new loss of control, or none coming: an
 emergency."""
 LEAKED = re.compile(
     r"\b(leak\w*|dribbl\w*|tinkl\w*|peed|weed|pee'd|wee'd"
     r"|wet (myself|meself|my pants|my knickers|my trousers|my shorts|my leggings|a bit|a little)"
-    r"|pissed (myself|meself)|(pee|wee|urine) (came out|come out|comes out|coming out|escaped"
-    r"|came|come|comes|passed|slipped out)"
+    r"|pissed (myself|meself)|(pee|wee|urine) (came out|come out|comes out|coming out"
+    r"|escaped|escape|came|come|comes|passed|slipped out)"
     r"|passed (a )?(little |bit of |some )?(urine|wee|pee)|drops? (escaped|came out)"
-    r"|(a little|a small|a bit of an|a tiny|a slight) accident)\b"
+    r"|(a little|a small|a bit of an|a tiny|a slight) accident"
+    r"|let (a bit|a little|a little bit|some|a drop|a dribble) go)\b"
 )
 UNFELT = re.compile(
     r"\b(didn't|did not|couldn't|could not|can't|cannot|without)( even)? (feel|feeling|notice"
@@ -61,27 +63,40 @@ UNFELT = re.compile(
 """A leak not felt coming, or not stopping: new loss of sensation or control, an emergency
 (a little leak on a cough is a question, not an emergency)."""
 GAVE_WAY = re.compile(
-    r"\b(gave way|give way|given way|giving way|gave out|giving out|from under (me|us)"
+    r"\b(gave way|give way|gives way|given way|giving way|gave out|give out|gives out|giving out"
+    r"|went out|from under (me|us)"
     r"|buckl\w*|collaps\w*|won't hold me|can't hold me|can't take my weight"
     r"|can't put (any )?weight on|can't bear weight|can't stand on)\b"
 )
 """A leg or legs giving way, or no weight on it: weakness or injury, urgent where both legs
 go."""
+BOTH = re.compile(r"\b(both|either|the two of them)\b")
+"""Both feet or both legs said without naming the legs ("my foot give way, both of them")."""
 JAW = re.compile(r"\bjaw\b")
 """Pain in the jaw during exertion, alone or with the arm or chest, may be the heart's."""
 SOUND = re.compile(r"\b(sound|noise|bang|clunk)\b")
 """A sound from the body ("some sound came from my back"): a pop by another name."""
 NOT_GOOD = re.compile(
-    r"\bnot (in a good way|correct|normal|okay|ok|good)\b"
+    r"\bnot (in a good way|correct|normal|okay|ok|good|nice|pleasant|sitting right)\b"
     r"|\b(not|don't|doesn't|didn't|do not|does not|did not) (feel|feeling|feels|felt|seem|seems)"
     r" (right|good|normal|okay|ok|great)\b"
 )
 """A complaint said as a denial ("burning, not in a good way", "my back don't feel right"): no
 denial of the feeling."""
+PART_IDIOM = re.compile(
+    r"\b(don't|doesn't|didn't|do not|does not|is not|are not) (like|love|rocking|vibing|loving"
+    r"|liking|having)( with)? (this|that|it)\b"
+    r"|\bgiving (my|me|the) (\w+ )?\w+ (a |some )?(right )?(old )?(hiding|hell|grief|gyp|jip"
+    r"|trouble|beating|pasting|kicking|hard time)\b"
+    r"|\bdoing a number on\b"
+)
+"""How a part of the body complains ("my wrists don't like this", "that's giving my hip a
+right old hiding"): pain where a body part is named ("I don't like this one" is taste)."""
 SPOKEN = {
     "didnt": "didn't", "cant": "can't", "couldnt": "couldn't", "doesnt": "doesn't",
     "dont": "don't", "wont": "won't", "its": "it's", "im": "i'm",
     "isn't": "is not", "aren't": "are not", "wasn't": "was not", "isnt": "is not",
+    "ain't": "is not", "aint": "is not",
 }  # fmt: skip
 """Words as speech recognition may write them, to how the model's words are written ("not
 happy" is a feeling; "isn't happy" must be too)."""
@@ -92,9 +107,23 @@ RESTING = re.compile(
 """Getting one's breath back is a rest, not a symptom ("catch" is also a pinching word); not
 being able to is an emergency ("I can't get my breath")."""
 MISSED = re.compile(
-    r"\b(didn't|did not|couldn't|could not|can't|cannot) (catch|get|hear)"
+    r"\b(didn't|did not|couldn't|could not|can't|cannot|never|did not) (catch|caught|get|hear)"
     r" (it|that|you|what you said|the last bit|the last part|a word)\b"
 )
+EVERYDAY = re.compile(
+    r"\blet (it|her|'er|er|him|them) rip\b|\bcatch (yourself|yerself|ye) on\b"
+    r"|\b(i'm|i am|me|we're|we are|i feel)( (so|really|totally|absolutely|completely|proper"
+    r"|pretty|just|a bit|well and truly))? (wrecked|knackered|shattered|done in|shot|exhausted"
+    r"|spent|beat|pooped|bushed|wiped|wiped out|cooked|buggered|stuffed|tired|worn out|fried)\b"
+)
+"""Everyday sayings whose words are also a symptom's: "let her rip" is no tear, "catch
+yourself on" no pinch, and "I'm wrecked" is the person tired, not a part of them in pain."""
+TIRED_FIRST = re.compile(
+    r"^((so|really|totally|absolutely|completely|proper|pretty|just|a bit) )?(wrecked|knackered"
+    r"|shattered|done in|shot|exhausted|spent|beat|pooped|bushed|wiped|wiped out|cooked|buggered"
+    r"|stuffed|tired|worn out|fried)\b"
+)
+"""The same after "I'm" or "feeling", whose words Alexa does not send (BREATH_FIRST)."""
 """Not catching what was said ("say that again, I didn't catch it"): no pinch."""
 BREATH_FIRST = re.compile(r"^((get|catch) (my|me|a|any) breath(?! back)|breathe)\b")
 """A complaint in words of its own that begins with breathing followed "I can't" or "I
@@ -116,11 +145,11 @@ ABOUT_TO = re.compile(r"\b(about|going|gonna|ready) to (snap|pop|tear|rip|break|
 muscle, pain, not a pop."""
 UNABLE = re.compile(
     r"\b(can't|cannot|can not|couldn't|unable to|not able to) (feel|move)"
-    r" (my|me|either|both|one|anything|a thing)\b"
+    r" (my|me|either|both|one|anything|a thing|nothing)\b"
 )
 """Not being able to feel or move a part of one's own: numbness or weakness, a nerve's sign
 (in both legs or down below, an emergency)."""
-UNFELT_FIRST = re.compile(r"^(feel|move) (my|me|either|both|one|anything|a thing)\b")
+UNFELT_FIRST = re.compile(r"^(feel|move) (my|me|either|both|one|anything|a thing|nothing)\b")
 """The same after "I can't", whose words Alexa does not send (BREATH_FIRST)."""
 FELT_EXERCISE = re.compile(
     r"(\b(can't|cannot|couldn't|don't|do not|not) (really |even |quite )?|^)feel"
@@ -190,8 +219,10 @@ def reported(words: str, among: str = "") -> str:
     if among == REPORT and BREATH_FIRST.match(spoken):
         return Severity.URGENT.value
     text = not_resting(spoken)
+    text = TIRED_FIRST.sub(" ", text) if among == REPORT else text
     idiom = bool(NOT_GOOD.search(text) or ABOUT_TO.search(text))
-    text = NOT_GOOD.sub(" ", text)
+    part_idiom = bool(PART_IDIOM.search(text) and ids_in("BODY_PART", text))
+    text = PART_IDIOM.sub(" ", NOT_GOOD.sub(" ", text))
     text = FELT_EXERCISE.sub(" ", text)
     unable = bool(UNABLE.search(text))
     text = ABLE.sub(" ", ABOUT_TO.sub(" ", text))
@@ -203,6 +234,7 @@ def reported(words: str, among: str = "") -> str:
     parts = ids_in("BODY_PART", text)
     kinds = {feeling.split(".")[0] for feeling, _ in feelings} | ({"nerve"} if unable else set())
     where = {part for part, _ in parts}
+    idiom = idiom or part_idiom
     # Whose it is: "my back", or a body part the words begin with after a carrier that said
     # "my" (ReportIntent's "my {report}": Alexa sends "back just went pop").
     own = any(POSSESSIVE.match(said) for _, said in parts) or (
@@ -231,7 +263,7 @@ def reported(words: str, among: str = "") -> str:
     if ("nerve" in kinds or among == Severity.RED_FLAG.value) and where & SADDLE_OR_BOTH_LEGS:
         return Severity.URGENT.value
     if GAVE_WAY.search(text):
-        both = where & SADDLE_OR_BOTH_LEGS
+        both = where & SADDLE_OR_BOTH_LEGS or BOTH.search(text)
         return Severity.URGENT.value if both else Severity.RED_FLAG.value
     flags = {feeling for feeling, _ in feelings if feeling.startswith("red_flag.")}
     if "nerve" in kinds or flags - {POP}:
@@ -259,7 +291,7 @@ def reported(words: str, among: str = "") -> str:
 def not_resting(words: str) -> str:
     """The words without getting one's breath back or missing what was said ("catching my
     breath", "I didn't catch that": no pinch)."""
-    return " ".join(MISSED.sub(" ", RESTING.sub(" ", words.lower())).split())
+    return " ".join(EVERYDAY.sub(" ", MISSED.sub(" ", RESTING.sub(" ", words.lower()))).split())
 
 
 def _spoken(words: str) -> str:

@@ -78,3 +78,13 @@ def test_a_complaint_carrier_that_took_a_command_answers_the_command():
     )
     took_back = Slots(unplaced="please don't make it easier")
     assert meaning("ReportIntent", took_back) == "AMAZON.FallbackIntent"
+
+
+def test_listed_fillers_one_after_another_are_no_unplaced_words():
+    """Alexa resolves a wrapper slot only when its words are one listed value: "then love"
+    is two, unlisted together, yet nothing but words around a command, so a start acts on
+    them; other words are no fillers, and a start never acts on them."""
+    assert coverage.answered_by(NLU.understand("right, back to it then love")) == (
+        "AMAZON.ResumeIntent"
+    )
+    assert meaning("ResumeWrappedIntent", Slots(unplaced="the dog")) == "AMAZON.FallbackIntent"

@@ -49,8 +49,10 @@ FLOORS = {
     "dev/eighth_keeping_up.tsv": 0.50,
     "dev/ninth_commands.tsv": 0.46,
     "dev/ninth_safety.tsv": 1.0,
-    "dev/tenth_commands.tsv": 0.50,
+    "dev/tenth_commands.tsv": 0.52,
     "dev/tenth_safety.tsv": 0.94,
+    "dev/eleventh_commands.tsv": 0.39,
+    "dev/eleventh_safety.tsv": 0.93,
     "heldout/commands.tsv": 0.85,
     "heldout/fifth_commands.tsv": 0.89,
     "heldout/fifth_safety.tsv": 0.98,
@@ -60,9 +62,11 @@ FLOORS = {
     "heldout/seventh_safety.tsv": 0.91,
     "heldout/eighth_keeping_up.tsv": 0.34,
     "heldout/ninth_commands.tsv": 0.52,
-    "heldout/ninth_safety.tsv": 0.79,
+    "heldout/ninth_safety.tsv": 0.83,
     "heldout/tenth_commands.tsv": 0.32,
-    "heldout/tenth_safety.tsv": 0.78,
+    "heldout/tenth_safety.tsv": 0.80,
+    "heldout/eleventh_commands.tsv": 0.36,
+    "heldout/eleventh_safety.tsv": 0.76,
 }
 SAFE_FLOORS = {
     # a safe answer when said during a set
@@ -78,8 +82,10 @@ SAFE_FLOORS = {
     "heldout/seventh_safety.tsv": 0.93,
     "dev/ninth_safety.tsv": 1.0,
     "dev/tenth_safety.tsv": 0.96,
-    "heldout/ninth_safety.tsv": 0.86,
-    "heldout/tenth_safety.tsv": 0.80,
+    "dev/eleventh_safety.tsv": 0.97,
+    "heldout/ninth_safety.tsv": 0.89,
+    "heldout/tenth_safety.tsv": 0.82,
+    "heldout/eleventh_safety.tsv": 0.82,
 }
 NLU = Nlu.load()
 MODEL = json.loads((MODELS_DIR / "en-US.json").read_text(encoding="utf-8"))

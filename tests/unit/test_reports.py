@@ -280,3 +280,31 @@ def test_a_complaint_may_begin_as_anyone_begins(utterance, answer):
 )
 def test_words_that_say_it_is_well_are_no_complaint_and_a_denial_no_praise(utterance, answer):
     assert coverage.answered_by(NLU.understand(utterance)) == answer
+
+
+@pytest.mark.parametrize(
+    ("utterance", "answer"),
+    [
+        # Stop with a complaint: the complaint answers (it stops too, and a red flag's or an
+        # emergency's advice is never lost to a plain goodbye) ...
+        ("stop stop i feel dizzy", "RedFlagIntent"),
+        ("stop stop my chest is tight", "UrgentIntent"),
+        # ... and with anything else, it stops.
+        ("stop stop the dog is barking", "AMAZON.StopIntent"),
+    ],
+)
+def test_stop_said_with_a_complaint_is_answered_as_the_complaint(utterance, answer):
+    assert coverage.answered_by(NLU.understand(utterance)) == answer
+
+
+@pytest.mark.parametrize(
+    "utterance",
+    [
+        "i'm wrecked, that's me finished for the day",  # tired, not in pain
+        "come again, i never caught that",
+        "okay i'm set, let her rip",  # no tear
+        "i don't like this one, can we skip it",  # taste, not pain
+    ],
+)
+def test_everyday_sayings_with_a_symptoms_words_are_no_complaint(utterance):
+    assert coverage.answered_by(NLU.understand(utterance)) not in answers.SAFE
