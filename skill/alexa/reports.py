@@ -29,8 +29,8 @@ emergency's words, where a wrong "no" would cost more than a wrong "yes"."""
 BREATH = re.compile(r"\b(breathe|breath|breathing|breathless|air)\b")
 STRUGGLE = re.compile(
     r"\b(can't|cannot|can not|couldn't|struggling|struggle|hard|trouble|difficult|difficulty"
-    r"|gasping|short of|not getting|no|tight|barely|hardly|any|enough|not able|unable|talk|speak"
-    r"|sentences)\b"
+    r"|gasping|short of|not getting|no|tight|barely|hardly|any|enough|not able|unable"
+    r"|full sentences|a sentence)\b"
 )
 """Breath with one of these is trouble breathing: an emergency. Breath alone is not ("let
 me catch my breath" is a rest)."""
@@ -107,9 +107,10 @@ RESTING = re.compile(
 """Getting one's breath back is a rest, not a symptom ("catch" is also a pinching word); not
 being able to is an emergency ("I can't get my breath")."""
 MISSED = re.compile(
-    r"\b(didn't|did not|couldn't|could not|can't|cannot|never|did not) (catch|caught|get|hear)"
+    r"\b(didn't|did not|couldn't|could not|can't|cannot|never) (catch|caught|get|hear)"
     r" (it|that|you|what you said|the last bit|the last part|a word)\b"
 )
+"""Not catching what was said ("say that again, I didn't catch it"): no pinch."""
 EVERYDAY = re.compile(
     r"\blet (it|her|'er|er|him|them) rip\b|\bcatch (yourself|yerself|ye) on\b"
     r"|\b(i'm|i am|me|we're|we are|i feel)( (so|really|totally|absolutely|completely|proper"
@@ -124,7 +125,6 @@ TIRED_FIRST = re.compile(
     r"|stuffed|tired|worn out|fried)\b"
 )
 """The same after "I'm" or "feeling", whose words Alexa does not send (BREATH_FIRST)."""
-"""Not catching what was said ("say that again, I didn't catch it"): no pinch."""
 BREATH_FIRST = re.compile(r"^((get|catch) (my|me|a|any) breath(?! back)|breathe)\b")
 """A complaint in words of its own that begins with breathing followed "I can't" or "I
 cannot", the only complaint carriers a bare verb follows (Alexa sends only the words after
@@ -145,11 +145,11 @@ ABOUT_TO = re.compile(r"\b(about|going|gonna|ready) to (snap|pop|tear|rip|break|
 muscle, pain, not a pop."""
 UNABLE = re.compile(
     r"\b(can't|cannot|can not|couldn't|unable to|not able to) (feel|move)"
-    r" (my|me|either|both|one|anything|a thing|nothing)\b"
+    r" (my|me|either|both|anything|a thing|nothing)\b"
 )
 """Not being able to feel or move a part of one's own: numbness or weakness, a nerve's sign
 (in both legs or down below, an emergency)."""
-UNFELT_FIRST = re.compile(r"^(feel|move) (my|me|either|both|one|anything|a thing|nothing)\b")
+UNFELT_FIRST = re.compile(r"^(feel|move) (my|me|either|both|anything|a thing|nothing)\b")
 """The same after "I can't", whose words Alexa does not send (BREATH_FIRST)."""
 FELT_EXERCISE = re.compile(
     r"(\b(can't|cannot|couldn't|don't|do not|not) (really |even |quite )?|^)feel"
@@ -179,8 +179,9 @@ def felt_exercise(words: str) -> bool:
 ABLE = re.compile(r"\b(not able to|unable to)\b")
 """Not being able to do something ("I am not able to turn"): no denial of a complaint."""
 ROOM_MOVING = re.compile(
-    r"\b(room|ceiling|everything|world|floor)\b.*\b(spin\w*|going (round|around)|moving"
-    r"|tilting|swaying|swimming|turning)\b"
+    r"\b(room|ceiling|world)('s)?( \w+){0,4} (spin\w*|going (round|around)|moving|tilting"
+    r"|swaying|swimming|turning)\b"
+    r"|\beverything('s)?( \w+){0,3} (spin\w*|going (round|around)|tilting|swaying|swimming)\b"
 )
 """The room moving ("the whole room's doing a spin"): vertigo, a red flag."""
 EXERCISE_WORDS = frozenset({"crunch", "crunched", "crunching"})
