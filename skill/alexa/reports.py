@@ -111,18 +111,20 @@ MISSED = re.compile(
     r" (it|that|you|what you said|the last bit|the last part|a word)\b"
 )
 """Not catching what was said ("say that again, I didn't catch it"): no pinch."""
+TIRED = (
+    r"(wrecked|knackered|shattered|done in|shot|exhausted|spent|beat|pooped|bushed|wiped"
+    r"|wiped out|cooked|buggered|stuffed|tired|worn out|fried)"
+)
+"""Words for being tired that also say a part is in pain ("my back is wrecked")."""
 EVERYDAY = re.compile(
     r"\blet (it|her|'er|er|him|them) rip\b|\bcatch (yourself|yerself|ye) on\b"
     r"|\b(i'm|i am|me|we're|we are|i feel)( (so|really|totally|absolutely|completely|proper"
-    r"|pretty|just|a bit|well and truly))? (wrecked|knackered|shattered|done in|shot|exhausted"
-    r"|spent|beat|pooped|bushed|wiped|wiped out|cooked|buggered|stuffed|tired|worn out|fried)\b"
+    r"|pretty|just|a bit|well and truly))? " + TIRED + r"\b"
 )
 """Everyday sayings whose words are also a symptom's: "let her rip" is no tear, "catch
 yourself on" no pinch, and "I'm wrecked" is the person tired, not a part of them in pain."""
 TIRED_FIRST = re.compile(
-    r"^((so|really|totally|absolutely|completely|proper|pretty|just|a bit) )?(wrecked|knackered"
-    r"|shattered|done in|shot|exhausted|spent|beat|pooped|bushed|wiped|wiped out|cooked|buggered"
-    r"|stuffed|tired|worn out|fried)\b"
+    r"^((so|really|totally|absolutely|completely|proper|pretty|just|a bit) )?" + TIRED + r"\b"
 )
 """The same after "I'm" or "feeling", whose words Alexa does not send (BREATH_FIRST)."""
 BREATH_FIRST = re.compile(r"^((get|catch) (my|me|a|any) breath(?! back)|breathe)\b")
@@ -151,17 +153,17 @@ UNABLE = re.compile(
 (in both legs or down below, an emergency)."""
 UNFELT_FIRST = re.compile(r"^(feel|move) (my|me|either|both|anything|a thing|nothing)\b")
 """The same after "I can't", whose words Alexa does not send (BREATH_FIRST)."""
+WORKING = r"(working|engag\w*|firing|activat\w*|switch\w* on|kick\w* in)"
+"""How people say a muscle is doing the exercise's work."""
 FELT_EXERCISE = re.compile(
     r"(\b(can't|cannot|couldn't|don't|do not|not) (really |even |quite )?|^)feel"
-    r" ((it|this|that|much) (in|on|through|working)|(my|me|the) \w+ (working|engag\w*|firing"
-    r"|activat\w*|switch\w* on|kick\w* in)|the (burn|stretch|exercise|move|muscles?|work))\b"
+    r" ((it|this|that|much) (in|on|through|working)|(my|me|the) \w+ "
+    + WORKING
+    + r"|the (burn|stretch|exercise|move|muscles?|work))\b"
 )
 """Not feeling the exercise ("I can't feel it in my glutes", "… my glutes working"): a remark
 on form, not numbness (whose words "can't feel it" are also the model's)."""
-FELT_WHERE = re.compile(
-    r"^(it|this|that|much) (in|on|through)\b|\b(working|engag\w*|firing|activat\w*"
-    r"|switch\w* on|kick\w* in)\b"
-)
+FELT_WHERE = re.compile(r"^(it|this|that|much) (in|on|through)\b|\b" + WORKING + r"\b")
 WORKED = frozenset({"buttock", "stomach"})
 """The muscles these exercises work, which people say they can't feel working."""
 
