@@ -85,6 +85,13 @@ def unslotted(operation: Callable[[Coach, State], Reply]) -> Operation:
     return lambda coach, s, _slots: operation(coach, s)
 
 
+def with_aside(operation: Callable[[Coach, State, bool], Reply]) -> Operation:
+    """An operation told whether words no listed value placed came around the command (ASIDES):
+    a move then asks "ready?" instead of playing (navigation.intro), a "no" leaves a health
+    question open (answers.no)."""
+    return lambda coach, s, slots: operation(coach, s, bool(slots.unplaced))
+
+
 @dataclass(frozen=True)
 class by_exercise:  # noqa: N801  (reads as a wrapper in the table, like `unslotted`)
     """An operation on the exercise the request named (the model's EXERCISE slot)."""
@@ -135,11 +142,11 @@ OPERATIONS: dict[str, Operation] = {
     "AMAZON.ResumeIntent": unslotted(checked(navigation.resume)),
     "WaitIntent": unslotted(navigation.wait),
     # Moving between exercises.
-    "AMAZON.NextIntent": unslotted(checked(navigation.next_exercise)),
-    "AMAZON.PreviousIntent": unslotted(checked(navigation.previous)),
+    "AMAZON.NextIntent": with_aside(checked(navigation.next_exercise)),
+    "AMAZON.PreviousIntent": with_aside(checked(navigation.previous)),
     "AMAZON.RepeatIntent": unslotted(navigation.repeat),
     "AgainIntent": unslotted(checked(navigation.again)),
-    "AMAZON.StartOverIntent": unslotted(checked(navigation.start_over)),
+    "AMAZON.StartOverIntent": with_aside(checked(navigation.start_over)),
     # Intents naming an exercise: start it, or hear how it's done.
     "StartExerciseIntent": by_exercise(checked(navigation.start_exercise)),
     "DescribeExerciseIntent": by_exercise(info.describe),
@@ -184,7 +191,7 @@ OPERATIONS: dict[str, Operation] = {
     "RatedHardIntent": rating(effort.HARD),
     # Yes and no to the last question.
     "AMAZON.YesIntent": unslotted(answers.yes),
-    "AMAZON.NoIntent": unslotted(answers.no),
+    "AMAZON.NoIntent": with_aside(answers.no),
     # Player features this skill doesn't offer.
     "AMAZON.LoopOnIntent": unslotted(info.not_available),
     "AMAZON.LoopOffIntent": unslotted(info.not_available),
@@ -214,13 +221,21 @@ a condition to check with a physician."""
 STARTS = frozenset(
     {"ReadyIntent", "StartRoutineIntent", "StepByStepIntent", "StartExerciseIntent"}
     | {"AgainIntent", "HandsFreeIntent"}
-    | {companion(f"AMAZON.{b}Intent") for b in ("Next", "Previous", "Resume", "StartOver", "No")}
+    | {companion("AMAZON.ResumeIntent")}
 )
 """Custom intents that start exercise, or may: they act only on words the model lists. A
 custom slot takes unlisted words too, and "my elbows are sore, you can begin" must never
-start a set. So with a built-in's companion (builtins.py) that moves on or answers the last
-question ("no, well, my knee's a bit off" to "does anything hurt?"); stop, pause, help and
-repeat are safe whatever words are around them."""
+start a set. So with the built-in's companion (builtins.py) that resumes; stop, pause, help
+and repeat are safe whatever words are around them, and so are ASIDES."""
+MOVES = frozenset(companion(f"AMAZON.{b}Intent") for b in ("Next", "Previous", "StartOver"))
+"""Companions that move to an exercise, whose introduction plays its first set: with words
+around them that no listed value placed ("nah, bugger that one, next"), they move and ask
+"ready?", saying how to report pain, and play nothing (`with_aside`); hands-free, where
+moving plays a track, such words are not understood (stream_handlers)."""
+ASIDES = MOVES | {companion("AMAZON.NoIntent")}
+"""Companions that act on words no listed value placed, told of them (`with_aside`): a "no"
+with such words leaves a health question open ("no, well, my knee's a bit off" to "did
+anything hurt?") and answers any other."""
 NOT_UNDERSTOOD = "AMAZON.FallbackIntent"
 PAIN = "PainIntent"
 FORM = "FormIntent"

@@ -8,7 +8,7 @@ from dataclasses import replace
 
 from ask_sdk_core.exceptions import PersistenceException
 from ask_sdk_core.handler_input import HandlerInput
-from ask_sdk_core.utils import get_request_type, get_supported_interfaces
+from ask_sdk_core.utils import get_intent_name, get_request_type, get_supported_interfaces
 from ask_sdk_model import Response
 
 from backcoach.skill.alexa.base import (
@@ -21,9 +21,10 @@ from backcoach.skill.alexa.base import (
     is_safety,
     our_stream_in,
     slot_id,
+    slots_of,
     stamp,
 )
-from backcoach.skill.alexa.intents import OPERATIONS, Slots
+from backcoach.skill.alexa.intents import MOVES, OPERATIONS, Slots
 from backcoach.skill.alexa.state_store import carried_place
 from backcoach.skill.domain.hands_free import (
     PLAYER_REQUESTS,
@@ -267,6 +268,11 @@ class StreamCommandHandler(StreamHandler):
     def handle(self, handler_input: HandlerInput) -> Response:
         kind = get_request_type(handler_input)
         name = intent_of(handler_input) if kind == "IntentRequest" else kind
+        if kind == "IntentRequest" and _moved_with_an_aside(handler_input):
+            # Hands-free, moving plays a track: words around the command that no listed
+            # value placed may be a symptom (dialog mode asks "ready?" instead).
+            at = _position(handler_input)
+            return self.run_stream(handler_input, lambda hf, s, st: hf.fallback(s, st, at))
         return self.run_stream(handler_input, COMMANDS[name])
 
 
@@ -318,6 +324,12 @@ class PlayerEventHandler(StreamHandler):
         request = handler_input.request_envelope.request
         kind = get_request_type(handler_input)
         return self.run_stream(handler_input, lambda hf, s, st: on_event(kind, request, hf, s, st))
+
+
+def _moved_with_an_aside(handler_input: HandlerInput) -> bool:
+    """Whether a move's companion (intents.MOVES) carried words no listed value placed."""
+    name = get_intent_name(handler_input)
+    return name in MOVES and bool(slots_of(handler_input).unplaced)
 
 
 def _our_stream_is_active(handler_input: HandlerInput, deps: Deps) -> bool:

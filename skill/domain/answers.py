@@ -115,9 +115,18 @@ def yes(coach: Coach, s: State) -> Reply:
     return action(coach, s) if action else info.fallback(coach, s)
 
 
-def no(coach: Coach, s: State) -> Reply:
-    """Decline the last question: end where ending is the alternative, else wait."""
+ASKED_AGAIN_AFTER_WORDS = info.HEALTH_CHECKS | {Pending.HURT_CHECK, Pending.RESUME_ROUTINE}
+"""Questions a "no" with words the skill could not read around it ("no, my hip's a bit
+iffy") does not answer: a health question, whose words may say what the no does not, and
+"pick up there?", whose no starts the routine's first set. The question is asked again."""
+
+
+def no(coach: Coach, s: State, aside: bool = False) -> Reply:
+    """Decline the last question: end where ending is the alternative, else wait (`aside`:
+    words no listed value placed came with it; ASKED_AGAIN_AFTER_WORDS)."""
     pending = s.place.pending
+    if aside and pending in ASKED_AGAIN_AFTER_WORDS:
+        return info.fallback(coach, s)
     if pending == Pending.RESUME_ROUTINE:
         return navigation.start_routine(coach, s)
     if pending == Pending.RESUME_STREAM:

@@ -10,9 +10,11 @@ from backcoach.skill.domain.reply import Reply
 from backcoach.skill.domain.state import Offer, Pending, Phase, State
 
 
-def intro(coach: Coach, s: State, index: int, *lead: str) -> Reply:
+def intro(coach: Coach, s: State, index: int, *lead: str, asked: bool = False) -> Reply:
     """Move to an exercise: its steps the first time, later just its dose and one key cue;
-    then the lead-in ("Get into position … 3, 2, 1") starts the first set, no question asked."""
+    then the lead-in ("Get into position … 3, 2, 1") starts the first set, no question asked.
+    `asked`: the command came with words the skill could not read ("skip this one, I came
+    over all funny"), so the pain rule, the steps and "ready?" instead: nothing plays."""
     place = s.place
     place.exercise, place.unit, place.last_block = index, 0, 0
     place.phase, place.offer = Phase.INTRO, Offer.NONE
@@ -20,13 +22,15 @@ def intro(coach: Coach, s: State, index: int, *lead: str) -> Reply:
     ex, level = coach.current(s), s.level_of(coach.routine)
     known = s.profile.knows(ex.id)
     words = coach.phrasing.brief_text if known else coach.phrasing.steps_text
+    if asked:
+        return coach.ask(s, *lead, coach.say("unclear.pain_rule"), *words(index, level))
     return play(coach, s, *lead, *words(index, level), long_lead_in=not known)
 
 
-def start_routine(coach: Coach, s: State) -> Reply:
-    """Begin the routine from the first exercise."""
+def start_routine(coach: Coach, s: State, asked: bool = False) -> Reply:
+    """Begin the routine from the first exercise (`asked`: as intro's)."""
     s.place.done = []
-    return intro(coach, s, 0)
+    return intro(coach, s, 0, asked=asked)
 
 
 def start_routine_with(coach: Coach, s: State, lead: str) -> Reply:
@@ -150,13 +154,14 @@ def sent(s: State, audio_s: float) -> None:
     place.played_s = audio_s
 
 
-def next_exercise(coach: Coach, s: State) -> Reply:
-    """Skip to the next exercise; after the last one, the routine is over."""
+def next_exercise(coach: Coach, s: State, asked: bool = False) -> Reply:
+    """Skip to the next exercise; after the last one, the routine is over (`asked`: as
+    intro's)."""
     place = s.place
     if place.phase == Phase.PAUSED:
         place.phase, place.paused_phase = place.paused_phase or Phase.INTRO, None
     if place.phase == Phase.IDLE:
-        return start_routine(coach, s)
+        return start_routine(coach, s, asked)
     if place.phase == Phase.FINISHED:
         return coach.ask(s, coach.say("nav.already_finished"))
     if place.exercise == coach.total - 1:
@@ -166,21 +171,22 @@ def next_exercise(coach: Coach, s: State) -> Reply:
         return coach.end(last, *coach.phrasing.closing(after_pain))
     skipping = place.phase in (Phase.INTRO, Phase.BETWEEN, Phase.PAIN)
     lead = coach.say("nav.skipped") if skipping else ""
-    return intro(coach, s, place.exercise + 1, lead)
+    return intro(coach, s, place.exercise + 1, lead, asked=asked)
 
 
-def previous(coach: Coach, s: State) -> Reply:
-    """Go back one exercise (or redo the one just finished)."""
+def previous(coach: Coach, s: State, asked: bool = False) -> Reply:
+    """Go back one exercise (or redo the one just finished; `asked`: as intro's)."""
     place = s.place
     if place.phase == Phase.PAUSED:
         place.phase, place.paused_phase = place.paused_phase or Phase.INTRO, None
     if place.phase == Phase.IDLE:
         return coach.ask(s, coach.say("nav.not_started"))
     if place.phase in (Phase.EXERCISE_DONE, Phase.FINISHED):
-        return intro(coach, s, place.exercise, coach.say("nav.back"))
+        return intro(coach, s, place.exercise, coach.say("nav.back"), asked=asked)
     if place.exercise == 0:
-        return intro(coach, s, 0, coach.say("nav.first", name=coach.current(s).name))
-    return intro(coach, s, place.exercise - 1, coach.say("nav.back"))
+        first = coach.say("nav.first", name=coach.current(s).name)
+        return intro(coach, s, 0, first, asked=asked)
+    return intro(coach, s, place.exercise - 1, coach.say("nav.back"), asked=asked)
 
 
 def repeat(coach: Coach, s: State) -> Reply:
@@ -218,10 +224,10 @@ def wait(coach: Coach, s: State) -> Reply:
     return Reply((coach.say("wait.idle" if idle else "wait.ok"),))
 
 
-def start_over(coach: Coach, s: State) -> Reply:
-    """Back to the first exercise, nothing done."""
+def start_over(coach: Coach, s: State, asked: bool = False) -> Reply:
+    """Back to the first exercise, nothing done (`asked`: as intro's)."""
     s.place.done = []
-    return intro(coach, s, 0, coach.say("nav.start_over"))
+    return intro(coach, s, 0, coach.say("nav.start_over"), asked=asked)
 
 
 def pause(coach: Coach, s: State) -> Reply:
