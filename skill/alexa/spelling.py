@@ -76,11 +76,17 @@ _EYE_DIALECT = re.compile(
 )
 
 
+AFFIRMING_SOUNDS = re.compile(r"(?<![\w'])(?:uh[- ]huh|mm[- ]hmm|mmhmm|mhmm)(?![\w'])")
+"""A yes said as a sound ("uh-huh", "mm-hmm"): heard as "mhm", the listed yes word, never
+dropped as two hesitations ("huh" alone asks what was said)."""
+
+
 def canonical(text: str) -> str:
     """Normalised, with contractions spelled one way ("i am" and "im" both as "i'm", "my
     back's" as "my back is"), words written as dictionary words ("countin'" as "counting", "ma"
     as "my"), and without hesitations ("um")."""
     text = DROPPED_G.sub(r"\1g", text.lower().replace("\u2019", "'"))
+    text = AFFIRMING_SOUNDS.sub("mhm", text)
     text = _EYE_DIALECT.sub(lambda m: EYE_DIALECT[m.group(0)], text)
     # "'s" first: "my back's not happy" is "my back is not", then "isn't", as the samples.
     text = _NOUN_S.sub(
