@@ -390,6 +390,15 @@ def test_canonical_spells_contractions_one_way(raw, expected):
     assert canonical(raw) == expected
 
 
+@pytest.mark.parametrize("said", ["uh-huh", "Uh huh.", "mm-hmm", "mmhmm"])
+def test_a_yes_said_as_a_sound_is_a_yes_not_two_hesitations(nlu, said):
+    """ "uh" and "mm" alone are hesitations speech recognition leaves out; together with
+    "huh" or "hmm" they are a yes ("huh" alone asks what was said)."""
+    assert canonical(said) == "mhm"
+    assert nlu.understand(said).intent == "AMAZON.YesIntent"
+    assert nlu.understand("huh").intent == "AMAZON.RepeatIntent"
+
+
 def test_where_it_hurts_is_a_resolved_slot(nlu):
     match = nlu.understand("my lower back really hurts")
     assert match.intent == "PainIntent"
