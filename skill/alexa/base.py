@@ -113,6 +113,10 @@ def slots_named(heard: Heard) -> Slots:
         heard.get(TIME_SLOT, ("", None))[0] or None,
         tuple(ident for name in DAY_SLOTS if (ident := heard.get(name, ("", None))[1])),
         countermands(heard.get(BEFORE_SLOT, ("", None))[0]),
+        guessed=any(
+            ident is None and n not in PLACED_SLOTS | WRAPPER_SLOTS
+            for n, (_, ident) in heard.items()
+        ),
     )
 
 

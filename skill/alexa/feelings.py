@@ -63,6 +63,11 @@ def feeling_in(words: str) -> str | None:
     return next((ident for ident, _ in ids_in(FEELING_TYPE, words, NOT_SYMPTOMS)), None)
 
 
+def names_the_body(words: str) -> bool:
+    """Whether the words name a part of the body (the model's BODY_PART words)."""
+    return bool(ids_in("BODY_PART", words))
+
+
 @cache
 def _fillers() -> frozenset[str]:
     """Every listed word or phrase said around a command."""

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from backcoach.skill.alexa.commands import command_in
-from backcoach.skill.alexa.feelings import feeling_in
+from backcoach.skill.alexa.feelings import feeling_in, names_the_body
 from backcoach.skill.alexa.reports import (
     REPORT,
     UNMISTAKABLE,
@@ -60,6 +60,9 @@ class Slots:
     countermanded: bool = False
     """The words before a command take it back ("please don't", "I don't want to"): Alexa
     fills a {before} slot with them all the same (countermands)."""
+    guessed: bool = False
+    """A slot of the sentence's own, not one of the words around it, heard words no listed
+    value matched: what it means is a guess ("tell me a joke" fills ReadyIntent's {state})."""
 
 
 COUNTERMAND = re.compile(
@@ -139,7 +142,7 @@ OPERATIONS: dict[str, Operation] = {
     "StepByStepIntent": unslotted(checked(navigation.step_by_step)),
     "ReadyIntent": unslotted(checked(navigation.ready)),
     "AMAZON.PauseIntent": unslotted(navigation.pause),
-    "AMAZON.ResumeIntent": unslotted(checked(navigation.resume)),
+    "AMAZON.ResumeIntent": with_aside(checked(navigation.resume)),
     "WaitIntent": unslotted(navigation.wait),
     # Moving between exercises.
     "AMAZON.NextIntent": with_aside(checked(navigation.next_exercise)),
@@ -221,18 +224,22 @@ a condition to check with a physician."""
 STARTS = frozenset(
     {"ReadyIntent", "StartRoutineIntent", "StepByStepIntent", "StartExerciseIntent"}
     | {"AgainIntent", "HandsFreeIntent"}
-    | {companion("AMAZON.ResumeIntent")}
 )
-"""Custom intents that start exercise, or may: they act only on words the model lists. A
-custom slot takes unlisted words too, and "my elbows are sore, you can begin" must never
-start a set. So with the built-in's companion (builtins.py) that resumes; stop, pause, help
-and repeat are safe whatever words are around them, and so are ASIDES."""
+"""Custom intents that start exercise: they act only on words the model lists. A custom
+slot takes unlisted words too, and "my elbows are sore, you can begin" must never start a
+set; stop, pause, help and repeat are safe whatever words are around them, and so are
+ASIDES, which are told of such words."""
+CONFIRMS = frozenset({companion("AMAZON.ResumeIntent")})
+"""Starts that, with words around them no listed value placed ("okay, I'm back, let's pick it
+up where we left off"), say how to report pain and ask the question of the moment, whose yes
+starts (navigation.confirm); hands-free, where they play, such words are not understood.
+Not "ready": its own slots take nearly anything ("set a timer" is "{state} {after}")."""
 MOVES = frozenset(companion(f"AMAZON.{b}Intent") for b in ("Next", "Previous", "StartOver"))
 """Companions that move to an exercise, whose introduction plays its first set: with words
 around them that no listed value placed ("nah, bugger that one, next"), they move and ask
 "ready?", saying how to report pain, and play nothing (`with_aside`); hands-free, where
 moving plays a track, such words are not understood (stream_handlers)."""
-ASIDES = MOVES | {companion("AMAZON.NoIntent")}
+ASIDES = MOVES | CONFIRMS | {companion("AMAZON.NoIntent")}
 """Companions that act on words no listed value placed, told of them (`with_aside`): a "no"
 with such words leaves a health question open ("no, well, my knee's a bit off" to "did
 anything hurt?") and answers any other."""
@@ -247,7 +254,7 @@ NOT_GUESSED = frozenset(
 )
 """Intents never found in a complaint's words (commands.py): an answer to a question (a
 guessed "yes" could delete everything) and a complaint, which is read as one first."""
-IN_REPORTS = frozenset(OPERATIONS) - NOT_GUESSED - STARTS - {as_builtin(n) for n in STARTS}
+IN_REPORTS = frozenset(OPERATIONS) - NOT_GUESSED - {as_builtin(n) for n in STARTS | CONFIRMS}
 """The commands a complaint's words are searched for when they say nothing wrong: none that
 starts exercise or answers a question."""
 GUESSED = frozenset({"PainIntent", "LeakIntent", "ConditionIntent"})
@@ -314,7 +321,12 @@ def _meaning(intent: str, slots: Slots) -> str:
             return found
         if found == Severity.RED_FLAG or feeling_in(not_resting(slots.unplaced)):
             return PAIN
-        if intent in STARTS or slots.countermanded:
+        if intent in STARTS or slots.countermanded or (intent in CONFIRMS and slots.guessed):
+            return NOT_UNDERSTOOD
+        if intent in ASIDES and names_the_body(slots.said):
+            # The body named beside words read as nothing ("hang on, my back just went pop":
+            # "on my back" is a listed READY_STATE; "legs are in position"): a guess either
+            # way, so a move or a start waits on no question.
             return NOT_UNDERSTOOD
     return _resolved(intent, slots)
 

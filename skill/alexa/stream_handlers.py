@@ -24,7 +24,7 @@ from backcoach.skill.alexa.base import (
     slots_of,
     stamp,
 )
-from backcoach.skill.alexa.intents import MOVES, OPERATIONS, Slots
+from backcoach.skill.alexa.intents import CONFIRMS, MOVES, OPERATIONS, Slots
 from backcoach.skill.alexa.state_store import carried_place
 from backcoach.skill.domain.hands_free import (
     PLAYER_REQUESTS,
@@ -217,6 +217,11 @@ class StreamHandler(CoachHandler):
     def respond(self, handler_input: HandlerInput, reply: Reply) -> Response:
         return self.deliver(handler_input, reply)
 
+    def not_understood(self, handler_input: HandlerInput) -> Response:
+        """What a sentence not understood gets while the stream plays or is paused."""
+        at = _position(handler_input)
+        return self.run_stream(handler_input, lambda hf, s, st: hf.fallback(s, st, at))
+
     def run_stream(self, handler_input: HandlerInput, operation: Operation) -> Response:
         """Events get directives only; voice commands end the session unless they ask."""
         reply = self.exchange(handler_input, operation)
@@ -268,11 +273,8 @@ class StreamCommandHandler(StreamHandler):
     def handle(self, handler_input: HandlerInput) -> Response:
         kind = get_request_type(handler_input)
         name = intent_of(handler_input) if kind == "IntentRequest" else kind
-        if kind == "IntentRequest" and _moved_with_an_aside(handler_input):
-            # Hands-free, moving plays a track: words around the command that no listed
-            # value placed may be a symptom (dialog mode asks "ready?" instead).
-            at = _position(handler_input)
-            return self.run_stream(handler_input, lambda hf, s, st: hf.fallback(s, st, at))
+        if kind == "IntentRequest" and _plays_with_an_aside(handler_input):
+            return self.not_understood(handler_input)
         return self.run_stream(handler_input, COMMANDS[name])
 
 
@@ -307,6 +309,8 @@ class StreamQuestionHandler(StreamHandler):
         )
 
     def handle(self, handler_input: HandlerInput) -> Response:
+        if _plays_with_an_aside(handler_input):
+            return self.not_understood(handler_input)
         question = QUESTIONS[intent_of(handler_input)]
         at, exercise_id = _position(handler_input), slot_id(handler_input, EXERCISE_SLOT)
         return self.run_stream(
@@ -326,10 +330,12 @@ class PlayerEventHandler(StreamHandler):
         return self.run_stream(handler_input, lambda hf, s, st: on_event(kind, request, hf, s, st))
 
 
-def _moved_with_an_aside(handler_input: HandlerInput) -> bool:
-    """Whether a move's companion (intents.MOVES) carried words no listed value placed."""
+def _plays_with_an_aside(handler_input: HandlerInput) -> bool:
+    """Whether a move or a start that confirms first (intents.MOVES, CONFIRMS) carried words
+    no listed value placed: hands-free, where either plays a track, they may be a symptom,
+    so the sentence is not understood (dialog mode asks first instead)."""
     name = get_intent_name(handler_input)
-    return name in MOVES and bool(slots_of(handler_input).unplaced)
+    return name in MOVES | CONFIRMS and bool(slots_of(handler_input).unplaced)
 
 
 def _our_stream_is_active(handler_input: HandlerInput, deps: Deps) -> bool:

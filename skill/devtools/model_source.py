@@ -253,8 +253,10 @@ def _unwrapped(samples: list[str], slots: dict[str, str], types: dict[str, dict]
         for i in range(len(words)):
             for j in range(i + 1, len(words) + 1):
                 head, middle, tail = words[:i], words[i:j], words[j:]
-                if (head or tail) and (not head or " ".join(head) in before) and (
-                    not tail or " ".join(tail) in after
+                if (
+                    (head or tail)
+                    and (not head or " ".join(head) in before)
+                    and (not tail or " ".join(tail) in after)
                 ):
                     wrapped = ["{before}"] * bool(head) + middle + ["{after}"] * bool(tail)
                     if " ".join(wrapped) in kept:

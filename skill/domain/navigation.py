@@ -81,6 +81,13 @@ def ready(coach: Coach, s: State) -> Reply:
     return play(coach, s, coach.phrasing.redo(s)) if s.place.interrupted else play(coach, s)
 
 
+def confirm(coach: Coach, s: State) -> Reply:
+    """ "Okay, I'm back, let's pick it up, the kettle's on": a start with words the skill
+    could not read around it. They may be a symptom, so how to report pain, then the
+    question of the moment, whose yes starts; nothing plays and nothing moves."""
+    return coach.ask(s, coach.say("unclear.pain_rule"))
+
+
 def pick_up(coach: Coach, s: State, lead: str = "") -> Reply:
     """A new session picks an unfinished routine up at the set where it stopped: a
     one-sentence recap instead of the steps, then the lead-in and that set."""
@@ -245,9 +252,16 @@ def pause(coach: Coach, s: State) -> Reply:
     return Reply(said)
 
 
-def resume(coach: Coach, s: State) -> Reply:
-    """Carry on where the pause happened (or where the last session stopped, or now)."""
+def resume(coach: Coach, s: State, asked: bool = False) -> Reply:
+    """Carry on where the pause happened (or where the last session stopped, or now;
+    `asked`: as confirm's, where resuming plays)."""
     place = s.place
+    plays = place.phase in (Phase.INTRO, Phase.BETWEEN, Phase.EXERCISE_DONE) or (
+        (place.phase, place.interrupted) == (Phase.PAUSED, True)
+        or (place.phase, place.offer) == (Phase.IDLE, Offer.RESUME)
+    )
+    if asked and plays:
+        return confirm(coach, s)
     if place.phase == Phase.PAUSED and place.interrupted:
         # "Alexa, wait" cut the sets short: they are played again, not skipped.
         place.phase, place.paused_phase = place.paused_phase or Phase.BETWEEN, None

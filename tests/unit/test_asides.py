@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from backcoach.skill.alexa.intents import MOVES, OPERATIONS, STARTS, Slots, meaning
+from backcoach.skill.alexa.intents import ASIDES, OPERATIONS, STARTS, Slots, meaning
 from backcoach.skill.alexa.skill_builder import build_skill
 from backcoach.skill.devtools.simulator import SessionState, Simulator, in_process
 from backcoach.skill.domain.phrases import load_phrases
@@ -35,8 +35,8 @@ def _regular(**skill_args) -> tuple[FlakyAdapter, Simulator]:
     return adapter, sim
 
 
-def test_moves_are_no_starts_and_act_on_unlisted_words_unless_they_say_something_wrong():
-    assert not MOVES & STARTS
+def test_asides_are_no_starts_and_act_on_unlisted_words_unless_they_say_something_wrong():
+    assert not ASIDES & STARTS
     assert meaning("NextWrappedIntent", Slots(unplaced="the dog wants out")) == (
         "AMAZON.NextIntent"
     )
@@ -44,9 +44,14 @@ def test_moves_are_no_starts_and_act_on_unlisted_words_unless_they_say_something
     assert meaning("NextWrappedIntent", Slots(unplaced="i feel dizzy")) == "RedFlagIntent"
     took_back = Slots(unplaced="please don't", countermanded=True)
     assert meaning("NextWrappedIntent", took_back) == "AMAZON.FallbackIntent"
-    # Resuming plays the sets: still listed words only.
-    assert meaning("ResumeWrappedIntent", Slots(unplaced="the dog")) == "AMAZON.FallbackIntent"
     assert meaning("NoWrappedIntent", Slots(unplaced="the dog wants out")) == "AMAZON.NoIntent"
+    assert meaning("ResumeWrappedIntent", Slots(unplaced="the dog")) == "AMAZON.ResumeIntent"
+    # The body named in words read as nothing is a guess either way: not understood.
+    body = Slots(unplaced="been on my feet all day", said="been on my feet all day")
+    for intent in ("NextWrappedIntent", "ResumeWrappedIntent", "NoWrappedIntent"):
+        assert meaning(intent, body) == "AMAZON.FallbackIntent", intent
+    # Starts that play at once act on listed words only.
+    assert meaning("AgainIntent", Slots(unplaced="the dog")) == "AMAZON.FallbackIntent"
 
 
 @pytest.mark.parametrize(
@@ -70,6 +75,17 @@ def test_in_dialog_a_move_with_an_aside_asks_ready_and_plays_nothing(said, exerc
     assert AUDIO.search(sim.say("ready").ssml)
 
 
+def test_in_dialog_a_resume_with_an_aside_asks_first_and_then_plays():
+    _, sim = _regular()
+    sim.say("open back coach")
+    sim.say("start my back routine")
+    sim.say("ready")  # the plank's first sets: "carry on" plays its next ones
+    turn = sim.say("carry on, the dog wants out")
+    speech = " ".join(turn.speech.split())
+    assert not AUDIO.search(turn.ssml) and PAIN_RULE in speech and speech.endswith("?")
+    assert AUDIO.search(sim.say("yes").ssml)
+
+
 def test_in_dialog_a_move_with_listed_words_around_it_plays_as_before():
     _, sim = _regular()
     sim.say("open back coach")
@@ -82,6 +98,19 @@ def _played(turn) -> set[str]:
     """The exercises the turn's Play directives play."""
     tokens = [d["audioItem"]["stream"]["token"] for d in turn.directives if "audioItem" in d]
     return {token.split(":")[2] for token in tokens}
+
+
+@pytest.mark.parametrize("aside", ["skip this one the dog wants out", "carry on the dog wants out"])
+def test_hands_free_a_move_or_resume_with_an_aside_is_not_understood(aside):
+    _, sim = _regular(
+        clip_url=lambda handler_input: lambda clip_id: f"https://coach.example/{clip_id}.mp3",
+        track_length_s=lambda exercise_id, level: 60.0,
+    )
+    sim.say("play my back routine")
+    sim.wait(20)
+    sim.say("alexa pause")
+    turn = sim.say(f"tell back coach {aside}")
+    assert "didn't catch" in turn.speech and not _played(turn)
 
 
 def test_hands_free_a_move_with_an_aside_is_not_understood_and_moves_nothing():

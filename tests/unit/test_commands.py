@@ -87,4 +87,4 @@ def test_listed_fillers_one_after_another_are_no_unplaced_words():
     assert coverage.answered_by(NLU.understand("right, back to it then love")) == (
         "AMAZON.ResumeIntent"
     )
-    assert meaning("ResumeWrappedIntent", Slots(unplaced="the dog")) == "AMAZON.FallbackIntent"
+    assert meaning("AgainIntent", Slots(unplaced="the dog")) == "AMAZON.FallbackIntent"

@@ -102,7 +102,8 @@ def test_a_wrapped_sentence_takes_words_before_and_after_it(tmp_path):
 def test_a_sample_the_wrapped_sentence_says_with_a_listed_word_around_it_is_left_out(tmp_path):
     """ "okay hang on mate" is "{before} hang on {after}" with listed words: the slots hear
     it, so it costs no bytes of its own; an unlisted word ("wait hang on") keeps its sample."""
-    text = WRAPPED.replace('["hang on"]', '["hang on"]\n    sentences: ["(okay|wait) hang on [mate]"]')
+    sentences = '\n    sentences: ["(okay|wait) hang on [mate]"]'
+    text = WRAPPED.replace('["hang on"]', '["hang on"]' + sentences)
     language = build(_write(tmp_path / "src", text))["interactionModel"]["languageModel"]
     (wait,) = language["intents"]
     assert "wait hang on mate" in wait["samples"] and "wait hang on" in wait["samples"]
