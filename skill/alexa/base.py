@@ -117,6 +117,10 @@ def slots_named(heard: Heard) -> Slots:
             ident is None and n not in PLACED_SLOTS | WRAPPER_SLOTS
             for n, (_, ident) in heard.items()
         ),
+        inside=all(
+            n in heard and heard[n][1] is None and not only_fillers(heard[n][0])
+            for n in WRAPPER_SLOTS
+        ),
     )
 
 

@@ -63,6 +63,9 @@ class Slots:
     guessed: bool = False
     """A slot of the sentence's own, not one of the words around it, heard words no listed
     value matched: what it means is a guess ("tell me a joke" fills ReadyIntent's {state})."""
+    inside: bool = False
+    """Words no listed value placed on both sides of a command: a few words inside a longer
+    sentence, likely saying something else ("run that same one back one more time")."""
 
 
 COUNTERMAND = re.compile(
@@ -323,10 +326,10 @@ def _meaning(intent: str, slots: Slots) -> str:
             return PAIN
         if intent in STARTS or slots.countermanded or (intent in CONFIRMS and slots.guessed):
             return NOT_UNDERSTOOD
-        if intent in ASIDES and names_the_body(slots.said):
-            # The body named beside words read as nothing ("hang on, my back just went pop":
-            # "on my back" is a listed READY_STATE; "legs are in position"): a guess either
-            # way, so a move or a start waits on no question.
+        if intent in ASIDES and (slots.inside or names_the_body(slots.said)):
+            # A command inside other words, or the body named beside words read as nothing
+            # ("hang on, my back just went pop": "on my back" is a listed READY_STATE): a
+            # guess either way, so nothing moves and nothing is answered.
             return NOT_UNDERSTOOD
     return _resolved(intent, slots)
 

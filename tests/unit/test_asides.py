@@ -10,6 +10,8 @@ import pytest
 
 from backcoach.skill.alexa.intents import ASIDES, OPERATIONS, STARTS, Slots, meaning
 from backcoach.skill.alexa.skill_builder import build_skill
+from backcoach.skill.devtools import coverage
+from backcoach.skill.devtools.nlu import Nlu
 from backcoach.skill.devtools.simulator import SessionState, Simulator, in_process
 from backcoach.skill.domain.phrases import load_phrases
 from backcoach.skill.domain.routine import load_routine
@@ -50,6 +52,14 @@ def test_asides_are_no_starts_and_act_on_unlisted_words_unless_they_say_somethin
     body = Slots(unplaced="been on my feet all day", said="been on my feet all day")
     for intent in ("NextWrappedIntent", "ResumeWrappedIntent", "NoWrappedIntent"):
         assert meaning(intent, body) == "AMAZON.FallbackIntent", intent
+    # A command inside other words is likely part of something else.
+    nlu = Nlu.load()
+    inside = nlu.understand("run that same one back one more time, I was sloppy")
+    assert inside.intent == "PreviousWrappedIntent"
+    assert coverage.answered_by(inside) == "AMAZON.FallbackIntent"
+    assert coverage.answered_by(nlu.understand("go back one, I missed it")) == (
+        "AMAZON.PreviousIntent"
+    )
     # Starts that play at once act on listed words only.
     assert meaning("AgainIntent", Slots(unplaced="the dog")) == "AMAZON.FallbackIntent"
 
