@@ -58,9 +58,10 @@ TIME_SLOT = "time"
 DAY_SLOTS = ("day", "day_two", "day_three")
 """The days a reminder rings (RemindIntent's WEEKDAY slots)."""
 """A number of days a week (GoalIntent): read as the request's number, as a score is."""
+CONDITION_SLOT = "condition"
 PLACED_SLOTS = frozenset(
     {EXERCISE_SLOT, BODY_PART_SLOT, FEELING_SLOT, SCORE_SLOT, DAYS_SLOT, TIME_SLOT}
-    | {"condition", *DAY_SLOTS}
+    | {CONDITION_SLOT, *DAY_SLOTS}
 )
 """Slots whose unlisted words are read as what they are (an exercise we don't have, a body
 part or feeling we don't list): the rest carry words around a command (Slots.unplaced)."""
@@ -114,12 +115,8 @@ def slots_named(heard: Heard) -> Slots:
         tuple(ident for name in DAY_SLOTS if (ident := heard.get(name, ("", None))[1])),
         countermands(heard.get(BEFORE_SLOT, ("", None))[0]),
         guessed=any(
-            ident is None and n not in PLACED_SLOTS | WRAPPER_SLOTS
+            ident is None and (n == CONDITION_SLOT or n not in PLACED_SLOTS | WRAPPER_SLOTS)
             for n, (_, ident) in heard.items()
-        ),
-        inside=all(
-            n in heard and heard[n][1] is None and not only_fillers(heard[n][0])
-            for n in WRAPPER_SLOTS
         ),
     )
 

@@ -62,19 +62,21 @@ class Slots:
     fills a {before} slot with them all the same (countermands)."""
     guessed: bool = False
     """A slot of the sentence's own, not one of the words around it, heard words no listed
-    value matched: what it means is a guess ("tell me a joke" fills ReadyIntent's {state})."""
-    inside: bool = False
-    """Words no listed value placed on both sides of a command: a few words inside a longer
-    sentence, likely saying something else ("run that same one back one more time")."""
+    value matched: what it means is a guess ("tell me a joke" fills ReadyIntent's {state},
+    "a little leak" a ConditionIntent's {condition})."""
 
 
 COUNTERMAND = re.compile(
-    r"\b(?:not|don't|dont|do not|never|isn't|is not|wasn't|ain't)"
+    r"\b(?:not|don't|dont|do not|never|isn't|is not|wasn't|ain't|didn't|did not|doesn't"
+    r"|does not)(?: (?:feel|feels|felt|feeling|look|looks|seem|seems|sound|sounds))?"
     r"(?: (?:too|so|very|that|really|all that))?(?: (?:want|need|have) to| wanna)?$"
 )
 """How words before a command end when they take it back ("please don't" make it harder, "I
-don't want to" stop, "my back isn't too" good). A "no" before a command answers the last
-question ("no, pause it")."""
+don't want to" stop, "my back isn't too" good, "that didn't feel" good). A "no" before a
+command answers the last question ("no, pause it")."""
+NOT_WELL = frozenset({"FeelBetterIntent"})
+"""Saying it is well, which the words before take back ("that didn't feel good at all"): a
+complaint, answered as pain."""
 
 
 def countermands(before: str) -> bool:
@@ -151,7 +153,7 @@ OPERATIONS: dict[str, Operation] = {
     "AMAZON.NextIntent": with_aside(checked(navigation.next_exercise)),
     "AMAZON.PreviousIntent": with_aside(checked(navigation.previous)),
     "AMAZON.RepeatIntent": unslotted(navigation.repeat),
-    "AgainIntent": unslotted(checked(navigation.again)),
+    "AgainIntent": with_aside(checked(navigation.again)),
     "AMAZON.StartOverIntent": with_aside(checked(navigation.start_over)),
     # Intents naming an exercise: start it, or hear how it's done.
     "StartExerciseIntent": by_exercise(checked(navigation.start_exercise)),
@@ -226,17 +228,18 @@ a condition to check with a physician."""
 
 STARTS = frozenset(
     {"ReadyIntent", "StartRoutineIntent", "StepByStepIntent", "StartExerciseIntent"}
-    | {"AgainIntent", "HandsFreeIntent"}
+    | {"HandsFreeIntent"}
 )
 """Custom intents that start exercise: they act only on words the model lists. A custom
 slot takes unlisted words too, and "my elbows are sore, you can begin" must never start a
 set; stop, pause, help and repeat are safe whatever words are around them, and so are
 ASIDES, which are told of such words."""
-CONFIRMS = frozenset({companion("AMAZON.ResumeIntent")})
+CONFIRMS = frozenset({companion("AMAZON.ResumeIntent"), "AgainIntent"})
 """Starts that, with words around them no listed value placed ("okay, I'm back, let's pick it
-up where we left off"), say how to report pain and ask the question of the moment, whose yes
-starts (navigation.confirm); hands-free, where they play, such words are not understood.
-Not "ready": its own slots take nearly anything ("set a timer" is "{state} {after}")."""
+up where we left off", "do that set again, my form was garbage"), say how to report pain and
+ask "ready?", whose yes starts (navigation.confirm, navigation.again); hands-free, where they
+play, such words are not understood. Not "ready": its own slots take nearly anything ("set a
+timer" is "{state} {after}")."""
 MOVES = frozenset(companion(f"AMAZON.{b}Intent") for b in ("Next", "Previous", "StartOver"))
 """Companions that move to an exercise, whose introduction plays its first set: with words
 around them that no listed value placed ("nah, bugger that one, next"), they move and ask
@@ -249,6 +252,7 @@ anything hurt?") and answers any other."""
 NOT_UNDERSTOOD = "AMAZON.FallbackIntent"
 PAIN = "PainIntent"
 FORM = "FormIntent"
+CONDITION = "ConditionIntent"
 NOT_GUESSED = frozenset(
     {"AMAZON.YesIntent", "AMAZON.NoIntent", "PainScoreIntent", REPORT, NOT_UNDERSTOOD}
     | {"RatedEasyIntent", "RatedRightIntent", "RatedHardIntent"}
@@ -307,6 +311,10 @@ def _meaning(intent: str, slots: Slots) -> str:
         # A complaint's carrier with unlisted words that say it is well ("back's feeling
         # pretty good today" is {body_part} is {feeling}): no complaint.
         return Severity.WELL.value
+    if intent == CONDITION and slots.guessed and reported(slots.said) != NOT_UNDERSTOOD:
+        # A condition's carrier with words the model does not list ("I've had a little
+        # leak"): what the words say, if they say anything.
+        return reported(slots.said)
     if intent in READ_FOR_MORE and slots.said:
         # The words themselves may say more than the slots resolved ("both me legs" is both
         # legs; "all dizzy la" is dizzy): the more serious reading answers.
@@ -324,12 +332,14 @@ def _meaning(intent: str, slots: Slots) -> str:
             return found
         if found == Severity.RED_FLAG or feeling_in(not_resting(slots.unplaced)):
             return PAIN
+        if slots.countermanded and intent in NOT_WELL:
+            return PAIN
         if intent in STARTS or slots.countermanded or (intent in CONFIRMS and slots.guessed):
             return NOT_UNDERSTOOD
-        if intent in ASIDES and (slots.inside or names_the_body(slots.said)):
-            # A command inside other words, or the body named beside words read as nothing
-            # ("hang on, my back just went pop": "on my back" is a listed READY_STATE): a
-            # guess either way, so nothing moves and nothing is answered.
+        if intent in ASIDES and names_the_body(slots.said):
+            # The body named beside words read as nothing ("hang on, my back just went pop":
+            # "on my back" is a listed READY_STATE): a guess either way, so nothing moves and
+            # nothing is answered.
             return NOT_UNDERSTOOD
     return _resolved(intent, slots)
 

@@ -52,7 +52,7 @@ LEAKED = re.compile(
     r"|pissed (myself|meself)|(pee|wee|urine) (came out|come out|comes out|coming out"
     r"|escaped|escape|came|come|comes|passed|slipped out)"
     r"|passed (a )?(little |bit of |some )?(urine|wee|pee)|drops? (escaped|came out)"
-    r"|(a little|a small|a bit of an|a tiny|a slight) accident"
+    r"|(a little|a small|a bit of an|a tiny|a slight) accident|(stress )?incontinence"
     r"|let (a bit|a little|a little bit|some|a drop|a dribble) go)\b"
 )
 UNFELT = re.compile(
@@ -118,11 +118,14 @@ TIRED = (
 """Words for being tired that also say a part is in pain ("my back is wrecked")."""
 EVERYDAY = re.compile(
     r"\blet (it|her|'er|er|him|them) rip\b|\bcatch (yourself|yerself|ye) on\b"
+    r"|\bdying (for|to)\b|\bbanging on (the|my|your) (door|wall|window)\b"
+    r"|\bdead (easy|simple|keen|good|fast|quick)\b|\bmad (fast|quick|busy)\b"
     r"|\b(i'm|i am|me|we're|we are|i feel)( (so|really|totally|absolutely|completely|proper"
     r"|pretty|just|a bit|well and truly))? " + TIRED + r"\b"
 )
 """Everyday sayings whose words are also a symptom's: "let her rip" is no tear, "catch
-yourself on" no pinch, and "I'm wrecked" is the person tired, not a part of them in pain."""
+yourself on" no pinch, "dying for a cuppa" or "dead easy" no pain, "banging on the door" no
+throbbing, and "I'm wrecked" is the person tired, not a part of them in pain."""
 TIRED_FIRST = re.compile(
     r"^((so|really|totally|absolutely|completely|proper|pretty|just|a bit) )?" + TIRED + r"\b"
 )

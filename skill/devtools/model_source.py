@@ -168,11 +168,15 @@ def _intents(
     `wrapped` sentences their companion (builtins.py). A built-in takes no custom slots and
     needs an exactly matching sample: it keeps each wrapped sentence as said, and the
     companion takes it with words before, after or both (never bare: two intents would claim
-    it)."""
+    it). A built-in's `leads`, single words that begin a sentence and mean one thing ("pause,
+    my manager is calling"), the companion takes with words after them only."""
     if name.endswith(COMPANION):
         raise ModelSourceError(f"{file}: {name}: a name ending {COMPANION} is a built-in's")
     wrapped = [str(t) for t in spec.get("wrapped") or []]
+    leads = [str(t) for t in spec.get("leads") or []]
     if not (name.startswith(BUILTIN) and wrapped):
+        if leads:
+            raise ModelSourceError(f"{file}: {name}: leads are a wrapped built-in's")
         return [_intent(file, name, spec, rules, types)]
     own = {**spec, "sentences": [*(spec.get("sentences") or []), *wrapped], "wrapped": []}
     try:
@@ -182,7 +186,7 @@ def _intents(
     # One word with any words either side would be nearly any sentence ("... what ...",
     # "my ... back"): a one-word command keeps the built-in's listed words around it only.
     around = [f"{{before}} {s} [{{after}}]" for s in said]
-    around += [f"{s} {{after}}" for s in said]
+    around += [f"{s} {{after}}" for s in [*said, *leads]]
     carrier = {"slots": WRAPPERS, "sentences": around}
     return [
         _intent(file, name, own, rules, types),
@@ -197,7 +201,9 @@ def _intent(
     slots = dict(spec.get("slots") or {})
     templates = [str(t) for t in spec.get("sentences") or []]
     if spec.get("wrapped"):
-        slots.update(WRAPPERS)
+        # {before} first: the slots' words, in the order declared, read as said ("{before}
+        # {body_part} {feeling}": "i had a new" "hip" "done in", Slots.said).
+        slots = {"before": WRAPPERS["before"], **slots, "after": WRAPPERS["after"]}
         templates += [f"[{{before}}] ({t}) [{{after}}]" for t in spec["wrapped"]]
     for slot, kind in slots.items():
         if not (kind.startswith("AMAZON.") or kind in types):

@@ -208,15 +208,19 @@ def repeat(coach: Coach, s: State) -> Reply:
     return Reply((said,), reprompt=coach.phrasing.reprompt(s, question))
 
 
-def again(coach: Coach, s: State) -> Reply:
+def again(coach: Coach, s: State, asked: bool = False) -> Reply:
     """ "Do it again": the last sets again, or the whole exercise once it is done. A second
-    run never counts as another completion (progression counts one a day)."""
+    run never counts as another completion (progression counts one a day). `asked`: words
+    came with it that the skill could not read ("do that set again, my form was garbage"),
+    so the pain rule and "ready?" instead: nothing plays."""
     place = s.place
     if place.phase == Phase.BETWEEN:
         place.unit = place.last_block
+        if asked:
+            return coach.ask(s, coach.say("nav.again"), coach.say("unclear.pain_rule"))
         return play(coach, s)
     if place.phase in (Phase.INTRO, Phase.EXERCISE_DONE, Phase.FINISHED):
-        return intro(coach, s, place.exercise, coach.say("nav.again"))
+        return intro(coach, s, place.exercise, coach.say("nav.again"), asked=asked)
     if place.phase == Phase.PAIN:
         return coach.ask(s, coach.routine.safety.pain)
     return coach.ask(s)

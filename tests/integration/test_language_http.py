@@ -13,7 +13,7 @@ from backcoach.skill.devtools.simulator import SessionState, Simulator, over_htt
 from tests import language_answers as answers
 from tests.helpers import start_server, stop_server
 from tests.integration.conftest import PUBLIC_URL
-from tests.unit.test_language import SAFE_FLOORS, SETS
+from tests.unit.test_language import SAFE_FLOORS, SETS, shown
 
 NLU = Nlu.load()
 GENERIC_APOLOGY = "something went wrong"
@@ -31,8 +31,10 @@ def server(config):
 def test_safety_phrasings_said_during_a_set_over_http(server, service, name):
     rows = coverage.read_rows(SETS / name)
     said = [answers.answer(over_http(server), NLU, row, service.audio_s) for row in rows]
-    assert not [a for a in said if a.plays], answers.unsafe([a for a in said if a.plays])
-    assert answers.share(said) >= SAFE_FLOORS[name], "\n".join(answers.unsafe(said))
+    assert not [a for a in said if a.plays], shown(
+        name, answers.unsafe([a for a in said if a.plays])
+    )
+    assert answers.share(said) >= SAFE_FLOORS[name], shown(name, answers.unsafe(said))
 
 
 @pytest.mark.slow
@@ -54,7 +56,7 @@ def test_every_command_row_gets_an_answer_over_http(server, service, name):
         turn = sim.say(row.utterance)
         if turn.problems or GENERIC_APOLOGY in turn.speech.lower() or not turn.speech:
             failed.append(f"{row.utterance!r}: {turn.problems} {turn.speech[:80]!r}")
-    assert not failed, "\n".join(failed[:20])
+    assert not failed, shown(name, failed)
 
 
 def test_the_sets_are_where_the_unit_test_reads_them():

@@ -52,16 +52,16 @@ def test_asides_are_no_starts_and_act_on_unlisted_words_unless_they_say_somethin
     body = Slots(unplaced="been on my feet all day", said="been on my feet all day")
     for intent in ("NextWrappedIntent", "ResumeWrappedIntent", "NoWrappedIntent"):
         assert meaning(intent, body) == "AMAZON.FallbackIntent", intent
-    # A command inside other words is likely part of something else.
     nlu = Nlu.load()
-    inside = nlu.understand("run that same one back one more time, I was sloppy")
-    assert inside.intent == "PreviousWrappedIntent"
-    assert coverage.answered_by(inside) == "AMAZON.FallbackIntent"
     assert coverage.answered_by(nlu.understand("go back one, I missed it")) == (
         "AMAZON.PreviousIntent"
     )
-    # Starts that play at once act on listed words only.
-    assert meaning("AgainIntent", Slots(unplaced="the dog")) == "AMAZON.FallbackIntent"
+    took = nlu.understand("take it right back to the start of the routine")
+    assert coverage.answered_by(took) == "AMAZON.StartOverIntent"
+    assert meaning("AgainIntent", Slots(unplaced="the dog")) == "AgainIntent"
+    # Other starts act on listed words only.
+    for intent in ("ReadyIntent", "HandsFreeIntent", "StartExerciseIntent"):
+        assert meaning(intent, Slots(unplaced="the dog")) == "AMAZON.FallbackIntent", intent
 
 
 @pytest.mark.parametrize(
@@ -96,6 +96,18 @@ def test_in_dialog_a_resume_with_an_aside_asks_first_and_then_plays():
     assert AUDIO.search(sim.say("yes").ssml)
 
 
+def test_in_dialog_again_with_an_aside_asks_first_and_then_plays_the_same_sets():
+    _, sim = _regular()
+    sim.say("open back coach")
+    sim.say("start my back routine")
+    sim.say("ready")  # the plank's first sets
+    turn = sim.say("do that set again, my form was garbage")
+    speech = " ".join(turn.speech.split())
+    assert not AUDIO.search(turn.ssml) and PAIN_RULE in speech and speech.endswith("?")
+    assert PHRASES.raw("nav.again") in speech
+    assert AUDIO.search(sim.say("yes").ssml)
+
+
 def test_in_dialog_a_move_with_listed_words_around_it_plays_as_before():
     _, sim = _regular()
     sim.say("open back coach")
@@ -110,7 +122,14 @@ def _played(turn) -> set[str]:
     return {token.split(":")[2] for token in tokens}
 
 
-@pytest.mark.parametrize("aside", ["skip this one the dog wants out", "carry on the dog wants out"])
+@pytest.mark.parametrize(
+    "aside",
+    [
+        "skip this one the dog wants out",
+        "carry on the dog wants out",
+        "do that set again the dog wants out",
+    ],
+)
 def test_hands_free_a_move_or_resume_with_an_aside_is_not_understood(aside):
     _, sim = _regular(
         clip_url=lambda handler_input: lambda clip_id: f"https://coach.example/{clip_id}.mp3",

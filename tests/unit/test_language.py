@@ -33,50 +33,54 @@ SETS = Path(__file__).resolve().parents[1] / "language"
 FLOORS = {
     # understood as the right intent (backcoach coverage tests/language/*/*.tsv --quiet)
     "dev/commands.tsv": 0.99,
-    "dev/safety.tsv": 0.99,
+    "dev/safety.tsv": 1.0,
     "dev/earlier.tsv": 0.91,
-    "dev/first_heldout_commands.tsv": 0.98,
+    "dev/first_heldout_commands.tsv": 0.99,
     "dev/first_heldout_safety.tsv": 0.99,
     "dev/third_commands.tsv": 0.99,
     "dev/third_safety.tsv": 0.99,
     "dev/fourth_commands.tsv": 0.92,
-    "dev/fourth_safety.tsv": 0.96,
+    "dev/fourth_safety.tsv": 0.98,
     "dev/second_heldout_safety.tsv": 0.98,
-    "dev/sixth_commands.tsv": 0.89,
-    "dev/sixth_safety.tsv": 0.95,
-    "dev/seventh_commands.tsv": 0.73,
-    "dev/seventh_safety.tsv": 0.97,
+    "dev/sixth_commands.tsv": 0.92,
+    "dev/sixth_safety.tsv": 0.96,
+    "dev/seventh_commands.tsv": 0.78,
+    "dev/seventh_safety.tsv": 0.98,
     "dev/eighth_keeping_up.tsv": 0.50,
-    "dev/ninth_commands.tsv": 0.46,
+    "dev/ninth_commands.tsv": 0.53,
     "dev/ninth_safety.tsv": 1.0,
-    "dev/tenth_commands.tsv": 0.52,
+    "dev/tenth_commands.tsv": 0.54,
     "dev/tenth_safety.tsv": 0.94,
-    "dev/eleventh_commands.tsv": 0.39,
+    "dev/eleventh_commands.tsv": 0.49,
     "dev/eleventh_safety.tsv": 0.93,
-    "heldout/commands.tsv": 0.85,
+    "heldout/commands.tsv": 0.86,
     "heldout/fifth_commands.tsv": 0.89,
     "heldout/fifth_safety.tsv": 0.98,
-    "heldout/sixth_commands.tsv": 0.61,
+    "heldout/sixth_commands.tsv": 0.63,
     "heldout/sixth_safety.tsv": 0.96,
-    "heldout/seventh_commands.tsv": 0.63,
+    "heldout/seventh_commands.tsv": 0.67,
     "heldout/seventh_safety.tsv": 0.91,
     "heldout/eighth_keeping_up.tsv": 0.34,
-    "heldout/ninth_commands.tsv": 0.52,
+    "heldout/ninth_commands.tsv": 0.57,
     "heldout/ninth_safety.tsv": 0.83,
-    "heldout/tenth_commands.tsv": 0.32,
+    "heldout/tenth_commands.tsv": 0.37,
     "heldout/tenth_safety.tsv": 0.80,
     "heldout/eleventh_commands.tsv": 0.36,
-    "heldout/eleventh_safety.tsv": 0.76,
+    "heldout/eleventh_safety.tsv": 0.77,
+    "dev/twelfth_commands.tsv": 0.59,
+    "dev/twelfth_safety.tsv": 0.98,
+    "heldout/twelfth_commands.tsv": 0.42,
+    "heldout/twelfth_safety.tsv": 0.83,
 }
 SAFE_FLOORS = {
     # a safe answer when said during a set
-    "dev/safety.tsv": 0.99,
-    "dev/first_heldout_safety.tsv": 0.99,
-    "dev/third_safety.tsv": 0.99,
-    "dev/fourth_safety.tsv": 0.98,
-    "dev/second_heldout_safety.tsv": 0.98,
-    "dev/sixth_safety.tsv": 1.00,
-    "dev/seventh_safety.tsv": 0.97,
+    "dev/safety.tsv": 1.0,
+    "dev/first_heldout_safety.tsv": 1.0,
+    "dev/third_safety.tsv": 1.0,
+    "dev/fourth_safety.tsv": 0.99,
+    "dev/second_heldout_safety.tsv": 0.99,
+    "dev/sixth_safety.tsv": 1.0,
+    "dev/seventh_safety.tsv": 0.98,
     "heldout/fifth_safety.tsv": 0.98,
     "heldout/sixth_safety.tsv": 0.97,
     "heldout/seventh_safety.tsv": 0.93,
@@ -86,6 +90,8 @@ SAFE_FLOORS = {
     "heldout/ninth_safety.tsv": 0.89,
     "heldout/tenth_safety.tsv": 0.82,
     "heldout/eleventh_safety.tsv": 0.82,
+    "dev/twelfth_safety.tsv": 1.0,
+    "heldout/twelfth_safety.tsv": 0.83,
 }
 NLU = Nlu.load()
 MODEL = json.loads((MODELS_DIR / "en-US.json").read_text(encoding="utf-8"))
@@ -97,12 +103,20 @@ def test_every_set_has_a_floor_and_every_safety_set_a_safe_one():
     assert {name for name in sets if "safety" in name} == set(SAFE_FLOORS)
 
 
+def shown(name: str, lines: list[str]) -> str:
+    """A failure's rows, unless the set is held out: a held-out row read is a row tuned on
+    (and some held-out sets are blind), so only how many, and where to see them."""
+    if name.startswith("heldout/"):
+        return f"{len(lines)} rows of {name}; `python -m benchmarks.language` names them"
+    return "\n".join(lines[:40])
+
+
 @pytest.mark.parametrize("name", sorted(FLOORS))
 def test_the_model_understands_at_least_as_much_as_before(name):
     results = coverage.run(NLU, coverage.read_rows(SETS / name))
     understood = sum(r.ok for r in results) / len(results)
     misses = coverage.report(NLU, results, name)
-    assert understood >= FLOORS[name], "\n".join(misses[:40])
+    assert understood >= FLOORS[name], shown(name, misses)
 
 
 @pytest.fixture(scope="module")
@@ -121,20 +135,23 @@ def said() -> dict[str, list[answers.Answer]]:
 @pytest.mark.parametrize("name", sorted(SAFE_FLOORS))
 def test_safety_phrasings_said_during_a_set_get_a_safe_answer(said, name):
     playing = [a for a in said[name] if a.plays]
-    assert not playing, answers.unsafe(playing)
-    assert answers.share(said[name]) >= SAFE_FLOORS[name], "\n".join(answers.unsafe(said[name]))
+    assert not playing, shown(name, answers.unsafe(playing))
+    assert answers.share(said[name]) >= SAFE_FLOORS[name], shown(name, answers.unsafe(said[name]))
 
 
 def test_every_safety_row_understood_is_answered_safely(said):
     """Whatever the model understands as the right safety intent, the skill answers safely."""
-    understood = [
-        a
+    understood = {
+        name: [
+            a
+            for a in said[name]
+            if coverage.answered_by(NLU.understand(a.row.utterance)) in a.row.expected
+        ]
         for name in SAFE_FLOORS
-        for a in said[name]
-        if coverage.answered_by(NLU.understand(a.row.utterance)) in a.row.expected
-    ]
-    assert len(understood) > 1000
-    assert not answers.unsafe(understood), "\n".join(answers.unsafe(understood))
+    }
+    assert sum(map(len, understood.values())) > 1000
+    unsafe = {name: answers.unsafe(found) for name, found in understood.items()}
+    assert not any(unsafe.values()), [shown(n, lines) for n, lines in unsafe.items() if lines]
 
 
 def test_the_sets_are_the_size_the_issue_asks():

@@ -132,6 +132,20 @@ def test_a_wrapped_builtin_keeps_its_sentences_and_a_companion_takes_the_words_a
     assert [s["type"] for s in companion["slots"]] == ["WORDS_BEFORE", "WORDS_AFTER"]
 
 
+def test_a_builtins_leads_take_words_after_them_only(tmp_path):
+    """ "pause, my manager is calling": a word that begins a sentence and means one thing."""
+    text = WRAPPED.replace("WaitIntent", "AMAZON.PauseIntent").replace(
+        '["hang on"]', '["hang on"]\n    leads: [pause]'
+    )
+    language = build(_write(tmp_path / "src", text))["interactionModel"]["languageModel"]
+    _, companion = language["intents"]
+    assert "pause {after}" in companion["samples"]
+    assert not [s for s in companion["samples"] if s.endswith("pause")]
+    custom = WRAPPED.replace('["hang on"]', '["hang on"]\n    leads: [pause]')
+    with pytest.raises(ModelSourceError, match="leads are a wrapped built-in's"):
+        build(_write(tmp_path / "custom", custom))
+
+
 def test_a_types_forms_say_each_value_with_the_words_around_it(tmp_path):
     language = build(_write(tmp_path / "src", WRAPPED))["interactionModel"]["languageModel"]
     (body_part,) = [t for t in language["types"] if t["name"] == "BODY_PART"]
