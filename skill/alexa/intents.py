@@ -95,8 +95,8 @@ def unslotted(operation: Callable[[Coach, State], Reply]) -> Operation:
 
 def with_aside(operation: Callable[[Coach, State, bool], Reply]) -> Operation:
     """An operation told whether words no listed value placed came around the command (ASIDES):
-    a move then asks "ready?" instead of playing (navigation.intro), a "no" leaves a health
-    question open (answers.no)."""
+    a move or a start then asks "ready?" instead of playing (navigation.intro, confirm,
+    again), a "no" leaves a health question open (answers.no)."""
     return lambda coach, s, slots: operation(coach, s, bool(slots.unplaced))
 
 
@@ -263,7 +263,7 @@ NOT_GUESSED = frozenset(
 guessed "yes" could delete everything) and a complaint, which is read as one first."""
 IN_REPORTS = frozenset(OPERATIONS) - NOT_GUESSED - {as_builtin(n) for n in STARTS | CONFIRMS}
 """The commands a complaint's words are searched for when they say nothing wrong: none that
-starts exercise or answers a question."""
+starts exercise or answers a question (a move, found there, asks "ready?" first: MOVES)."""
 GUESSED = frozenset({"PainIntent", "LeakIntent", "ConditionIntent"})
 """What unplaced words may be answered as: pain and a leak's question end nothing; a
 condition's physician-first answer ends the session, as its words are the model's own and

@@ -25,7 +25,9 @@ from backcoach.skill.alexa.base import (
     stamp,
 )
 from backcoach.skill.alexa.intents import CONFIRMS, MOVES, OPERATIONS, Slots
+from backcoach.skill.alexa.reports import REPORT
 from backcoach.skill.alexa.state_store import carried_place
+from backcoach.skill.domain.builtins import as_builtin
 from backcoach.skill.domain.hands_free import (
     PLAYER_REQUESTS,
     HandsFree,
@@ -309,8 +311,6 @@ class StreamQuestionHandler(StreamHandler):
         )
 
     def handle(self, handler_input: HandlerInput) -> Response:
-        if _plays_with_an_aside(handler_input):
-            return self.not_understood(handler_input)
         question = QUESTIONS[intent_of(handler_input)]
         at, exercise_id = _position(handler_input), slot_id(handler_input, EXERCISE_SLOT)
         return self.run_stream(
@@ -330,12 +330,19 @@ class PlayerEventHandler(StreamHandler):
         return self.run_stream(handler_input, lambda hf, s, st: on_event(kind, request, hf, s, st))
 
 
+PLAYED = frozenset(as_builtin(name) for name in MOVES | CONFIRMS)
+"""The commands MOVES and CONFIRMS stand for: each plays a track hands-free."""
+
+
 def _plays_with_an_aside(handler_input: HandlerInput) -> bool:
-    """Whether a move or a start that confirms first (intents.MOVES, CONFIRMS) carried words
-    no listed value placed: hands-free, where either plays a track, they may be a symptom,
-    so the sentence is not understood (dialog mode asks first instead)."""
+    """Whether a move or a start that confirms first (intents.MOVES, CONFIRMS) came with words
+    no listed value placed, or was found in a complaint's words ("ach, not that one, skip
+    it"): hands-free, where either plays a track, the words may be a symptom, so the sentence
+    is not understood (dialog mode asks first instead)."""
     name = get_intent_name(handler_input)
-    return name in MOVES | CONFIRMS and bool(slots_of(handler_input).unplaced)
+    if not slots_of(handler_input).unplaced:
+        return False
+    return name in MOVES | CONFIRMS or (name == REPORT and intent_of(handler_input) in PLAYED)
 
 
 def _our_stream_is_active(handler_input: HandlerInput, deps: Deps) -> bool:
