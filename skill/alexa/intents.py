@@ -311,10 +311,11 @@ def _meaning(intent: str, slots: Slots) -> str:
         # A complaint's carrier with unlisted words that say it is well ("back's feeling
         # pretty good today" is {body_part} is {feeling}): no complaint.
         return Severity.WELL.value
-    if intent == CONDITION and slots.guessed and reported(slots.said) != NOT_UNDERSTOOD:
+    if intent == CONDITION and slots.guessed:
         # A condition's carrier with words the model does not list ("I've had a little
         # leak"): what the words say, if they say anything.
-        return reported(slots.said)
+        if (said := reported(slots.said)) != NOT_UNDERSTOOD:
+            return said
     if intent in READ_FOR_MORE and slots.said:
         # The words themselves may say more than the slots resolved ("both me legs" is both
         # legs; "all dizzy la" is dizzy): the more serious reading answers.

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from backcoach.skill.alexa.feelings import ids_in
+from backcoach.skill.alexa.feelings import ids_in, names_the_body
 from backcoach.skill.domain.triage import HEART, SADDLE_OR_BOTH_LEGS, VISION, Severity
 
 LEAK = "LeakIntent"
@@ -227,7 +227,7 @@ def reported(words: str, among: str = "") -> str:
     text = not_resting(spoken)
     text = TIRED_FIRST.sub(" ", text) if among == REPORT else text
     idiom = bool(NOT_GOOD.search(text) or ABOUT_TO.search(text))
-    part_idiom = bool(PART_IDIOM.search(text) and ids_in("BODY_PART", text))
+    part_idiom = bool(PART_IDIOM.search(text)) and names_the_body(text)
     text = PART_IDIOM.sub(" ", NOT_GOOD.sub(" ", text))
     text = FELT_EXERCISE.sub(" ", text)
     unable = bool(UNABLE.search(text))

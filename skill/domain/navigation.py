@@ -81,11 +81,11 @@ def ready(coach: Coach, s: State) -> Reply:
     return play(coach, s, coach.phrasing.redo(s)) if s.place.interrupted else play(coach, s)
 
 
-def confirm(coach: Coach, s: State) -> Reply:
+def confirm(coach: Coach, s: State, *lead: str) -> Reply:
     """ "Okay, I'm back, let's pick it up, the kettle's on": a start with words the skill
     could not read around it. They may be a symptom, so how to report pain, then the
-    question of the moment, whose yes starts; nothing plays and nothing moves."""
-    return coach.ask(s, coach.say("unclear.pain_rule"))
+    question of the moment, whose yes starts; nothing plays."""
+    return coach.ask(s, *lead, coach.say("unclear.pain_rule"))
 
 
 def pick_up(coach: Coach, s: State, lead: str = "") -> Reply:
@@ -216,9 +216,7 @@ def again(coach: Coach, s: State, asked: bool = False) -> Reply:
     place = s.place
     if place.phase == Phase.BETWEEN:
         place.unit = place.last_block
-        if asked:
-            return coach.ask(s, coach.say("nav.again"), coach.say("unclear.pain_rule"))
-        return play(coach, s)
+        return confirm(coach, s, coach.say("nav.again")) if asked else play(coach, s)
     if place.phase in (Phase.INTRO, Phase.EXERCISE_DONE, Phase.FINISHED):
         return intro(coach, s, place.exercise, coach.say("nav.again"), asked=asked)
     if place.phase == Phase.PAIN:
@@ -260,20 +258,16 @@ def resume(coach: Coach, s: State, asked: bool = False) -> Reply:
     """Carry on where the pause happened (or where the last session stopped, or now;
     `asked`: as confirm's, where resuming plays)."""
     place = s.place
-    plays = place.phase in (Phase.INTRO, Phase.BETWEEN, Phase.EXERCISE_DONE) or (
-        (place.phase, place.interrupted) == (Phase.PAUSED, True)
-        or (place.phase, place.offer) == (Phase.IDLE, Offer.RESUME)
-    )
-    if asked and plays:
-        return confirm(coach, s)
     if place.phase == Phase.PAUSED and place.interrupted:
+        if asked:
+            return confirm(coach, s)
         # "Alexa, wait" cut the sets short: they are played again, not skipped.
         place.phase, place.paused_phase = place.paused_phase or Phase.BETWEEN, None
         return play(coach, s, coach.phrasing.redo(s))
     if place.phase == Phase.IDLE and place.offer == Offer.RESUME:
-        return pick_up(coach, s)
+        return confirm(coach, s) if asked else pick_up(coach, s)
     if place.phase in (Phase.INTRO, Phase.BETWEEN, Phase.EXERCISE_DONE):
-        return ready(coach, s)  # "continue" after "not yet"
+        return confirm(coach, s) if asked else ready(coach, s)  # "continue" after "not yet"
     if place.phase != Phase.PAUSED:
         return coach.ask(s)  # nothing paused: the question of the moment says what's next
     place.phase, place.paused_phase = place.paused_phase or Phase.IDLE, None
