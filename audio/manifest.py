@@ -10,8 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated
 
-from pydantic import AfterValidator, StringConstraints, TypeAdapter, ValidationError
-
+from backcoach.skill.domain.checked import After, Problems, check_json
 from backcoach.skill.domain.validation import Loc, dotted, one_line
 
 MANIFEST_NAME = "manifest.json"
@@ -34,7 +33,7 @@ def _clip_file(name: str) -> str:
 class ClipEntry:
     """One rendered clip, as the manifest lists it."""
 
-    file: Annotated[str, StringConstraints(strict=True), AfterValidator(_clip_file)]
+    file: Annotated[str, After(_clip_file)]
     """File name inside the cache directory (`<clip_id>-<hash12>.mp3`)."""
     duration_s: float
     """Playing time measured from the encoded file."""
@@ -56,9 +55,6 @@ class ClipEntry:
         return {**data, "sets_s": list(self.sets_s)} if self.sets_s else data
 
 
-_MANIFEST = TypeAdapter(dict[str, ClipEntry])
-
-
 def _where(loc: Loc) -> str:
     """`clip 'hold-5s': file`: the clip by its id, then the field."""
     if not loc:
@@ -74,8 +70,8 @@ def read_manifest(cache_dir: Path | str) -> dict[str, ClipEntry]:
     except UnicodeDecodeError as exc:
         raise ManifestError(f"{path}: not UTF-8 text: {exc}") from None
     try:
-        return _MANIFEST.validate_json(text)
-    except ValidationError as exc:
+        return check_json(dict[str, ClipEntry], text)
+    except Problems as exc:
         raise ManifestError(one_line(exc, str(path), _where)) from None
 
 

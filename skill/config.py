@@ -10,16 +10,7 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 
-from pydantic import (
-    AfterValidator,
-    BeforeValidator,
-    ConfigDict,
-    Field,
-    FilePath,
-    TypeAdapter,
-    ValidationError,
-)
-
+from backcoach.skill.domain.checked import After, Before, Problems, check
 from backcoach.skill.domain.routine import DEFAULT_ROUTINE
 from backcoach.skill.domain.validation import Loc, dotted, one_line
 
@@ -58,8 +49,8 @@ def _https(url: str | None) -> str | None:
     return url.rstrip("/")
 
 
-Flag = Annotated[bool, BeforeValidator(_flag), Field(strict=True)]
-BaseUrl = Annotated[str | None, AfterValidator(_https)]
+Flag = Annotated[bool, Before(_flag)]
+BaseUrl = Annotated[str | None, After(_https)]
 
 
 def _https_page(url: str | None) -> str | None:
@@ -69,14 +60,21 @@ def _https_page(url: str | None) -> str | None:
     return url
 
 
-HttpsPage = Annotated[str | None, AfterValidator(_https_page)]
+HttpsPage = Annotated[str | None, After(_https_page)]
+
+
+def _a_file(path: Path) -> Path:
+    if not path.is_file():
+        raise ValueError(f"must be a file that exists, got {str(path)!r}")
+    return path
+
+
+FilePath = Annotated[Path, After(_a_file)]
 
 
 @dataclass(frozen=True)
 class Config:
     """Everything the skill and its endpoint can be told."""
-
-    __pydantic_config__ = ConfigDict(arbitrary_types_allowed=True)  # Traversable
 
     skill_id: str | None = None
     """Alexa skill id; requests for another skill are refused (BACKCOACH_SKILL_ID)."""
@@ -167,9 +165,6 @@ def _without_variable(doc: str, var: str) -> str:
     return doc.replace(f" ({var})", "").replace(f"({var}; ", "(").rstrip(".")
 
 
-_CONFIG = TypeAdapter(Config)
-
-
 def _setting(loc: Loc) -> str:
     """The variable that sets the field (`BACKCOACH_VERIFY`)."""
     return dotted((SETTINGS.get(str(loc[0]), str(loc[0])), *loc[1:])) if loc else ""
@@ -177,6 +172,6 @@ def _setting(loc: Loc) -> str:
 
 def _validate(values: dict[str, Any]) -> Config:
     try:
-        return _CONFIG.validate_python(values)
-    except ValidationError as exc:
+        return check(Config, values)
+    except Problems as exc:
         raise ConfigError(one_line(exc, "", _setting)) from None

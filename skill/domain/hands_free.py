@@ -6,14 +6,14 @@ import copy
 import re
 import secrets
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
-
-from pydantic import Field, OnErrorOmit, StrictInt, StrictStr
+from typing import Annotated
 
 from backcoach.skill.domain import info, interruptions, navigation, progression
 from backcoach.skill.domain import pain as pain_module
 from backcoach.skill.domain.alexa_limits import MAX_TOKEN_LENGTH
+from backcoach.skill.domain.checked import OMIT
 from backcoach.skill.domain.coach import Coach
 from backcoach.skill.domain.pain import pain as pain_answer
 from backcoach.skill.domain.plan import block, units
@@ -148,25 +148,26 @@ class Position:
     """PLAYING (or buffering): an answer plays on afterwards; else it asks to resume."""
 
 
-Ids = list[OnErrorOmit[StrictStr]]
+Ids = list[Annotated[str, OMIT]]
 """Exercise ids; anything else in a stored list is dropped."""
 
 
+@dataclass
 class Stream(StoredRow):
     """The player's saved position, kept in persistent attributes (player events carry no
     session)."""
 
-    token: StrictStr = ""
+    token: str = ""
     """The track last reported: routine, exercise, level and a random run id."""
-    offset_ms: StrictInt = 0
+    offset_ms: int = 0
     """How far into that track, in milliseconds."""
-    activity: StrictStr = ""
+    activity: str = ""
     """PLAYING, STOPPED or FINISHED, as last reported."""
-    at: StrictStr = ""
+    at: str = ""
     """When it was last reported (ISO 8601)."""
-    retried: StrictStr = ""
+    retried: str = ""
     """The token already retried once after a playback failure."""
-    trouble: Ids = Field(default_factory=list)
+    trouble: Ids = field(default_factory=list)
     """Exercises made easier (or that hurt) during this run: finishing them is not clean."""
 
     @classmethod

@@ -9,19 +9,11 @@ by a turn.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Annotated, Any
 
-from pydantic import (
-    AfterValidator,
-    BaseModel,
-    BeforeValidator,
-    ConfigDict,
-    Field,
-    OnErrorOmit,
-    StrictInt,
-    StrictStr,
-)
+from backcoach.skill.domain.checked import NOT_STORED, OMIT, After, Before
 
 
 def _entry(entry: dict[str, Any]) -> dict[str, Any]:
@@ -32,11 +24,11 @@ def _entry(entry: dict[str, Any]) -> dict[str, Any]:
     return entry
 
 
-Entry = Annotated[dict[str, Any], AfterValidator(_entry)]
+Entry = Annotated[dict[str, Any], After(_entry)]
 """One session: number, date, started, exercises done, feedback (and a hands-free run id)."""
 
 
-MaybeEntry = Annotated[Entry | None, BeforeValidator(lambda v: v if isinstance(v, dict) else None)]
+MaybeEntry = Annotated[Entry | None, Before(lambda v: v if isinstance(v, dict) else None)]
 """An entry, or none (anything else stored there reads as none)."""
 
 
@@ -48,36 +40,39 @@ def day_of(text: object) -> date | None:
         return None
 
 
-class History(BaseModel):
-    """This session's entry, running figures over all sessions, and entries to append."""
+Texts = list[Annotated[str, OMIT]]
+"""Ids or days; anything else in a stored list is dropped."""
 
-    model_config = ConfigDict(extra="ignore")
+
+@dataclass
+class History:
+    """This session's entry, running figures over all sessions, and entries to append."""
 
     latest: MaybeEntry = None
     """The entry of the latest session (edited while that session lasts)."""
-    count: StrictInt = 0
+    count: int = 0
     """Sessions ever started; the latest entry's number."""
-    last_day: StrictStr = ""
+    last_day: str = ""
     """The latest day (ISO date) with a session."""
-    done_before: list[OnErrorOmit[StrictStr]] = Field(default_factory=list)
+    done_before: Texts = field(default_factory=list)
     """Exercise ids done in any session before the latest."""
-    active_week_of: StrictStr = ""
+    active_week_of: str = ""
     """Monday (ISO date) of the week `active_days` are in."""
-    active_days: list[OnErrorOmit[StrictStr]] = Field(default_factory=list)
+    active_days: Texts = field(default_factory=list)
     """Days (ISO dates) of that week with an exercise done: the weekly goal counts them."""
-    met_week_of: StrictStr = ""
+    met_week_of: str = ""
     """Monday (ISO date) of the latest week whose goal was met."""
-    weeks_met: StrictInt = 0
+    weeks_met: int = 0
     """Weeks in a row with the goal met, ending with the week of `met_week_of`."""
-    cheered_week_of: StrictStr = ""
+    cheered_week_of: str = ""
     """Monday (ISO date) of the latest week whose goal met was celebrated (once a week)."""
-    month_of: StrictStr = ""
+    month_of: str = ""
     """The month (YYYY-MM) `month_days` counts."""
-    month_days: StrictInt = 0
+    month_days: int = 0
     """Days of that month with an exercise done."""
-    month_levels: dict[str, OnErrorOmit[StrictInt]] = Field(default_factory=dict)
+    month_levels: dict[str, Annotated[int, OMIT]] = field(default_factory=dict)
     """Each exercise's level on the month's first day with exercise: what changed since."""
-    closed: list[OnErrorOmit[Entry]] = Field(default_factory=list, exclude=True)
+    closed: list[Annotated[Entry, OMIT]] = field(default_factory=list, metadata=NOT_STORED)
     """Entries of sessions finished this turn, for the store to append (never stored here)."""
 
     @classmethod

@@ -10,15 +10,8 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import yaml
-from pydantic import (
-    AfterValidator,
-    Field,
-    StringConstraints,
-    TypeAdapter,
-    ValidationError,
-    model_validator,
-)
 
+from backcoach.skill.domain.checked import STRIP, After, Ge, MinLen, Problems, check
 from backcoach.skill.domain.validation import Invalid, Loc, dotted, load_yaml, one_line, unreadable
 
 DEFAULT_ROUTINE = files("backcoach.skill") / "content" / "back_routine.yaml"
@@ -46,17 +39,13 @@ def _identifier(text: str) -> str:
 
 # Field kinds, as the file is checked: text is folded onto one line (YAML's `>-` keeps none of
 # its breaks anyway); numbers are never booleans or quoted.
-Text = Annotated[
-    str,
-    StringConstraints(strict=True, strip_whitespace=True, min_length=1),
-    AfterValidator(_one_spaced),
-]
-OptionalText = Annotated[str, StringConstraints(strict=True), AfterValidator(_one_spaced)]
-Texts = Annotated[tuple[Text, ...], Field(min_length=1)]
-Count = Annotated[int, Field(strict=True, ge=1)]
-Seconds = Annotated[int, Field(strict=True, ge=0)]
-Duration = Annotated[float, Field(strict=True, ge=0)]
-Identifier = Annotated[str, StringConstraints(strict=True), AfterValidator(_identifier)]
+Text = Annotated[str, STRIP, MinLen(1), After(_one_spaced)]
+OptionalText = Annotated[str, After(_one_spaced)]
+Texts = Annotated[tuple[Text, ...], MinLen(1)]
+Count = Annotated[int, Ge(1)]
+Seconds = Annotated[int, Ge(0)]
+Duration = Annotated[float, Ge(0)]
+Identifier = Annotated[str, After(_identifier)]
 
 
 @dataclass(frozen=True)
@@ -67,14 +56,12 @@ class Phase:
     """Word spoken at the start of the movement ("Lift")."""
     seconds: Duration = 0.0
     """How long the movement takes; 0 for a counted hold, whose length is the level's."""
-    counted: Annotated[bool, Field(strict=True)] = False
+    counted: bool = False
     """True for a hold counted second by second (its length is the level's `hold_s`)."""
 
-    @model_validator(mode="after")
-    def _moves(self) -> Phase:
+    def __post_init__(self) -> None:
         if not self.counted and self.seconds <= 0:
             raise Invalid("must be > 0 for a movement that is not counted", "seconds")
-        return self
 
 
 @dataclass(frozen=True)
@@ -97,7 +84,7 @@ class Dose:
     """`reps` (a cadence of movements) or `holds` (static holds with rests)."""
     sides: Sides
     """`none`, `each` (all reps on the right, then the left) or `alternating`."""
-    levels: Annotated[tuple[Level, ...], Field(min_length=1)]
+    levels: Annotated[tuple[Level, ...], MinLen(1)]
     """From the beginner dose (index 0) to the seed's target (last)."""
     tempo: tuple[Phase, ...] = ()
     """The movements of one rep, in order (empty for `holds`)."""
@@ -106,8 +93,7 @@ class Dose:
     rest_s: Seconds = 0
     """Rest between sets, holds and sides, in seconds."""
 
-    @model_validator(mode="after")
-    def _paced(self) -> Dose:
+    def __post_init__(self) -> None:
         if self.pattern == "reps" and not self.tempo:
             raise Invalid("a reps exercise needs at least one movement", "tempo")
         if self.pattern == "holds" and self.tempo:
@@ -125,7 +111,6 @@ class Dose:
             work = (now.reps * now.sets, now.hold_s)
             if work < (before.reps * before.sets, before.hold_s) or now == before:
                 raise Invalid("each level must be harder than the one before", "levels", i)
-        return self
 
     @property
     def side_names(self) -> tuple[str, ...]:
@@ -193,17 +178,15 @@ class Routine:
     """The seed's back-health fundamentals."""
     safety: Safety
     """Safety text."""
-    exercises: Annotated[tuple[Exercise, ...], Field(min_length=1)]
+    exercises: Annotated[tuple[Exercise, ...], MinLen(1)]
     """In the order they are done."""
 
-    @model_validator(mode="after")
-    def _ids_unique(self) -> Routine:
+    def __post_init__(self) -> None:
         seen: set[str] = set()
         for i, ex in enumerate(self.exercises):
             if ex.id in seen:
                 raise Invalid("is used twice", "exercises", i, "id")
             seen.add(ex.id)
-        return self
 
     def index_of(self, exercise_id: str) -> int | None:
         """Position of the exercise with this id, or None."""
@@ -216,9 +199,6 @@ class Routine:
         """The exercise with this id, or None."""
         i = self.index_of(exercise_id)
         return None if i is None else self.exercises[i]
-
-
-_ROUTINE = TypeAdapter(Routine)
 
 
 def _where(data: Any) -> Callable[[Loc], str]:
@@ -243,6 +223,6 @@ def load_routine(path: Traversable | Path | str = DEFAULT_ROUTINE) -> Routine:
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
         raise ContentError(unreadable(path.name, exc)) from exc
     try:
-        return _ROUTINE.validate_python(data)
-    except ValidationError as exc:
+        return check(Routine, data)
+    except Problems as exc:
         raise ContentError(one_line(exc, path.name, _where(data))) from None

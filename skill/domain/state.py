@@ -7,16 +7,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Annotated, Any, ClassVar
 
-from pydantic import (
-    BeforeValidator,
-    Field,
-    OnErrorOmit,
-    PlainSerializer,
-    StrictBool,
-    StrictInt,
-    StrictStr,
-)
-
+from backcoach.skill.domain.checked import OMIT, Before, Dump, dump
 from backcoach.skill.domain.history import History
 from backcoach.skill.domain.plan import units
 from backcoach.skill.domain.routine import Routine
@@ -114,21 +105,17 @@ def _history_summarised(row: dict[str, Any]) -> dict[str, Any]:
     history = row.get("history")
     if isinstance(history, list):
         summary = History.from_entries(history)
-        row["history"] = {**summary.model_dump(mode="json"), "closed": summary.closed}
+        row["history"] = {**dump(summary), "closed": summary.closed}
     return row
 
 
-Ids = list[OnErrorOmit[StrictStr]]
+Ids = list[Annotated[str, OMIT]]
 """Exercise ids; anything else in a stored list is dropped."""
 
-PerExercise = dict[str, OnErrorOmit[StrictInt]]
+PerExercise = dict[str, Annotated[int, OMIT]]
 """A count per exercise id; entries that are not whole numbers are dropped."""
 
-MaybePhase = Annotated[
-    Phase | None,
-    BeforeValidator(lambda v: v or None),
-    PlainSerializer(lambda v: v or "", return_type=str),
-]
+MaybePhase = Annotated[Phase | None, Before(lambda v: v or None), Dump(lambda v: v or "")]
 """A phase or none, stored as "" for none (as rows always have)."""
 
 
@@ -145,6 +132,7 @@ def _level_ups_folded(row: dict[str, Any]) -> dict[str, Any]:
     return {**row, "levels": folded, "level_up": {}}
 
 
+@dataclass
 class Profile(StoredRow):
     """What is known about a person across sessions (persistent attributes)."""
 
@@ -155,57 +143,57 @@ class Profile(StoredRow):
         4: _level_ups_folded,
     }
 
-    disclaimer_heard: StrictBool = False
+    disclaimer_heard: bool = False
     """Whether this person has ever heard the safety disclaimer."""
-    reminder: StrictStr = ""
+    reminder: str = ""
     """The alert token of the weekly reminder this skill set for the person ("" for none)."""
-    reminder_when: StrictStr = ""
+    reminder_when: str = ""
     """When it rings, as said back ("on Mondays, Wednesdays and Fridays at 6:30 pm")."""
-    reminder_asked_on: StrictStr = ""
+    reminder_asked_on: str = ""
     """The day (ISO date) a reminder was last offered or failed: not offered again for a week."""
-    week_goal: StrictInt = 3
+    week_goal: int = 3
     """Days with exercise a week the person aims for ("set my goal to four days a week";
     weekly.DEFAULT_GOAL)."""
-    levels: PerExercise = Field(default_factory=dict)
+    levels: PerExercise = field(default_factory=dict)
     """Level index per exercise id (absent: beginner)."""
-    clean: PerExercise = Field(default_factory=dict)
+    clean: PerExercise = field(default_factory=dict)
     """Completions at the current level without trouble, per exercise id."""
-    history: History = Field(default_factory=History)
+    history: History = field(default_factory=History)
     """This session's entry and running figures over every session (history.py)."""
-    back_check: StrictStr = ""
+    back_check: str = ""
     """Id of the exercise that hurt last time: the next session asks how the back feels."""
-    back_checked_on: StrictStr = ""
+    back_checked_on: str = ""
     """The day (ISO date) "still sore" answered the check-in: not asked again that day."""
-    back_check_hard: StrictBool = False
+    back_check_hard: bool = False
     """The check-in is for an exercise rated hard, not for pain: said so when it is asked."""
-    eased_on_check: StrictStr = ""
+    eased_on_check: str = ""
     """The exercise a "still sore" check-in answer made easier: once for each check-in, not
     again each day the answer is the same."""
-    see_doctor: StrictBool = False
+    see_doctor: bool = False
     """A red flag or an emergency was reported: every session first asks whether a doctor has
     said exercise is okay, and nothing starts until the person says yes."""
-    stopped: dict[str, Any] = Field(default_factory=dict)
+    stopped: dict[str, Any] = field(default_factory=dict)
     """Where an unfinished routine stopped: exercise index, next set (unit), exercises done,
     and when; kept on every turn, so a session that times out loses nothing."""
-    clean_on: dict[str, OnErrorOmit[StrictStr]] = Field(default_factory=dict)
+    clean_on: dict[str, Annotated[str, OMIT]] = field(default_factory=dict)
     """The day (ISO date) each exercise last counted as a clean run: at most one a day."""
-    level_up: PerExercise = Field(default_factory=dict)
+    level_up: PerExercise = field(default_factory=dict)
     """Always empty since version 5 (a step up is taken when a session opens: opening.step_up);
     a version-4 row's levels announced "for next time" are folded into `levels` when read."""
-    last_sets: dict[str, Any] = Field(default_factory=dict)
+    last_sets: dict[str, Any] = field(default_factory=dict)
     """The last block of sets sent (exercise id, its level, when, how long it plays, and what
     finishing the exercise with it changed): pain told while it could still be playing, or
     just after, counts against it, whatever the session (interruptions.late_report)."""
-    break_from: StrictStr = ""
+    break_from: str = ""
     """The last day (ISO date) with a session before a break of two weeks or more, once the
     levels were stepped down for it (progress.steps_down)."""
-    break_steps: StrictInt = 0
+    break_steps: int = 0
     """Steps down already taken for that break (a longer absence takes more, never twice)."""
-    stepped_up_on: StrictStr = ""
+    stepped_up_on: str = ""
     """The day (ISO date) an exercise last went up a level: one a day at most."""
-    pain_score: StrictInt | None = None
+    pain_score: int | None = None
     """The last pain score told, 0 to 10: a level, not a diary (not when, what or where)."""
-    relearn: Ids = Field(default_factory=list)
+    relearn: Ids = field(default_factory=list)
     """Exercises to be taught again in full (steps, long lead-in) after a break, until done."""
 
     def knows(self, exercise_id: str) -> bool:
@@ -228,61 +216,62 @@ class Profile(StoredRow):
         return unit if type(unit) is int and unit >= 0 else 0
 
 
+@dataclass
 class Place(StoredRow):
     """Where a person is in today's session (session attributes; gone when it ends)."""
 
     phase: Phase = Phase.IDLE
-    exercise: StrictInt = 0
+    exercise: int = 0
     """Index of the current exercise."""
-    unit: StrictInt = 0
+    unit: int = 0
     """Index of the next unit (set on a side) to play in the current exercise."""
-    last_block: StrictInt = 0
+    last_block: int = 0
     """Unit index where the last played block began, for "repeat"."""
     paused_phase: MaybePhase = None
     """The phase to return to on "resume"."""
     pending: Pending = Pending.NONE
-    done: Ids = Field(default_factory=list)
+    done: Ids = field(default_factory=list)
     """Ids of exercises completed in this routine."""
-    pain: Ids = Field(default_factory=list)
+    pain: Ids = field(default_factory=list)
     """Ids of exercises stopped for pain in this session."""
-    trouble: Ids = Field(default_factory=list)
+    trouble: Ids = field(default_factory=list)
     """Ids of exercises that were too hard or hurt in this session (no clean completion)."""
     offer: Offer = Offer.NONE
-    logged: StrictBool = False
+    logged: bool = False
     """Whether this session has its entry in the history yet."""
-    stream: StrictStr = ""
+    stream: str = ""
     """Exercise id where a hands-free stream was stopped (set as the session begins)."""
-    last_said: StrictStr = ""
+    last_said: str = ""
     """The words of the last turn, for "what did you say" (never its audio)."""
-    played_at: StrictStr = ""
+    played_at: str = ""
     """When (the request's timestamp, ISO 8601) the last block of sets was sent."""
     played_s: float = 0.0
     """How long that block's audio plays: a request sooner than that interrupted it."""
-    set_ends_s: list[float] = Field(default_factory=list)
+    set_ends_s: list[float] = field(default_factory=list)
     """When each set of that block has surely been heard to its end (seconds after it was
     sent, speech counted slow): an interruption redoes only the sets after the last one."""
-    undo: dict[str, Any] = Field(default_factory=dict)
+    undo: dict[str, Any] = field(default_factory=dict)
     """What finishing an exercise with that block changed, to take back if it was cut short."""
-    hands_free: StrictBool = False
+    hands_free: bool = False
     """The pain stop came during a hands-free stream: going on resumes the stream."""
-    guest: StrictBool = False
+    guest: bool = False
     """Someone new on an account that has a routine ("I've never done this before"): coached
     as a newcomer with a profile that lives in this session only, never saved over the
     account's (opening.as_guest)."""
-    interrupted: StrictBool = False
+    interrupted: bool = False
     """The last block was cut short: "resume" or "ready" plays it again."""
-    done_for_today: StrictBool = False
+    done_for_today: bool = False
     """The person ended the session ("stop", "I'm done for today"): the place is offered
     again today only; tomorrow starts today's routine."""
-    level_before_pain: StrictInt | None = None
+    level_before_pain: int | None = None
     """The level of the exercise that just hurt, before it was eased for next time: a mild
     pain score puts it back."""
-    back_after_weeks: StrictInt = 0
+    back_after_weeks: int = 0
     """Weeks since the last session, when this session opened after a break and it has not
     been said yet (opening.with_opening_notes); 0 once said, or without a break."""
-    stepped_down: StrictBool = False
+    stepped_down: bool = False
     """Whether this session's opening stepped a level down for that break."""
-    stepped_up: StrictStr = ""
+    stepped_up: str = ""
     """The exercise this session's opening moved up a level, until the opening says so."""
 
 

@@ -1,4 +1,5 @@
-"""Stored rows: validated with pydantic, versioned, migrated or refused with a logged reason."""
+"""Stored rows: typed, versioned, migrated, checked field by field or refused with a logged
+reason."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import logging
 from collections.abc import Callable
 from typing import Any, ClassVar, Self
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from backcoach.skill.domain.checked import dump, read_fields
 
 log = logging.getLogger(__name__)
 
@@ -36,11 +37,10 @@ def _fields_added(row: dict[str, Any]) -> dict[str, Any]:
     return row
 
 
-class StoredRow(BaseModel):
+class StoredRow:
     """A part of a person's state as kept in Alexa's attributes (extra keys are ignored,
-    so parts kept side by side in one dict read only their own fields)."""
-
-    model_config = ConfigDict(extra="ignore")
+    so parts kept side by side in one dict read only their own fields); subclasses are
+    dataclasses whose every field has a default."""
 
     migrations: ClassVar[dict[int, Migration]] = {
         1: _unversioned,
@@ -71,16 +71,10 @@ class StoredRow(BaseModel):
         data = dict(row)
         for step in range(version, SCHEMA_VERSION):
             data = cls.migrations[step](data)
-        try:
-            return cls.model_validate(data), frozenset()
-        except ValidationError as error:
-            bad = frozenset(str(e["loc"][0]) for e in error.errors() if e["loc"])
-        log.warning("%s: dropped unreadable fields %s", what, ", ".join(sorted(bad)))
-        try:
-            return cls.model_validate({k: v for k, v in data.items() if k not in bad}), bad
-        except ValidationError:  # an error no single field explains: nothing can be kept
-            log.warning("%s refused: unreadable as a whole; starting fresh", what)
-            return cls(), frozenset(data)
+        values, bad = read_fields(cls, data)
+        if bad:
+            log.warning("%s: dropped unreadable fields %s", what, ", ".join(sorted(bad)))
+        return cls(**values), frozenset(bad)
 
     @staticmethod
     def is_newer(row: object) -> bool:
@@ -91,4 +85,4 @@ class StoredRow(BaseModel):
 
     def to_row(self) -> dict[str, Any]:
         """A JSON-safe dict for attributes, tagged with the schema version."""
-        return {"schema_version": SCHEMA_VERSION, **self.model_dump(mode="json")}
+        return {"schema_version": SCHEMA_VERSION, **dump(self)}

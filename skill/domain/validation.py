@@ -1,29 +1,35 @@
-"""One way to validate files and settings: pydantic, its errors told in one precise line.
+"""One way to tell what is wrong with a file or a setting: in one precise line.
 
-Every reader (the routine, the audio manifest, dialog scripts, the configuration) describes
-its data as frozen dataclasses with pydantic constraints and validators, validates raw data
-with a `TypeAdapter`, and turns a `ValidationError` into its own error with `one_line`:
+Every reader (the routine, the audio manifest, the configuration; devtools' dialog scripts and
+skill package) describes its data as frozen dataclasses with constraints, checks raw data
+(checked.py, or pydantic in devtools), and turns the problems into its own error with
+`one_line`:
 
     back_routine.yaml: exercise 'plank': dose.levels[2].hold_s: must be >= 0, got -3
 
-A validator rule about one field of what it checks (a cross-field rule) raises `Invalid` with
-that field's path, so the message names the field rather than the object.
+A rule across fields (a dataclass's `__post_init__`, or a pydantic model validator) raises
+`Invalid` with the path of the field it is about, so the message names the field rather than
+the object.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from typing import Any
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, Protocol
 
 import yaml
-from pydantic import ValidationError
-from pydantic_core import ErrorDetails
 
 Loc = tuple[str | int, ...]
 """Where an error is, as pydantic gives it: field names and list indices (or mapping keys)."""
 
 MAX_SHOWN = 60
 """Longest input quoted in a message (`got '…'`), so a message stays one readable line."""
+
+
+class HasErrors(Protocol):
+    """What failed checks raise: checked.Problems, or pydantic's ValidationError."""
+
+    def errors(self, *, include_url: bool = ...) -> Any: ...
 
 
 class Invalid(ValueError):
@@ -45,7 +51,7 @@ def dotted(loc: Sequence[str | int]) -> str:
     return out
 
 
-def one_line(error: ValidationError, source: str, where: Callable[[Loc], str] = dotted) -> str:
+def one_line(error: HasErrors, source: str, where: Callable[[Loc], str] = dotted) -> str:
     """`source: where: problem` for the first error (and how many more), on one line.
 
     `source` names the file or setting ("" when `where` names it); `where` words the
@@ -86,6 +92,7 @@ _PHRASES = {
     "less_than": "must be < {lt}",
     "less_than_equal": "must be <= {le}",
     "literal_error": "must be {expected}",
+    "enum": "must be {expected}",
     "list_type": "must be a list",
     "tuple_type": "must be a list",
     "dict_type": "must be a mapping",
@@ -99,7 +106,7 @@ _UNQUOTED = {"missing", "string_too_short", "json_invalid"}
 """Kinds of error whose input says nothing more (absent, empty, or a whole file)."""
 
 
-def problem(error: ErrorDetails) -> str:
+def problem(error: Mapping[str, Any]) -> str:
     """What is wrong, in plain words, with what was found (`must be >= 0, got -3`)."""
     kind, ctx = error["type"], error.get("ctx", {})
     if kind in ("value_error", "assertion_error"):

@@ -126,7 +126,7 @@ def test_a_malformed_manifest_is_refused(tmp_path, content):
 @pytest.mark.parametrize(
     "content,message",
     [
-        ("not json", "is not JSON: expected ident at line 1 column 2"),
+        ("not json", "is not JSON: Expecting value: line 1 column 1 (char 0)"),
         ("[1, 2]", "must be a mapping"),
         (
             '{"hold-5s": {"file": "../x-0123456789ab.mp3", "duration_s": 1, "kind": "hold"}}',
