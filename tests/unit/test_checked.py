@@ -9,8 +9,16 @@ from typing import Annotated, Any, Literal
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from pydantic import Field, OnErrorOmit, StrictBool, StrictInt, StrictStr, StringConstraints
-from pydantic import TypeAdapter, ValidationError
+from pydantic import (
+    Field,
+    OnErrorOmit,
+    StrictBool,
+    StrictInt,
+    StrictStr,
+    StringConstraints,
+    TypeAdapter,
+    ValidationError,
+)
 
 from backcoach.skill.domain import checked
 from backcoach.skill.domain.checked import NOT_STORED, OMIT, STRIP, After, Dump, Ge, MinLen
