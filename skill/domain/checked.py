@@ -495,11 +495,15 @@ def _writer(kind: Any) -> Write:
         inner = _writer(members[0]) if len(members) == 1 else dump
         return None if inner is None else (lambda v: None if v is None else inner(v))
     if origin in (list, tuple):
-        item = _writer(args[0])
-        return list if item is None else (lambda v: [item(x) for x in v])
+        each = _writer(args[0])
+        if each is None:
+            return list
+        return lambda v: [each(x) for x in v]
     if origin is dict:
-        item = _writer(args[1])
-        return dict if item is None else (lambda v: {k: item(x) for k, x in v.items()})
+        value = _writer(args[1])
+        if value is None:
+            return dict
+        return lambda v: {k: value(x) for k, x in v.items()}
     if isinstance(kind, type) and issubclass(kind, enum.Enum):
         return lambda v: v.value
     return dump
