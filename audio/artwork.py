@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from importlib.resources import files
-from importlib.resources.abc import Traversable
+from pathlib import Path
 
-IMAGE_DIR = files("backcoach.audio") / "images"
+from backcoach.skill.domain.package_data import package_dir
+
+IMAGE_DIR = package_dir("backcoach.audio") / "images"
 """Where the drawn images ship (package data; skill/devtools/track_art.py draws them)."""
 IMAGES = {"art": "art.png", "background": "background.png"}
 """Role -> file name: the only names the /images route serves."""
@@ -25,6 +26,6 @@ def image_file(link_id: str) -> str | None:
     return IMAGES.get(link_id.removeprefix(IMAGE_PREFIX))
 
 
-def image_path(file_name: str) -> Traversable | None:
+def image_path(file_name: str) -> Path | None:
     """The shipped file of an image, or None for any other name."""
     return IMAGE_DIR / file_name if file_name in IMAGES.values() else None

@@ -11,7 +11,7 @@ from pathlib import Path
 from benchmarks.figure import Figure
 from benchmarks.server import ROOT, start_baseline, start_skill
 
-RUNS = 5
+RUNS = 7
 
 
 def _ready_s(server) -> float:
@@ -29,12 +29,12 @@ def cold_start_figure(audio_dir: Path) -> Figure:
     baselines' libraries, installed by pip, start compiled."""
     for package in ("skill", "audio", "interaction_models"):
         compileall.compile_dir(ROOT / package, quiet=1)
-    skill_s = []
-    for _ in range(RUNS):
+    skill_s, minimal_s, bare_s = [], [], []
+    for _ in range(RUNS):  # interleaved: a busy moment slows every side alike
         with tempfile.TemporaryDirectory(prefix="bc-bench-cold-") as data:
             skill_s.append(_ready_s(start_skill(Path(data), audio_dir)))
-    minimal_s = [_ready_s(start_baseline("minimal_ask")) for _ in range(RUNS)]
-    bare_s = [_ready_s(start_baseline("bare_flask")) for _ in range(RUNS)]
+        minimal_s.append(_ready_s(start_baseline("minimal_ask")))
+        bare_s.append(_ready_s(start_baseline("bare_flask")))
     return Figure(
         "cold start: process start → first answer on POST /alexa",
         statistics.median(skill_s),

@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
-from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
@@ -95,7 +94,7 @@ class Config:
     `dynamodb://TABLE?region=…`, or `session` for nothing beyond the session (BACKCOACH_STORE)."""
     locale: str = "en-US"
     """Locale of the spoken strings (BACKCOACH_LOCALE)."""
-    routine_path: Path | Traversable = DEFAULT_ROUTINE
+    routine_path: Path = DEFAULT_ROUTINE
     """The routine content file (BACKCOACH_ROUTINE)."""
     engine: Literal["piper", "gtts"] = "piper"
     """Text-to-speech engine for audio builds: piper or gtts (BACKCOACH_ENGINE)."""

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import json
 import logging
+import os
 import re
-import secrets
 from datetime import UTC, datetime
+
+try:  # CPython's own BLAKE2, without loading OpenSSL as hashlib does (4 ms of a cold start)
+    from _blake2 import blake2b
+except ImportError:  # pragma: no cover (another Python)
+    from hashlib import blake2b
 
 LOG_FORMATS = ("text", "json")
 
@@ -70,7 +73,7 @@ USER_HASH_CHARS = 16
 REDACTED = "id_redacted"
 """Set on a record whose message or exception held an Alexa id (the tests look for it)."""
 
-_salt = secrets.token_bytes(16)
+_salt = os.urandom(16)
 
 
 def set_log_salt(salt: bytes) -> None:
@@ -80,11 +83,13 @@ def set_log_salt(salt: bytes) -> None:
 
 
 def keyed_hash(value: str | None, salt: bytes) -> str | None:
-    """A keyed hash of an id: the same person gets the same hash under one salt."""
+    """A keyed hash of an id (keyed BLAKE2b, a MAC like HMAC): the same person gets the same
+    hash under one salt, and no one without the salt can tell whose it is."""
     if not value:
         return None
     data = value.encode("utf-8", "surrogatepass")
-    return hmac.new(salt, data, hashlib.sha256).hexdigest()[:USER_HASH_CHARS]
+    key = salt if len(salt) <= blake2b.MAX_KEY_SIZE else blake2b(salt).digest()
+    return blake2b(data, key=key, digest_size=USER_HASH_CHARS // 2).hexdigest()
 
 
 def id_hash(value: str | None) -> str | None:

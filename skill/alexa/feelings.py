@@ -6,9 +6,10 @@ from __future__ import annotations
 import json
 import re
 from functools import cache
-from importlib.resources import files
 
-MODEL = files("backcoach.interaction_models") / "en-US.json"
+from backcoach.skill.domain.package_data import package_dir
+
+MODEL = package_dir("backcoach.interaction_models") / "en-US.json"
 """The exported interaction model: its slot types say what each word means."""
 FEELING_TYPE = "FEELING"
 FILLER_TYPES = ("WORDS_BEFORE", "WORDS_AFTER")

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 
 from backcoach.skill.alexa.feelings import ids_in, names_the_body
+from backcoach.skill.domain.lazy_pattern import LazyPattern
 from backcoach.skill.domain.triage import HEART, SADDLE_OR_BOTH_LEGS, VISION, Severity
 
 LEAK = "LeakIntent"
@@ -26,27 +27,27 @@ NEGATIONS = frozenset(
 )
 """Words that turn plain pain words around ("it doesn't hurt"); never a red flag's or an
 emergency's words, where a wrong "no" would cost more than a wrong "yes"."""
-BREATH = re.compile(r"\b(breathe|breath|breathing|breathless|air)\b")
-STRUGGLE = re.compile(
+BREATH = LazyPattern(r"\b(breathe|breath|breathing|breathless|air)\b")
+STRUGGLE = LazyPattern(
     r"\b(can't|cannot|can not|couldn't|struggling|struggle|hard|trouble|difficult|difficulty"
     r"|gasping|short of|not getting|no|tight|barely|hardly|any|enough|not able|unable"
     r"|full sentences|a sentence)\b"
 )
 """Breath with one of these is trouble breathing: an emergency. Breath alone is not ("let
 me catch my breath" is a rest)."""
-CHEST_PRESSURE = re.compile(
+CHEST_PRESSURE = LazyPattern(
     r"\b(pain|pains|pressure|heavy|heaviness|weight|squeez\w*|crush\w*|tight\w*|band)\b"
 )
-BLADDER = re.compile(
+BLADDER = LazyPattern(
     r"\b(bladder|bowel|bowels|toilet|loo|pee|wee|urine|poo|urinate|motion|motions|stool|stools)\b"
 )
-NO_CONTROL = re.compile(
+NO_CONTROL = LazyPattern(
     r"\b(control|can't|cannot|couldn't|lost|no feeling|didn't feel|can't feel|full|stop it"
     r"|not coming|won't come|nothing (comes|came|coming|happens)|been trying)\b"
 )
 """Bladder or bowel words with one of these are new loss of control, or none coming: an
 emergency."""
-LEAKED = re.compile(
+LEAKED = LazyPattern(
     r"\b(leak\w*|dribbl\w*|tinkl\w*|peed|weed|pee'd|wee'd"
     r"|wet (myself|meself|my pants|my knickers|my trousers|my shorts|my leggings|a bit|a little)"
     r"|pissed (myself|meself)|(pee|wee|urine) (came out|come out|comes out|coming out"
@@ -55,14 +56,14 @@ LEAKED = re.compile(
     r"|(a little|a small|a bit of an|a tiny|a slight) accident|(stress )?incontinence"
     r"|let (a bit|a little|a little bit|some|a drop|a dribble) go)\b"
 )
-UNFELT = re.compile(
+UNFELT = LazyPattern(
     r"\b(didn't|did not|couldn't|could not|can't|cannot|without)( even)? (feel|feeling|notice"
     r"|noticing|know|knowing|tell)\b|\bnever (happened|done that|had that)\b"
     r"|\b(can't|couldn't|cannot) stop( it)?\b|\bnever (felt|noticed|knew)\b"
 )
 """A leak not felt coming, or not stopping: new loss of sensation or control, an emergency
 (a little leak on a cough is a question, not an emergency)."""
-GAVE_WAY = re.compile(
+GAVE_WAY = LazyPattern(
     r"\b(gave way|give way|gives way|given way|giving way|gave out|give out|gives out|giving out"
     r"|went out|from under (me|us)"
     r"|buckl\w*|collaps\w*|won't hold me|can't hold me|can't take my weight"
@@ -70,20 +71,20 @@ GAVE_WAY = re.compile(
 )
 """A leg or legs giving way, or no weight on it: weakness or injury, urgent where both legs
 go."""
-BOTH = re.compile(r"\b(both|either|the two of them)\b")
+BOTH = LazyPattern(r"\b(both|either|the two of them)\b")
 """Both feet or both legs said without naming the legs ("my foot give way, both of them")."""
-JAW = re.compile(r"\bjaw\b")
+JAW = LazyPattern(r"\bjaw\b")
 """Pain in the jaw during exertion, alone or with the arm or chest, may be the heart's."""
-SOUND = re.compile(r"\b(sound|noise|bang|clunk)\b")
+SOUND = LazyPattern(r"\b(sound|noise|bang|clunk)\b")
 """A sound from the body ("some sound came from my back"): a pop by another name."""
-NOT_GOOD = re.compile(
+NOT_GOOD = LazyPattern(
     r"\bnot (in a good way|correct|normal|okay|ok|good|nice|pleasant|sitting right)\b"
     r"|\b(not|don't|doesn't|didn't|do not|does not|did not) (feel|feeling|feels|felt|seem|seems)"
     r" (right|good|normal|okay|ok|great)\b"
 )
 """A complaint said as a denial ("burning, not in a good way", "my back don't feel right"): no
 denial of the feeling."""
-PART_IDIOM = re.compile(
+PART_IDIOM = LazyPattern(
     r"\b(don't|doesn't|didn't|do not|does not|is not|are not) (like|love|rocking|vibing|loving"
     r"|liking|having)( with)? (this|that|it)\b"
     r"|\bgiving (my|me|the) (\w+ )?\w+ (a |some )?(right )?(old )?(hiding|hell|grief|gyp|jip"
@@ -100,13 +101,13 @@ SPOKEN = {
 }  # fmt: skip
 """Words as speech recognition may write them, to how the model's words are written ("not
 happy" is a feeling; "isn't happy" must be too)."""
-RESTING = re.compile(
+RESTING = LazyPattern(
     r"(?<!can't )(?<!cannot )(?<!couldn't )(?<!barely )(?<!hardly )(?<!struggling to )"
     r"\b(catch|catching|get|getting) (my|me|a|your) breath( back)?\b"
 )
 """Getting one's breath back is a rest, not a symptom ("catch" is also a pinching word); not
 being able to is an emergency ("I can't get my breath")."""
-MISSED = re.compile(
+MISSED = LazyPattern(
     r"\b(didn't|did not|couldn't|could not|can't|cannot|never) (catch|caught|get|hear)"
     r" (it|that|you|what you said|the last bit|the last part|a word)\b"
 )
@@ -116,7 +117,7 @@ TIRED = (
     r"|wiped out|cooked|buggered|stuffed|tired|worn out|fried)"
 )
 """Words for being tired that also say a part is in pain ("my back is wrecked")."""
-EVERYDAY = re.compile(
+EVERYDAY = LazyPattern(
     r"\blet (it|her|'er|er|him|them) rip\b|\bcatch (yourself|yerself|ye) on\b"
     r"|\bdying (for|to)\b|\bbanging on (the|my|your) (door|wall|window)\b"
     r"|\bdead (easy|simple|keen|good|fast|quick)\b|\bmad (fast|quick|busy)\b"
@@ -126,17 +127,17 @@ EVERYDAY = re.compile(
 """Everyday sayings whose words are also a symptom's: "let her rip" is no tear, "catch
 yourself on" no pinch, "dying for a cuppa" or "dead easy" no pain, "banging on the door" no
 throbbing, and "I'm wrecked" is the person tired, not a part of them in pain."""
-TIRED_FIRST = re.compile(
+TIRED_FIRST = LazyPattern(
     r"^((so|really|totally|absolutely|completely|proper|pretty|just|a bit) )?" + TIRED + r"\b"
 )
 """The same after "I'm" or "feeling", whose words Alexa does not send (BREATH_FIRST)."""
-BREATH_FIRST = re.compile(r"^((get|catch) (my|me|a|any) breath(?! back)|breathe)\b")
+BREATH_FIRST = LazyPattern(r"^((get|catch) (my|me|a|any) breath(?! back)|breathe)\b")
 """A complaint in words of its own that begins with breathing followed "I can't" or "I
 cannot", the only complaint carriers a bare verb follows (Alexa sends only the words after
 a carrier): trouble breathing."""
-SEEING = re.compile(r"\bseeing\b.*\b(spots|stars|double|flashes|lights|things)\b")
+SEEING = LazyPattern(r"\bseeing\b.*\b(spots|stars|double|flashes|lights|things)\b")
 """Seeing what isn't there: a change in vision, a red flag."""
-UNMISTAKABLE = re.compile(
+UNMISTAKABLE = LazyPattern(
     r"\b(dizzy|dizziness|faint|fainting|pass out|passing out|black out|blacking out"
     r"|light headed|lightheaded|woozy|blurry|blurred|seeing (spots|stars|double|flashes)"
     r"|palpitations)\b"
@@ -145,20 +146,20 @@ UNMISTAKABLE = re.compile(
 a red flag even among words the model could not place, where "this is dead hard" is no dead
 leg and "legs like jelly" may be only tired (intents.meaning)."""
 POP = "red_flag.pop"
-ABOUT_TO = re.compile(r"\b(about|going|gonna|ready) to (snap|pop|tear|rip|break|burst)\b")
+ABOUT_TO = LazyPattern(r"\b(about|going|gonna|ready) to (snap|pop|tear|rip|break|burst)\b")
 """What only feels close to a pop ("my hamstring feels like it's about to snap"): a tight
 muscle, pain, not a pop."""
-UNABLE = re.compile(
+UNABLE = LazyPattern(
     r"\b(can't|cannot|can not|couldn't|unable to|not able to) (feel|move)"
     r" (my|me|either|both|anything|a thing|nothing)\b"
 )
 """Not being able to feel or move a part of one's own: numbness or weakness, a nerve's sign
 (in both legs or down below, an emergency)."""
-UNFELT_FIRST = re.compile(r"^(feel|move) (my|me|either|both|anything|a thing|nothing)\b")
+UNFELT_FIRST = LazyPattern(r"^(feel|move) (my|me|either|both|anything|a thing|nothing)\b")
 """The same after "I can't", whose words Alexa does not send (BREATH_FIRST)."""
 WORKING = r"(working|engag\w*|firing|activat\w*|switch\w* on|kick\w* in)"
 """How people say a muscle is doing the exercise's work."""
-FELT_EXERCISE = re.compile(
+FELT_EXERCISE = LazyPattern(
     r"(\b(can't|cannot|couldn't|don't|do not|not) (really |even |quite )?|^)feel"
     r" ((it|this|that|much) (in|on|through|working)|(my|me|the) \w+ "
     + WORKING
@@ -166,7 +167,7 @@ FELT_EXERCISE = re.compile(
 )
 """Not feeling the exercise ("I can't feel it in my glutes", "… my glutes working"): a remark
 on form, not numbness (whose words "can't feel it" are also the model's)."""
-FELT_WHERE = re.compile(r"^(it|this|that|much) (in|on|through)\b|\b" + WORKING + r"\b")
+FELT_WHERE = LazyPattern(r"^(it|this|that|much) (in|on|through)\b|\b" + WORKING + r"\b")
 WORKED = frozenset({"buttock", "stomach"})
 """The muscles these exercises work, which people say they can't feel working."""
 
@@ -181,9 +182,9 @@ def felt_exercise(words: str) -> bool:
     )
 
 
-ABLE = re.compile(r"\b(not able to|unable to)\b")
+ABLE = LazyPattern(r"\b(not able to|unable to)\b")
 """Not being able to do something ("I am not able to turn"): no denial of a complaint."""
-ROOM_MOVING = re.compile(
+ROOM_MOVING = LazyPattern(
     r"\b(room|ceiling|world)('s)?( \w+){0,4} (spin\w*|going (round|around)|moving|tilting"
     r"|swaying|swimming|turning)\b"
     r"|\beverything('s)?( \w+){0,3} (spin\w*|going (round|around)|tilting|swaying|swimming)\b"
@@ -191,7 +192,7 @@ ROOM_MOVING = re.compile(
 """The room moving ("the whole room's doing a spin"): vertigo, a red flag."""
 EXERCISE_WORDS = frozenset({"crunch", "crunched", "crunching"})
 """Feeling words that also name a move ("when I crunch"): not a symptom in a sentence."""
-POSSESSIVE = re.compile(r"^(my|me|both) ")
+POSSESSIVE = LazyPattern(r"^(my|me|both) ")
 """A body part said as the person's own ("my knee", "me back"): where something is wrong."""
 TELLING = frozenset("is are 's feels feel has have keeps went gone getting doing".split())
 """Words after a body part that say something about it ("my wrist is doing a thing"), unlike

@@ -6,10 +6,11 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from functools import cache
-from importlib.resources import files
 from typing import TYPE_CHECKING
 
 from ask_sdk_core.handler_input import HandlerInput
+
+from backcoach.skill.domain.package_data import package_dir
 
 if TYPE_CHECKING:  # imported where a screen is drawn: most first turns have none (issue 22)
     from ask_sdk_model.interfaces.alexa.presentation.apl import (
@@ -19,7 +20,7 @@ if TYPE_CHECKING:  # imported where a screen is drawn: most first turns have non
 
 TOKEN = "backcoach-screen"
 """Names the rendered document; ExecuteCommands must name the same."""
-DOCUMENT = files("backcoach.skill.alexa") / "apl" / "screen.json"
+DOCUMENT = package_dir("backcoach.skill.alexa") / "apl" / "screen.json"
 DATASOURCE = "screen"
 """The datasource's key: the document binds `${payload.screen.…}`."""
 SET_LINE, BAR, STATUS = "setLine", "barFill", "status"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -9,11 +10,12 @@ import sys
 import tempfile
 import zipfile
 from dataclasses import dataclass
-from importlib.resources.abc import Traversable
 from pathlib import Path
 
 from backcoach.audio.catalog import BUILD_HINT
 from backcoach.audio.manifest import MANIFEST_NAME, ManifestError, read_manifest
+from backcoach.skill.domain.routine import ContentError, load_routine
+from backcoach.skill.domain.validation import load_data
 from backcoach.skill.web.lambda_entry import BUNDLE_DIR, BUNDLED
 
 ZIP_LIMIT_BYTES = 50 * 1024 * 1024
@@ -119,8 +121,10 @@ def compile_bytecode(target: Path, python_version: str | None) -> str | None:
     return python_version or THIS_PYTHON
 
 
-def add_bundle(target: Path, audio_dir: Path, routine: Path | Traversable) -> None:
-    """The routine and the audio manifest (not the MP3s: they are published, see publish)."""
+def add_bundle(target: Path, audio_dir: Path, routine: Path) -> None:
+    """The routine and the audio manifest (not the MP3s: they are published, see publish);
+    the routine and each locale's phrases as JSON, which a cold start reads without a YAML
+    parser (the same documents: JSON is what YAML's are made of here)."""
     manifest = audio_dir / MANIFEST_NAME
     try:
         read_manifest(audio_dir)
@@ -131,7 +135,19 @@ def add_bundle(target: Path, audio_dir: Path, routine: Path | Traversable) -> No
     bundle = target / BUNDLE_DIR
     (bundle / BUNDLED["audio_dir"]).mkdir(parents=True)
     shutil.copyfile(manifest, bundle / BUNDLED["audio_dir"] / MANIFEST_NAME)
-    (bundle / BUNDLED["routine_path"]).write_bytes(routine.read_bytes())
+    try:
+        load_routine(routine)
+    except ContentError as exc:
+        raise PackageError(str(exc)) from None
+    _as_json(routine, bundle / BUNDLED["routine_path"])
+    for phrases in sorted((target / "backcoach" / "skill" / "locale").glob("*.yaml")):
+        _as_json(phrases, phrases.with_suffix(".json"))
+
+
+def _as_json(source: Path, out: Path) -> None:
+    """A data file (YAML or JSON) written as JSON."""
+    data = load_data(source.read_text(encoding="utf-8"), source.name)
+    out.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
 
 
 def write_zip(tree: Path, out: Path) -> int:
@@ -149,7 +165,7 @@ def package_lambda(
     *,
     source: Path,
     audio_dir: Path,
-    routine: Path | Traversable,
+    routine: Path,
     with_boto3: bool = False,
     python_version: str | None = None,
     platform: str | None = None,

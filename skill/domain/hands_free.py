@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import copy
+import os
 import re
-import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
@@ -231,7 +231,7 @@ class HandsFree:
             key = "hands_free.unsupported" if not audio_player else "hands_free.no_tracks"
             key = "hands_free.guest" if s.place.guest else key
             return navigation.start_routine_with(self.coach, s, self.coach.say(key))
-        play = self.play(s, 0, secrets.token_hex(4))
+        play = self.play(s, 0, os.urandom(4).hex())
         stream.token, stream.offset_ms, stream.activity, stream.retried = play.token, 0, "", ""
         stream.trouble = []
         # The whole how-to for the first runs; then one sentence, with the pain phrase.

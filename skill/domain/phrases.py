@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
-from importlib.resources import files
 
-import yaml
-
+from backcoach.skill.domain.package_data import package_dir
 from backcoach.skill.domain.plan import CueWords
-from backcoach.skill.domain.validation import load_yaml
+from backcoach.skill.domain.validation import load_data
 
-LOCALE_DIR = files("backcoach.skill") / "locale"
-"""The phrase tables shipped inside the package, one YAML file per locale."""
+LOCALE_DIR = package_dir("backcoach.skill") / "locale"
+"""The phrase tables shipped inside the package, one YAML file per locale (and its JSON twin
+in a Lambda package: `backcoach package lambda` writes it, and it is read instead)."""
 
 
 class PhraseError(KeyError):
@@ -51,15 +50,17 @@ class Phrases:
 
 def load_phrases(locale: str = "en-US") -> Phrases:
     """Load the phrase table for a locale."""
-    path = LOCALE_DIR / f"{locale}.yaml"
+    path = LOCALE_DIR / f"{locale}.json"
+    if not path.is_file():
+        path = LOCALE_DIR / f"{locale}.yaml"
     if not path.is_file():
         have = sorted(
             p.name.removesuffix(".yaml") for p in LOCALE_DIR.iterdir() if p.name.endswith(".yaml")
         )
         raise PhraseError(f"BACKCOACH_LOCALE: no phrases for {locale!r} (have: {', '.join(have)})")
     try:
-        table = load_yaml(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        table = load_data(path.read_text(encoding="utf-8"), path.name)
+    except (OSError, ValueError) as exc:  # UnicodeDecodeError is a ValueError
         raise PhraseError(f"{path.name}: cannot be read: {' '.join(str(exc).split())}") from exc
     if not isinstance(table, dict):
         raise PhraseError(f"{path.name}: must be a mapping of phrase keys")

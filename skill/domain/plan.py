@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from backcoach.skill.domain.alexa_limits import MAX_AUDIO_S, MAX_AUDIO_TAGS
 from backcoach.skill.domain.routine import Exercise, Routine
@@ -296,6 +297,7 @@ def units(exercise: Exercise, level: int) -> tuple[Unit, ...]:
     return tuple(Unit(s, side) for s in range(1, lv.sets + 1) for side in exercise.dose.side_names)
 
 
+@lru_cache(maxsize=1024)  # blocks from every start reuse it: at start-up, and on every set played
 def unit_segment(exercise: Exercise, level: int, side: str, words: CueWords) -> Segment:
     """The clip for one unit (one set on one side) of this exercise at this level."""
     lv = exercise.dose.level(level)
@@ -304,6 +306,7 @@ def unit_segment(exercise: Exercise, level: int, side: str, words: CueWords) -> 
     return reps_segment(exercise, lv.reps, lv.hold_s, side, words)
 
 
+@lru_cache(maxsize=1024)
 def rest_before(exercise: Exercise, level: int, index: int, words: CueWords) -> Segment:
     """The rest between unit `index - 1` and unit `index`, naming unit `index`."""
     todo = units(exercise, level)

@@ -4,18 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from importlib.resources import files
-from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-import yaml
-
 from backcoach.skill.domain.checked import STRIP, After, Ge, MinLen, Problems, check
-from backcoach.skill.domain.validation import Invalid, Loc, dotted, load_yaml, one_line, unreadable
+from backcoach.skill.domain.package_data import package_dir
+from backcoach.skill.domain.validation import Invalid, Loc, dotted, load_data, one_line, unreadable
 
-DEFAULT_ROUTINE = files("backcoach.skill") / "content" / "back_routine.yaml"
-"""The routine shipped inside the package (read with importlib.resources, so wheels carry it)."""
+DEFAULT_ROUTINE = package_dir("backcoach.skill") / "content" / "back_routine.yaml"
+"""The routine shipped inside the package (package data, so wheels carry it)."""
 
 PATTERNS = ("reps", "holds")
 SIDES = ("none", "each", "alternating")
@@ -215,12 +212,13 @@ def _where(data: Any) -> Callable[[Loc], str]:
     return where
 
 
-def load_routine(path: Traversable | Path | str = DEFAULT_ROUTINE) -> Routine:
-    """Load and validate a routine file; raise ContentError naming file, exercise and field."""
+def load_routine(path: Path | str = DEFAULT_ROUTINE) -> Routine:
+    """Load and validate a routine file (YAML, or JSON by its `.json` name); raise ContentError
+    naming file, exercise and field."""
     path = Path(path) if isinstance(path, str) else path
     try:
-        data = load_yaml(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        data = load_data(path.read_text(encoding="utf-8"), path.name)
+    except (OSError, ValueError) as exc:  # UnicodeDecodeError is a ValueError
         raise ContentError(unreadable(path.name, exc)) from exc
     try:
         return check(Routine, data)

@@ -28,8 +28,9 @@ HANDLER = "backcoach.skill.web.lambda_entry.lambda_handler"
 BUNDLE_DIR = "backcoach_bundle"
 """The folder of a Lambda package (`backcoach package lambda`) with the routine and manifest."""
 
-BUNDLED = {"audio_dir": "audio", "routine_path": "routine.yaml"}
-"""Config field -> its file or folder in BUNDLE_DIR: the defaults inside a package."""
+BUNDLED = {"audio_dir": "audio", "routine_path": "routine.json"}
+"""Config field -> its file or folder in BUNDLE_DIR: the defaults inside a package (the
+routine as JSON, as the phrases beside their YAML: a cold start without a YAML parser)."""
 
 _SERIALIZER = EnvelopeSerializer()
 """One per container: it keeps what it learns about each model class."""

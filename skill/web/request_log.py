@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import logging
-import secrets
+import os
 
 from backcoach.skill.log_format import keyed_hash, set_log_salt
 
@@ -18,7 +18,7 @@ REQUEST_ID_CHARS = 100
 def log_salt(configured: str | None) -> bytes:
     """BACKCOACH_LOG_SALT, or a random salt for this process (hashes then differ per run);
     also the key of the hashes that replace any id another log line would hold."""
-    salt = configured.encode() if configured else secrets.token_bytes(16)
+    salt = configured.encode() if configured else os.urandom(16)  # what secrets.token_bytes is
     set_log_salt(salt)
     return salt
 
