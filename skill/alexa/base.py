@@ -118,6 +118,11 @@ def slots_named(heard: Heard) -> Slots:
             ident is None and (n == CONDITION_SLOT or n not in PLACED_SLOTS | WRAPPER_SLOTS)
             for n, (_, ident) in heard.items()
         ),
+        own=" ".join(
+            w
+            for n, (w, ident) in heard.items()
+            if ident is not None and n not in PLACED_SLOTS | WRAPPER_SLOTS
+        ),
     )
 
 

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from backcoach.skill.alexa.commands import command_in
-from backcoach.skill.alexa.feelings import feeling_in, names_the_body
+from backcoach.skill.alexa.feelings import feeling_in, names_the_body, only_fillers
 from backcoach.skill.alexa.reports import (
     REPORT,
     UNMISTAKABLE,
@@ -64,6 +64,9 @@ class Slots:
     """A slot of the sentence's own, not one of the words around it, heard words no listed
     value matched: what it means is a guess ("tell me a joke" fills ReadyIntent's {state},
     "a little leak" a ConditionIntent's {condition})."""
+    own: str = ""
+    """The words a listed value placed in the sentence's own slots, not the words around it
+    nor an exercise or a complaint's: "i'm in position" of "I'm in position, you can begin"."""
 
 
 COUNTERMAND = re.compile(
@@ -145,7 +148,7 @@ OPERATIONS: dict[str, Operation] = {
     # health check a session opened with is answered (opening.py).
     "StartRoutineIntent": unslotted(checked(navigation.start_routine)),
     "StepByStepIntent": unslotted(checked(navigation.step_by_step)),
-    "ReadyIntent": unslotted(checked(navigation.ready)),
+    "ReadyIntent": with_aside(checked(navigation.ready)),
     "AMAZON.PauseIntent": unslotted(navigation.pause),
     "AMAZON.ResumeIntent": with_aside(checked(navigation.resume)),
     "WaitIntent": unslotted(navigation.wait),
@@ -227,19 +230,20 @@ a condition to check with a physician."""
 
 
 STARTS = frozenset(
-    {"ReadyIntent", "StartRoutineIntent", "StepByStepIntent", "StartExerciseIntent"}
-    | {"HandsFreeIntent"}
+    {"StartRoutineIntent", "StepByStepIntent", "StartExerciseIntent", "HandsFreeIntent"}
 )
 """Custom intents that start exercise: they act only on words the model lists. A custom
-slot takes unlisted words too, and "my elbows are sore, you can begin" must never start a
-set; stop, pause, help and repeat are safe whatever words are around them, and so are
-ASIDES, which are told of such words."""
-CONFIRMS = frozenset({companion("AMAZON.ResumeIntent"), "AgainIntent"})
+slot takes unlisted words too, and "the kids are finally down, start the plank" starts
+nothing on words the skill could not read; stop, pause, help and repeat are safe whatever
+words are around them, and so are ASIDES, which are told of such words."""
+CONFIRMS = frozenset({companion("AMAZON.ResumeIntent"), "AgainIntent", "ReadyIntent"})
 """Starts that, with words around them no listed value placed ("okay, I'm back, let's pick it
-up where we left off", "do that set again, my form was garbage"), say how to report pain and
-ask "ready?", whose yes starts (navigation.confirm, navigation.again); hands-free, where they
-play, such words are not understood. Not "ready": its own slots take nearly anything ("set a
-timer" is "{state} {after}")."""
+up where we left off", "do that set again, my form was garbage", "I'm all settled, you can
+start whenever you like"), say how to report pain and ask "ready?", whose yes starts
+(navigation.confirm); hands-free, where they play, such words are not understood. Where
+their own slot heard words no value lists (`Slots.guessed`: "tell me a joke" is ready's
+"{state}"), or ready's own words are a lone "set" or "go" (`says_ready`: "set a timer"),
+they are not understood: ready's slots take nearly anything."""
 MOVES = frozenset(companion(f"AMAZON.{b}Intent") for b in ("Next", "Previous", "StartOver"))
 """Companions that move to an exercise, whose introduction plays its first set: with words
 around them that no listed value placed ("nah, bugger that one, next"), they move and ask
@@ -250,6 +254,7 @@ ASIDES = MOVES | CONFIRMS | {companion("AMAZON.NoIntent")}
 with such words leaves a health question open ("no, well, my knee's a bit off" to "did
 anything hurt?") and answers any other."""
 NOT_UNDERSTOOD = "AMAZON.FallbackIntent"
+READY = "ReadyIntent"
 PAIN = "PainIntent"
 FORM = "FormIntent"
 CONDITION = "ConditionIntent"
@@ -337,12 +342,23 @@ def _meaning(intent: str, slots: Slots) -> str:
             return PAIN
         if intent in STARTS or slots.countermanded or (intent in CONFIRMS and slots.guessed):
             return NOT_UNDERSTOOD
+        if intent == READY and not says_ready(slots.own):
+            return NOT_UNDERSTOOD
         if intent in ASIDES and names_the_body(slots.said):
             # The body named beside words read as nothing ("hang on, my back just went pop":
             # "on my back" is a listed READY_STATE): a guess either way, so nothing moves and
             # nothing is answered.
             return NOT_UNDERSTOOD
     return _resolved(intent, slots)
+
+
+def says_ready(own: str) -> bool:
+    """Whether ready's own listed words say it among words it could not place: "ready", or
+    two words or more ("I'm in position", "off you go"). A lone "set", "go" or "settled"
+    begins other commands ("set us a goal", "go home", "let me get these old bones settled
+    first"), so with words around it, it is not understood."""
+    words = [w for w in own.split() if not only_fillers(w)]
+    return "ready" in words or len(words) >= 2
 
 
 def unmistakable(found: str, words: str) -> bool:

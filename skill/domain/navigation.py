@@ -58,25 +58,29 @@ def start_exercise(coach: Coach, s: State, exercise_id: str | None) -> Reply:
     return intro(coach, s, index)
 
 
-def ready(coach: Coach, s: State) -> Reply:
-    """The person is in position: play the next block of sets, counted."""
+def ready(coach: Coach, s: State, asked: bool = False) -> Reply:
+    """The person is in position: play the next block of sets, counted. `asked`: words came
+    with it that the skill could not read ("I'm all settled, you can start whenever you
+    like"), so where "ready" would play, the pain rule and "ready?" instead (confirm)."""
     phase = s.place.phase
     if phase == Phase.IDLE and s.place.offer == Offer.RESUME:
-        return pick_up(coach, s)
+        return confirm(coach, s) if asked else pick_up(coach, s)
     if phase == Phase.IDLE:
-        return start_routine(coach, s)
+        return start_routine(coach, s, asked=asked)
     if phase == Phase.EXERCISE_DONE:
-        return next_exercise(coach, s)
+        return next_exercise(coach, s, asked=asked)
     if phase == Phase.PAUSED and not s.place.interrupted:
         # "I'm ready" after a pause plays the set (with its lead-in), not another question.
         s.place.phase, s.place.paused_phase = s.place.paused_phase or Phase.IDLE, None
         if s.place.phase in (Phase.INTRO, Phase.BETWEEN):
-            return play(coach, s)
-        return ready(coach, s)
+            return confirm(coach, s) if asked else play(coach, s)
+        return ready(coach, s, asked)
     if phase == Phase.PAUSED:
-        return resume(coach, s)
+        return resume(coach, s, asked)
     if phase not in (Phase.INTRO, Phase.BETWEEN):
         return coach.ask(s)
+    if asked:
+        return confirm(coach, s)
     # After sets were cut short, say where they pick up.
     return play(coach, s, coach.phrasing.redo(s)) if s.place.interrupted else play(coach, s)
 

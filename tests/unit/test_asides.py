@@ -59,8 +59,17 @@ def test_asides_are_no_starts_and_act_on_unlisted_words_unless_they_say_somethin
     took = nlu.understand("take it right back to the start of the routine")
     assert coverage.answered_by(took) == "AMAZON.StartOverIntent"
     assert meaning("AgainIntent", Slots(unplaced="the dog")) == "AgainIntent"
+    settled = Slots(unplaced="whenever you like", own="i'm all settled you can start")
+    assert meaning("ReadyIntent", settled) == "ReadyIntent"
+    # Ready's own slot taking words no value lists is a guess ("tell me a joke" is "{state}"),
+    # and so is a lone "set" or "go" among other words ("set a timer", "go home").
+    guessed = Slots(unplaced="tell me a joke", guessed=True)
+    assert meaning("ReadyIntent", guessed) == "AMAZON.FallbackIntent"
+    for own, around in (("set", "a timer for ten minutes"), ("go", "home"), ("and go", "to bed")):
+        lone = Slots(unplaced=around, own=own)
+        assert meaning("ReadyIntent", lone) == "AMAZON.FallbackIntent", own
     # Other starts act on listed words only.
-    for intent in ("ReadyIntent", "HandsFreeIntent", "StartExerciseIntent"):
+    for intent in ("HandsFreeIntent", "StartExerciseIntent", "StartRoutineIntent"):
         assert meaning(intent, Slots(unplaced="the dog")) == "AMAZON.FallbackIntent", intent
 
 
@@ -105,6 +114,21 @@ def test_in_dialog_again_with_an_aside_asks_first_and_then_plays_the_same_sets()
     speech = " ".join(turn.speech.split())
     assert not AUDIO.search(turn.ssml) and PAIN_RULE in speech and speech.endswith("?")
     assert PHRASES.raw("nav.again") in speech
+    assert AUDIO.search(sim.say("yes").ssml)
+
+
+@pytest.mark.parametrize(
+    "said",
+    ["I'm all settled, you can start whenever you like", "I have come on the mat, please start"],
+)
+def test_in_dialog_ready_with_an_aside_asks_first_and_then_plays(said):
+    _, sim = _regular()
+    sim.say("open back coach")
+    sim.say("start my back routine")  # the steps, then "ready?"
+    turn = sim.say(said)
+    assert turn.intent == "ReadyIntent"
+    speech = " ".join(turn.speech.split())
+    assert not AUDIO.search(turn.ssml) and PAIN_RULE in speech and speech.endswith("?")
     assert AUDIO.search(sim.say("yes").ssml)
 
 
