@@ -131,36 +131,68 @@ PARTS_OF_DAY = {"morning": "MO", "afternoon": "AF", "evening": "EV", "night": "N
 _TENS = {"fifteen": 15, "thirty": 30, "forty five": 45, "o'clock": 0}
 
 
+DAY_HALVES = {
+    ("in", "the", "morning"): "am",
+    ("in", "the", "afternoon"): "pm",
+    ("in", "the", "evening"): "pm",
+    ("at", "night"): "pm",
+}
+"""A part of the day after a time: "four in the morning" is 04:00, as Alexa's slot type
+reference gives it; "nine at night" 21:00."""
+
+
 def time_value(text: str) -> str | None:
-    """The value Alexa sends for a heard time ("seven thirty pm" → "19:30", "7 am" → "07:00",
-    "noon", "the evening" → "EV"), or None; a time Alexa could not place is no time here."""
-    words = text.replace("the ", "").replace("in ", "").split()
-    if " ".join(words) in PARTS_OF_DAY:
+    """The value Alexa sends for a heard time ("seven thirty pm" → "19:30", "two p m" → "14:00",
+    "four in the morning" → "04:00", "quarter past nine" → "09:15", "noon", "the evening" →
+    "EV"), or None; a time Alexa could not place is no time here."""
+    said = text.split()
+    suffix, night = "", False
+    for half, meridiem in DAY_HALVES.items():
+        if len(said) > len(half) and tuple(said[-len(half) :]) == half:
+            said, suffix, night = said[: -len(half)], meridiem, half == ("at", "night")
+    words = " ".join(said).replace("the ", "").replace("in ", "").split()
+    if words[-2:] in (["a", "m"], ["p", "m"]):  # "two p m", as the slot type reference says it
+        words = [*words[:-2], words[-2] + "m"]
+    if not suffix and " ".join(words) in PARTS_OF_DAY:
         return PARTS_OF_DAY[" ".join(words)]
-    if words in (["noon"], ["midday"]):
+    if words in (["noon"], ["midday"]) and not suffix:
         return "12:00"
-    if words == ["midnight"]:
+    if words == ["midnight"] and not suffix:
         return "00:00"
-    half = words[:2] == ["half", "past"]
-    suffix = words[-1] if words and words[-1] in ("am", "pm") else ""
-    core = words[2:] if half else words
-    core = core[:-1] if suffix else core
+    if words and words[-1] in ("am", "pm"):
+        if suffix:
+            return None  # "seven pm in the morning"
+        words, suffix = words[:-1], words[-1]
+    past: dict[tuple[str, ...], int] = {
+        ("half", "past"): 30,
+        ("quarter", "past"): 15,
+        ("quarter", "to"): -15,
+    }
+    offset = past.get(tuple(words[:2]))
+    core = words[2:] if offset is not None else words
     if not core:
         return None
     clock = core[0].split(":")
     hour = number_value(clock[0])
-    minute = int(clock[1]) if len(clock) == 2 and clock[1].isdigit() else 30 if half else 0
+    minute = int(clock[1]) if len(clock) == 2 and clock[1].isdigit() else 0
     rest = " ".join(core[1:])
-    if rest:
+    if rest and offset is None:
         minute = _TENS.get(rest, -1) if not rest.isdigit() else int(rest)
+    elif rest:
+        return None  # "half past five thirty"
     if hour is None or not 0 <= hour <= 23 or not 0 <= minute <= 59:
         return None
+    if offset is not None:
+        if not 1 <= hour <= 12:
+            return None
+        hour, minute = (hour - 1, 60 + offset) if offset < 0 else (hour, offset)
+        hour = hour or 12
     if suffix and not 1 <= hour <= 12:
         return None
     if suffix == "pm" and hour != 12:
         hour += 12
-    if suffix == "am" and hour == 12:
-        hour = 0
+    if (suffix == "am" or night) and hour == 12:
+        hour = 0  # "twelve at night" is midnight
     return f"{hour:02d}:{minute:02d}"
 
 
@@ -184,8 +216,14 @@ def _negated(text: str) -> bool:
     return any(word in NEGATIONS for word in text.split())
 
 
+MAX_TIME_WORDS = 6
+"""The most words a time takes: "quarter past nine in the evening"."""
+
+
 def _most_words(kind: str) -> int:
     """The most unlisted words a slot of this type takes."""
+    if kind == TIME:
+        return MAX_TIME_WORDS
     return MAX_ASIDE_WORDS if kind in WRAPPER_TYPES else MAX_FREE_TEXT_WORDS
 
 

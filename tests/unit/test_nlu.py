@@ -22,7 +22,7 @@ from ask_sdk_model import IntentRequest, LaunchRequest, RequestEnvelope
 
 from backcoach.skill.alexa.spelling import canonical, normalise
 from backcoach.skill.devtools import coverage, envelopes
-from backcoach.skill.devtools.nlu import MODELS_DIR, Match, Nlu
+from backcoach.skill.devtools.nlu import MODELS_DIR, Match, Nlu, time_value
 from backcoach.skill.domain.routine import load_routine
 
 MODEL = json.loads((MODELS_DIR / "en-US.json").read_text(encoding="utf-8"))
@@ -443,3 +443,23 @@ def test_a_number_between_words_either_side_is_heard_as_a_number_not_an_unlisted
     match = Nlu(model).understand("gosh i would say six honestly love")
     assert match.intent == "PainScoreIntent"
     assert match.slots["score"]["value"] == "6"
+
+
+@pytest.mark.parametrize(
+    ("said", "sent"),
+    [
+        # The slot type reference's own examples.
+        ("four in the morning", "04:00"),
+        ("two p m", "14:00"),
+        ("seven thirty pm", "19:30"),
+        ("quarter past nine at night", "21:15"),
+        ("quarter to seven", "06:45"),
+        ("half past five in the evening", "17:30"),
+        ("twelve at night", "00:00"),
+        ("the evening", "EV"),
+        ("seven pm in the morning", None),
+        ("half past five thirty", None),
+    ],
+)
+def test_a_time_is_sent_as_alexa_sends_it(said, sent):
+    assert time_value(said) == sent

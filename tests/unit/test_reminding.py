@@ -162,6 +162,9 @@ def test_disabling_the_skill_deletes_its_reminders_too(person):
         ("change my reminder to 7 am", "at 7 am"),
         ("remind me in the evening", "at 7 pm"),
         ("set a reminder for noon", "at 12 pm"),
+        # As Alexa's slot type reference gives AMAZON.TIME ("four in the morning", "two p m").
+        ("remind me at four in the morning", "at 4 am"),
+        ("can you change my reminder to quarter past nine at night", "at 9:15 pm"),
     ],
 )
 def test_a_time_said_is_when_it_rings(person, said, rings):
