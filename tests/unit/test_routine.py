@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import json
 
 import pytest
 import yaml
@@ -234,3 +235,23 @@ def test_unreadable_yaml(tmp_path):
     path.write_text("exercises: [unclosed")
     with pytest.raises(ContentError, match="bad.yaml: cannot be read"):
         load_routine(path)
+
+
+def test_a_json_routine_is_the_same_routine(tmp_path):
+    """A Lambda package carries the routine as JSON (no YAML parser at a cold start)."""
+    path = tmp_path / "routine.json"
+    path.write_text(json.dumps(_raw()))
+    assert load_routine(path) == load_routine()
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"exercises": [')
+    with pytest.raises(ContentError, match="^bad.json: cannot be read: Expecting value"):
+        load_routine(bad)
+
+
+def test_phrases_read_their_json_twin_first(tmp_path, monkeypatch):
+    from backcoach.skill.domain import phrases
+
+    (tmp_path / "en-US.json").write_text(json.dumps({"hello": "from JSON"}))
+    (tmp_path / "en-US.yaml").write_text("hello: from YAML\n")
+    monkeypatch.setattr(phrases, "LOCALE_DIR", tmp_path)
+    assert phrases.load_phrases("en-US").raw("hello") == "from JSON"
