@@ -175,22 +175,21 @@ def _str(value: Any, loc: tuple) -> str:
     raise _fail("string_type", loc, value, "Input should be a valid string")
 
 
-def _int(value: Any, loc: tuple) -> int:
-    if type(value) is int:
-        return value
-    raise _fail("int_type", loc, value, "Input should be a valid integer")
+def _exactly(kind: type, problem: str, words: str) -> Check:
+    """A value of exactly `kind`: no true for 1, no 1 for true (pydantic's strict mode)."""
+
+    def check_exactly(value: Any, loc: tuple) -> Any:
+        if type(value) is kind:
+            return value
+        raise _fail(problem, loc, value, f"Input should be a valid {words}")
+
+    return check_exactly
 
 
 def _float(value: Any, loc: tuple) -> float:
     if type(value) in (float, int):
         return float(value)
     raise _fail("float_type", loc, value, "Input should be a valid number")
-
-
-def _bool(value: Any, loc: tuple) -> bool:
-    if type(value) is bool:
-        return value
-    raise _fail("bool_type", loc, value, "Input should be a valid boolean")
 
 
 def _path(value: Any, loc: tuple) -> Path:
@@ -207,7 +206,13 @@ def _none(value: Any, loc: tuple) -> None:
     raise _fail("none_required", loc, value, "Input should be None")
 
 
-_SCALARS: dict[Any, Check] = {str: _str, int: _int, float: _float, bool: _bool, Path: _path}
+_SCALARS: dict[Any, Check] = {
+    str: _str,
+    int: _exactly(int, "int_type", "integer"),
+    float: _float,
+    bool: _exactly(bool, "bool_type", "boolean"),
+    Path: _path,
+}
 
 
 def _instance(kind: type) -> Check:
