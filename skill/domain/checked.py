@@ -24,11 +24,10 @@ import typing
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal, TypeVar
+from typing import Any, Literal
 
-T = TypeVar("T")
 Check = Callable[[Any, tuple], Any]
-"""Checks a value found at a place (loc): the value to keep, or _Failed."""
+"""Checks a value found at a place (loc): returns the value to keep, or raises _Failed."""
 
 
 @dataclass(frozen=True)
