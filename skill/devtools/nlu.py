@@ -141,6 +141,14 @@ DAY_HALVES = {
 reference gives it; "nine at night" 21:00."""
 
 
+PAST_OR_TO: dict[tuple[str, ...], int] = {
+    ("half", "past"): 30,
+    ("quarter", "past"): 15,
+    ("quarter", "to"): -15,
+}
+"""Minutes past the hour said before it ("quarter past nine"); "to" counts back from it."""
+
+
 def time_value(text: str) -> str | None:
     """The value Alexa sends for a heard time ("seven thirty pm" → "19:30", "two p m" → "14:00",
     "four in the morning" → "04:00", "quarter past nine" → "09:15", "noon", "the evening" →
@@ -163,12 +171,7 @@ def time_value(text: str) -> str | None:
         if suffix:
             return None  # "seven pm in the morning"
         words, suffix = words[:-1], words[-1]
-    past: dict[tuple[str, ...], int] = {
-        ("half", "past"): 30,
-        ("quarter", "past"): 15,
-        ("quarter", "to"): -15,
-    }
-    offset = past.get(tuple(words[:2]))
+    offset = PAST_OR_TO.get(tuple(words[:2]))
     core = words[2:] if offset is not None else words
     if not core:
         return None

@@ -23,6 +23,7 @@ import types
 import typing
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any, Literal
 
@@ -376,12 +377,19 @@ def _mapping(value_kind: Any) -> Check:
     return check_mapping
 
 
+@cache
+def _hints(kind: type) -> dict[str, Any]:
+    """A dataclass's field annotations, evaluated once per class (reading and writing share
+    them)."""
+    return typing.get_type_hints(kind, include_extras=True)
+
+
 def field_checks(kind: type) -> list[tuple[dataclasses.Field, Check, type | None]]:
     """Each field of a dataclass with the check of its annotation, and the one type that
     needs no other check (`_exact`), built once per class."""
     found = _FIELDS.get(kind)
     if found is None:
-        hints = typing.get_type_hints(kind, include_extras=True)
+        hints = _hints(kind)
         found = _FIELDS[kind] = [
             (f, checker(hints[f.name]), _exact(hints[f.name])) for f in dataclasses.fields(kind)
         ]
@@ -473,7 +481,7 @@ Write = Callable[[Any], Any] | None
 def _writers(kind: type) -> list[tuple[str, Write]]:
     found = _WRITERS.get(kind)
     if found is None:
-        hints = typing.get_type_hints(kind, include_extras=True)
+        hints = _hints(kind)
         found = _WRITERS[kind] = [
             (f.name, _writer(hints[f.name]))
             for f in dataclasses.fields(kind)

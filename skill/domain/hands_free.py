@@ -8,18 +8,16 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
-from typing import Annotated
 
 from backcoach.skill.domain import info, interruptions, navigation, progression
 from backcoach.skill.domain import pain as pain_module
 from backcoach.skill.domain.alexa_limits import MAX_TOKEN_LENGTH
-from backcoach.skill.domain.checked import OMIT
 from backcoach.skill.domain.coach import Coach
 from backcoach.skill.domain.pain import pain as pain_answer
 from backcoach.skill.domain.plan import block, units
 from backcoach.skill.domain.progress import RESUME_WITHIN, resumable
 from backcoach.skill.domain.reply import Reply
-from backcoach.skill.domain.state import Pending, Phase, State
+from backcoach.skill.domain.state import Ids, Pending, Phase, State
 from backcoach.skill.domain.stored import StoredRow
 
 PLAYER_REQUESTS = ("AudioPlayer.", "PlaybackController.")
@@ -146,10 +144,6 @@ class Position:
     offset_ms: int = 0
     playing: bool = False
     """PLAYING (or buffering): an answer plays on afterwards; else it asks to resume."""
-
-
-Ids = list[Annotated[str, OMIT]]
-"""Exercise ids; anything else in a stored list is dropped."""
 
 
 @dataclass
