@@ -21,7 +21,16 @@ from typing import Any
 
 import yaml
 
-from backcoach.skill.devtools.nlu import BUILTIN_PHRASES, PHRASE, canonical_sample
+from backcoach.skill.devtools.coverage import answered_by
+from backcoach.skill.devtools.nlu import (
+    BUILTIN_PHRASES,
+    MAX_FREE_TEXT_WORDS,
+    PHRASE,
+    Match,
+    Nlu,
+    canonical_sample,
+    unlisted_value,
+)
 from backcoach.skill.devtools.sentences import TemplateError, expand
 from backcoach.skill.domain.alexa_limits import (
     MAX_INTENTS,
@@ -129,8 +138,83 @@ def build(folder: Traversable | Path) -> dict[str, Any]:
         raise ModelSourceError(f"{len(said)} samples in two intents: " + "; ".join(said[:5]))
     language = {"invocationName": invocation, "intents": built, "types": list(types.values())}
     model = {"interactionModel": {"languageModel": language}}
+    model = _without_repeats(model)
     _check_limits(model)
     return model
+
+
+def _without_repeats(model: dict[str, Any]) -> dict[str, Any]:
+    """The model without the samples of plain words another sample of their intent says with
+    a few unlisted words around it ("can you make it harder" is "{before} make it harder",
+    "can you" an unlisted value: a custom slot takes one, nlu._usable), where that changes
+    nothing the skill does with those words (intent, slots and their meaning, checked by
+    understanding each such sample with and without it: dropping a sample changes only what
+    its own words are heard as). The model has 1.5 MB: a sentence said twice is room that a
+    wording people use lacks."""
+    language = model["interactionModel"]["languageModel"]
+    types = {t["name"]: t for t in language["types"]}
+    dropped = {
+        (intent["name"], sample)
+        for intent in language["intents"]
+        if not intent["name"].startswith(BUILTIN)
+        for sample in _said_around(intent["samples"], _slot_types(intent), types)
+    }
+    reduced = _leaving(model, dropped)
+    whole, lean = Nlu(model), Nlu(reduced)
+    changed = {
+        (name, sample)
+        for name, sample in dropped
+        if _answer(whole.understand(sample)) != _answer(lean.understand(sample))
+    }
+    return _leaving(model, dropped - changed) if changed else reduced
+
+
+def _leaving(model: dict[str, Any], dropped: set[tuple[str, str]]) -> dict[str, Any]:
+    """The model without these (intent, sample) pairs."""
+    language = model["interactionModel"]["languageModel"]
+    intents = [
+        {**i, "samples": [s for s in i["samples"] if (i["name"], s) not in dropped]}
+        for i in language["intents"]
+    ]
+    return {"interactionModel": {"languageModel": {**language, "intents": intents}}}
+
+
+def _answer(match: Match) -> tuple[str, tuple[tuple[str, tuple[str, str]], ...]]:
+    """What the skill does with a match: the intent that answers it and the slots it reads
+    (the words around a command are read for a complaint by answered_by)."""
+    slots = {n: v for n, v in match.resolved_slots().items() if n not in WRAPPERS}
+    return answered_by(match), tuple(sorted(slots.items()))
+
+
+def _slot_types(intent: dict[str, Any]) -> dict[str, str]:
+    """An intent's slots: name to type."""
+    return {slot["name"]: slot["type"] for slot in intent.get("slots", [])}
+
+
+def _said_around(samples: list[str], slots: dict[str, str], types: dict[str, dict]) -> set[str]:
+    """The samples of plain words (no slot) that another sample says with a few unlisted
+    words in its {before} or {after} slot: candidates for _without_repeats."""
+    if not all(slots.get(slot) == kind for slot, kind in WRAPPERS.items()):
+        return set()
+    kept = set(samples)
+
+    def around(words: list[str]) -> bool:
+        """Whether a wrapper slot takes these words as one value it would not try last."""
+        return len(words) <= MAX_FREE_TEXT_WORDS and unlisted_value(words, WRAPPERS["before"])
+
+    out = set()
+    for sample in samples:
+        words = sample.split()
+        if "{" in sample:
+            continue
+        for i in range(len(words)):
+            for j in range(i + 1, len(words) + 1):
+                head, middle, tail = words[:i], words[i:j], words[j:]
+                if (head or tail) and (not head or around(head)) and (not tail or around(tail)):
+                    wrapped = ["{before}"] * bool(head) + middle + ["{after}"] * bool(tail)
+                    if " ".join(wrapped) in kept:
+                        out.add(sample)
+    return out
 
 
 def _check_limits(model: dict[str, Any]) -> None:

@@ -243,6 +243,11 @@ def _usable(words: list[str], kind: str) -> bool:
     return kind in WRAPPER_TYPES or not _negated(" ".join(words))
 
 
+def unlisted_value(words: list[str], kind: str) -> bool:
+    """Whether a slot of this type takes these unlisted words with no negation among them."""
+    return _usable(words, kind) and not _negated(" ".join(words))
+
+
 def _sample_tokens(sample: str) -> list[str]:
     """A sample's words, with {slot} references kept whole."""
     out: list[str] = []
