@@ -321,6 +321,14 @@ def _meaning(intent: str, slots: Slots) -> str:
         # leak"): what the words say, if they say anything.
         if (said := reported(slots.said)) != NOT_UNDERSTOOD:
             return said
+    if (
+        intent in COMPLAINTS
+        and _resolved(intent, slots) == Severity.WELL
+        and (slots.countermanded or feeling_in(not_resting(slots.unplaced)))
+    ):
+        # "Okay" said around a complaint or taken back ("something is not okay in my neck,
+        # it is hurting"): not well, pain.
+        return PAIN
     if intent in READ_FOR_MORE and slots.said:
         # The words themselves may say more than the slots resolved ("both me legs" is both
         # legs; "all dizzy la" is dizzy): the more serious reading answers.

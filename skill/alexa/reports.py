@@ -90,9 +90,11 @@ PART_IDIOM = LazyPattern(
     r"|\bgiving (my|me|the) (\w+ )?\w+ (a |some )?(right )?(old )?(hiding|hell|grief|gyp|jip"
     r"|trouble|beating|pasting|kicking|hard time)\b"
     r"|\bdoing a number on\b"
+    r"|\bsomething('s| is| was)( a bit)? (off|wrong|not right|up|funny|weird) (with|in)\b"
 )
 """How a part of the body complains ("my wrists don't like this", "that's giving my hip a
-right old hiding"): pain where a body part is named ("I don't like this one" is taste)."""
+right old hiding", "something's off with me back"): pain where a body part is named ("I
+don't like this one" is taste)."""
 SPOKEN = {
     "didnt": "didn't", "cant": "can't", "couldnt": "couldn't", "doesnt": "doesn't",
     "dont": "don't", "wont": "won't", "its": "it's", "im": "i'm",

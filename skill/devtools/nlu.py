@@ -71,7 +71,7 @@ WRAPPER_TYPES = frozenset({"WORDS_BEFORE", "WORDS_AFTER"})
 VAGUE_WORDS = frozenset({"something", "anything", "nothing", "everything", "else"})
 MAX_FREE_TEXT_WORDS = 4
 """The most words an unlisted slot value takes."""
-MAX_ASIDE_WORDS = 8
+MAX_ASIDE_WORDS = 12
 """The most unlisted words a wrapper slot takes: an aside after a command ("how much longer,
 the wife's got supper on"). Longer than MAX_FREE_TEXT_WORDS, such a match is tried last."""
 
@@ -233,7 +233,11 @@ def _most_words(kind: str) -> int:
 def _usable(words: list[str], kind: str) -> bool:
     """Whether unknown words can fill a slot: a few words, not a pronoun, article or vague,
     and no negation in a value ("not ready" as a READY_STATE)."""
-    if not 0 < len(words) <= _most_words(kind) or VAGUE_WORDS.intersection(words):
+    if not 0 < len(words) <= _most_words(kind):
+        return False
+    # A vague word says nothing as a value ("my back is something"), but an aside may hold
+    # one ("skip this one, me shoulder's playing up something shocking").
+    if VAGUE_WORDS.intersection(words) and (kind not in WRAPPER_TYPES or len(words) == 1):
         return False
     if " ".join(words) in NOT_SLOT_VALUES:
         return False
@@ -379,8 +383,27 @@ class Nlu:
         self._walk(self._root, words, 0, (), 0, 0, found)
         if not found:
             return None
+        # Among matches tried last (a phrase slot, or a long aside after a command), the one
+        # whose carrier says more wins ("that's it for me today, I'm off down the wharf" is a
+        # goodbye with an aside, not a complaint's "that's ..."); the aside's words are read
+        # for a complaint all the same (intents.meaning). Not so for long words before a
+        # command ("I've gone a bit giddy, hang on"): said first, they are what was said.
         return min(
-            found, key=lambda f: (f.phrase, f.unresolved, -f.carrier, -self._placed(f), f.order)
+            found,
+            key=lambda f: (
+                f.phrase,
+                -f.carrier if f.phrase and not self._said_first(f) else f.unresolved,
+                f.unresolved,
+                -f.carrier,
+                -self._placed(f),
+                f.order,
+            ),
+        )
+
+    def _said_first(self, found: _Found) -> bool:
+        """Whether a match heard a long unlisted aside before its carrier."""
+        return any(
+            kind == "WORDS_BEFORE" and self._aside(kind, heard) for _, kind, heard in found.fills
         )
 
     def _placed(self, found: _Found) -> int:

@@ -20,7 +20,7 @@ from backcoach.skill.alexa.intents import OPERATIONS, SAFETY, Slots, countermand
 from backcoach.skill.alexa.skill_builder import build_skill
 from backcoach.skill.devtools import coverage
 from backcoach.skill.devtools.model_source import WRAPPERS
-from backcoach.skill.devtools.nlu import FALLBACK, MODELS_DIR, NEGATIONS, Nlu
+from backcoach.skill.devtools.nlu import FALLBACK, MAX_ASIDE_WORDS, MODELS_DIR, NEGATIONS, Nlu
 from backcoach.skill.devtools.simulator import in_process
 from backcoach.skill.domain.builtins import as_builtin
 from backcoach.skill.domain.phrases import load_phrases
@@ -41,35 +41,35 @@ FLOORS = {
     "dev/third_safety.tsv": 0.99,
     "dev/fourth_commands.tsv": 0.93,
     "dev/fourth_safety.tsv": 0.98,
-    "dev/second_heldout_safety.tsv": 0.98,
-    "dev/sixth_commands.tsv": 0.92,
+    "dev/second_heldout_safety.tsv": 0.99,
+    "dev/sixth_commands.tsv": 0.93,
     "dev/sixth_safety.tsv": 0.96,
-    "dev/seventh_commands.tsv": 0.79,
+    "dev/seventh_commands.tsv": 0.81,
     "dev/seventh_safety.tsv": 0.98,
-    "dev/eighth_keeping_up.tsv": 0.52,
-    "dev/ninth_commands.tsv": 0.56,
+    "dev/eighth_keeping_up.tsv": 0.77,
+    "dev/ninth_commands.tsv": 0.81,
     "dev/ninth_safety.tsv": 1.0,
-    "dev/tenth_commands.tsv": 0.59,
-    "dev/tenth_safety.tsv": 0.94,
-    "dev/eleventh_commands.tsv": 0.50,
-    "dev/eleventh_safety.tsv": 0.93,
-    "heldout/commands.tsv": 0.86,
-    "heldout/fifth_commands.tsv": 0.89,
+    "dev/tenth_commands.tsv": 0.76,
+    "dev/tenth_safety.tsv": 0.95,
+    "dev/eleventh_commands.tsv": 0.79,
+    "dev/eleventh_safety.tsv": 0.94,
+    "heldout/commands.tsv": 0.87,
+    "heldout/fifth_commands.tsv": 0.90,
     "heldout/fifth_safety.tsv": 0.98,
-    "heldout/sixth_commands.tsv": 0.63,
+    "heldout/sixth_commands.tsv": 0.68,
     "heldout/sixth_safety.tsv": 0.96,
-    "heldout/seventh_commands.tsv": 0.68,
-    "heldout/seventh_safety.tsv": 0.91,
-    "heldout/eighth_keeping_up.tsv": 0.36,
-    "heldout/ninth_commands.tsv": 0.58,
+    "heldout/seventh_commands.tsv": 0.73,
+    "heldout/seventh_safety.tsv": 0.92,
+    "heldout/eighth_keeping_up.tsv": 0.41,
+    "heldout/ninth_commands.tsv": 0.62,
     "heldout/ninth_safety.tsv": 0.83,
-    "heldout/tenth_commands.tsv": 0.43,
-    "heldout/tenth_safety.tsv": 0.80,
-    "heldout/eleventh_commands.tsv": 0.36,
+    "heldout/tenth_commands.tsv": 0.46,
+    "heldout/tenth_safety.tsv": 0.81,
+    "heldout/eleventh_commands.tsv": 0.40,
     "heldout/eleventh_safety.tsv": 0.77,
-    "dev/twelfth_commands.tsv": 0.61,
+    "dev/twelfth_commands.tsv": 0.80,
     "dev/twelfth_safety.tsv": 0.98,
-    "heldout/twelfth_commands.tsv": 0.43,
+    "heldout/twelfth_commands.tsv": 0.50,
     "heldout/twelfth_safety.tsv": 0.83,
 }
 SAFE_FLOORS = {
@@ -78,20 +78,20 @@ SAFE_FLOORS = {
     "dev/first_heldout_safety.tsv": 1.0,
     "dev/third_safety.tsv": 1.0,
     "dev/fourth_safety.tsv": 0.99,
-    "dev/second_heldout_safety.tsv": 0.99,
+    "dev/second_heldout_safety.tsv": 1.0,
     "dev/sixth_safety.tsv": 1.0,
     "dev/seventh_safety.tsv": 0.98,
     "heldout/fifth_safety.tsv": 0.98,
     "heldout/sixth_safety.tsv": 0.97,
-    "heldout/seventh_safety.tsv": 0.93,
+    "heldout/seventh_safety.tsv": 0.94,
     "dev/ninth_safety.tsv": 1.0,
-    "dev/tenth_safety.tsv": 0.96,
-    "dev/eleventh_safety.tsv": 0.97,
+    "dev/tenth_safety.tsv": 0.97,
+    "dev/eleventh_safety.tsv": 0.98,
     "heldout/ninth_safety.tsv": 0.89,
-    "heldout/tenth_safety.tsv": 0.82,
+    "heldout/tenth_safety.tsv": 0.83,
     "heldout/eleventh_safety.tsv": 0.82,
     "dev/twelfth_safety.tsv": 1.0,
-    "heldout/twelfth_safety.tsv": 0.83,
+    "heldout/twelfth_safety.tsv": 0.85,
 }
 NLU = Nlu.load()
 MODEL = json.loads((MODELS_DIR / "en-US.json").read_text(encoding="utf-8"))
@@ -224,7 +224,8 @@ def test_unknown_words_around_an_open_command_never_start_a_set(intent):
 def test_words_either_side_of_a_wrapped_command_and_an_aside_after_it_keep_the_command():
     """Alexa fills a custom slot with unlisted words: a wrapped sentence keeps its meaning
     with unlisted words on both sides, or an aside of up to MAX_ASIDE_WORDS after it."""
-    aside = "my tea is getting cold in the kitchen"
+    aside = "my tea is getting cold in the kitchen and dog wants out"
+    assert len(aside.split()) == MAX_ASIDE_WORDS
     for said, intent in (
         ("gracious let me catch my breath first", "WaitIntent"),
         (f"how much longer is the whole routine {aside}", "ProgressIntent"),

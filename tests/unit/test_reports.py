@@ -9,7 +9,7 @@ from backcoach.skill.alexa.intents import Slots, meaning
 from backcoach.skill.alexa.reports import more_serious, reported
 from backcoach.skill.alexa.skill_builder import build_skill
 from backcoach.skill.devtools import coverage
-from backcoach.skill.devtools.nlu import Nlu
+from backcoach.skill.devtools.nlu import Nlu, unlisted_value
 from backcoach.skill.devtools.simulator import in_process
 from backcoach.skill.domain.phrases import load_phrases
 from backcoach.skill.domain.routine import load_routine
@@ -143,7 +143,7 @@ def test_a_carrier_that_says_what_is_felt_keeps_saying_it(utterance, intent, ans
     [
         "me right leg's gone weak can barely hold it up",
         "my chest went all tight like a band",
-        "ooh my hip's grumbling something fierce",
+        "ooh my hip's having a right old moan",
         "both me legs have gone to jelly",
     ],
 )
@@ -330,3 +330,33 @@ def test_everyday_sayings_with_a_symptoms_words_are_no_complaint(utterance):
 )
 def test_the_twelfth_rounds_structure(utterance, answer):
     assert coverage.answered_by(NLU.understand(utterance)) == answer
+
+
+@pytest.mark.parametrize(
+    ("utterance", "answer"),
+    [
+        # An aside may hold a vague word ("something"), and be up to a breathless sentence
+        # long: the complaint in it is read, as any command's aside is.
+        ("skip this one, me shoulder's playing up something shocking", "PainIntent"),
+        ("can we stop, my tailbone is not happy on this floor", "PainIntent"),
+        # "Okay" with a complaint around it, or taken back, is no "better".
+        ("something is not okay in my neck, it is hurting", "PainIntent"),
+        # Something off with a part of the body: pain.
+        ("nah something's off with me back", "PainIntent"),
+        # Stopping for today with a reason after it: the goodbye's carrier says more than a
+        # complaint's "that's ..."; a long aside said first is what was said.
+        ("that's it for me today, i'm off down the wharf", "AMAZON.StopIntent"),
+        ("i've gone a bit giddy, hang on", "RedFlagIntent"),
+    ],
+)
+def test_the_thirteenth_rounds_structure(utterance, answer):
+    assert coverage.answered_by(NLU.understand(utterance)) == answer
+
+
+def test_a_vague_word_fills_no_slot_but_an_aside_may_hold_one():
+    """ "something" says nothing as a value ("my back is something"); in words around a
+    command it is part of an aside ("... playing up something shocking")."""
+    assert not unlisted_value(["something"], "FEELING")
+    assert not unlisted_value(["really", "something"], "FEELING")
+    assert not unlisted_value(["something"], "WORDS_AFTER")
+    assert unlisted_value("me shoulder's playing up something shocking".split(), "WORDS_AFTER")
