@@ -152,12 +152,11 @@ def _without_repeats(model: dict[str, Any]) -> dict[str, Any]:
     its own words are heard as). The model has 1.5 MB: a sentence said twice is room that a
     wording people use lacks."""
     language = model["interactionModel"]["languageModel"]
-    types = {t["name"]: t for t in language["types"]}
     dropped = {
         (intent["name"], sample)
         for intent in language["intents"]
         if not intent["name"].startswith(BUILTIN)
-        for sample in _said_around(intent["samples"], _slot_types(intent), types)
+        for sample in _said_around(intent["samples"], _slot_types(intent))
     }
     reduced = _leaving(model, dropped)
     whole, lean = Nlu(model), Nlu(reduced)
@@ -191,7 +190,7 @@ def _slot_types(intent: dict[str, Any]) -> dict[str, str]:
     return {slot["name"]: slot["type"] for slot in intent.get("slots", [])}
 
 
-def _said_around(samples: list[str], slots: dict[str, str], types: dict[str, dict]) -> set[str]:
+def _said_around(samples: list[str], slots: dict[str, str]) -> set[str]:
     """The samples of plain words (no slot) that another sample says with a few unlisted
     words in its {before} or {after} slot: candidates for _without_repeats."""
     if not all(slots.get(slot) == kind for slot, kind in WRAPPERS.items()):
@@ -202,19 +201,17 @@ def _said_around(samples: list[str], slots: dict[str, str], types: dict[str, dic
         """Whether a wrapper slot takes these words as one value it would not try last."""
         return len(words) <= MAX_FREE_TEXT_WORDS and unlisted_value(words, WRAPPERS["before"])
 
-    out = set()
-    for sample in samples:
-        words = sample.split()
-        if "{" in sample:
-            continue
+    def said_around(words: list[str]) -> bool:
         for i in range(len(words)):
             for j in range(i + 1, len(words) + 1):
                 head, middle, tail = words[:i], words[i:j], words[j:]
                 if (head or tail) and (not head or around(head)) and (not tail or around(tail)):
                     wrapped = ["{before}"] * bool(head) + middle + ["{after}"] * bool(tail)
                     if " ".join(wrapped) in kept:
-                        out.add(sample)
-    return out
+                        return True
+        return False
+
+    return {s for s in samples if "{" not in s and said_around(s.split())}
 
 
 def _check_limits(model: dict[str, Any]) -> None:

@@ -73,7 +73,9 @@ MAX_FREE_TEXT_WORDS = 4
 """The most words an unlisted slot value takes."""
 MAX_ASIDE_WORDS = 12
 """The most unlisted words a wrapper slot takes: an aside after a command ("how much longer,
-the wife's got supper on"). Longer than MAX_FREE_TEXT_WORDS, such a match is tried last."""
+the wife's got supper on"). Longer than MAX_FREE_TEXT_WORDS, such a match is tried last.
+Alexa documents no limit; a breathless reason runs to a dozen words ("skip this one mate, me
+shoulder's playing up something shocking")."""
 
 
 @dataclass(frozen=True)
