@@ -65,7 +65,7 @@ def test_a_builtins_words_with_words_around_them_are_not_taken_without_our_name(
 
 
 def test_a_report_is_fulfilled_when_its_words_say_something_wrong():
-    hurts = NLU.understand("lord my knee is grumbling something fierce")
+    hurts = NLU.understand("lord my knee is having a right old moan")
     assert hurts.intent == "ReportIntent"
     answer, adapter = ask(hurts.intent, hurts.slots)
     assert answer["canFulfill"] == "YES" and adapter.calls == 0
@@ -73,7 +73,7 @@ def test_a_report_is_fulfilled_when_its_words_say_something_wrong():
     assert nothing.intent == "ReportIntent"
     assert ask(nothing.intent, nothing.slots)[0]["canFulfill"] == "NO"
     # A command found in a complaint's words (commands.py) is answered in our session only.
-    command = NLU.understand("oh this is too much for me can you make it easier")
+    command = NLU.understand("oh this is a lot for me can you make it easier")
     assert command.intent == "ReportIntent"
     assert ask(command.intent, command.slots)[0]["canFulfill"] == "NO"
 
