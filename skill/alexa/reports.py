@@ -141,7 +141,8 @@ SEEING = LazyPattern(r"\bseeing\b.*\b(spots|stars|double|flashes|lights|things)\
 """Seeing what isn't there: a change in vision, a red flag."""
 UNMISTAKABLE = LazyPattern(
     r"\b(dizzy|dizziness|faint|fainting|pass out|passing out|black out|blacking out"
-    r"|light headed|lightheaded|woozy|blurry|blurred|seeing (spots|stars|double|flashes)"
+    r"|light headed|lightheaded|woozy|giddy|giddiness|blurry|blurred"
+    r"|seeing (spots|stars|double|flashes)"
     r"|palpitations)\b"
 )
 """Red-flag words with no everyday sense beside a command ("I feel dizzy, how many left"):

@@ -70,7 +70,7 @@ FLOORS = {
     "dev/twelfth_commands.tsv": 0.80,
     "dev/twelfth_safety.tsv": 0.98,
     "heldout/twelfth_commands.tsv": 0.50,
-    "heldout/twelfth_safety.tsv": 0.83,
+    "heldout/twelfth_safety.tsv": 0.84,
 }
 SAFE_FLOORS = {
     # a safe answer when said during a set
@@ -91,7 +91,7 @@ SAFE_FLOORS = {
     "heldout/tenth_safety.tsv": 0.83,
     "heldout/eleventh_safety.tsv": 0.82,
     "dev/twelfth_safety.tsv": 1.0,
-    "heldout/twelfth_safety.tsv": 0.85,
+    "heldout/twelfth_safety.tsv": 0.86,
 }
 NLU = Nlu.load()
 MODEL = json.loads((MODELS_DIR / "en-US.json").read_text(encoding="utf-8"))

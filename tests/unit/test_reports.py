@@ -348,6 +348,8 @@ def test_the_twelfth_rounds_structure(utterance, answer):
         # complaint's "that's ..."; a long aside said first is what was said.
         ("that's it for me today, i'm off down the wharf", "AMAZON.StopIntent"),
         ("i've gone a bit giddy, hang on", "RedFlagIntent"),
+        # "Giddy" is dizzy (UK, India): a red flag among a command's words too.
+        ("how many left, i'm feeling giddy", "RedFlagIntent"),
     ],
 )
 def test_the_thirteenth_rounds_structure(utterance, answer):
