@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from importlib.resources.abc import Traversable
 from pathlib import Path
@@ -201,17 +201,7 @@ def _said_around(samples: list[str], slots: dict[str, str]) -> set[str]:
         """Whether a wrapper slot takes these words as one value it would not try last."""
         return len(words) <= MAX_FREE_TEXT_WORDS and unlisted_value(words, WRAPPERS["before"])
 
-    def said_around(words: list[str]) -> bool:
-        for i in range(len(words)):
-            for j in range(i + 1, len(words) + 1):
-                head, middle, tail = words[:i], words[i:j], words[j:]
-                if (head or tail) and (not head or around(head)) and (not tail or around(tail)):
-                    wrapped = ["{before}"] * bool(head) + middle + ["{after}"] * bool(tail)
-                    if " ".join(wrapped) in kept:
-                        return True
-        return False
-
-    return {s for s in samples if "{" not in s and said_around(s.split())}
+    return {s for s in samples if "{" not in s and _said_with(s.split(), kept, around, around)}
 
 
 def _check_limits(model: dict[str, Any]) -> None:
@@ -336,21 +326,33 @@ def _unwrapped(samples: list[str], slots: dict[str, str], types: dict[str, dict]
     kept = set(samples)
 
     def said_by_another(sample: str) -> bool:
-        words = sample.split()
-        for i in range(len(words)):
-            for j in range(i + 1, len(words) + 1):
-                head, middle, tail = words[:i], words[i:j], words[j:]
-                if (
-                    (head or tail)
-                    and (not head or " ".join(head) in before)
-                    and (not tail or " ".join(tail) in after)
-                ):
-                    wrapped = ["{before}"] * bool(head) + middle + ["{after}"] * bool(tail)
-                    if " ".join(wrapped) in kept:
-                        return True
-        return False
+        return _said_with(
+            sample.split(), kept, lambda w: " ".join(w) in before, lambda w: " ".join(w) in after
+        )
 
     return [s for s in samples if not said_by_another(s)]
+
+
+def _said_with(
+    words: list[str],
+    kept: set[str],
+    takes_before: Callable[[list[str]], bool],
+    takes_after: Callable[[list[str]], bool],
+) -> bool:
+    """Whether a kept sample says these words as some of them with the rest in its {before}
+    or {after} slot, each slot taking its words."""
+    for i in range(len(words)):
+        for j in range(i + 1, len(words) + 1):
+            head, middle, tail = words[:i], words[i:j], words[j:]
+            if (
+                (head or tail)
+                and (not head or takes_before(head))
+                and (not tail or takes_after(tail))
+            ):
+                wrapped = ["{before}"] * bool(head) + middle + ["{after}"] * bool(tail)
+                if " ".join(wrapped) in kept:
+                    return True
+    return False
 
 
 LAUNCH_WORDS = frozenset({"ask", "tell", "open", "launch"})
