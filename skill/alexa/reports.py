@@ -14,7 +14,13 @@ import re
 
 from backcoach.skill.alexa.feelings import ids_in, names_the_body
 from backcoach.skill.domain.lazy_pattern import LazyPattern
-from backcoach.skill.domain.triage import HEART, SADDLE_OR_BOTH_LEGS, VISION, Severity
+from backcoach.skill.domain.triage import (
+    HEART,
+    PALPITATIONS,
+    SADDLE_OR_BOTH_LEGS,
+    VISION,
+    Severity,
+)
 
 LEAK = "LeakIntent"
 CONDITION = "ConditionIntent"
@@ -262,7 +268,11 @@ def reported(words: str, among: str = "") -> str:
     painful = "pain" in kinds or idiom or among == Severity.PAIN.value
     if BREATH.search(text) and STRUGGLE.search(text):
         return Severity.URGENT.value
-    if where & HEART and (symptom or painful or CHEST_PRESSURE.search(text)):
+    pressure = bool(CHEST_PRESSURE.search(text))
+    # The heart racing and nothing else felt is palpitations, a red flag (triage.PALPITATIONS);
+    # the carrier's pain is not read here ("{body_part} is {feeling}" is PainIntent's too).
+    racing_only = {f for f, _ in feelings} == {PALPITATIONS} and not (idiom or pressure)
+    if where & HEART and (symptom or painful or pressure) and not racing_only:
         return Severity.URGENT.value
     if JAW.search(text) and (painful or where & HEART):
         return Severity.URGENT.value

@@ -36,6 +36,10 @@ SADDLE_OR_BOTH_LEGS = frozenset({"groin", "buttock", "legs"})
 """Where numbness or weakness means possible cauda equina syndrome: an emergency."""
 HEART = frozenset({"chest"})
 """Where any pain or pressure means get urgent help (chest pain during exercise)."""
+PALPITATIONS = "red_flag.racing"
+"""A heart racing, pounding or skipping beats, and nothing else felt: stop and get medical
+advice today; with chest pain, breathlessness or faintness, an emergency (NHS, "Heart
+palpitations": 999 only with those)."""
 VISION = frozenset({"eyes"})
 """Where anything felt is a change in vision: a red flag."""
 
@@ -46,7 +50,7 @@ def severity(feeling: str | None, body_part: str | None) -> Severity:
     if kind is Severity.WELL:
         return kind
     if body_part in HEART:
-        return Severity.URGENT
+        return Severity.RED_FLAG if feeling == PALPITATIONS else Severity.URGENT
     if feeling and feeling.startswith("nerve.") and body_part in SADDLE_OR_BOTH_LEGS:
         return Severity.URGENT
     return Severity.RED_FLAG if body_part in VISION else kind

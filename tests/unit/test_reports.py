@@ -13,6 +13,7 @@ from backcoach.skill.devtools.nlu import Nlu, unlisted_value
 from backcoach.skill.devtools.simulator import in_process
 from backcoach.skill.domain.phrases import load_phrases
 from backcoach.skill.domain.routine import load_routine
+from backcoach.skill.domain.triage import PALPITATIONS, Severity, severity
 from tests import language_answers as answers
 from tests.unit.test_model import length_s
 
@@ -354,6 +355,33 @@ def test_the_twelfth_rounds_structure(utterance, answer):
 )
 def test_the_thirteenth_rounds_structure(utterance, answer):
     assert coverage.answered_by(NLU.understand(utterance)) == answer
+
+
+@pytest.mark.parametrize(
+    ("utterance", "answer"),
+    [
+        # A heart racing, pounding or skipping, and nothing else felt: palpitations, a red
+        # flag (stop, medical advice today), in a feeling's carrier or in words of their own.
+        ("my heart's skipping beats, dear", "RedFlagIntent"),
+        ("heart's pounding bruh", "RedFlagIntent"),
+        ("my heart's racing and it won't slow down", "RedFlagIntent"),
+        # With chest pain or pressure, breathlessness or faintness: an emergency.
+        ("my heart is racing and my chest hurts", "UrgentIntent"),
+        ("my heart's racing and i can't breathe", "UrgentIntent"),
+        ("my heart is pounding and i feel faint", "UrgentIntent"),
+        ("my heart is pounding and there's pressure in my chest", "UrgentIntent"),
+        ("pain in my heart", "UrgentIntent"),
+    ],
+)
+def test_palpitations_alone_are_a_red_flag_and_with_chest_pain_an_emergency(utterance, answer):
+    assert coverage.answered_by(NLU.understand(utterance)) == answer
+
+
+def test_triage_reads_the_heart_racing_as_palpitations_and_any_other_feeling_there_as_urgent():
+    assert severity(PALPITATIONS, "chest") is Severity.RED_FLAG
+    assert severity("pain.sore", "chest") is Severity.URGENT
+    assert severity(None, "chest") is Severity.URGENT
+    assert severity(PALPITATIONS, None) is Severity.RED_FLAG
 
 
 def test_a_vague_word_fills_no_slot_but_an_aside_may_hold_one():
