@@ -352,7 +352,7 @@ def _meaning(intent: str, slots: Slots) -> str:
             return NOT_UNDERSTOOD
         if intent == READY and not says_ready(slots.own):
             return NOT_UNDERSTOOD
-        if intent in ASIDES and names_the_body(slots.said):
+        if intent in ASIDES and names_the_body(not_resting(slots.said)):
             # The body named beside words read as nothing ("hang on, my back just went pop":
             # "on my back" is a listed READY_STATE): a guess either way, so nothing moves and
             # nothing is answered.

@@ -129,12 +129,14 @@ EVERYDAY = LazyPattern(
     r"\blet (it|her|'er|er|him|them) rip\b|\bcatch (yourself|yerself|ye) on\b"
     r"|\bdying (for|to)\b|\bbanging on (the|my|your) (door|wall|window)\b"
     r"|\bdead (easy|simple|keen|good|fast|quick)\b|\bmad (fast|quick|busy)\b"
+    r"|\b(my|me) hands are (full|busy|tied)\b"
     r"|\b(i'm|i am|me|we're|we are|i feel)( (so|really|totally|absolutely|completely|proper"
     r"|pretty|just|a bit|well and truly))? " + TIRED + r"\b"
 )
 """Everyday sayings whose words are also a symptom's: "let her rip" is no tear, "catch
 yourself on" no pinch, "dying for a cuppa" or "dead easy" no pain, "banging on the door" no
-throbbing, and "I'm wrecked" is the person tired, not a part of them in pain."""
+throbbing, "my hands are full" no complaint of the hands, and "I'm wrecked" is the person
+tired, not a part of them in pain."""
 TIRED_FIRST = LazyPattern(
     r"^((so|really|totally|absolutely|completely|proper|pretty|just|a bit) )?" + TIRED + r"\b"
 )

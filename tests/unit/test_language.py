@@ -17,7 +17,7 @@ import pytest
 from backcoach.skill.alexa.base import PLACED_SLOTS
 from backcoach.skill.alexa.feelings import feeling_in
 from backcoach.skill.alexa.intents import OPERATIONS, SAFETY, Slots, countermands, meaning
-from backcoach.skill.alexa.skill_builder import build_skill
+from backcoach.skill.alexa.skill_builder import build_skill, handled_intents
 from backcoach.skill.devtools import coverage
 from backcoach.skill.devtools.model_source import WRAPPERS
 from backcoach.skill.devtools.nlu import FALLBACK, MAX_ASIDE_WORDS, MODELS_DIR, NEGATIONS, Nlu
@@ -40,37 +40,37 @@ FLOORS = {
     "dev/third_commands.tsv": 0.99,
     "dev/third_safety.tsv": 0.99,
     "dev/fourth_commands.tsv": 0.93,
-    "dev/fourth_safety.tsv": 0.98,
+    "dev/fourth_safety.tsv": 0.99,
     "dev/second_heldout_safety.tsv": 0.99,
     "dev/sixth_commands.tsv": 0.93,
-    "dev/sixth_safety.tsv": 0.96,
+    "dev/sixth_safety.tsv": 1.0,
     "dev/seventh_commands.tsv": 0.81,
     "dev/seventh_safety.tsv": 0.98,
-    "dev/eighth_keeping_up.tsv": 0.77,
-    "dev/ninth_commands.tsv": 0.81,
+    "dev/eighth_keeping_up.tsv": 0.80,
+    "dev/ninth_commands.tsv": 0.82,
     "dev/ninth_safety.tsv": 1.0,
-    "dev/tenth_commands.tsv": 0.76,
-    "dev/tenth_safety.tsv": 0.95,
-    "dev/eleventh_commands.tsv": 0.79,
-    "dev/eleventh_safety.tsv": 0.94,
+    "dev/tenth_commands.tsv": 0.78,
+    "dev/tenth_safety.tsv": 0.97,
+    "dev/eleventh_commands.tsv": 0.80,
+    "dev/eleventh_safety.tsv": 0.95,
     "heldout/commands.tsv": 0.87,
     "heldout/fifth_commands.tsv": 0.90,
     "heldout/fifth_safety.tsv": 0.98,
     "heldout/sixth_commands.tsv": 0.68,
-    "heldout/sixth_safety.tsv": 0.96,
+    "heldout/sixth_safety.tsv": 0.97,
     "heldout/seventh_commands.tsv": 0.73,
-    "heldout/seventh_safety.tsv": 0.92,
+    "heldout/seventh_safety.tsv": 0.94,
     "heldout/eighth_keeping_up.tsv": 0.41,
     "heldout/ninth_commands.tsv": 0.62,
-    "heldout/ninth_safety.tsv": 0.83,
+    "heldout/ninth_safety.tsv": 0.89,
     "heldout/tenth_commands.tsv": 0.46,
-    "heldout/tenth_safety.tsv": 0.81,
+    "heldout/tenth_safety.tsv": 0.83,
     "heldout/eleventh_commands.tsv": 0.40,
-    "heldout/eleventh_safety.tsv": 0.77,
-    "dev/twelfth_commands.tsv": 0.80,
-    "dev/twelfth_safety.tsv": 0.98,
+    "heldout/eleventh_safety.tsv": 0.81,
+    "dev/twelfth_commands.tsv": 0.86,
+    "dev/twelfth_safety.tsv": 1.0,
     "heldout/twelfth_commands.tsv": 0.50,
-    "heldout/twelfth_safety.tsv": 0.84,
+    "heldout/twelfth_safety.tsv": 0.86,
 }
 SAFE_FLOORS = {
     # a safe answer when said during a set
@@ -173,7 +173,8 @@ complaint, not words around one (tests/unit/test_reports.py)."""
 
 def test_the_open_intents_include_the_starts_and_the_commands_that_start_nothing():
     assert {"ReadyIntent", "WaitIntent", "PainIntent", "SetsLeftIntent"} <= set(OPEN)
-    assert not {as_builtin(n) for n in OPEN} - set(OPERATIONS), "an open intent with no operation"
+    # Hands-free's start is a stream handler's; every handler reads its intent through meaning.
+    assert not {as_builtin(n) for n in OPEN} - handled_intents(), "an open intent with no handler"
     assert "ReportIntent" in OPERATIONS
 
 

@@ -308,10 +308,22 @@ def test_stop_said_with_a_complaint_is_answered_as_the_complaint(utterance, answ
         "am i nearly finished, i'm dying for a cuppa",
         "that's dead easy that, make it harder",
         "give us a minute, me flatmate's banging on the door",
+        "just play it without me talking, my hands are full",  # busy, not a complaint
     ],
 )
 def test_everyday_sayings_with_a_symptoms_words_are_no_complaint(utterance):
     assert coverage.answered_by(NLU.understand(utterance)) not in answers.SAFE
+
+
+def test_an_everyday_saying_naming_the_body_beside_a_command_leaves_the_command():
+    """ "my hands are full" names the hands but says nothing of them: a move said with it is
+    made, where "hang on, my back just went pop" is a guess either way and moves nothing."""
+    assert coverage.answered_by(NLU.understand("skip this one, my hands are full")) == (
+        "AMAZON.NextIntent"
+    )
+    assert coverage.answered_by(NLU.understand("next one, my back just went")) == (
+        "AMAZON.FallbackIntent"
+    )
 
 
 @pytest.mark.parametrize(
