@@ -71,6 +71,10 @@ FLOORS = {
     "dev/twelfth_safety.tsv": 1.0,
     "heldout/twelfth_commands.tsv": 0.50,
     "heldout/twelfth_safety.tsv": 0.86,
+    "dev/thirteenth_commands.tsv": 0.42,
+    "dev/thirteenth_safety.tsv": 0.90,
+    "heldout/thirteenth_commands.tsv": 0.42,
+    "heldout/thirteenth_safety.tsv": 0.89,
 }
 SAFE_FLOORS = {
     # a safe answer when said during a set
@@ -92,6 +96,8 @@ SAFE_FLOORS = {
     "heldout/eleventh_safety.tsv": 0.82,
     "dev/twelfth_safety.tsv": 1.0,
     "heldout/twelfth_safety.tsv": 0.86,
+    "dev/thirteenth_safety.tsv": 0.91,
+    "heldout/thirteenth_safety.tsv": 0.92,
 }
 NLU = Nlu.load()
 MODEL = json.loads((MODELS_DIR / "en-US.json").read_text(encoding="utf-8"))
