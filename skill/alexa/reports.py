@@ -42,14 +42,15 @@ STRUGGLE = LazyPattern(
 """Breath with one of these is trouble breathing: an emergency. Breath alone is not ("let
 me catch my breath" is a rest)."""
 CHEST_PRESSURE = LazyPattern(
-    r"\b(pain|pains|pressure|heavy|heaviness|weight|squeez\w*|crush\w*|tight\w*|band)\b"
+    r"\b(pain|pains|pressure|heavy|heaviness|weight|squeez\w*|crush\w*|tight\w*|band|elephant"
+    r"|(sitt|stand|press|push)(ing|in)? on)\b"
 )
 BLADDER = LazyPattern(
     r"\b(bladder|bowel|bowels|toilet|loo|pee|wee|urine|poo|urinate|motion|motions|stool|stools)\b"
 )
 NO_CONTROL = LazyPattern(
     r"\b(control|can't|cannot|couldn't|lost|no feeling|didn't feel|can't feel|full|stop it"
-    r"|not coming|won't come|nothing (comes|came|coming|happens)|been trying)\b"
+    r"|not coming|won't come|nothing('ll| will)? (comes?|came|coming|happens)|been trying)\b"
 )
 """Bladder or bowel words with one of these are new loss of control, or none coming: an
 emergency."""
@@ -60,7 +61,8 @@ LEAKED = LazyPattern(
     r"|escaped|escape|came|come|comes|passed|slipped out)"
     r"|passed (a )?(little |bit of |some )?(urine|wee|pee)|drops? (escaped|came out)"
     r"|(a little|a small|a bit of an|a tiny|a slight) accident|(stress )?incontinence"
-    r"|let (a bit|a little|a little bit|some|a drop|a dribble) go)\b"
+    r"|let (a bit|a little|a little bit|some|a drop|a dribble)( of (wee|pee|urine))? go"
+    r"|squeezed out (a bit|a little|a drop|some)( of)? (wee|pee|urine))\b"
 )
 UNFELT = LazyPattern(
     r"\b(didn't|did not|couldn't|could not|can't|cannot|without)( even)? (feel|feeling|notice"
@@ -84,7 +86,8 @@ JAW = LazyPattern(r"\bjaw\b")
 SOUND = LazyPattern(r"\b(sound|noise|bang|clunk)\b")
 """A sound from the body ("some sound came from my back"): a pop by another name."""
 NOT_GOOD = LazyPattern(
-    r"\bnot (in a good way|correct|normal|okay|ok|good|nice|pleasant|sitting right)\b"
+    r"\bnot (in a good way|a good (one|burn|kind|sort)|correct|normal|okay|ok|good|nice|pleasant"
+    r"|sitting right)\b"
     r"|\b(not|don't|doesn't|didn't|do not|does not|did not) (feel|feeling|feels|felt|seem|seems)"
     r" (right|good|normal|okay|ok|great)\b"
 )
@@ -161,7 +164,8 @@ ABOUT_TO = LazyPattern(r"\b(about|going|gonna|ready) to (snap|pop|tear|rip|break
 """What only feels close to a pop ("my hamstring feels like it's about to snap"): a tight
 muscle, pain, not a pop."""
 UNABLE = LazyPattern(
-    r"\b(can't|cannot|can not|couldn't|unable to|not able to) (feel|move)"
+    r"\b(can't|cannot|can not|couldn't|unable to|not able to|(haven't|hasn't) been able to)"
+    r" (feel|move)"
     r" (my|me|either|both|anything|a thing|nothing)\b"
 )
 """Not being able to feel or move a part of one's own: numbness or weakness, a nerve's sign
@@ -193,8 +197,9 @@ def felt_exercise(words: str) -> bool:
     )
 
 
-ABLE = LazyPattern(r"\b(not able to|unable to)\b")
-"""Not being able to do something ("I am not able to turn"): no denial of a complaint."""
+ABLE = LazyPattern(r"\b(not able to|unable to|(haven't|hasn't|have not|has not) been able to)\b")
+"""Not being able to do something ("I am not able to turn"): no denial of a complaint; with
+the bladder or bowels ("unable to pass urine since morning"), no control of them."""
 ROOM_MOVING = LazyPattern(
     r"\b(room|ceiling|world)('s)?( \w+){0,4} (spin\w*|going (round|around)|moving|tilting"
     r"|swaying|swimming|turning)\b"
@@ -243,6 +248,7 @@ def reported(words: str, among: str = "") -> str:
     text = PART_IDIOM.sub(" ", NOT_GOOD.sub(" ", text))
     text = FELT_EXERCISE.sub(" ", text)
     unable = bool(UNABLE.search(text))
+    not_able = bool(ABLE.search(text))
     text = ABLE.sub(" ", ABOUT_TO.sub(" ", text))
     conditions = ids_in("CONDITION", text)
     text = _without(text, conditions)  # "weak bones" is osteoporosis, not weakness
@@ -267,7 +273,8 @@ def reported(words: str, among: str = "") -> str:
     )
     symptom = bool(kinds - {"well"})
     # Pain the carrier said ("pain in {body_part}"), or the feeling words do.
-    painful = "pain" in kinds or idiom or among == Severity.PAIN.value
+    cry = _only_where(text, parts, among)
+    painful = "pain" in kinds or idiom or cry or among == Severity.PAIN.value
     if BREATH.search(text) and STRUGGLE.search(text):
         return Severity.URGENT.value
     pressure = bool(CHEST_PRESSURE.search(text))
@@ -278,7 +285,7 @@ def reported(words: str, among: str = "") -> str:
         return Severity.URGENT.value
     if JAW.search(text) and (painful or where & HEART):
         return Severity.URGENT.value
-    if BLADDER.search(text) and NO_CONTROL.search(text):
+    if BLADDER.search(text) and (NO_CONTROL.search(text) or not_able):
         return Severity.URGENT.value
     if (LEAKED.search(text) or among == LEAK) and UNFELT.search(text):
         return Severity.URGENT.value
@@ -303,7 +310,7 @@ def reported(words: str, among: str = "") -> str:
         return CONDITION
     # A denial outside the feeling's own words ("not happy" is a complaint, "not sore" isn't).
     negated = bool(NEGATIONS.intersection(_without(text, feelings).split()))
-    if "pain" in kinds or idiom or (telling and not feelings) or _only_where(text, parts):
+    if "pain" in kinds or idiom or (telling and not feelings) or cry:
         return NOT_UNDERSTOOD if negated else Severity.PAIN.value
     if kinds == {"well"}:  # "not too good" is no "good"
         return NOT_UNDERSTOOD if negated else Severity.WELL.value
@@ -329,12 +336,12 @@ def _spoken(words: str) -> str:
     return " ".join(out)
 
 
-def _only_where(text: str, parts: list[tuple[str, str]]) -> bool:
-    """Whether the words are only a body part of the person's own ("my back!"): where it
-    hurts, said as a cry."""
+def _only_where(text: str, parts: list[tuple[str, str]], among: str) -> bool:
+    """Whether the words are only a body part of the person's own ("my back!", or "chest"
+    after ReportIntent's "my {report}"): where it hurts, said as a cry."""
     return (
         len(parts) == 1
-        and POSSESSIVE.match(parts[0][1]) is not None
+        and (POSSESSIVE.match(parts[0][1]) is not None or among == REPORT)
         and (text.split() == parts[0][1].split())
     )
 

@@ -59,6 +59,19 @@ def normalise(text: str) -> str:
 
 DROPPED_G = re.compile(r"(?<![\w'])(\w+in)'(?![\w'])")
 """A dropped g written as such ("spinnin'", "countin'"): speech recognition writes the word."""
+BARE_DROPPED_G = re.compile(r"^[a-z]{2,}[^aeiou\W]in$")
+"""A dropped g written without its apostrophe ("holdin", "mornin", "tryin"): a consonant
+before "in", so that "pain", "groin", "again" and "explain" are never touched."""
+ENDS_IN_IN = frozenset(
+    "begin within cabin robin basin cousin margin origin violin raisin muffin pumpkin napkin"
+    " satin admin login vitamin aspirin insulin toxin bulletin dolphin cumin resin javelin"
+    " goblin muslin kevin austin martin dublin berlin latin gremlin cretin chagrin gherkin"
+    " bumpkin paraffin coffin griffin boffin tiffin tarpaulin heroin".split()
+)
+"""Words that end so as written: never a dropped g."""
+SHORT_DROPPED_G = {"doin": "doing", "goin": "going", "lyin": "lying", "seein": "seeing",
+                   "bein": "being", "dyin": "dying"}  # fmt: skip
+"""Dropped g's too short, or with a vowel before "in", for BARE_DROPPED_G."""
 EYE_DIALECT = {
     "ma": "my", "mah": "my", "cannae": "can't", "canna": "can't", "dinnae": "don't",
     "didnae": "didn't", "isnae": "isn't", "wasnae": "wasn't", "couldnae": "couldn't",
@@ -83,8 +96,8 @@ dropped as two hesitations ("huh" alone asks what was said)."""
 
 def canonical(text: str) -> str:
     """Normalised, with contractions spelled one way ("i am" and "im" both as "i'm", "my
-    back's" as "my back is"), words written as dictionary words ("countin'" as "counting", "ma"
-    as "my"), and without hesitations ("um")."""
+    back's" as "my back is"), words written as dictionary words ("countin'" and "holdin" as
+    "counting" and "holding", "ma" as "my"), and without hesitations ("um")."""
     text = DROPPED_G.sub(r"\1g", text.lower().replace("\u2019", "'"))
     text = AFFIRMING_SOUNDS.sub("mhm", text)
     text = _EYE_DIALECT.sub(lambda m: EYE_DIALECT[m.group(0)], text)
@@ -94,4 +107,13 @@ def canonical(text: str) -> str:
         normalise(text),
     )
     text = CONTRACTION.sub(lambda m: CONTRACTIONS[m.group(0)], text)
-    return " ".join(w for w in text.split() if w not in HESITATIONS)
+    return " ".join(_with_g(w) for w in text.split() if w not in HESITATIONS)
+
+
+def _with_g(word: str) -> str:
+    """A word with a dropped g written without its apostrophe, as the dictionary word."""
+    if word in SHORT_DROPPED_G:
+        return SHORT_DROPPED_G[word]
+    if word not in ENDS_IN_IN and BARE_DROPPED_G.match(word):
+        return word + "g"
+    return word

@@ -64,17 +64,17 @@ FLOORS = {
     "heldout/ninth_commands.tsv": 0.62,
     "heldout/ninth_safety.tsv": 0.89,
     "heldout/tenth_commands.tsv": 0.46,
-    "heldout/tenth_safety.tsv": 0.83,
+    "heldout/tenth_safety.tsv": 0.87,
     "heldout/eleventh_commands.tsv": 0.40,
     "heldout/eleventh_safety.tsv": 0.81,
     "dev/twelfth_commands.tsv": 0.86,
     "dev/twelfth_safety.tsv": 1.0,
     "heldout/twelfth_commands.tsv": 0.50,
     "heldout/twelfth_safety.tsv": 0.86,
-    "dev/thirteenth_commands.tsv": 0.42,
-    "dev/thirteenth_safety.tsv": 0.90,
-    "heldout/thirteenth_commands.tsv": 0.42,
-    "heldout/thirteenth_safety.tsv": 0.89,
+    "dev/thirteenth_commands.tsv": 0.47,
+    "dev/thirteenth_safety.tsv": 0.95,
+    "heldout/thirteenth_commands.tsv": 0.43,
+    "heldout/thirteenth_safety.tsv": 0.91,
 }
 SAFE_FLOORS = {
     # a safe answer when said during a set
@@ -92,12 +92,12 @@ SAFE_FLOORS = {
     "dev/tenth_safety.tsv": 0.97,
     "dev/eleventh_safety.tsv": 0.98,
     "heldout/ninth_safety.tsv": 0.89,
-    "heldout/tenth_safety.tsv": 0.83,
+    "heldout/tenth_safety.tsv": 0.87,
     "heldout/eleventh_safety.tsv": 0.82,
     "dev/twelfth_safety.tsv": 1.0,
     "heldout/twelfth_safety.tsv": 0.86,
-    "dev/thirteenth_safety.tsv": 0.91,
-    "heldout/thirteenth_safety.tsv": 0.92,
+    "dev/thirteenth_safety.tsv": 0.96,
+    "heldout/thirteenth_safety.tsv": 0.94,
 }
 NLU = Nlu.load()
 MODEL = json.loads((MODELS_DIR / "en-US.json").read_text(encoding="utf-8"))

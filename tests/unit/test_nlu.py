@@ -390,6 +390,22 @@ def test_canonical_spells_contractions_one_way(raw, expected):
     assert canonical(raw) == expected
 
 
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        # A dropped g, with or without its apostrophe, is the word speech recognition writes ...
+        ("how long am I holdin this", "how long am i holding this"),
+        ("at nine in the mornin'", "at nine in the morning"),
+        ("I'm doin fine, just tryin", "i'm doing fine just trying"),
+        # ... but a word that ends so is itself: the groin, pain, again, begin, Dublin.
+        ("my groin is numb again", "my groin is numb again"),
+        ("pain when I begin in dublin", "pain when i begin in dublin"),
+    ],
+)
+def test_canonical_writes_a_dropped_g_as_the_word(raw, expected):
+    assert canonical(raw) == expected
+
+
 @pytest.mark.parametrize("said", ["uh-huh", "Uh huh.", "mm-hmm", "mmhmm"])
 def test_a_yes_said_as_a_sound_is_a_yes_not_two_hesitations(nlu, said):
     """ "uh" and "mm" alone are hesitations speech recognition leaves out; together with

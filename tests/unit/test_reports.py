@@ -396,6 +396,27 @@ def test_triage_reads_the_heart_racing_as_palpitations_and_any_other_feeling_the
     assert severity(PALPITATIONS, None) is Severity.RED_FLAG
 
 
+@pytest.mark.parametrize(
+    ("utterance", "answer"),
+    [
+        # Not able to pass urine, or to feel when one needs the toilet; nothing that will
+        # come: loss of bladder control, an emergency.
+        ("i am unable to pass urine since morning", "UrgentIntent"),
+        ("i haven't been able to feel when i need the toilet since yesterday", "UrgentIntent"),
+        ("i need to wee but nothing'll come out", "UrgentIntent"),
+        # Something sitting on the chest is pressure on it; the chest alone, cried out.
+        ("feels like an elephant sittin on my chest", "UrgentIntent"),
+        ("my chest", "UrgentIntent"),
+        # A burn "not a good one" is a complaint said as a denial.
+        ("my abs are burning, like a bad burn not a good one", "PainIntent"),
+        # Not being able to do something is still no denial.
+        ("i am not able to turn, my back is killing me", "PainIntent"),
+    ],
+)
+def test_the_thirteenth_dev_halfs_readings(utterance, answer):
+    assert coverage.answered_by(NLU.understand(utterance)) == answer
+
+
 def test_a_vague_word_fills_no_slot_but_an_aside_may_hold_one():
     """ "something" says nothing as a value ("my back is something"); in words around a
     command it is part of an aside ("... playing up something shocking")."""
