@@ -71,7 +71,7 @@ FLOORS = {
     "dev/twelfth_safety.tsv": 1.0,
     "heldout/twelfth_commands.tsv": 0.50,
     "heldout/twelfth_safety.tsv": 0.86,
-    "dev/thirteenth_commands.tsv": 0.47,
+    "dev/thirteenth_commands.tsv": 0.54,
     "dev/thirteenth_safety.tsv": 0.95,
     "heldout/thirteenth_commands.tsv": 0.43,
     "heldout/thirteenth_safety.tsv": 0.91,

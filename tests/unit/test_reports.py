@@ -411,6 +411,11 @@ def test_triage_reads_the_heart_racing_as_palpitations_and_any_other_feeling_the
         ("my abs are burning, like a bad burn not a good one", "PainIntent"),
         # Not being able to do something is still no denial.
         ("i am not able to turn, my back is killing me", "PainIntent"),
+        # An exercise named with how it hurt ("that lunge twanged my hamstring"): the words
+        # are feelings, read after "that ..." (one template no longer lists the exercises).
+        ("that lunge twanged my hamstring", "PainIntent"),
+        ("this plank cricked my neck", "PainIntent"),
+        ("that bridge really injured my chest", "UrgentIntent"),
     ],
 )
 def test_the_thirteenth_dev_halfs_readings(utterance, answer):
