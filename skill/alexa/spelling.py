@@ -69,9 +69,6 @@ ENDS_IN_IN = frozenset(
     " bumpkin paraffin coffin griffin boffin tiffin tarpaulin heroin".split()
 )
 """Words that end so as written: never a dropped g."""
-SHORT_DROPPED_G = {"doin": "doing", "goin": "going", "lyin": "lying", "seein": "seeing",
-                   "bein": "being", "dyin": "dying"}  # fmt: skip
-"""Dropped g's too short, or with a vowel before "in", for BARE_DROPPED_G."""
 EYE_DIALECT = {
     "ma": "my", "mah": "my", "cannae": "can't", "canna": "can't", "dinnae": "don't",
     "didnae": "didn't", "isnae": "isn't", "wasnae": "wasn't", "couldnae": "couldn't",
@@ -79,6 +76,9 @@ EYE_DIALECT = {
     "ah'm": "i'm", "yer": "your", "summat": "something", "nowt": "nothing", "owt": "anything",
     "lil": "little", "cuz": "because", "coz": "because", "doon": "down", "tae": "to",
     "hud": "hold",
+    # Dropped g's too short, or with a vowel before "in", for BARE_DROPPED_G.
+    "doin": "doing", "goin": "going", "lyin": "lying", "seein": "seeing", "bein": "being",
+    "dyin": "dying",
 }  # fmt: skip
 """An accent written as it sounds ("ma back", "cannae"): speech recognition writes words from
 its vocabulary, the standard word; only spellings with one standard word are here."""
@@ -112,8 +112,4 @@ def canonical(text: str) -> str:
 
 def _with_g(word: str) -> str:
     """A word with a dropped g written without its apostrophe, as the dictionary word."""
-    if word in SHORT_DROPPED_G:
-        return SHORT_DROPPED_G[word]
-    if word not in ENDS_IN_IN and BARE_DROPPED_G.match(word):
-        return word + "g"
-    return word
+    return word + "g" if word not in ENDS_IN_IN and BARE_DROPPED_G.match(word) else word
