@@ -20,7 +20,7 @@ audio: $(STAMP)
 	$(BIN)/backcoach audio build
 
 run: $(STAMP) audio
-	$(BIN)/backcoach serve --host $(HOST) --port $(PORT) --workers 0 --threads 1
+	$(BIN)/backcoach serve --host $(HOST) --port $(PORT) --workers 0 --threads 0
 
 # Static checks: style, the import-direction contracts (pyproject.toml), types.
 check: $(STAMP)

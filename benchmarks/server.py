@@ -25,8 +25,8 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-PROCESSES = ("--workers", "0", "--threads", "1")
-"""How `make run` and the systemd unit serve: a process per core, one turn thread each."""
+PROCESSES = ("--workers", "0", "--threads", "0")
+"""How `make run` and the systemd unit serve: a process per core, turns on its event loop."""
 THREADS = ("--workers", "1", "--threads", "8")
 """How `serve` ran before --workers: one process, eight turn threads."""
 

@@ -134,6 +134,7 @@ def _serve(args: argparse.Namespace, config: Config) -> int:
     """Serve the skill with waitress, a production WSGI server."""
     with collector_paused():  # the web stack: imported once, kept for good (startup.py)
         from backcoach.skill.web.app import MAX_BODY_BYTES, create_app
+        from backcoach.skill.web.inline import dispatch_options
         from backcoach.skill.web.prefork import bind, serve_forked, worker_count
 
     if problem := _port_error(args):
@@ -157,7 +158,6 @@ def _serve(args: argparse.Namespace, config: Config) -> int:
             )
     options = dict(
         ident="backcoach",
-        threads=args.threads,
         connection_limit=args.connection_limit,
         channel_timeout=args.channel_timeout,
         # Refuse a larger body from its Content-Length header, before reading (and spooling to
@@ -170,7 +170,7 @@ def _serve(args: argparse.Namespace, config: Config) -> int:
     )
     server = None
     if sockets is None:
-        server = _listen(args, app, **options)
+        server = _listen(args, app, **options, **dispatch_options(args.threads))
         if server is None:
             return 2
     url = f"http://{args.host}:{args.port}"
@@ -186,9 +186,12 @@ def _serve(args: argparse.Namespace, config: Config) -> int:
     if sockets is not None:
         import waitress
 
-        return serve_forked(
-            lambda: waitress.create_server(app, sockets=sockets, **options), workers
-        )
+        def worker_server():  # each worker its own dispatcher (and, with threads, its threads)
+            return waitress.create_server(
+                app, sockets=sockets, **options, **dispatch_options(args.threads)
+            )
+
+        return serve_forked(worker_server, workers)
     from backcoach.skill.web.stopping import run_until_stopped
 
     run_until_stopped(server)
@@ -834,15 +837,16 @@ def parser() -> argparse.ArgumentParser:
         metavar="N",
         default=1,
         help="server processes sharing the port (0: one per core; `make run` and the systemd"
-        " unit use 0 with --threads 1: turns are CPU-bound, so processes, not threads, use"
+        " unit use 0 with --threads 0: turns are CPU-bound, so processes, not threads, use"
         " every core)",
     )
     serve.add_argument(
         "--threads",
-        type=_positive,
+        type=_not_negative,
         metavar="N",
         default=SERVE_THREADS,
-        help="turn threads per process; clips are sent without one",
+        help="turn threads per process (0: turns run on the server's event loop, no hand-off;"
+        " clips are sent by the loop either way)",
     )
     serve.add_argument(
         "--connection-limit",

@@ -120,8 +120,9 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(config, **env_vars: str) -> tuple[subprocess.Popen, str]:
-    """`backcoach serve --no-verify` for this config, on a free port; returns (process, url).
+def start_server(config, *options: str, **env_vars: str) -> tuple[subprocess.Popen, str]:
+    """`backcoach serve --no-verify [options]` for this config, on a free port; returns
+    (process, url).
 
     Its output goes to a file, not a pipe: a pipe nobody reads fills up with the request log
     (64 KB, a few hundred turns) and then blocks the server mid-request."""
@@ -140,6 +141,7 @@ def start_server(config, **env_vars: str) -> tuple[subprocess.Popen, str]:
         "--no-verify",
         "--port",
         str(port),
+        *options,
     ]
     log = tempfile.TemporaryFile("w+")
     process = subprocess.Popen(

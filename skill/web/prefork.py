@@ -3,9 +3,9 @@
 Why processes and not threads: a turn is CPU-bound Python, so eight threads in one process
 take turns on one GIL (measured: three times the CPU per turn and 18 times bare Flask's p99
 at eight clients). Why waitress and not gunicorn: waitress reads each request whole and
-sends each clip from its event loop before and after the app runs, so with one turn thread
-per process a slow client never holds a worker; a gunicorn sync worker would be held by it,
-and its async workers need a second server stack. The parent binds the sockets, builds the
+sends each clip from its event loop before and after the app runs, so with the turns on that
+loop (inline.py) a slow client never holds a worker; a gunicorn sync worker would be held by
+it, and its async workers need a second server stack. The parent binds the sockets, builds the
 app once (the children share its memory until they write), forks one child per worker and
 only supervises: it restarts a child that dies and, on SIGTERM or Ctrl-C, passes the signal
 on so that each child drains its own requests (stopping.py), then logs one line.
@@ -102,7 +102,7 @@ def serve_forked(make_server: Callable[[], object], workers: int) -> int:
     try:
         for _ in range(workers):
             start()
-        log.info("serving with %d worker processes, one turn thread each", workers)
+        log.info("serving with %d worker processes", workers)
         while children:
             try:
                 pid, status = os.waitpid(-1, os.WNOHANG)

@@ -6,6 +6,8 @@ import logging
 import signal
 import time
 
+from backcoach.skill.web.inline import serve_pending
+
 DRAIN_S = 10.0
 """How long a stop waits for the requests under way: longer than the 8 s Alexa gives a turn,
 shorter than the unit's TimeoutStopSec (15 s), after which systemd kills the process."""
@@ -63,6 +65,7 @@ def run_until_stopped(server) -> None:
         # waitress's own run(), one poll at a time, so that a signal ends it between two.
         while not stop.received:
             wasyncore.loop(adj.asyncore_loop_timeout, adj.asyncore_use_poll, map=sockets, count=1)
+            serve_pending(server)
         _drain(server, stop.received)
     except KeyboardInterrupt:
         pass
@@ -82,6 +85,7 @@ def _drain(server, signal_name: str) -> None:
     under_way = busy = _close_idle(sockets)
     while busy and time.monotonic() - started < DRAIN_S:
         wasyncore.loop(DRAIN_POLL_S, server.adj.asyncore_use_poll, map=sockets, count=1)
+        serve_pending(server)
         busy = _close_idle(sockets)
     server.task_dispatcher.shutdown(timeout=1)
     took_s = time.monotonic() - started

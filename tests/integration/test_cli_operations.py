@@ -319,7 +319,7 @@ def test_serve_with_workers_forks_supervises_and_drains_them(tmp_path):
     environment = {**os.environ, **NO_AUDIO, "BACKCOACH_DATA_DIR": str(tmp_path)}
     command = [sys.executable, "-m", "backcoach.skill.cli", "serve", "--no-verify"]
     process = subprocess.Popen(
-        [*command, "--port", str(port), "--workers", "2", "--threads", "1"],
+        [*command, "--port", str(port), "--workers", "2", "--threads", "0"],
         env=environment,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,

@@ -56,10 +56,15 @@ def spool(tmp_path_factory) -> Path:
     return tmp_path_factory.mktemp("spool")
 
 
-@pytest.fixture(scope="module")
-def server(config, spool):
-    """A real `backcoach serve --no-verify` with the default settings; yields (process, base)."""
-    process, alexa_url = start_server(config, TMPDIR=str(spool))
+TURNS_RUN = {"turn threads": ("--threads", "8"), "turns on the loop": ("--threads", "0")}
+"""How a process runs its turns: waitress's turn threads (a bare `serve`), or on its event
+loop (`make run` and the systemd unit, skill/web/inline.py); each is held to every bound."""
+
+
+@pytest.fixture(scope="module", params=list(TURNS_RUN))
+def server(request, config, spool):
+    """A real `backcoach serve --no-verify`, its turns run each way; yields (process, base)."""
+    process, alexa_url = start_server(config, *TURNS_RUN[request.param], TMPDIR=str(spool))
     yield process, alexa_url.removesuffix("/alexa")
     stop_server(process)
 
@@ -332,8 +337,9 @@ def no_audio_config(tmp_path):
 
 
 @pytest.mark.slow
-def test_sigterm_stops_accepting_lets_the_turn_under_way_finish_and_says_so(no_audio_config):
-    process, alexa_url = start_server(no_audio_config, BACKCOACH_AUDIO="false")
+@pytest.mark.parametrize("turns", list(TURNS_RUN))
+def test_sigterm_stops_accepting_lets_the_turn_under_way_finish_and_says_so(no_audio_config, turns):
+    process, alexa_url = start_server(no_audio_config, *TURNS_RUN[turns], BACKCOACH_AUDIO="false")
     where = address(alexa_url.removesuffix("/alexa"))
     idle = http.client.HTTPConnection(*where, timeout=15)  # a keep-alive connection, as nginx's
     idle.request("GET", "/healthz")
@@ -360,8 +366,9 @@ def test_sigterm_stops_accepting_lets_the_turn_under_way_finish_and_says_so(no_a
 
 
 @pytest.mark.slow
-def test_a_turn_that_never_finishes_holds_the_stop_for_the_drain_time_only(no_audio_config):
-    process, alexa_url = start_server(no_audio_config, BACKCOACH_AUDIO="false")
+@pytest.mark.parametrize("turns", list(TURNS_RUN))
+def test_a_turn_that_never_finishes_holds_the_stop_for_the_drain_time_only(no_audio_config, turns):
+    process, alexa_url = start_server(no_audio_config, *TURNS_RUN[turns], BACKCOACH_AUDIO="false")
     sock, _ = half_sent_turn(alexa_url)  # the rest never comes
     time.sleep(0.3)
     started = time.monotonic()
