@@ -14,6 +14,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
+import orjson
 from ask_sdk_core.attributes_manager import AbstractPersistenceAdapter
 from ask_sdk_core.exceptions import PersistenceException
 
@@ -80,9 +81,10 @@ class Loaded(dict):
 
     version: int | None = None
     """The stored row's version (0: no row yet; None: not read, the save overwrites)."""
-    text: str | None = None
-    """The row as read, encoded (None: no row): a save that would write the same text writes
-    nothing, so a turn that changes nothing costs no write (issue 22)."""
+    mark: bytes | None = None
+    """The row as read, as its `fingerprint` (None: no row, or none could be taken): a save
+    whose attributes have the same fingerprint writes nothing, so a turn that changes
+    nothing costs no write (issue 22)."""
 
 
 def from_player(request_envelope) -> bool:
@@ -214,24 +216,26 @@ class VersionedAdapter(AbstractPersistenceAdapter):
         data, version = self._bounded("read", READ_SHARE_S, self._read, key) or ({}, 0)
         loaded = Loaded(data)
         loaded.version = version
-        loaded.text = encode(data) if version else None
+        loaded.mark = fingerprint(data) if version else None
         return loaded
 
     def save_attributes(self, request_envelope, attributes: dict) -> None:
         """Store attributes if nobody saved since they were read (else StaleWrite)."""
         if not isinstance(attributes, dict):
             raise TypeError(f"attributes must be a dict, not {type(attributes).__name__}")
-        text = encode({k: v for k, v in attributes.items() if k != APPEND_HISTORY})
+        data = {k: v for k, v in attributes.items() if k != APPEND_HISTORY}
         key, append = attributes_id(request_envelope), attributes.get(APPEND_HISTORY) or []
-        if not append and isinstance(attributes, Loaded) and attributes.text == text:
+        mark = fingerprint(data)
+        if not append and isinstance(attributes, Loaded) and mark and attributes.mark == mark:
             return  # the row as read: nothing to write, and no newer write to refuse
+        text = encode(data)
         expected = getattr(attributes, "version", None)
         write = Write(key, text, expected, append, not from_player(request_envelope))
         version = self._bounded("save", WRITE_SHARE_S, self._write, write)
         attributes.pop(APPEND_HISTORY, None)  # appended: a second save must not append again
         if isinstance(attributes, Loaded):
             attributes.version = version or attributes.version
-            attributes.text = text
+            attributes.mark = mark
 
     def delete_attributes(self, request_envelope) -> None:
         """Forget this request's user."""
@@ -340,12 +344,26 @@ def stale(write: Write, where: str) -> StaleWrite:
 def decode(text: str, where: str) -> dict:
     """A stored JSON object (StoreUnavailable when it is not one)."""
     try:
-        data = json.loads(text)
-    except ValueError as error:
-        raise StoreUnavailable(f"{where}: unreadable attributes: {error}") from error
+        data = orjson.loads(text)
+    except orjson.JSONDecodeError:  # what json reads and orjson does not (integers past 64 bits)
+        try:
+            data = json.loads(text)
+        except ValueError as error:
+            raise StoreUnavailable(f"{where}: unreadable attributes: {error}") from error
     if not isinstance(data, dict):
         raise StoreUnavailable(f"{where}: stored attributes are not an object")
     return data
+
+
+def fingerprint(data: dict) -> bytes | None:
+    """The data as orjson writes it with its keys in order (None when orjson cannot): equal
+    for equal data, telling 1, 1.0 and true apart, at a tenth of `encode`'s cost. Only ever
+    compared, never stored: orjson writes a NaN as null where `encode` refuses it, so a
+    save whose fingerprint changed is written, and checked, by `encode`."""
+    try:
+        return orjson.dumps(data, option=orjson.OPT_SORT_KEYS)
+    except TypeError:  # keys that are not text, integers past 64 bits: `encode` decides
+        return None
 
 
 def encode(data: dict) -> str:

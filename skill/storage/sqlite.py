@@ -28,6 +28,8 @@ SQLITE_MIGRATIONS: list[str] = [
     " PRIMARY KEY (id, n)) WITHOUT ROWID",
 ]
 """Schema steps in order; PRAGMA user_version counts those applied. Only ever append."""
+BUSY_STEP_MS = 100
+"""A call's lock wait (its share of the turn) is set in steps of this, rounded down."""
 
 
 class SqliteAdapter(SqlAdapter[sqlite3.Connection]):
@@ -70,7 +72,11 @@ class SqliteAdapter(SqlAdapter[sqlite3.Connection]):
         try:
             self._check_identity()
             conn = self._thread_connection()[0]
+            # Rounded down to BUSY_STEP_MS: the wait stays within the call's share, and a
+            # statement to change it is needed only when the step changes, not on every call.
             busy_ms = int(wait_limit_s() * 1000)
+            if busy_ms > BUSY_STEP_MS:
+                busy_ms -= busy_ms % BUSY_STEP_MS
             if getattr(self._local, "busy_ms", None) != busy_ms:
                 conn.execute(f"PRAGMA busy_timeout = {busy_ms}")
                 self._local.busy_ms = busy_ms

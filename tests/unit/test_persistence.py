@@ -389,6 +389,27 @@ def test_a_turn_that_changes_nothing_writes_nothing(store):
         adapter.save_attributes(request, data)
 
 
+@pytest.mark.parametrize("then", [1.0, True, "1", [1], None])
+def test_a_value_that_only_changes_its_type_is_written(store, then):
+    """Equal in Python (1 == 1.0 == True) is not equal when stored: each is written (as
+    what the store keeps: DynamoDB has one kind of number)."""
+    adapter = store.adapter()
+    turn(adapter, lambda d: d.update(coach={"level": 1}))
+    version = adapter._read("amzn1.ask.account.A")[1]
+    turn(adapter, lambda d: d["coach"].update(level=then))
+    data, written = adapter._read("amzn1.ask.account.A")
+    assert written == version + 1 and data["coach"]["level"] == then
+
+
+def test_a_nan_is_refused_even_where_the_row_read_held_null(db_path):
+    """The unchanged-row check must not let a value `encode` refuses pass as unchanged."""
+    adapter = SqliteAdapter(db_path)
+    turn(adapter, lambda d: d.update(x=None))
+    with pytest.raises(ValueError):
+        turn(adapter, lambda d: d.update(x=float("nan"), y=1))
+    assert adapter.load("amzn1.ask.account.A") == {"x": None}
+
+
 def test_finished_sessions_are_appended_once_and_forgotten_with_the_person(store):
     adapter = store.adapter()
     first = {"n": 1, "date": "2026-11-23", "done": ["plank"], "feedback": []}
