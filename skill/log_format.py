@@ -6,6 +6,7 @@ import json
 import logging
 import os
 import re
+import time
 from datetime import UTC, datetime
 
 try:  # CPython's own BLAKE2, without loading OpenSSL as hashlib does (4 ms of a cold start)
@@ -18,20 +19,58 @@ LOG_FORMATS = ("text", "json")
 TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
 
+class TextFormatter(logging.Formatter):
+    """TEXT_FORMAT, its date and time formatted once a second (a line is written every turn)."""
+
+    def __init__(self) -> None:
+        super().__init__(TEXT_FORMAT)
+        self._second: tuple[int, str] = (-1, "")
+
+    def formatTime(self, record: logging.LogRecord, datefmt: str | None = None) -> str:  # noqa: N802
+        return self.stamp(record.created, record.msecs)
+
+    def stamp(self, created: float, msecs: float) -> str:
+        """`created` as logging.Formatter writes it by default (`2026-12-07 08:30:00,123`)."""
+        second, text = self._second
+        if int(created) != second:
+            text = time.strftime(self.default_time_format, self.converter(created))
+            self._second = (int(created), text)
+        return f"{text},{int(msecs):03d}"  # logging's default_msec_format, "%s,%03d"
+
+    def line(self, created: float, level: str, name: str, message: str, fields: dict) -> str:
+        """The line `format` writes for a record with no exception, without making one."""
+        return f"{self.stamp(created, _msecs(created))} {level} {name}: {message}"
+
+
 class JsonFormatter(logging.Formatter):
     """time, level, logger and message; a request line adds its fields (see request_log)."""
 
     def format(self, record: logging.LogRecord) -> str:
-        line = {
-            "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
-            "level": record.levelname,
-            "logger": record.name,
-            "message": record.getMessage(),
-        }
-        line.update(getattr(record, "request", None) or {})
-        if record.exc_info:
-            line["exception"] = record.exc_text or self.formatException(record.exc_info)
+        fields = getattr(record, "request", None) or {}
+        if not record.exc_info:
+            return self.line(
+                record.created, record.levelname, record.name, record.getMessage(), fields
+            )
+        line = self._object(record.created, record.levelname, record.name, record.getMessage())
+        line.update(fields)
+        line["exception"] = record.exc_text or self.formatException(record.exc_info)
         return json.dumps(line, ensure_ascii=False, default=str)
+
+    def line(self, created: float, level: str, name: str, message: str, fields: dict) -> str:
+        """The line `format` writes for a record with no exception, without making one."""
+        line = self._object(created, level, name, message)
+        line.update(fields)
+        return json.dumps(line, ensure_ascii=False, default=str)
+
+    @staticmethod
+    def _object(created: float, level: str, name: str, message: str) -> dict:
+        when = datetime.fromtimestamp(created, UTC).isoformat(timespec="milliseconds")
+        return {"time": when, "level": level, "logger": name, "message": message}
+
+
+def _msecs(created: float) -> float:
+    """A LogRecord's `msecs` for a time it was `created` (as logging works it out)."""
+    return int((created - int(created)) * 1000) + 0.0
 
 
 def configure_logging(log_format: str = "text", level: int = logging.INFO) -> None:
@@ -40,11 +79,11 @@ def configure_logging(log_format: str = "text", level: int = logging.INFO) -> No
     if log_format == "json":
         handler.setFormatter(JsonFormatter())
     else:
-        handler.setFormatter(logging.Formatter(TEXT_FORMAT))
+        handler.setFormatter(TextFormatter())
     # Other libraries' INFO (boto's credential notes, werkzeug's request lines, loggers that
     # set their own level) is noise here: their warnings pass, INFO only from the skill and
     # the server it runs under.
-    handler.addFilter(_ours_or_warning)
+    handler.addFilter(passes_ours)
     logging.basicConfig(level=level, handlers=[handler], force=True)
     # Neither format shows where a line was logged from, nor its thread or process: skip
     # finding them for every record (logging HOWTO, "Optimization"): the request line is
@@ -55,7 +94,7 @@ def configure_logging(log_format: str = "text", level: int = logging.INFO) -> No
     logging.logMultiprocessing = False
 
 
-def _ours_or_warning(record: logging.LogRecord) -> bool:
+def passes_ours(record: logging.LogRecord) -> bool:
     """Whether a line is shown: a warning or worse, or the skill's or waitress's own."""
     return record.levelno >= logging.WARNING or record.name.split(".")[0] in OURS
 

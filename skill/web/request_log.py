@@ -6,8 +6,15 @@ from __future__ import annotations
 import json
 import logging
 import os
+import time
 
-from backcoach.skill.log_format import keyed_hash, set_log_salt
+from backcoach.skill.log_format import (
+    JsonFormatter,
+    TextFormatter,
+    keyed_hash,
+    passes_ours,
+    set_log_salt,
+)
 
 log = logging.getLogger("backcoach.requests")
 
@@ -70,7 +77,52 @@ def log_request(
             fields["error_type"] = error.get("type")
             fields["error_message"] = error.get("message")
             level = logging.WARNING
-    log.log(level, text_line(fields), extra={"request": fields})
+    if not log.isEnabledFor(level):
+        return
+    direct = _direct(level)
+    if direct is None:
+        log.log(level, text_line(fields), extra={"request": fields})
+        return
+    # The same line, without a LogRecord and the walk through loggers, filters and handlers
+    # that would end at this one handler (a line is written on every turn: issue 22).
+    handler, formatter = direct
+    name = logging.getLevelName(level)
+    line = formatter.line(time.time(), name, log.name, text_line(fields), fields)
+    with handler.lock:  # type: ignore[union-attr]
+        try:
+            handler.stream.write(line + handler.terminator)
+            handler.flush()
+        except Exception:  # as StreamHandler.emit: logging's own report, never the turn's
+            handler.handleError(log.makeRecord(log.name, level, "", 0, line, (), None))
+
+
+def _direct(level: int) -> tuple[logging.StreamHandler, TextFormatter | JsonFormatter] | None:
+    """configure_logging's one handler and its formatter, when a request line at `level`
+    would reach that handler and no other, unchanged by anything on the way: the line can
+    then be written to it directly."""
+    root = logging.root
+    if len(root.handlers) != 1 or root.filters:
+        return None
+    handler, formatter = root.handlers[0], root.handlers[0].formatter
+    if (
+        type(handler) is not logging.StreamHandler
+        or not isinstance(formatter, TextFormatter | JsonFormatter)
+        or type(formatter) not in (TextFormatter, JsonFormatter)  # a subclass may differ
+        or handler.filters != [passes_ours]
+        or handler.level > level
+    ):
+        return None
+    on_the_way: logging.Logger | None = log
+    while on_the_way is not None and on_the_way is not root:
+        if on_the_way.handlers or on_the_way.filters or not on_the_way.propagate:
+            return None
+        on_the_way = on_the_way.parent
+    make = logging.getLogRecordFactory()
+    # protect_logs' factory hides ids in a message; a request line holds none (its user is
+    # hashed), so a record made by it would say the same.
+    if make is not logging.LogRecord and not getattr(make, "protects_ids", False):
+        return None
+    return handler, formatter
 
 
 def text_line(fields: dict) -> str:

@@ -3,8 +3,12 @@ text and JSON."""
 
 from __future__ import annotations
 
+import io
 import json
 import logging
+import re
+
+import pytest
 
 from backcoach.skill.devtools import envelopes as env
 from backcoach.skill.log_format import TEXT_FORMAT, JsonFormatter
@@ -150,3 +154,86 @@ def test_an_id_in_any_log_line_becomes_the_same_hash_as_the_request_lines(caplog
     assert getattr(plain, REDACTED) and getattr(failed, REDACTED)
     for line in (logging.Formatter().format(failed), JsonFormatter().format(failed)):
         assert "amzn1.ask" not in line and "no row for id:" in line, line
+
+
+# -- the request line written straight to configure_logging's handler (issue 22) -----------------
+
+
+@pytest.fixture
+def configured():
+    """configure_logging as the CLI calls it, writing to a buffer; the test run's own logging
+    back afterwards."""
+    from backcoach.skill.log_format import configure_logging
+
+    root = logging.getLogger()
+    saved = root.handlers[:], root.level
+    made: list[logging.LogRecord] = []
+    factory = logging.getLogRecordFactory()
+
+    def counting(*args, **kwargs):
+        made.append(record := factory(*args, **kwargs))
+        return record
+
+    counting.protects_ids = True  # type: ignore[attr-defined]
+
+    def configure(log_format: str) -> io.StringIO:
+        configure_logging(log_format)
+        logging.getLogger().handlers[0].setStream(buffer := io.StringIO())
+        return buffer
+
+    logging.setLogRecordFactory(counting)
+    try:
+        yield configure, made
+    finally:
+        logging.setLogRecordFactory(factory)
+        root.handlers[:], root.level = saved
+        logging._srcfile = __file__  # configure_logging skipped the caller lookup; back on
+
+
+def _lines(buffer: io.StringIO) -> list[str]:
+    return buffer.getvalue().splitlines()
+
+
+@pytest.mark.parametrize("log_format", ["text", "json"])
+def test_the_line_written_straight_to_the_handler_is_the_line_logging_would_write(
+    configured, log_format
+):
+    configure, made = configured
+    buffer = configure(log_format)
+    request_log = logging.getLogger("backcoach.requests")
+    envelopes = [envelope(env.launch_request(), new=True), None]
+    for turn in envelopes:  # straight to the handler: no record is made
+        log_request(turn, 200 if turn else 400, 7.5, b"s", refused=None if turn else "bad")
+    assert made == []
+    request_log.addFilter(lambda record: True)  # now the way through logging
+    try:
+        for turn in envelopes:
+            log_request(turn, 200 if turn else 400, 7.5, b"s", refused=None if turn else "bad")
+    finally:
+        request_log.filters.clear()
+    assert len(made) == 2
+    straight, through = _lines(buffer)[:2], _lines(buffer)[2:]
+    if log_format == "json":
+        straight = [{**json.loads(line), "time": "-"} for line in straight]  # type: ignore[misc]
+        through = [{**json.loads(line), "time": "-"} for line in through]  # type: ignore[misc]
+        assert straight[1]["level"] == "WARNING" and straight[1]["refused"] == "bad"
+    else:
+        assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3} INFO .*", straight[0])
+        straight, through = [s[23:] for s in straight], [t[23:] for t in through]
+    assert straight == through and len(straight) == 2
+
+
+def test_another_handler_on_the_way_gets_the_line_through_logging(configured):
+    configure, made = configured
+    buffer = configure("text")
+    caught: list[logging.LogRecord] = []
+    watch = logging.Handler()
+    watch.emit = caught.append  # type: ignore[method-assign]
+    logging.getLogger().addHandler(watch)
+    log_request(envelope(env.launch_request(), new=True), 200, 7.5, b"s")
+    assert len(made) == len(caught) == 1 and len(_lines(buffer)) == 1
+    logging.getLogger().removeHandler(watch)
+    # An INFO line nobody wants is not made (the next test's fixture sets INFO back).
+    logging.getLogger("backcoach").setLevel(logging.WARNING)
+    log_request(envelope(env.launch_request(), new=True), 200, 7.5, b"s")
+    assert len(made) == 1 and len(_lines(buffer)) == 1
