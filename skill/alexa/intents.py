@@ -33,7 +33,7 @@ from backcoach.skill.domain.coach import Coach
 from backcoach.skill.domain.opening import checked
 from backcoach.skill.domain.reply import Reply
 from backcoach.skill.domain.state import State
-from backcoach.skill.domain.triage import Severity, red_flag, severity
+from backcoach.skill.domain.triage import HEART, Severity, red_flag, severity
 
 
 @dataclass(frozen=True)
@@ -329,6 +329,18 @@ def _meaning(intent: str, slots: Slots) -> str:
         # "Okay" said around a complaint or taken back ("something is not okay in my neck,
         # it is hurting"): not well, pain.
         return PAIN
+    if (
+        intent in COMPLAINTS
+        and slots.feeling is None
+        and slots.body_part in HEART
+        and reported(slots.said) == Severity.RED_FLAG
+    ):
+        # The heart "skipping like mad", "beating all funny": words no feeling lists, read
+        # as the heart racing and nothing else felt (reports.reported would have found any
+        # pain, pressure or other symptom with it): palpitations, a red flag, where the
+        # carrier alone ("{body_part} feels {feeling}") would call an unknown feeling in the
+        # chest an emergency.
+        return Severity.RED_FLAG.value
     if intent in READ_FOR_MORE and slots.said:
         # The words themselves may say more than the slots resolved ("both me legs" is both
         # legs; "all dizzy la" is dizzy): the more serious reading answers.

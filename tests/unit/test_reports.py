@@ -99,9 +99,10 @@ def test_the_more_serious_reading_wins():
     ("utterance", "intent", "report"),
     [
         (
-            "i reckon my ticker is doing somersaults",
+            # (Not "somersaults": a FEELING of the heart racing, so PainIntent's carrier.)
+            "i reckon my ticker is doing cartwheels",
             "ReportIntent",
-            "my ticker is doing somersaults",
+            "my ticker is doing cartwheels",
         ),
         ("oh no a drop of wee came out", "ReportIntent", "a drop of wee came out"),
         ("i'm ready", "ReadyIntent", None),  # a sample written for the words wins
@@ -383,6 +384,15 @@ def test_the_thirteenth_rounds_structure(utterance, answer):
         ("my heart is pounding and i feel faint", "UrgentIntent"),
         ("my heart is pounding and there's pressure in my chest", "UrgentIntent"),
         ("pain in my heart", "UrgentIntent"),
+        # The heart hurting is chest pain, however it is said (it was a red flag while a
+        # RedFlagIntent carrier took "my heart {feeling}" whatever the feeling).
+        ("my heart hurts", "UrgentIntent"),
+        ("my heart is aching", "UrgentIntent"),
+        ("my heart feels weird and tight", "UrgentIntent"),
+        # The heart racing in words no feeling lists is still palpitations alone.
+        ("my heart feels like it's skipping beats", "RedFlagIntent"),
+        ("my heart is palpitating", "RedFlagIntent"),
+        ("my pulse is all over the place", "RedFlagIntent"),
     ],
 )
 def test_palpitations_alone_are_a_red_flag_and_with_chest_pain_an_emergency(utterance, answer):
