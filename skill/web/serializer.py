@@ -154,19 +154,22 @@ class EnvelopeSerializer(DefaultSerializer):
 
     def _make_fields_reader(self, cls: Any) -> Reader:
         declared = cls.deserialized_types
-        names = _json_keys(cls)
-        fields = [(attr, key, declared[attr]) for attr, key in names.items()]
-        known = set(names.values())
+        by_key = {key: (attr, declared[attr]) for attr, key in _json_keys(cls).items()}
+        readers = self._readers
 
         def read_model(value: Any) -> Any:
             _expect(value, dict)
             model = cls()
-            for attr, key, kind in fields:
-                if key in value:
-                    setattr(model, attr, self._reader(kind)(value[key]))
-            for key in value.keys() - known:  # kept as they came, as ASK does, unless the
-                if _free_name(cls, key):  # name is taken: `object_type`, `to_dict`, ...
-                    setattr(model, key, value[key])
+            # The keys the body has, not every field the model declares (a Context declares
+            # a dozen interfaces; a request carries two or three).
+            for key, item in value.items():
+                field = by_key.get(key)
+                if field is not None:
+                    attr, kind = field
+                    read = readers.get(kind) or self._reader(kind)
+                    setattr(model, attr, read(item))
+                elif _free_name(cls, key):  # kept as it came, as ASK does, unless the name
+                    setattr(model, key, item)  # is taken: `object_type`, `to_dict`, ...
             return model
 
         return _optional(read_model)
