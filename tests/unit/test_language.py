@@ -77,6 +77,11 @@ FLOORS = {
     "dev/thirteenth_safety.tsv": 0.95,
     "heldout/thirteenth_commands.tsv": 0.43,
     "heldout/thirteenth_safety.tsv": 0.91,
+    # Written in session 21 and measured before anything was changed for it.
+    "dev/fourteenth_commands.tsv": 0.48,
+    "dev/fourteenth_safety.tsv": 0.90,
+    "heldout/fourteenth_commands.tsv": 0.50,
+    "heldout/fourteenth_safety.tsv": 0.91,
 }
 SAFE_FLOORS = {
     # a safe answer when said during a set
@@ -100,6 +105,8 @@ SAFE_FLOORS = {
     "heldout/twelfth_safety.tsv": 0.86,
     "dev/thirteenth_safety.tsv": 0.96,
     "heldout/thirteenth_safety.tsv": 0.94,
+    "dev/fourteenth_safety.tsv": 0.91,
+    "heldout/fourteenth_safety.tsv": 0.91,
 }
 NLU = Nlu.load()
 MODEL = json.loads((MODELS_DIR / "en-US.json").read_text(encoding="utf-8"))
