@@ -43,7 +43,7 @@ STRUGGLE = LazyPattern(
 me catch my breath" is a rest)."""
 CHEST_PRESSURE = LazyPattern(
     r"\b(pain|pains|pressure|heavy|heaviness|weight|squeez\w*|crush\w*|tight\w*|band|elephant"
-    r"|(sitt|stand|press|push)(ing|in)? on)\b"
+    r"|(sitt|sett|stand|press|push)(ing|in)? on|sat on)\b"
 )
 BLADDER = LazyPattern(
     r"\b(bladder|bowel|bowels|toilet|loo|pee|wee|urine|poo|urinate|motion|motions|stool|stools)\b"
@@ -61,7 +61,8 @@ LEAKED = LazyPattern(
     r"|escaped|escape|came|come|comes|passed|slipped out)"
     r"|passed (a )?(little |bit of |some )?(urine|wee|pee)|drops? (escaped|came out)"
     r"|(a little|a small|a bit of an|a tiny|a slight) accident|(stress )?incontinence"
-    r"|let (a bit|a little|a little bit|some|a drop|a dribble)( of (wee|pee|urine))? go"
+    r"|let (a bit|a little|a little bit|some|a drop|a dribble|a tiny bit)( of)?"
+    r"( (wee|pee|urine|piddle|widdle))? go|piddled (myself|meself)"
     r"|squeezed out (a bit|a little|a drop|some)( of)? (wee|pee|urine))\b"
 )
 UNFELT = LazyPattern(
@@ -81,6 +82,22 @@ GAVE_WAY = LazyPattern(
 go."""
 BOTH = LazyPattern(r"\b(both|either|the two of them)\b")
 """Both feet or both legs said without naming the legs ("my foot give way, both of them")."""
+ARM_SPREAD = LazyPattern(
+    r"\b(running|going|spreading|shooting|radiating|travelling|traveling|moving|goes|runs"
+    r"|spreads|shoots|radiates|went) (down|into|up|to|through|along)( into| to)?"
+    r" (my|me|the) ((left|right) )?arm\b"
+)
+"""Pain spreading into an arm ("the pain's running down into me left arm"): the heart's, as
+pain in the jaw may be."""
+ODD = frozenset({"weird", "funny", "strange", "odd"})
+"""Feeling words that only say something is unusual: with the heart racing ("racing weird")
+they say how it races, not that anything hurts."""
+HONESTLY = LazyPattern(
+    r"\b(i'll not|i will not|i won't|won't|i'm not going to|i'm not gonna|not gonna|not going to"
+    r"|no) (lie|pretend|kid you)( (it isn't|it is not|it's not|it ain't|otherwise))?\b"
+)
+"""Saying a thing plainly ("that's sore, I'll not pretend it isn't", "not gonna lie"): no
+denial of it."""
 JAW = LazyPattern(r"\bjaw\b")
 """Pain in the jaw during exertion, alone or with the arm or chest, may be the heart's."""
 SOUND = LazyPattern(r"\b(sound|noise|bang|clunk)\b")
@@ -98,6 +115,8 @@ PART_IDIOM = LazyPattern(
     r"|liking|having)( with)? (this|that|it)\b"
     r"|\bgiving (my|me|the) (\w+ )?\w+ (a |some )?(right )?(old )?(hiding|hell|grief|gyp|jip"
     r"|trouble|beating|pasting|kicking|hard time)\b"
+    r"|\bgiving (me|us) (a (bit|lot|load) of |some |a little |heaps of )?(curry|grief|gyp|jip"
+    r"|hell|trouble|bother|aggro|jip)\b"
     r"|\bdoing a number on\b"
     r"|\bsomething('s| is| was)( a bit)? (off|wrong|not right|up|funny|weird) (with|in)\b"
 )
@@ -134,14 +153,20 @@ EVERYDAY = LazyPattern(
     r"|\bdead (easy|simple|keen|good|fast|quick)\b|\bmad (fast|quick|busy)\b"
     r"|\b(my|me) hands are (full|busy|tied)\b"
     r"|\b(i'm|i am|me|we're|we are|i feel)( (so|really|totally|absolutely|completely|proper"
-    r"|pretty|just|a bit|well and truly))? " + TIRED + r"\b"
+    r"|pretty|just|a bit|well and truly|pure))? " + TIRED + r"\b"
+    r"|\b(the |my |me |our )?(baby|babies|bairn|kids|kid|children|little one|wee one|little ones"
+    r"|husband|wife|partner|everyone|everybody)('s| is| are|'re)( finally| fast| sound)? asleep\b"
+    r"|\b(did|do|doing|done|doin) (it|that|this|them)( (all|proper|completely|totally|a bit"
+    r"|so|dead))? wrong\b"
+    r"|\b(i'm|i am)( (absolutely|well|proper|so|dead))? buzzing\b"
 )
 """Everyday sayings whose words are also a symptom's: "let her rip" is no tear, "catch
 yourself on" no pinch, "dying for a cuppa" or "dead easy" no pain, "banging on the door" no
-throbbing, "my hands are full" no complaint of the hands, and "I'm wrecked" is the person
-tired, not a part of them in pain."""
+throbbing, "my hands are full" no complaint of the hands, "I'm wrecked" is the person
+tired, not a part of them in pain, "the baby's asleep" no numb limb, "I did it proper wrong"
+the exercise done badly, and "I'm buzzing" (north-west England) the person delighted."""
 TIRED_FIRST = LazyPattern(
-    r"^((so|really|totally|absolutely|completely|proper|pretty|just|a bit) )?" + TIRED + r"\b"
+    r"^((so|really|totally|absolutely|completely|proper|pretty|just|a bit|pure) )?" + TIRED + r"\b"
 )
 """The same after "I'm" or "feeling", whose words Alexa does not send (BREATH_FIRST)."""
 BREATH_FIRST = LazyPattern(r"^((get|catch) (my|me|a|any) breath(?! back)|breathe)\b")
@@ -280,10 +305,13 @@ def reported(words: str, among: str = "") -> str:
     pressure = bool(CHEST_PRESSURE.search(text))
     # The heart racing and nothing else felt is palpitations, a red flag (triage.PALPITATIONS);
     # the carrier's pain is not read here ("{body_part} is {feeling}" is PainIntent's too).
-    racing_only = {f for f, _ in feelings} == {PALPITATIONS} and not (idiom or pressure)
+    racing = {f for f, said in feelings if said not in ODD}
+    racing_only = racing == {PALPITATIONS} and not (idiom or pressure)
     if where & HEART and (symptom or painful or pressure) and not racing_only:
         return Severity.URGENT.value
     if JAW.search(text) and (painful or where & HEART):
+        return Severity.URGENT.value
+    if ARM_SPREAD.search(text) and painful:
         return Severity.URGENT.value
     if BLADDER.search(text) and (NO_CONTROL.search(text) or not_able):
         return Severity.URGENT.value
@@ -309,7 +337,7 @@ def reported(words: str, among: str = "") -> str:
     if conditions:
         return CONDITION
     # A denial outside the feeling's own words ("not happy" is a complaint, "not sore" isn't).
-    negated = bool(NEGATIONS.intersection(_without(text, feelings).split()))
+    negated = bool(NEGATIONS.intersection(HONESTLY.sub(" ", _without(text, feelings)).split()))
     if "pain" in kinds or idiom or (telling and not feelings) or cry:
         return NOT_UNDERSTOOD if negated else Severity.PAIN.value
     if kinds == {"well"}:  # "not too good" is no "good"

@@ -45,9 +45,7 @@ FLOORS = {
     "dev/sixth_commands.tsv": 0.93,
     "dev/sixth_safety.tsv": 1.0,
     "dev/seventh_commands.tsv": 0.81,
-    # 0.98 until "my heart {feeling}" left RedFlagIntent (session 21): "my heart's racing
-    # weird" is now the heart racing with something else felt, an emergency; safe all the same.
-    "dev/seventh_safety.tsv": 0.97,
+    "dev/seventh_safety.tsv": 0.98,
     "dev/eighth_keeping_up.tsv": 0.80,
     "dev/ninth_commands.tsv": 0.82,
     "dev/ninth_safety.tsv": 1.0,
@@ -72,14 +70,14 @@ FLOORS = {
     "dev/twelfth_commands.tsv": 0.86,
     "dev/twelfth_safety.tsv": 1.0,
     "heldout/twelfth_commands.tsv": 0.50,
-    "heldout/twelfth_safety.tsv": 0.86,
+    "heldout/twelfth_safety.tsv": 0.87,
     "dev/thirteenth_commands.tsv": 0.54,
     "dev/thirteenth_safety.tsv": 0.95,
     "heldout/thirteenth_commands.tsv": 0.43,
-    "heldout/thirteenth_safety.tsv": 0.91,
+    "heldout/thirteenth_safety.tsv": 0.93,
     # Written in session 21 and measured before anything was changed for it.
     "dev/fourteenth_commands.tsv": 0.48,
-    "dev/fourteenth_safety.tsv": 0.90,
+    "dev/fourteenth_safety.tsv": 1.0,
     "heldout/fourteenth_commands.tsv": 0.50,
     "heldout/fourteenth_safety.tsv": 0.91,
 }
@@ -102,10 +100,10 @@ SAFE_FLOORS = {
     "heldout/tenth_safety.tsv": 0.87,
     "heldout/eleventh_safety.tsv": 0.82,
     "dev/twelfth_safety.tsv": 1.0,
-    "heldout/twelfth_safety.tsv": 0.86,
+    "heldout/twelfth_safety.tsv": 0.87,
     "dev/thirteenth_safety.tsv": 0.96,
     "heldout/thirteenth_safety.tsv": 0.94,
-    "dev/fourteenth_safety.tsv": 0.91,
+    "dev/fourteenth_safety.tsv": 1.0,
     "heldout/fourteenth_safety.tsv": 0.91,
 }
 NLU = Nlu.load()

@@ -310,10 +310,27 @@ def test_stop_said_with_a_complaint_is_answered_as_the_complaint(utterance, answ
         "that's dead easy that, make it harder",
         "give us a minute, me flatmate's banging on the door",
         "just play it without me talking, my hands are full",  # busy, not a complaint
+        "okay the baby's asleep, let's do my back stuff quick",  # no numb limb
+        "let me have a go at that again, i did it proper wrong",  # done badly, not wrong
+        "ah'm pure knackered, can ye make it a bit easier",  # tired
+        "i'm buzzing, that was about right",  # delighted
     ],
 )
 def test_everyday_sayings_with_a_symptoms_words_are_no_complaint(utterance):
     assert coverage.answered_by(NLU.understand(utterance)) not in answers.SAFE
+
+
+@pytest.mark.parametrize(
+    ("utterance", "answer"),
+    [
+        ("my leg is asleep", "RedFlagIntent"),
+        ("the baby's asleep and my leg is numb", "RedFlagIntent"),
+        ("my leg's buzzing", "RedFlagIntent"),
+        ("i did it wrong and now my back hurts", "PainIntent"),
+    ],
+)
+def test_the_same_words_said_of_the_body_are_still_a_symptom(utterance, answer):
+    assert coverage.answered_by(NLU.understand(utterance)) == answer
 
 
 def test_an_everyday_saying_naming_the_body_beside_a_command_leaves_the_command():
@@ -426,6 +443,25 @@ def test_triage_reads_the_heart_racing_as_palpitations_and_any_other_feeling_the
         ("that lunge twanged my hamstring", "PainIntent"),
         ("this plank cricked my neck", "PainIntent"),
         ("that bridge really injured my chest", "UrgentIntent"),
+        # The fourteenth dev half (session 21): a mule "settin'" on the chest is pressure on
+        # it; pain running into an arm is the heart's, as the jaw's is (pins and needles
+        # there are a nerve's); a piddle let go is a leak; "I'll not pretend it isn't" and
+        # "not gonna lie" deny nothing; "giving me curry" is pain; a kink is stiffness; a
+        # sudden pop, "ooft" and "not able to breathe, please help" begin as complaints do.
+        ("feels like a mule's settin' on my chest", "UrgentIntent"),
+        ("the pain's runnin' down into me left arm", "UrgentIntent"),
+        ("pins and needles running down my arm", "RedFlagIntent"),
+        ("i let a little piddle go there when i pushed, just a drop", "LeakIntent"),
+        ("that's sore, that, i'll not pretend it isn't", "PainIntent"),
+        ("that's sore, not gonna lie", "PainIntent"),
+        ("that's givin' me a bit of curry in the hip", "PainIntent"),
+        ("got a kink in me neck now from that", "PainIntent"),
+        ("sudden pop sound in my back and severe pain", "RedFlagIntent"),
+        ("ooft, that's catchin' me right in the side", "PainIntent"),
+        ("not able to breathe properly, please help", "UrgentIntent"),
+        # How the heart races ("weird") is no pain with it; the heart feeling weird is.
+        ("my heart's racing weird", "RedFlagIntent"),
+        ("my heart feels weird", "UrgentIntent"),
     ],
 )
 def test_the_thirteenth_dev_halfs_readings(utterance, answer):
