@@ -9,6 +9,7 @@ import os
 import time
 
 from backcoach.skill.log_format import (
+    ALEXA_ID,
     JsonFormatter,
     TextFormatter,
     keyed_hash,
@@ -86,8 +87,11 @@ def log_request(
     # The same line, without a LogRecord and the walk through loggers, filters and handlers
     # that would end at this one handler (a line is written on every turn: issue 22).
     handler, formatter = direct
-    name = logging.getLevelName(level)
-    line = formatter.line(time.time(), name, log.name, text_line(fields), fields)
+    message = text_line(fields)
+    if ALEXA_ID.search(message):  # a refused body's id in the reason: the way that hides it
+        log.log(level, message, extra={"request": fields})
+        return
+    line = formatter.line(time.time(), logging.getLevelName(level), log.name, message, fields)
     with handler.lock:  # type: ignore[union-attr]
         try:
             handler.stream.write(line + handler.terminator)

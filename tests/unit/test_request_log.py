@@ -163,11 +163,12 @@ def test_an_id_in_any_log_line_becomes_the_same_hash_as_the_request_lines(caplog
 def configured():
     """configure_logging as the CLI calls it, writing to a buffer; the test run's own logging
     back afterwards."""
-    from backcoach.skill.log_format import configure_logging
+    from backcoach.skill.log_format import configure_logging, protect_logs
 
     root = logging.getLogger()
     saved = root.handlers[:], root.level
     made: list[logging.LogRecord] = []
+    protect_logs()  # as the app does: every record is made by the factory that hides ids
     factory = logging.getLogRecordFactory()
 
     def counting(*args, **kwargs):
@@ -237,3 +238,13 @@ def test_another_handler_on_the_way_gets_the_line_through_logging(configured):
     logging.getLogger("backcoach").setLevel(logging.WARNING)
     log_request(envelope(env.launch_request(), new=True), 200, 7.5, b"s")
     assert len(made) == 1 and len(_lines(buffer)) == 1
+
+
+def test_an_id_in_a_refused_requests_reason_is_hidden_on_the_straight_way_too(configured):
+    configure, made = configured
+    buffer = configure("text")
+    person = "amzn1.ask.account.AHXYZ-123_abc"
+    log_request(None, 400, 0.2, b"s", refused=f"malformed Alexa envelope: bad user {person}")
+    (line,) = _lines(buffer)
+    assert person not in line and "bad user id:" in line
+    assert len(made) == 1  # it went the way through logging, which hides it
