@@ -116,7 +116,7 @@ PART_IDIOM = LazyPattern(
     r"|\bgiving (my|me|the) (\w+ )?\w+ (a |some )?(right )?(old )?(hiding|hell|grief|gyp|jip"
     r"|trouble|beating|pasting|kicking|hard time)\b"
     r"|\bgiving (me|us) (a (bit|lot|load) of |some |a little |heaps of )?(curry|grief|gyp|jip"
-    r"|hell|trouble|bother|aggro|jip)\b"
+    r"|hell|trouble|bother|aggro)\b"
     r"|\bdoing a number on\b"
     r"|\bsomething('s| is| was)( a bit)? (off|wrong|not right|up|funny|weird) (with|in)\b"
 )
