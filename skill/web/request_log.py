@@ -80,17 +80,14 @@ def log_request(
             level = logging.WARNING
     if not log.isEnabledFor(level):
         return
-    direct = _direct(level)
-    if direct is None:
-        log.log(level, text_line(fields), extra={"request": fields})
+    message, direct = text_line(fields), _direct(level)
+    # A refused body's id in the reason takes the way through logging, which hides it.
+    if direct is None or ALEXA_ID.search(message):
+        log.log(level, message, extra={"request": fields})
         return
     # The same line, without a LogRecord and the walk through loggers, filters and handlers
     # that would end at this one handler (a line is written on every turn: issue 22).
     handler, formatter = direct
-    message = text_line(fields)
-    if ALEXA_ID.search(message):  # a refused body's id in the reason: the way that hides it
-        log.log(level, message, extra={"request": fields})
-        return
     line = formatter.line(time.time(), logging.getLevelName(level), log.name, message, fields)
     with handler.lock:  # type: ignore[union-attr]
         try:

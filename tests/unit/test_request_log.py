@@ -202,14 +202,16 @@ def test_the_line_written_straight_to_the_handler_is_the_line_logging_would_writ
     configure, made = configured
     buffer = configure(log_format)
     request_log = logging.getLogger("backcoach.requests")
-    envelopes = [envelope(env.launch_request(), new=True), None]
-    for turn in envelopes:  # straight to the handler: no record is made
-        log_request(turn, 200 if turn else 400, 7.5, b"s", refused=None if turn else "bad")
+
+    def a_turn_and_a_refusal() -> None:
+        log_request(envelope(env.launch_request(), new=True), 200, 7.5, b"s")
+        log_request(None, 400, 7.5, b"s", refused="bad")
+
+    a_turn_and_a_refusal()  # straight to the handler: no record is made
     assert made == []
     request_log.addFilter(lambda record: True)  # now the way through logging
     try:
-        for turn in envelopes:
-            log_request(turn, 200 if turn else 400, 7.5, b"s", refused=None if turn else "bad")
+        a_turn_and_a_refusal()
     finally:
         request_log.filters.clear()
     assert len(made) == 2
