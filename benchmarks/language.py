@@ -1,6 +1,7 @@
 """People's own words, every figure at once: for each set in tests/language, the share the
 exported model understands as the right intent; for safety sets, the share answered safely
-when said two seconds into a new person's first set; and the false alarms, command rows the
+when said two seconds into a new person's first set, and the share of the rest asked "did
+something hurt?" (a fallback while exercising); and the false alarms, command rows the
 model hears as a safety report (they stop the set).
 
 Run with `PYTHONPATH=. .venv/bin/python -m benchmarks.language` (about three minutes);
@@ -49,6 +50,7 @@ def main() -> None:
         if all(set(row.expected) <= REPORTS for row in rows):
             said = [answers.answer(in_process(skill), nlu, row, length_s) for row in rows]
             line += f", safe {100 * answers.share(said):.1f} %"
+            line += f", asked if it hurt {100 * answers.asked(said):.1f} %"
         else:
             for row in rows:
                 if set(row.expected) & REPORTS:

@@ -36,6 +36,10 @@ SAFE = {
 """The answers that are safe for each label: the right one, or a more cautious one (stopping
 for pain also stops a leak's exercise; an urgent answer is never unsafe)."""
 
+ASKED = "asked"
+"""Not understood, and asked "did something hurt?" (its yes stops for pain): a set stopped
+and nothing playing, yet not the answer itself, so never counted safe; reported apart."""
+
 INTO_A_SET = ("open back coach", "yes", "ready")
 """A new person's first turns, up to their first set (the welcome, the steps, "ready")."""
 BARGE_IN_S = 2.0
@@ -63,7 +67,8 @@ class Answer:
 
     row: Row
     kind: str
-    """urgent, red_flag, condition, leak, pain, or what else it was (the simulator's intent)."""
+    """urgent, red_flag, condition, leak, pain, asked, or what else it was (the simulator's
+    intent)."""
     turn: Turn
 
     @property
@@ -94,6 +99,8 @@ def kind_of(turn: Turn) -> str:
         return "leak"
     if coach.get("phase") == Phase.PAIN:
         return "pain"
+    if coach.get("pending") == Pending.HURT_CHECK and not turn.ends_session:
+        return ASKED
     return turn.intent or "nothing"
 
 
@@ -112,6 +119,11 @@ def answer(
 def share(answers: list[Answer]) -> float:
     """The share of answers that are safe."""
     return sum(a.safe for a in answers) / len(answers)
+
+
+def asked(answers: list[Answer]) -> float:
+    """The share of answers that are not safe but ask whether something hurt."""
+    return sum(not a.safe and a.kind == ASKED for a in answers) / len(answers)
 
 
 def unsafe(answers: list[Answer]) -> list[str]:

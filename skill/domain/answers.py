@@ -7,7 +7,7 @@ from collections.abc import Callable
 from backcoach.skill.domain import effort, forgetting, info, navigation, pain, progress, reminding
 from backcoach.skill.domain.coach import Coach
 from backcoach.skill.domain.reply import Reply
-from backcoach.skill.domain.state import Offer, Pending, State
+from backcoach.skill.domain.state import Offer, Pending, Phase, State
 
 
 def back_answer(coach: Coach, s: State, ready: bool) -> Reply:
@@ -60,6 +60,14 @@ def resume_routine(coach: Coach, s: State) -> Reply:
     return navigation.pick_up(coach, s)
 
 
+def nothing_hurt(coach: Coach, s: State) -> Reply:
+    """ "No" to "did anything hurt?": as the routine ends, the goodbye; while exercising (words
+    not understood), back to the question of the moment."""
+    if s.place.phase == Phase.FINISHED:
+        return reminding.finish(coach, s)
+    return coach.ask(s, coach.say("unclear.nothing_hurt"))
+
+
 def clarify(coach: Coach, s: State, key: str) -> Reply:
     """A bare yes or no to a question with two choices: ask it again, naming them."""
     question = coach.phrasing.question(s)
@@ -73,7 +81,7 @@ def feels_better(coach: Coach, s: State) -> Reply:
     if s.place.pending == Pending.MEDICAL_CHECK:  # feeling better is not a doctor's okay
         return clarify(coach, s, "medical.which")
     if s.place.pending == Pending.HURT_CHECK:  # "did anything hurt?" "no, all good"
-        return reminding.finish(coach, s)
+        return nothing_hurt(coach, s)
     if s.place.pending == Pending.EFFORT:  # "how was that?" "fine"
         return effort.rate(coach, s, effort.RIGHT)
     return coach.ask(s, coach.say("chat.glad"))
@@ -139,7 +147,7 @@ def no(coach: Coach, s: State, aside: bool = False) -> Reply:
     if pending == Pending.LEAK_CHECK:
         return pain.leak_answer(coach, s, alarming=False)
     if pending == Pending.HURT_CHECK:
-        return reminding.finish(coach, s)
+        return nothing_hurt(coach, s)
     if pending == Pending.REMIND:
         return reminding.declined(coach, s)
     if pending == Pending.FORGET:

@@ -113,11 +113,25 @@ def help(coach: Coach, s: State) -> Reply:
 def fallback(coach: Coach, s: State) -> Reply:
     """Not understood: say so, how to report pain, and what can be said at this point; never
     a question a bare "yes" would answer by starting a set. On a real device a fallback
-    carries no words, so a symptom in words the model lacks lands here too. A health check's
-    question stays open (its help restates it, and only its answer moves on)."""
+    carries no words, so a symptom in words the model lacks lands here too: while exercising,
+    the coach asks whether something hurt ("yes" stops for pain). A health check's question
+    stays open (its help restates it, and only its answer moves on)."""
     if s.place.pending in HEALTH_CHECKS:
         return coach.ask(s, coach.say("unclear.lead"), coach.phrasing.help(s))
+    if exercising(s.place):
+        return coach.hurt_check(s, coach.say("unclear.lead"))
     return coach.unclear(s, coach.say("unclear.lead"))
+
+
+def exercising(place: Place) -> bool:
+    """Whether words not understood may be about a set: one was just done ("between", an
+    exercise done), cut short by them (or by "wait" before them), or "did anything hurt?"
+    was the question."""
+    return (
+        place.phase in (Phase.BETWEEN, Phase.EXERCISE_DONE)
+        or (place.interrupted and place.phase in (Phase.INTRO, Phase.PAUSED))
+        or place.pending == Pending.HURT_CHECK
+    )
 
 
 def thanks(coach: Coach, s: State) -> Reply:

@@ -152,6 +152,22 @@ def test_safety_phrasings_said_during_a_set_get_a_safe_answer(said, name):
     assert answers.share(said[name]) >= SAFE_FLOORS[name], shown(name, answers.unsafe(said[name]))
 
 
+GOES_ON = {"heldout/tenth_safety.tsv": 1, "heldout/eleventh_safety.tsv": 1}
+"""Safety rows (blind, unread) answered neither by stopping nor by asking whether something
+hurt, as of session 22: each is a command found in a complaint's words (commands.py), answered
+as that command, nothing playing. No other set may have one."""
+
+
+def test_safety_phrasings_said_during_a_set_stop_it_or_ask_whether_it_hurt(said):
+    """A safety phrasing not answered as itself still stops the set: as pain, or by the
+    question "did something hurt?" that a fallback asks while exercising (its yes stops)."""
+    stopped = {*answers.SAFE["PainIntent"], answers.ASKED}
+    going_on = {name: [a for a in found if a.kind not in stopped] for name, found in said.items()}
+    assert sum(a.kind == answers.ASKED for found in said.values() for a in found) > 50
+    over = {n: len(found) for n, found in going_on.items() if len(found) > GOES_ON.get(n, 0)}
+    assert not over, [shown(n, answers.unsafe(going_on[n])) for n in over]
+
+
 def test_every_safety_row_understood_is_answered_safely(said):
     """Whatever the model understands as the right safety intent, the skill answers safely."""
     understood = {
