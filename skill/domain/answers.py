@@ -62,8 +62,8 @@ def resume_routine(coach: Coach, s: State) -> Reply:
 
 def nothing_hurt(coach: Coach, s: State) -> Reply:
     """ "No" to "did anything hurt?": as the routine ends, the goodbye; while exercising (words
-    not understood), back to the question of the moment."""
-    if s.place.phase == Phase.FINISHED:
+    not understood), back to the question of the moment ("how was that?" included)."""
+    if s.place.phase == Phase.FINISHED and s.place.offer == Offer.HURT_CHECK:
         return reminding.finish(coach, s)
     return coach.ask(s, coach.say("unclear.nothing_hurt"))
 

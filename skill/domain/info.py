@@ -125,11 +125,12 @@ def fallback(coach: Coach, s: State) -> Reply:
 
 def exercising(place: Place) -> bool:
     """Whether words not understood may be about a set: one was just done ("between", an
-    exercise done), cut short by them (or by "wait" before them), or "did anything hurt?"
-    was the question."""
+    exercise done, the routine's last sets asking how they felt), cut short by them (or by
+    "wait" before them), or "did anything hurt?" was the question."""
     return (
         place.phase in (Phase.BETWEEN, Phase.EXERCISE_DONE)
         or (place.interrupted and place.phase in (Phase.INTRO, Phase.PAUSED))
+        or (place.phase == Phase.FINISHED and place.offer in (Offer.HURT_CHECK, Offer.EFFORT))
         or place.pending == Pending.HURT_CHECK
     )
 

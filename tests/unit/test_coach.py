@@ -500,3 +500,54 @@ def test_where_it_hurts_is_said_back_and_not_kept(coach):
     assert reply.text.startswith("Okay, your knee hurts: stopping the lifting lunge.")
     assert "knee" not in str(s.profile.to_row())
     assert pain.pain(coach, at(coach, "plank"), "elbow-ish").text.startswith("Okay, stopping")
+
+
+HURT = "Did something hurt?"
+
+
+@pytest.mark.parametrize(
+    ("exercise_id", "where"), [("plank", "between"), ("pelvic_extension", "exercise_done")]
+)
+def test_words_not_understood_while_exercising_ask_whether_something_hurt(
+    coach, exercise_id, where
+):
+    """A fallback carries no words on a device: after a set it may be a symptom (issue 18)."""
+    s = at(coach, exercise_id)
+    navigation.ready(coach, s)
+    assert s.place.phase == where
+    asked = info.fallback(coach, s)
+    assert HURT in asked.text and not asked.segments and not asked.end_session
+    assert s.place.pending == "hurt_check"
+    stopped = answers.yes(coach, s)  # "yes" stops for pain, as "it hurts" does
+    assert s.place.phase == "pain" and not stopped.segments
+    assert exercise_id in s.place.pain
+
+
+def test_no_to_whether_something_hurt_goes_back_to_the_question_of_the_moment(coach):
+    s = at(coach, "plank", "between")
+    question = coach.phrasing.question(s).text
+    info.fallback(coach, s)
+    back = answers.no(coach, s)
+    assert back.text == f"Good. {question}" and not back.segments
+    assert s.place.phase == "between" and s.place.pending == "ready"
+
+
+def test_words_not_understood_outside_an_exercise_tell_how_to_report_pain(coach):
+    s = at(coach, "plank")  # the steps read, no set yet
+    for state in (State(), s):
+        reply = info.fallback(coach, state)
+        assert HURT not in reply.text and "If something hurts, say it hurts" in reply.text
+        assert state.place.pending == "unclear"
+        assert not answers.yes(coach, state).segments  # a bare yes asks again
+
+
+def test_after_the_last_sets_no_to_whether_something_hurt_asks_how_they_felt(coach):
+    s = State(Profile(disclaimer_heard=True))
+    navigation.start_routine(coach, s)
+    while s.place.phase != "finished":
+        effort.rate(coach, s, effort.RIGHT)
+        navigation.ready(coach, s)
+    assert s.place.offer == "effort"
+    info.fallback(coach, s)
+    assert s.place.pending == "hurt_check"
+    assert answers.no(coach, s).text == "Good. How was that: easy, about right, or hard?"
