@@ -354,6 +354,11 @@ def _meaning(intent: str, slots: Slots) -> str:
         # ("I'd say eight, my chest is crushing"): a wrong call costs a session, a missed one
         # far more.
         found = reported(slots.unplaced)
+        if intent in NOT_WELL and found == PAIN and not slots.countermanded:
+            if not feeling_in(not_resting(slots.unplaced)):
+                # "My back's much better today": the body named is what is better, no
+                # complaint (a feeling among the words, or "isn't", still is one).
+                return _resolved(intent, slots)
         if found in GUESSED or found == Severity.URGENT or unmistakable(found, slots.unplaced):
             return found
         if found == Severity.RED_FLAG or feeling_in(not_resting(slots.unplaced)):

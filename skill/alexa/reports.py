@@ -50,7 +50,8 @@ BLADDER = LazyPattern(
 )
 NO_CONTROL = LazyPattern(
     r"\b(control|can't|cannot|couldn't|lost|no feeling|didn't feel|can't feel|full|stop it"
-    r"|not coming|won't come|nothing('ll| will)? (comes?|came|coming|happens)|been trying)\b"
+    r"|not coming|won't come|nothing('ll| will)? (comes?|came|coming|happens)|been trying"
+    r"|(don't|do not) (feel|know) when|no sensation)\b"
 )
 """Bladder or bowel words with one of these are new loss of control, or none coming: an
 emergency."""
@@ -102,6 +103,10 @@ JAW = LazyPattern(r"\bjaw\b")
 """Pain in the jaw during exertion, alone or with the arm or chest, may be the heart's."""
 SOUND = LazyPattern(r"\b(sound|noise|bang|clunk)\b")
 """A sound from the body ("some sound came from my back"): a pop by another name."""
+CLICKED = LazyPattern(r"\bclicked\b")
+"""A click, once, that hurts: a pop ("something clicked in my back and there's a sharp pain").
+Clicking alone is common and harmless (a knee's crepitus on a lunge), and clicking that
+aches is pain ("my hip is clicking and it hurts")."""
 NOT_GOOD = LazyPattern(
     r"\bnot (in a good way|a good (one|burn|kind|sort)|correct|normal|okay|ok|good|nice|pleasant"
     r"|sitting right)\b"
@@ -155,7 +160,8 @@ EVERYDAY = LazyPattern(
     r"|\b(i'm|i am|me|we're|we are|i feel)( (so|really|totally|absolutely|completely|proper"
     r"|pretty|just|a bit|well and truly|pure))? " + TIRED + r"\b"
     r"|\b(the |my |me |our )?(baby|babies|bairn|kids|kid|children|little one|wee one|little ones"
-    r"|husband|wife|partner|everyone|everybody)('s| is| are|'re)( finally| fast| sound)? asleep\b"
+    r"|husband|wife|partner|everyone|everybody|he|she|they)('s| is| are|'re)"
+    r"( finally| fast| sound)? asleep\b|\bfor (back|lower back|neck|joint) pain\b"
     r"|\b(did|do|doing|done|doin) (it|that|this|them)( (all|proper|completely|totally|a bit"
     r"|so|dead))? wrong\b"
     r"|\b(i'm|i am)( (absolutely|well|proper|so|dead))? buzzing\b"
@@ -164,7 +170,8 @@ EVERYDAY = LazyPattern(
 yourself on" no pinch, "dying for a cuppa" or "dead easy" no pain, "banging on the door" no
 throbbing, "my hands are full" no complaint of the hands, "I'm wrecked" is the person
 tired, not a part of them in pain, "the baby's asleep" no numb limb, "I did it proper wrong"
-the exercise done badly, and "I'm buzzing" (north-west England) the person delighted."""
+the exercise done badly, "I'm buzzing" (north-west England) the person delighted, and "good
+for back pain" a question about the exercises, not a complaint."""
 TIRED_FIRST = LazyPattern(
     r"^((so|really|totally|absolutely|completely|proper|pretty|just|a bit|pure) )?" + TIRED + r"\b"
 )
@@ -192,9 +199,10 @@ UNABLE = LazyPattern(
     r"\b(can't|cannot|can not|couldn't|unable to|not able to|(haven't|hasn't) been able to)"
     r" (feel|move)"
     r" (my|me|either|both|anything|a thing|nothing)\b"
+    r"|\b(won't|wouldn't|will not) move\b"
 )
-"""Not being able to feel or move a part of one's own: numbness or weakness, a nerve's sign
-(in both legs or down below, an emergency)."""
+"""Not being able to feel or move a part of one's own ("my legs won't move"): numbness or
+weakness, a nerve's sign (in both legs or down below, an emergency)."""
 UNFELT_FIRST = LazyPattern(r"^(feel|move) (my|me|either|both|anything|a thing|nothing)\b")
 """The same after "I can't", whose words Alexa does not send (BREATH_FIRST)."""
 WORKING = r"(working|engag\w*|firing|activat\w*|switch\w* on|kick\w* in)"
@@ -325,7 +333,10 @@ def reported(words: str, among: str = "") -> str:
     flags = {feeling for feeling, _ in feelings if feeling.startswith("red_flag.")}
     if "nerve" in kinds or flags - {POP}:
         return Severity.RED_FLAG.value
-    popped = POP in flags or bool(SOUND.search(text))
+    # A click hurts only where the words say so, not where a pain carrier took them ("my knee
+    # {feeling}": "clicks when I lunge").
+    clicked = bool(CLICKED.search(text)) and ("pain" in kinds or idiom)
+    popped = POP in flags or bool(SOUND.search(text)) or clicked
     if popped and (own or painful):  # "crack on" is no crack: not without either
         return Severity.RED_FLAG.value
     if (where & VISION and (symptom or not feelings)) or SEEING.search(text):

@@ -80,6 +80,11 @@ FLOORS = {
     "dev/fourteenth_safety.tsv": 1.0,
     "heldout/fourteenth_commands.tsv": 0.50,
     "heldout/fourteenth_safety.tsv": 0.91,
+    # Written in session 22 (held-out measured before anything was changed for it).
+    "dev/fifteenth_commands.tsv": 0.60,
+    "dev/fifteenth_safety.tsv": 0.96,
+    "heldout/fifteenth_commands.tsv": 0.60,
+    "heldout/fifteenth_safety.tsv": 0.88,
 }
 SAFE_FLOORS = {
     # a safe answer when said during a set
@@ -105,6 +110,8 @@ SAFE_FLOORS = {
     "heldout/thirteenth_safety.tsv": 0.94,
     "dev/fourteenth_safety.tsv": 1.0,
     "heldout/fourteenth_safety.tsv": 0.91,
+    "dev/fifteenth_safety.tsv": 0.97,
+    "heldout/fifteenth_safety.tsv": 0.89,
 }
 NLU = Nlu.load()
 MODEL = json.loads((MODELS_DIR / "en-US.json").read_text(encoding="utf-8"))
@@ -152,10 +159,15 @@ def test_safety_phrasings_said_during_a_set_get_a_safe_answer(said, name):
     assert answers.share(said[name]) >= SAFE_FLOORS[name], shown(name, answers.unsafe(said[name]))
 
 
-GOES_ON = {"heldout/tenth_safety.tsv": 1, "heldout/eleventh_safety.tsv": 1}
+GOES_ON = {
+    "heldout/tenth_safety.tsv": 1,
+    "heldout/eleventh_safety.tsv": 1,
+    "heldout/fifteenth_safety.tsv": 1,
+}
 """Safety rows (blind, unread) answered neither by stopping nor by asking whether something
-hurt, as of session 22: each is a command found in a complaint's words (commands.py), answered
-as that command, nothing playing. No other set may have one."""
+hurt, as of session 22, nothing playing: in the tenth and eleventh a command found in a
+complaint's words (commands.py), answered as that command; in the fifteenth one heard as
+waiting ("take your time"). No other set may have one."""
 
 
 def test_safety_phrasings_said_during_a_set_stop_it_or_ask_whether_it_hurt(said):

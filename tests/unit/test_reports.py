@@ -314,6 +314,9 @@ def test_stop_said_with_a_complaint_is_answered_as_the_complaint(utterance, answ
         "let me have a go at that again, i did it proper wrong",  # done badly, not wrong
         "ah'm pure knackered, can ye make it a bit easier",  # tired
         "i'm buzzing, that was about right",  # delighted
+        "right let's do the back routine while he's asleep",  # no numb limb
+        "how are these exercises good for back pain",  # a question, not a complaint
+        "my back's a lot better today thank god",  # the back is what is better
     ],
 )
 def test_everyday_sayings_with_a_symptoms_words_are_no_complaint(utterance):
@@ -327,6 +330,8 @@ def test_everyday_sayings_with_a_symptoms_words_are_no_complaint(utterance):
         ("the baby's asleep and my leg is numb", "RedFlagIntent"),
         ("my leg's buzzing", "RedFlagIntent"),
         ("i did it wrong and now my back hurts", "PainIntent"),
+        ("she's asleep and my leg is numb", "RedFlagIntent"),
+        ("my back isn't a lot better", "PainIntent"),
     ],
 )
 def test_the_same_words_said_of_the_body_are_still_a_symptom(utterance, answer):
@@ -475,3 +480,27 @@ def test_a_vague_word_fills_no_slot_but_an_aside_may_hold_one():
     assert not unlisted_value(["really", "something"], "FEELING")
     assert not unlisted_value(["something"], "WORDS_AFTER")
     assert unlisted_value("me shoulder's playing up something shocking".split(), "WORDS_AFTER")
+
+
+@pytest.mark.parametrize(
+    ("utterance", "answer"),
+    [
+        # A click once, with pain: a pop (a red flag); clicking alone, or that aches, is not.
+        ("something clicked in my hip and there's a sharp pain now", "RedFlagIntent"),
+        ("my knee clicks when i lunge", "PainIntent"),
+        ("my hip is clicking and it hurts", "PainIntent"),
+        # Both legs that won't move, and no longer feeling the need to pee: emergencies.
+        ("i can't stand up, my legs won't move", "UrgentIntent"),
+        ("i don't feel when i need to pee since this morning", "UrgentIntent"),
+        # What was done to it, said first, is pain; a condition in everyday words is one.
+        ("pulled something in my back on that lunge", "PainIntent"),
+        ("i had a hysterectomy last month, is that okay", "ConditionIntent"),
+        ("i had a section eight weeks ago", "ConditionIntent"),
+        ("my pressure is high and i ran out of my tablets", "ConditionIntent"),
+        ("pressure on the chest, it won't go", "UrgentIntent"),
+        ("hold it, there's pain going down my left arm", "UrgentIntent"),
+    ],
+)
+def test_the_fifteenth_rounds_readings(utterance, answer):
+    """Session 22's readings from the fifteenth round's development half, in other words."""
+    assert coverage.answered_by(NLU.understand(utterance)) == answer
