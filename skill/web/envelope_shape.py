@@ -27,11 +27,18 @@ def body_problem(body: bytes) -> str | None:
     """Why a body must not be parsed (too deep, or text no Unicode string can hold), or None."""
     # Brackets inside strings can only make a body look deeper: strings are stripped (the
     # slower regex) only when the brackets alone go past the limit.
-    if _deepest(body) > MAX_DEPTH and _deepest(_STRINGS.sub(b"", body)) > MAX_DEPTH:
+    if _too_deep(body) and _too_deep(_STRINGS.sub(b"", body)):
         return f"body nests deeper than {MAX_DEPTH} levels"
     if b"\\u" in body and _LONE_SURROGATE.search(body):
         return "body has a \\u escape that is half of a surrogate pair"
     return None
+
+
+def _too_deep(text: bytes) -> bool:
+    """Whether `text` nests deeper than MAX_DEPTH (strings not told apart)."""
+    # Nothing nests deeper than it has opening brackets: counting them (in C) spares nearly
+    # every request the walk over its brackets.
+    return text.count(b"{") + text.count(b"[") > MAX_DEPTH and _deepest(text) > MAX_DEPTH
 
 
 def _deepest(text: bytes) -> int:
