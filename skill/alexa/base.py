@@ -40,6 +40,8 @@ REPLY = "backcoach.reply"
 """Request attribute: the Reply this turn gives (kept for when its save fails)."""
 INTENT = "backcoach.intent"
 """Request attribute: the intent that answers this run of the request (intent_of)."""
+SLOTS = "backcoach.slots"
+"""Request attribute: what the request's slots named (slots_of)."""
 
 log = logging.getLogger(__name__)
 
@@ -132,8 +134,13 @@ def slot_id(handler_input: HandlerInput, name: str) -> str | None:
 
 
 def slots_of(handler_input: HandlerInput) -> Slots:
-    """What the request's slots named."""
-    return slots_named(heard_in(handler_input.request_envelope.request))
+    """What the request's slots named, worked out once a request (intent_of and the
+    operation both ask; Slots is frozen, so sharing it is safe)."""
+    memo = handler_input.attributes_manager.request_attributes
+    found = memo.get(SLOTS)
+    if found is None:
+        found = memo[SLOTS] = slots_named(heard_in(handler_input.request_envelope.request))
+    return found
 
 
 def intent_of(handler_input: HandlerInput) -> str:

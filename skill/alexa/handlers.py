@@ -72,6 +72,8 @@ class IntentHandler(CoachHandler):
 
         def turn(s: State) -> Reply:
             reply = operation(coach, s, slots)
+            if not stops and type(reply.directives) is tuple:
+                return reply  # as the copy below would be (dataclasses.replace is not cheap)
             # A dialog opened over a playing stream: stop, pain and red flags stop it too.
             stop = (Stop(clear_queue=True),) if stops else ()
             return replace(reply, directives=(*reply.directives, *stop))

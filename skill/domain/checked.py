@@ -301,10 +301,15 @@ def _literal(values: tuple) -> Check:
 
 def _enum(kind: type[enum.Enum]) -> Check:
     expected = " or ".join(repr(m.value) for m in kind)
+    by_value = dict(kind._value2member_map_)
 
     def check_enum(value: Any, loc: tuple) -> Any:
         if isinstance(value, kind):
             return value
+        try:  # the lookup kind(value) starts with, without the call into EnumType
+            return by_value[value]
+        except (KeyError, TypeError):
+            pass
         try:
             return kind(value)
         except ValueError:
@@ -333,7 +338,7 @@ def _sequence(item_kind: Any, make: type, problem: str, words: str) -> Check:
     def check_sequence(value: Any, loc: tuple) -> Any:
         if not isinstance(value, list | tuple):
             raise _fail(problem, loc, value, f"Input should be {words}")
-        if exact is not None and all(type(each) is exact for each in value):
+        if not value or (exact is not None and all(type(each) is exact for each in value)):
             return make(value)
         out, problems = [], []
         for i, each in enumerate(value):
@@ -356,6 +361,8 @@ def _mapping(value_kind: Any) -> Check:
     def check_mapping(value: Any, loc: tuple) -> Any:
         if not isinstance(value, dict):
             raise _fail("dict_type", loc, value, "Input should be a valid dictionary")
+        if not value:
+            return {}
         if all(type(key) is str for key in value) and (
             anything or (exact is not None and all(type(v) is exact for v in value.values()))
         ):
@@ -400,21 +407,36 @@ _FIELDS: dict[type, list[tuple[dataclasses.Field, Check, type | None]]] = {}
 _ABSENT = object()
 
 
+def _named_checks(kind: type) -> list[tuple[str, Check, type | None, bool]]:
+    """field_checks as rows and dataclasses are read: each field's name, check, exact type
+    and whether it is required, taken out of its Field once (rows are read on every turn)."""
+    found = _NAMED.get(kind)
+    if found is None:
+        found = _NAMED[kind] = [
+            (f.name, check_field, exact, _required(f))
+            for f, check_field, exact in field_checks(kind)
+        ]
+    return found
+
+
+_NAMED: dict[type, list[tuple[str, Check, type | None, bool]]] = {}
+
+
 def read_fields(kind: type, data: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
     """The fields of dataclass `kind` found in `data` that check, and the names of those
     that do not (a stored row keeps what it can read)."""
     values, bad = {}, []
-    for field, check_field, exact in field_checks(kind):
-        value = data.get(field.name, _ABSENT)
+    for name, check_field, exact, _ in _named_checks(kind):
+        value = data.get(name, _ABSENT)
         if value is _ABSENT:
             continue
         if type(value) is exact:
-            values[field.name] = value
+            values[name] = value
             continue
         try:
-            values[field.name] = check_field(value, (field.name,))
+            values[name] = check_field(value, (name,))
         except _Failed:
-            bad.append(field.name)
+            bad.append(name)
     return values, bad
 
 
@@ -425,13 +447,17 @@ def _dataclass(kind: type) -> Check:
         if not isinstance(value, dict):
             raise _fail("dataclass_type", loc, value, "Input should be a dictionary")
         values, problems = {}, []
-        for field, check_field, _ in field_checks(kind):
-            if field.name not in value:
-                if _required(field):
-                    problems.append(_fail("missing", (*loc, field.name), value, "").problems[0])
+        for name, check_field, exact, required in _named_checks(kind):
+            found = value.get(name, _ABSENT)
+            if found is _ABSENT:
+                if required:
+                    problems.append(_fail("missing", (*loc, name), value, "").problems[0])
+                continue
+            if type(found) is exact:  # what check_field would return, without the call
+                values[name] = found
                 continue
             try:
-                values[field.name] = check_field(value[field.name], (*loc, field.name))
+                values[name] = check_field(found, (*loc, name))
             except _Failed as failed:
                 problems += failed.problems
         if problems:
@@ -458,19 +484,28 @@ def dump(value: Any) -> Any:
         return {key: dump(each) for key, each in value.items()}
     if kind is list or kind is tuple:
         return [dump(each) for each in value]
-    if isinstance(value, enum.Enum):
-        return value.value
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {
-            name: each if write is None else write(each)
-            for name, write in _writers(kind)
-            for each in (getattr(value, name),)
-        }
+    # A dataclass dumped before (a row's, on every turn) goes straight to its writers.
+    writers = _WRITERS.get(kind)
+    if writers is None:
+        if isinstance(value, enum.Enum):
+            return value.value
+        if not dataclasses.is_dataclass(value) or isinstance(value, type):
+            return _dump_other(value)
+        writers = _writers(kind)
+    return {
+        name: each if write is None else write(each)
+        for name, write in writers
+        for each in (getattr(value, name),)
+    }
+
+
+def _dump_other(value: Any) -> Any:
+    """What is neither plain, a container, an enum nor a dataclass: paths, str or number kinds."""
     if isinstance(value, Path):
         return str(value)
     if isinstance(value, str | int | float):
         return value
-    raise TypeError(f"checked: cannot dump {kind.__name__}")
+    raise TypeError(f"checked: cannot dump {type(value).__name__}")
 
 
 _PLAIN = frozenset({str, int, float, bool, type(None)})

@@ -18,9 +18,9 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from backcoach.skill.alexa.handlers import DeletionPending
 from backcoach.skill.config import Config
 from backcoach.skill.service import Service, make_service, not_ready
+from backcoach.skill.web.checked_reader import CheckedReader
 from backcoach.skill.web.envelope_shape import application_id, body_problem, envelope_problem
 from backcoach.skill.web.request_log import log_request, log_salt
-from backcoach.skill.web.serializer import EnvelopeSerializer
 
 if TYPE_CHECKING:  # verify.py (and cryptography) is imported only when verification is on
     from backcoach.skill.web.verify import RequestVerifier
@@ -42,7 +42,11 @@ class RequestContext:
     base_url: str
 
 
-def _parse(body: bytes) -> dict:
+Read = tuple[dict, RequestEnvelope | None]
+"""A request's envelope, and ASK's model of it when reading it was part of checking it."""
+
+
+def _parse(body: bytes, reader: CheckedReader) -> Read:
     """The body as JSON, checked before parsing for what would break the parser or the
     skill (depth, broken surrogates) and after for the envelope's shape."""
     if not body:
@@ -53,34 +57,37 @@ def _parse(body: bytes) -> dict:
         envelope = orjson.loads(body)
     except orjson.JSONDecodeError as exc:  # bad UTF-8 and lone surrogates too
         raise BadRequest("body is not JSON") from exc
-    if problem := envelope_problem(envelope):
+    # A good envelope is checked and read in one walk; a doubtful one is checked again by
+    # SHAPE's own walk, which words the problem (and read by `from_data` later, if it has none).
+    model = reader.read_checked(envelope)
+    if model is None and (problem := envelope_problem(envelope)):
         raise BadRequest(problem)
-    return envelope
+    return envelope, model
 
 
 def _reader(
-    verifier: RequestVerifier | None, skill_id: str | None
-) -> Callable[[object, bytes], dict]:
+    verifier: RequestVerifier | None, skill_id: str | None, reader: CheckedReader
+) -> Callable[[object, bytes], Read]:
     """How a body (and its headers) becomes the envelope: the signature checked first (the
     bytes are not parsed for anyone who cannot sign them), then parsed and checked."""
     if verifier is None:
 
-        def unverified(headers, body: bytes) -> dict:
-            envelope = _parse(body)
+        def unverified(headers, body: bytes) -> Read:
+            envelope, model = _parse(body, reader)
             # Without verification the skill id is still checked when one is set.
             if skill_id and application_id(envelope) != skill_id:
                 raise BadRequest("wrong application id")
-            return envelope
+            return envelope, model
 
         return unverified
     from backcoach.skill.web.verify import VerificationError
 
-    def verified(headers, body: bytes) -> dict:
+    def verified(headers, body: bytes) -> Read:
         try:
             verifier.check_signature(headers, body)
-            envelope = _parse(body)
+            envelope, model = _parse(body, reader)
             verifier.check_envelope(envelope)
-            return envelope
+            return envelope, model
         except VerificationError as exc:
             raise BadRequest(str(exc)) from exc
 
@@ -101,7 +108,7 @@ def create_app(
     """The endpoint for one configuration; tests pass config (and their own trust roots)."""
     service = service or make_service(config or Config.from_env())
     config, routine, skill = service.config, service.routine, service.skill
-    serializer = EnvelopeSerializer()
+    serializer = CheckedReader()
 
     if config.verify:
         if verifier is None:
@@ -114,7 +121,7 @@ def create_app(
     else:
         verifier = None
         log.warning("REQUEST VERIFICATION IS OFF: for local experiments only, never expose this")
-    read_envelope = _reader(verifier, config.skill_id)
+    read_envelope = _reader(verifier, config.skill_id, serializer)
 
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = MAX_BODY_BYTES
@@ -157,8 +164,11 @@ def create_app(
     def answer(body: bytes, seen: dict) -> Response:
         """The skill's answer to one request body; `seen` keeps the envelope for the log."""
         try:
-            envelope = seen["envelope"] = read_envelope(request.headers, body)
-            request_envelope = serializer.from_data(envelope, RequestEnvelope)
+            envelope, model = read_envelope(request.headers, body)
+            seen["envelope"] = envelope
+            request_envelope = (
+                model if model is not None else serializer.from_data(envelope, RequestEnvelope)
+            )
         except BadRequest as exc:
             seen["refused"] = str(exc)
             return _json_response({"error": "Bad Request", "reason": str(exc)}, 400)

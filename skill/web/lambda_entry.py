@@ -18,9 +18,9 @@ with collector_paused():
 
     from backcoach.skill.config import SETTINGS, Config
     from backcoach.skill.service import START_UP_ERRORS, make_service
+    from backcoach.skill.web.checked_reader import CheckedReader
     from backcoach.skill.web.envelope_shape import envelope_problem
     from backcoach.skill.web.request_log import log_request, log_salt
-    from backcoach.skill.web.serializer import EnvelopeSerializer
 
 HANDLER = "backcoach.skill.web.lambda_entry.lambda_handler"
 """The function's handler setting."""
@@ -32,7 +32,7 @@ BUNDLED = {"audio_dir": "audio", "routine_path": "routine.json"}
 """Config field -> its file or folder in BUNDLE_DIR: the defaults inside a package (the
 routine as JSON, as the phrases beside their YAML: a cold start without a YAML parser)."""
 
-_SERIALIZER = EnvelopeSerializer()
+_SERIALIZER = CheckedReader()
 """One per container: it keeps what it learns about each model class."""
 
 
@@ -78,11 +78,14 @@ def lambda_handler(event: dict, context) -> dict:
     started, status, refused = time.perf_counter(), 500, None  # unless an answer comes back
     try:
         # The same shape check as the web endpoint's: whoever may invoke the function, a
-        # malformed event fails here, in one line, not inside a handler.
-        if refused := envelope_problem(event):
-            status = 400
-            raise RefusedEvent(refused)
-        envelope = _SERIALIZER.from_data(event, RequestEnvelope)
+        # malformed event fails here, in one line, not inside a handler. A good one is
+        # checked and read in one walk; a doubtful one by the shape check, then as before.
+        envelope = _SERIALIZER.read_checked(event)
+        if envelope is None:
+            if refused := envelope_problem(event):
+                status = 400
+                raise RefusedEvent(refused)
+            envelope = _SERIALIZER.from_data(event, RequestEnvelope)
         answer = _SERIALIZER.serialize(skill.invoke(request_envelope=envelope, context=context))
         status = 200
         return answer

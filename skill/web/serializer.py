@@ -15,6 +15,8 @@ Reader = Callable[[Any], Any]
 """Turns the JSON value of one field into what ASK's models hold there."""
 
 _DICT_TYPE = re.compile(r"dict\(([^,]*), (.*)\)")
+_AS_IS = frozenset({str, int, float, bool, bytes, type(None)})
+"""Types `serialize` returns unchanged (DefaultSerializer.PRIMITIVE_TYPES, exactly, and None)."""
 
 
 def parse_datetime(value: Any) -> datetime:
@@ -52,10 +54,16 @@ class EnvelopeSerializer(DefaultSerializer):
         """Plain JSON data for a response (as DefaultSerializer.serialize)."""
         if obj is None or isinstance(obj, self.PRIMITIVE_TYPES):
             return obj
+        # Text, numbers and null are most of a response (the session's attributes above all):
+        # kept as they are without a call each.
+        serialize = self.serialize
         if isinstance(obj, list):
-            return [self.serialize(item) for item in obj]
+            return [item if type(item) in _AS_IS else serialize(item) for item in obj]
         if isinstance(obj, dict):
-            return {key: self.serialize(value) for key, value in obj.items()}
+            return {
+                key: value if type(value) in _AS_IS else serialize(value)
+                for key, value in obj.items()
+            }
         if isinstance(obj, Enum):
             return obj.value
         keys = self._keys.get(type(obj))
@@ -67,7 +75,7 @@ class EnvelopeSerializer(DefaultSerializer):
         for attr, key in keys:
             value = getattr(obj, attr)
             if value is not None:
-                out[key] = self.serialize(value)
+                out[key] = value if type(value) in _AS_IS else serialize(value)
         return out
 
     def from_data(self, data: Any, obj_type: Any) -> Any:
