@@ -176,6 +176,19 @@ def _stopped_for_pain(handler_input: HandlerInput) -> bool:
     return place is not None and place.phase == Phase.PAIN and place.hands_free
 
 
+def _asked_as_it_stopped(handler_input: HandlerInput) -> bool:
+    """Whether this session stopped a stream to ask "did something hurt?" (words not
+    understood, hands_free.fallback): a command said instead of yes or no answers it, about
+    the stream ("resume" plays on from where it stopped)."""
+    place = carried_place(handler_input)
+    return (
+        place is not None
+        and place.hands_free
+        and place.pending == Pending.HURT_CHECK
+        and place.phase == Phase.INTRO
+    )
+
+
 def in_dialog(handler_input: HandlerInput) -> bool:
     """Whether a step-by-step conversation is under way in this session."""
     session = handler_input.request_envelope.session
@@ -268,8 +281,10 @@ class StreamCommandHandler(StreamHandler):
             return False
         if not _our_stream_is_active(handler_input, self.deps):
             return False
-        return not in_dialog(handler_input) or (
-            _stopped_for_pain(handler_input) and intent_of(handler_input) in AFTER_PAIN
+        return (
+            not in_dialog(handler_input)
+            or (_stopped_for_pain(handler_input) and intent_of(handler_input) in AFTER_PAIN)
+            or _asked_as_it_stopped(handler_input)
         )
 
     def handle(self, handler_input: HandlerInput) -> Response:

@@ -585,8 +585,17 @@ class HandsFree:
         return self.carry_on(s, stream, at, (self.say("help"),))
 
     def fallback(self, s: State, stream: Stream, at: Position) -> Reply:
-        """Not understood during a stream: say so briefly and carry on."""
-        return self.carry_on(s, stream, at, (self.say("fallback"),))
+        """Not understood during a stream: the words may be a symptom the model lacks (on a
+        device a fallback carries none), so the stream stops and the coach asks whether
+        something hurt: "yes" stops for pain, as "this hurts" does; "no" offers to resume."""
+        current = parse_token(stream.token, self.coach)
+        if current is None:
+            return self.carry_on(s, stream, at, (self.say("fallback"),))
+        stopped = self.stop(stream)
+        s.place.exercise, s.place.phase = self.index_of(current), Phase.INTRO
+        s.place.hands_free, s.place.stream = True, current.exercise_id
+        asked = self.coach.hurt_check(s, self.coach.say("unclear.lead"))
+        return replace(asked, directives=stopped.directives)
 
     def relevel(self, s: State, stream: Stream, at: Position, step: int) -> Reply:
         """Too hard (-1) or too easy (+1): change the level now, as the dialog does, and play

@@ -191,11 +191,28 @@ def test_a_question_while_the_stream_plays_is_answered_and_it_plays_on_from_ther
     assert (stream["token"], stream["offsetInMilliseconds"]) == (token, 30_000)
 
 
-def test_anything_not_understood_during_the_stream_plays_on(conv):
+def test_anything_not_understood_during_the_stream_stops_it_and_asks_whether_it_hurt(conv):
+    """On a device a fallback carries no words: it may be a symptom (issue 18). "No" offers
+    the stream again, and its yes plays on from where it stopped."""
+    conv.sim.player.length_s = conv.audio_s
     conv.intent("HandsFreeIntent")
+    token = conv.sim.player.token
+    conv.sim.wait(30)
     response = conv.intent("AMAZON.FallbackIntent")
-    assert "didn't catch" in plain(response) and ends(response)
-    assert play_directive(response)["audioItem"]["stream"]["token"] == conv.sim.player.token
+    assert "didn't catch" in plain(response) and "Did something hurt?" in plain(response)
+    assert not ends(response) and conv.sim.player.activity != "PLAYING"
+    offered = conv.intent("AMAZON.NoIntent")
+    assert "Shall I resume it?" in plain(offered) and not ends(offered)
+    stream = play_directive(conv.intent("AMAZON.YesIntent"))["audioItem"]["stream"]
+    assert (stream["token"], stream["offsetInMilliseconds"]) == (token, 30_000)
+
+
+def test_yes_to_whether_it_hurt_during_the_stream_stops_for_pain(conv):
+    conv.intent("HandsFreeIntent")
+    conv.intent("AMAZON.FallbackIntent")
+    response = conv.intent("AMAZON.YesIntent")
+    assert "stopping the pelvic extension" in plain(response) and not ends(response)
+    assert conv.sim.player.activity != "PLAYING"
 
 
 def test_the_skill_takes_the_time_from_the_request_so_a_day_can_pass(conv):

@@ -551,3 +551,15 @@ def test_after_the_last_sets_no_to_whether_something_hurt_asks_how_they_felt(coa
     info.fallback(coach, s)
     assert s.place.pending == "hurt_check"
     assert answers.no(coach, s).text == "Good. How was that: easy, about right, or hard?"
+
+
+def test_no_to_whether_something_hurt_as_a_stream_stopped_offers_the_stream_again(coach):
+    s = State(Profile(disclaimer_heard=True))
+    s.place.phase, s.place.exercise = Phase.INTRO, coach.routine.index_of("plank")
+    s.place.hands_free, s.place.stream = True, "plank"  # as hands_free.fallback leaves it
+    coach.hurt_check(s, "Sorry, I didn't catch that.")
+    offered = answers.no(coach, s)
+    assert (
+        offered.text == "Good. Your hands-free routine is paused in the plank. Shall I resume it?"
+    )
+    assert s.place.pending == "resume_stream" and not offered.segments

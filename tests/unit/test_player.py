@@ -336,6 +336,23 @@ def test_pain_during_a_playing_stream_stops_it_at_once(timed):
     assert "stopping the plank" in reply.text and s.profile.back_check == "plank"
 
 
+@pytest.mark.parametrize("playing", [True, False])
+def test_words_not_understood_during_a_stream_stop_it_and_ask_whether_something_hurt(
+    timed, playing
+):
+    """A fallback carries no words: they may be a symptom (issue 18). Nothing plays on; the
+    question's yes stops for pain, its no offers the stream again (tests/unit/test_coach)."""
+    s = State()
+    stream = Stream(token=plank(), offset_ms=50_000, activity="PLAYING" if playing else "STOPPED")
+    reply = timed.fallback(s, stream, Position(plank(), 50_000, playing=playing))
+    assert Stop(clear_queue=True) in reply.directives and not any(
+        isinstance(d, Play) for d in reply.directives
+    )
+    assert "Did something hurt?" in reply.text and not reply.end_session
+    assert s.place.pending == Pending.HURT_CHECK and s.place.hands_free
+    assert (stream.activity, stream.offset_ms) == ("STOPPED", 50_000)
+
+
 def test_repeat_replays_the_set_playing_from_its_lead_in_not_the_steps(timed):
     stream = Stream(token=plank(), offset_ms=90_000, activity="STOPPED")
     (play,) = timed.move(State(), stream, 0).directives
