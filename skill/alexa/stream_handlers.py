@@ -35,6 +35,7 @@ from backcoach.skill.domain.hands_free import (
     Stream,
     parse_token,
 )
+from backcoach.skill.domain.info import asked_as_a_stream_stopped
 from backcoach.skill.domain.opening import check_first, doctor_first, with_opening_notes
 from backcoach.skill.domain.reply import Reply
 from backcoach.skill.domain.state import Pending, Phase, State
@@ -177,16 +178,10 @@ def _stopped_for_pain(handler_input: HandlerInput) -> bool:
 
 
 def _asked_as_it_stopped(handler_input: HandlerInput) -> bool:
-    """Whether this session stopped a stream to ask "did something hurt?" (words not
-    understood, hands_free.fallback): a command said instead of yes or no answers it, about
-    the stream ("resume" plays on from where it stopped)."""
+    """Whether this session stopped a stream to ask "did something hurt?": a command said
+    instead of yes or no answers it, about the stream ("resume" plays on from there)."""
     place = carried_place(handler_input)
-    return (
-        place is not None
-        and place.hands_free
-        and place.pending == Pending.HURT_CHECK
-        and place.phase == Phase.INTRO
-    )
+    return place is not None and asked_as_a_stream_stopped(place)
 
 
 def in_dialog(handler_input: HandlerInput) -> bool:

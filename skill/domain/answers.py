@@ -65,8 +65,7 @@ def nothing_hurt(coach: Coach, s: State) -> Reply:
     not understood), back to the question of the moment ("how was that?" included)."""
     if s.place.phase == Phase.FINISHED and s.place.offer == Offer.HURT_CHECK:
         return reminding.finish(coach, s)
-    if s.place.hands_free and s.place.stream and s.place.phase == Phase.INTRO:
-        # Asked as a stream stopped (hands_free.fallback): the stream is offered again.
+    if info.asked_as_a_stream_stopped(s.place):  # the stream is offered again
         s.place.phase, s.place.offer = Phase.IDLE, Offer.RESUME_STREAM
     return coach.ask(s, coach.say("unclear.nothing_hurt"))
 

@@ -123,6 +123,18 @@ def fallback(coach: Coach, s: State) -> Reply:
     return coach.unclear(s, coach.say("unclear.lead"))
 
 
+def asked_as_a_stream_stopped(place: Place) -> bool:
+    """Whether "did something hurt?" was asked as a hands-free stream stopped for words not
+    understood (HandsFree.fallback): its no offers the stream again, and a stream command
+    said instead acts on the stream."""
+    return (
+        place.hands_free
+        and bool(place.stream)
+        and place.phase == Phase.INTRO
+        and place.pending == Pending.HURT_CHECK
+    )
+
+
 def exercising(place: Place) -> bool:
     """Whether words not understood may be about a set: one was just done ("between", an
     exercise done, the routine's last sets asking how they felt), cut short by them (or by
