@@ -37,10 +37,11 @@ def interleaved_cpu_ms(server: ServerProcess, turns: dict[str, Everyday]) -> dic
 
 
 def history_and_everyday(skill: ServerProcess, new: Everyday, longtime: Everyday) -> list[Figure]:
-    """A long history ÷ none; the skill ÷ bare Flask, and ÷ a minimal ask-sdk skill."""
+    """A long history ÷ none; the skill ÷ bare Flask, ÷ a minimal ask-sdk skill, and ÷ that
+    skill read and written with the skill's own serializer."""
     skill_ms = interleaved_cpu_ms(skill, {"new": new, "longtime": longtime})
     baseline_ms = {}
-    for name in ("bare_flask", "minimal_ask"):
+    for name in ("bare_flask", "minimal_ask", "ask_our_serializer"):
         with start_baseline(name) as baseline:
             cpu_ms(baseline, new, WARM_UP)
             baseline_ms[name] = cpu_ms(baseline, new, TURNS)
@@ -67,5 +68,12 @@ def history_and_everyday(skill: ServerProcess, new: Everyday, longtime: Everyday
             "ms",
             baseline_ms["minimal_ask"],
             "minimal ask-sdk",
+        ),
+        Figure(
+            "server CPU per everyday turn ÷ that skill read and written with our serializer",
+            skill_ms["new"],
+            "ms",
+            baseline_ms["ask_our_serializer"],
+            "ASK, our serializer",
         ),
     ]
