@@ -51,10 +51,10 @@ BLADDER = LazyPattern(
 NO_CONTROL = LazyPattern(
     r"\b(control|can't|cannot|couldn't|lost|no feeling|didn't feel|can't feel|full|stop it"
     r"|not coming|won't come|nothing('ll| will)? (comes?|came|coming|happens)|been trying"
-    r"|(don't|do not) (feel|know) when|no sensation)\b"
+    r"|(don't|do not) (feel|know) when|no sensation)\b|^(feel|tell|know) when\b"
 )
 """Bladder or bowel words with one of these are new loss of control, or none coming: an
-emergency."""
+emergency (words beginning "feel when" followed "I can't", which Alexa does not send)."""
 LEAKED = LazyPattern(
     r"\b(leak\w*|dribbl\w*|tinkl\w*|peed|weed|pee'd|wee'd"
     r"|wet (myself|meself|my pants|my knickers|my trousers|my shorts|my leggings|a bit|a little)"
@@ -64,7 +64,8 @@ LEAKED = LazyPattern(
     r"|(a little|a small|a bit of an|a tiny|a slight) accident|(stress )?incontinence"
     r"|let (a bit|a little|a little bit|some|a drop|a dribble|a tiny bit)( of)?"
     r"( (wee|pee|urine|piddle|widdle))? go|piddled (myself|meself)"
-    r"|squeezed out (a bit|a little|a drop|some)( of)? (wee|pee|urine))\b"
+    r"|squeezed out (a bit|a little|a drop|some)( of)? (wee|pee|urine)"
+    r"|(little|tiny|small) (bit|drop|dribble|trickle) of (wee|pee|urine))\b"
 )
 UNFELT = LazyPattern(
     r"\b(didn't|did not|couldn't|could not|can't|cannot|without)( even)? (feel|feeling|notice"
@@ -99,6 +100,9 @@ HONESTLY = LazyPattern(
 )
 """Saying a thing plainly ("that's sore, I'll not pretend it isn't", "not gonna lie"): no
 denial of it."""
+NO_HELP = LazyPattern(r"\b(is not|are not|not|isn't|ain't|won't be|doesn't) help(ing|ful|s)?\b")
+"""Something making it worse ("my wrist is hurting from work, this ain't helping"): a
+complaint's words, no denial of it."""
 JAW = LazyPattern(r"\bjaw\b")
 """Pain in the jaw during exertion, alone or with the arm or chest, may be the heart's."""
 SOUND = LazyPattern(r"\b(sound|noise|bang|clunk)\b")
@@ -109,15 +113,15 @@ Clicking alone is common and harmless (a knee's crepitus on a lunge), and clicki
 aches is pain ("my hip is clicking and it hurts")."""
 NOT_GOOD = LazyPattern(
     r"\bnot (in a good way|a good (one|burn|kind|sort)|correct|normal|okay|ok|good|nice|pleasant"
-    r"|sitting right)\b"
+    r"|sitting right|moving (well|right|properly)|working (right|properly))\b"
     r"|\b(not|don't|doesn't|didn't|do not|does not|did not) (feel|feeling|feels|felt|seem|seems)"
     r" (right|good|normal|okay|ok|great)\b"
 )
-"""A complaint said as a denial ("burning, not in a good way", "my back don't feel right"): no
-denial of the feeling."""
+"""A complaint said as a denial ("burning, not in a good way", "my back don't feel right", "it's
+not moving well"): no denial of the feeling."""
 PART_IDIOM = LazyPattern(
     r"\b(don't|doesn't|didn't|do not|does not|is not|are not) (like|love|rocking|vibing|loving"
-    r"|liking|having)( with)? (this|that|it)\b"
+    r"|liking|having|care for|much care for)( with)? (this|that|it)\b"
     r"|\bgiving (my|me|the) (\w+ )?\w+ (a |some )?(right )?(old )?(hiding|hell|grief|gyp|jip"
     r"|trouble|beating|pasting|kicking|hard time)\b"
     r"|\bgiving (me|us) (a (bit|lot|load) of |some |a little |heaps of )?(curry|grief|gyp|jip"
@@ -125,7 +129,8 @@ PART_IDIOM = LazyPattern(
     r"|\bdoing a number on\b"
     r"|\bsomething('s| is| was)( a bit)? (off|wrong|not right|up|funny|weird) (with|in)\b"
 )
-"""How a part of the body complains ("my wrists don't like this", "that's giving my hip a
+"""How a part of the body complains ("my wrists don't like this", "my knee doesn't care for
+that", "that's giving my hip a
 right old hiding", "something's off with me back"): pain where a body part is named ("I
 don't like this one" is taste)."""
 SPOKEN = {
@@ -159,24 +164,32 @@ EVERYDAY = LazyPattern(
     r"|\b(my|me) hands are (full|busy|tied)\b"
     r"|\b(i'm|i am|me|we're|we are|i feel)( (so|really|totally|absolutely|completely|proper"
     r"|pretty|just|a bit|well and truly|pure))? " + TIRED + r"\b"
-    r"|\b(the |my |me |our )?(baby|babies|bairn|kids|kid|children|little one|wee one|little ones"
+    r"|\b(the |my |me |our )?(baby|babies|bairn|bub|bubs|bubba|kids|kid|children|little one|wee one"
+    r"|little ones"
     r"|husband|wife|partner|everyone|everybody|he|she|they)('s| is| are|'re)"
-    r"( finally| fast| sound)? asleep\b|\bfor (back|lower back|neck|joint) pain\b"
+    r"( finally| fast| sound)? (asleep|gone (off )?to sleep|gone down)\b"
+    r"|\bfor (back|lower back|neck|joint) pain\b"
     r"|\b(did|do|doing|done|doin) (it|that|this|them)( (all|proper|completely|totally|a bit"
     r"|so|dead))? wrong\b"
     r"|\b(i'm|i am)( (absolutely|well|proper|so|dead))? buzzing\b"
+    r"|\b(he|she|they|the dog|the cat|the kids?|the baby)('s| has| have| is)? (pulled|knocked"
+    r"|tipped|dragged) (the|a|an|that|something|everything) \w+ (over|down|off)\b"
 )
 """Everyday sayings whose words are also a symptom's: "let her rip" is no tear, "catch
 yourself on" no pinch, "dying for a cuppa" or "dead easy" no pain, "banging on the door" no
 throbbing, "my hands are full" no complaint of the hands, "I'm wrecked" is the person
 tired, not a part of them in pain, "the baby's asleep" no numb limb, "I did it proper wrong"
-the exercise done badly, "I'm buzzing" (north-west England) the person delighted, and "good
-for back pain" a question about the exercises, not a complaint."""
+the exercise done badly, "I'm buzzing" (north-west England) the person delighted, "he's
+pulled the plant over" a toddler at work, and "good for back pain" a question about the
+exercises, not a complaint."""
 TIRED_FIRST = LazyPattern(
     r"^((so|really|totally|absolutely|completely|proper|pretty|just|a bit|pure) )?" + TIRED + r"\b"
 )
 """The same after "I'm" or "feeling", whose words Alexa does not send (BREATH_FIRST)."""
-BREATH_FIRST = LazyPattern(r"^((get|catch) (my|me|a|any) breath(?! back)|breathe)\b")
+BREATH_FIRST = LazyPattern(
+    r"^((seem to |even |really |properly |quite )?((get|catch) (my|me|a|any) breath(?! back)"
+    r"|breathe))\b"
+)
 """A complaint in words of its own that begins with breathing followed "I can't" or "I
 cannot", the only complaint carriers a bare verb follows (Alexa sends only the words after
 a carrier): trouble breathing."""
@@ -187,10 +200,13 @@ UNMISTAKABLE = LazyPattern(
     r"|light headed|lightheaded|woozy|giddy|giddiness|blurry|blurred"
     r"|seeing (spots|stars|double|flashes)"
     r"|palpitations)\b"
+    r"|\b(heart|heartbeat|pulse)\b.*\b(racing|pounding|skipping|skipped|fluttering|thumping"
+    r"|hammering|banging|all over the place|irregular|a mile a minute)\b"
 )
 """Red-flag words with no everyday sense beside a command ("I feel dizzy, how many left"):
-a red flag even among words the model could not place, where "this is dead hard" is no dead
-leg and "legs like jelly" may be only tired (intents.meaning)."""
+a red flag even among words the model could not place (so is the heart said to race or
+skip: "hang on, me heart's doing a jig, skipping all over the place"), where "this is dead
+hard" is no dead leg and "legs like jelly" may be only tired (intents.meaning)."""
 POP = "red_flag.pop"
 ABOUT_TO = LazyPattern(r"\b(about|going|gonna|ready) to (snap|pop|tear|rip|break|burst)\b")
 """What only feels close to a pop ("my hamstring feels like it's about to snap"): a tight
@@ -230,7 +246,9 @@ def felt_exercise(words: str) -> bool:
     )
 
 
-ABLE = LazyPattern(r"\b(not able to|unable to|(haven't|hasn't|have not|has not) been able to)\b")
+ABLE = LazyPattern(
+    r"\b(not able to|unable to|(haven't|hasn't|have not|has not|not) been able to)\b"
+)
 """Not being able to do something ("I am not able to turn"): no denial of a complaint; with
 the bladder or bowels ("unable to pass urine since morning"), no control of them."""
 ROOM_MOVING = LazyPattern(
@@ -348,7 +366,8 @@ def reported(words: str, among: str = "") -> str:
     if conditions:
         return CONDITION
     # A denial outside the feeling's own words ("not happy" is a complaint, "not sore" isn't).
-    negated = bool(NEGATIONS.intersection(HONESTLY.sub(" ", _without(text, feelings)).split()))
+    plainly = NO_HELP.sub(" ", HONESTLY.sub(" ", _without(text, feelings)))
+    negated = bool(NEGATIONS.intersection(plainly.split()))
     if "pain" in kinds or idiom or (telling and not feelings) or cry:
         return NOT_UNDERSTOOD if negated else Severity.PAIN.value
     if kinds == {"well"}:  # "not too good" is no "good"

@@ -75,7 +75,7 @@ EYE_DIALECT = {
     "wouldnae": "wouldn't", "awfy": "awful", "roon": "round", "gie": "give", "giein": "giving",
     "ah'm": "i'm", "yer": "your", "summat": "something", "nowt": "nothing", "owt": "anything",
     "lil": "little", "cuz": "because", "coz": "because", "doon": "down", "tae": "to",
-    "hud": "hold",
+    "hud": "hold", "owch": "ouch",
     # Dropped g's too short, or with a vowel before "in", for BARE_DROPPED_G.
     "doin": "doing", "goin": "going", "lyin": "lying", "seein": "seeing", "bein": "being",
     "dyin": "dying",

@@ -65,16 +65,16 @@ FLOORS = {
     "heldout/ninth_safety.tsv": 0.89,
     "heldout/tenth_commands.tsv": 0.46,
     "heldout/tenth_safety.tsv": 0.87,
-    "heldout/eleventh_commands.tsv": 0.40,
-    "heldout/eleventh_safety.tsv": 0.81,
+    "heldout/eleventh_commands.tsv": 0.41,
+    "heldout/eleventh_safety.tsv": 0.82,
     "dev/twelfth_commands.tsv": 0.86,
     "dev/twelfth_safety.tsv": 1.0,
     "heldout/twelfth_commands.tsv": 0.50,
-    "heldout/twelfth_safety.tsv": 0.87,
+    "heldout/twelfth_safety.tsv": 0.88,
     "dev/thirteenth_commands.tsv": 0.54,
     "dev/thirteenth_safety.tsv": 0.95,
     "heldout/thirteenth_commands.tsv": 0.43,
-    "heldout/thirteenth_safety.tsv": 0.93,
+    "heldout/thirteenth_safety.tsv": 0.95,
     # Written in session 21 and measured before anything was changed for it.
     "dev/fourteenth_commands.tsv": 0.48,
     "dev/fourteenth_safety.tsv": 1.0,
@@ -85,6 +85,11 @@ FLOORS = {
     "dev/fifteenth_safety.tsv": 0.96,
     "heldout/fifteenth_commands.tsv": 0.60,
     "heldout/fifteenth_safety.tsv": 0.88,
+    # Written in session 23 (held-out measured before anything was changed for it).
+    "dev/sixteenth_commands.tsv": 0.68,
+    "dev/sixteenth_safety.tsv": 0.98,
+    "heldout/sixteenth_commands.tsv": 0.61,
+    "heldout/sixteenth_safety.tsv": 0.92,
 }
 SAFE_FLOORS = {
     # a safe answer when said during a set
@@ -103,15 +108,17 @@ SAFE_FLOORS = {
     "dev/eleventh_safety.tsv": 0.98,
     "heldout/ninth_safety.tsv": 0.89,
     "heldout/tenth_safety.tsv": 0.87,
-    "heldout/eleventh_safety.tsv": 0.82,
+    "heldout/eleventh_safety.tsv": 0.83,
     "dev/twelfth_safety.tsv": 1.0,
-    "heldout/twelfth_safety.tsv": 0.87,
+    "heldout/twelfth_safety.tsv": 0.88,
     "dev/thirteenth_safety.tsv": 0.96,
-    "heldout/thirteenth_safety.tsv": 0.94,
+    "heldout/thirteenth_safety.tsv": 0.95,
     "dev/fourteenth_safety.tsv": 1.0,
     "heldout/fourteenth_safety.tsv": 0.91,
     "dev/fifteenth_safety.tsv": 0.97,
     "heldout/fifteenth_safety.tsv": 0.89,
+    "dev/sixteenth_safety.tsv": 0.98,
+    "heldout/sixteenth_safety.tsv": 0.93,
 }
 NLU = Nlu.load()
 MODEL = json.loads((MODELS_DIR / "en-US.json").read_text(encoding="utf-8"))
@@ -163,11 +170,13 @@ GOES_ON = {
     "heldout/tenth_safety.tsv": 1,
     "heldout/eleventh_safety.tsv": 1,
     "heldout/fifteenth_safety.tsv": 1,
+    "heldout/sixteenth_safety.tsv": 1,
 }
 """Safety rows (blind, unread) answered neither by stopping nor by asking whether something
-hurt, as of session 22, nothing playing: in the tenth and eleventh a command found in a
+hurt, as of session 23, nothing playing: in the tenth and eleventh a command found in a
 complaint's words (commands.py), answered as that command; in the fifteenth one heard as
-waiting ("take your time"). No other set may have one."""
+waiting ("take your time"); in the sixteenth one heard as stopping for today (the session
+ends). No other set may have one."""
 
 
 def test_safety_phrasings_said_during_a_set_stop_it_or_ask_whether_it_hurt(said):

@@ -317,6 +317,8 @@ def test_stop_said_with_a_complaint_is_answered_as_the_complaint(utterance, answ
         "right let's do the back routine while he's asleep",  # no numb limb
         "how are these exercises good for back pain",  # a question, not a complaint
         "my back's a lot better today thank god",  # the back is what is better
+        "right, the little one's gone to sleep, let's do my back stuff",  # no numb limb
+        "pause it, the dog has pulled the blanket off",  # no pulled muscle
     ],
 )
 def test_everyday_sayings_with_a_symptoms_words_are_no_complaint(utterance):
@@ -503,4 +505,33 @@ def test_a_vague_word_fills_no_slot_but_an_aside_may_hold_one():
 )
 def test_the_fifteenth_rounds_readings(utterance, answer):
     """Session 22's readings from the fifteenth round's development half, in other words."""
+    assert coverage.answered_by(NLU.understand(utterance)) == answer
+
+
+@pytest.mark.parametrize(
+    ("utterance", "answer"),
+    [
+        # The heart said to skip or race among a command's words is a red flag, not a guess.
+        ("hold on, my heart is skipping all over the place", "RedFlagIntent"),
+        ("my heart is going a mile a minute", "RedFlagIntent"),
+        # A foot gone to sleep is numb (a baby gone to sleep is no complaint, below).
+        ("my left foot has gone to sleep and it won't come back", "RedFlagIntent"),
+        # Complaints said with a "not": it isn't helping, it doesn't care for it, not moving well.
+        ("my neck is aching from the drive and this isn't helping", "PainIntent"),
+        ("ugh, my hip doesn't care for this at all", "PainIntent"),
+        ("my back is stiff, it's not moving properly", "PainIntent"),
+        # No longer telling when the bladder is full, and breath that won't come: emergencies.
+        ("i can't feel when i need the loo anymore", "UrgentIntent"),
+        ("i've not been able to tell when i need to pee all day", "UrgentIntent"),
+        ("i can't seem to catch my breath at all", "UrgentIntent"),
+        # A little pee is a leak's question; "owch" is "ouch"; bones very thin are a condition.
+        ("oops, a tiny bit of wee there", "LeakIntent"),
+        ("owch my knee", "PainIntent"),
+        ("my doctor told me my bones are very thin", "ConditionIntent"),
+        # A toddler pulling something over is no pulled muscle.
+        ("pause it, she's knocked the lamp over", "AMAZON.PauseIntent"),
+    ],
+)
+def test_the_sixteenth_rounds_readings(utterance, answer):
+    """Session 23's readings from the sixteenth round's development half, in other words."""
     assert coverage.answered_by(NLU.understand(utterance)) == answer
