@@ -25,26 +25,37 @@ def cpu_ms(server: ServerProcess, turn: Everyday, turns: int) -> float:
         return (server.cpu_s() - before) * 1000 / turns
 
 
-def interleaved_cpu_ms(server: ServerProcess, turns: dict[str, Everyday]) -> dict[str, float]:
-    """cpu_ms of each named turn, TURNS each, measured in alternating blocks."""
-    for turn in turns.values():
+def interleaved_cpu_ms(turns: dict[str, tuple[ServerProcess, Everyday]]) -> dict[str, float]:
+    """cpu_ms of each named (server, turn), TURNS each, measured in alternating blocks."""
+    for server, turn in turns.values():
         cpu_ms(server, turn, WARM_UP)
     spent = dict.fromkeys(turns, 0.0)
     for _ in range(BLOCKS):
-        for name, turn in turns.items():
+        for name, (server, turn) in turns.items():
             spent[name] += cpu_ms(server, turn, TURNS // BLOCKS) / BLOCKS
     return spent
 
 
 def history_and_everyday(skill: ServerProcess, new: Everyday, longtime: Everyday) -> list[Figure]:
     """A long history ÷ none; the skill ÷ bare Flask, ÷ a minimal ask-sdk skill, and ÷ that
-    skill read and written with the skill's own serializer."""
-    skill_ms = interleaved_cpu_ms(skill, {"new": new, "longtime": longtime})
-    baseline_ms = {}
-    for name in ("bare_flask", "minimal_ask", "ask_our_serializer"):
-        with start_baseline(name) as baseline:
-            cpu_ms(baseline, new, WARM_UP)
-            baseline_ms[name] = cpu_ms(baseline, new, TURNS)
+    skill read and written with the skill's own serializer: every server up at once, their
+    turns measured in alternating blocks, so that the machine's load drifts on all alike."""
+    with (
+        start_baseline("bare_flask") as bare,
+        start_baseline("minimal_ask") as minimal,
+        start_baseline("ask_our_serializer") as ours,
+    ):
+        ms = interleaved_cpu_ms(
+            {
+                "new": (skill, new),
+                "longtime": (skill, longtime),
+                "bare_flask": (bare, new),
+                "minimal_ask": (minimal, new),
+                "ask_our_serializer": (ours, new),
+            }
+        )
+    skill_ms = {name: ms[name] for name in ("new", "longtime")}
+    baseline_ms = {name: ms[name] for name in ("bare_flask", "minimal_ask", "ask_our_serializer")}
     return [
         Figure(
             f"server CPU per turn, {HISTORY} stored sessions ÷ a new person",
