@@ -130,9 +130,8 @@ PART_IDIOM = LazyPattern(
     r"|\bsomething('s| is| was)( a bit)? (off|wrong|not right|up|funny|weird) (with|in)\b"
 )
 """How a part of the body complains ("my wrists don't like this", "my knee doesn't care for
-that", "that's giving my hip a
-right old hiding", "something's off with me back"): pain where a body part is named ("I
-don't like this one" is taste)."""
+that", "that's giving my hip a right old hiding", "something's off with me back"): pain where
+a body part is named ("I don't like this one" is taste)."""
 SPOKEN = {
     "didnt": "didn't", "cant": "can't", "couldnt": "couldn't", "doesnt": "doesn't",
     "dont": "don't", "wont": "won't", "its": "it's", "im": "i'm",
