@@ -297,10 +297,12 @@ def _meaning(intent: str, slots: Slots) -> str:
     """meaning(), with a companion still named as itself (its unplaced words are read)."""
     if intent == REPORT:
         # A complaint's carrier may have taken a command ("oh, this is too much for me, can
-        # you make it easier"): where the words say nothing wrong, a command sentence of the
-        # model among them answers, the words around it read as around any command.
+        # you make it easier", "me legs are getting stronger, give us a harder one"): where
+        # the words say nothing wrong, a command sentence of the model among them answers,
+        # the words around it read as around any command.
         found = reported(slots.unplaced, among=REPORT)
-        command = command_in(slots.unplaced, IN_REPORTS) if found == NOT_UNDERSTOOD else None
+        nothing_wrong = found in (NOT_UNDERSTOOD, Severity.WELL.value)
+        command = command_in(slots.unplaced, IN_REPORTS) if nothing_wrong else None
         if command is None:
             return found
         name, before, after = command

@@ -86,7 +86,7 @@ FLOORS = {
     "heldout/fifteenth_commands.tsv": 0.60,
     "heldout/fifteenth_safety.tsv": 0.88,
     # Written in session 23 (held-out measured before anything was changed for it).
-    "dev/sixteenth_commands.tsv": 0.68,
+    "dev/sixteenth_commands.tsv": 0.70,
     "dev/sixteenth_safety.tsv": 0.98,
     "heldout/sixteenth_commands.tsv": 0.61,
     "heldout/sixteenth_safety.tsv": 0.92,

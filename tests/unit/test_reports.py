@@ -535,3 +535,17 @@ def test_the_fifteenth_rounds_readings(utterance, answer):
 def test_the_sixteenth_rounds_readings(utterance, answer):
     """Session 23's readings from the sixteenth round's development half, in other words."""
     assert coverage.answered_by(NLU.understand(utterance)) == answer
+
+
+@pytest.mark.parametrize(
+    ("utterance", "answer"),
+    [
+        ("my knees are getting stronger, can you make it harder", "HarderIntent"),
+        ("my hips feel way looser now, what's next", "WhatsNextIntent"),
+        ("me back's feeling stronger, how many sets are left", "SetsLeftIntent"),
+    ],
+)
+def test_the_body_said_to_be_better_beside_a_command_leaves_the_command(utterance, answer):
+    """Words that say the body is better ("my knees are getting stronger") are no complaint,
+    so a command said with them answers, as beside words that say nothing wrong."""
+    assert coverage.answered_by(NLU.understand(utterance)) == answer
