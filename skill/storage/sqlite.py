@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import threading
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from datetime import UTC, datetime
@@ -30,6 +31,8 @@ SQLITE_MIGRATIONS: list[str] = [
 """Schema steps in order; PRAGMA user_version counts those applied. Only ever append."""
 BUSY_STEP_MS = 100
 """A call's lock wait (its share of the turn) is set in steps of this, rounded down."""
+WAL_RETRY_S = 0.005
+"""Between tries to switch a file to WAL while another connection holds it (_use_wal)."""
 
 
 class SqliteAdapter(SqlAdapter[sqlite3.Connection]):
@@ -133,7 +136,7 @@ class SqliteAdapter(SqlAdapter[sqlite3.Connection]):
         """Busy timeout, WAL, and fsync at checkpoints only (safe in WAL); then migrate."""
         conn.execute(f"PRAGMA busy_timeout = {TIMEOUT_S * 1000}")
         self._local.busy_ms = TIMEOUT_S * 1000
-        conn.execute("PRAGMA journal_mode = WAL").fetchone()
+        _use_wal(conn)
         conn.execute("PRAGMA synchronous = NORMAL")
         conn.execute("PRAGMA secure_delete = ON")  # a deleted person's bytes do not linger
         self._migrate(conn)
@@ -248,3 +251,21 @@ def _immediate(conn: sqlite3.Connection) -> Iterator[None]:
         if conn.in_transaction:
             conn.rollback()
         raise
+
+
+def _use_wal(conn: sqlite3.Connection) -> None:
+    """The file in WAL mode, which persists in it: a connection that finds it set changes
+    nothing. Switching needs the file to itself, and SQLite answers "database is locked" at
+    once, without waiting in its busy handler, while another connection holds or wants a
+    write lock in the old mode (eight turn threads, or a process per core, opening a new
+    file together): tried again until TIMEOUT_S, as any other lock is waited for."""
+    deadline = time.monotonic() + TIMEOUT_S
+    while True:
+        try:
+            if conn.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
+                conn.execute("PRAGMA journal_mode = WAL").fetchone()
+            return
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) or time.monotonic() >= deadline:
+                raise
+            time.sleep(WAL_RETRY_S)

@@ -181,6 +181,24 @@ def test_sqlite_schema_version_and_wal(db_path):
     assert columns == ["id", "data", "version", "updated_at"]
 
 
+def test_sqlite_switches_to_wal_while_another_connection_holds_a_write_lock(db_path):
+    """Switching a file to WAL while another connection holds a write lock in the old mode
+    fails at once, without SQLite's busy handler (eight threads opening a new file together
+    did so in CI): the adapter tries again, and answers once the lock is let go."""
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    holder = sqlite3.connect(db_path, isolation_level=None, check_same_thread=False)
+    holder.execute("BEGIN IMMEDIATE")
+    released = threading.Timer(0.3, lambda: holder.execute("COMMIT"))
+    released.start()
+    try:
+        assert SqliteAdapter(db_path).get_attributes(envelope()) == {}
+    finally:
+        released.join()
+        holder.close()
+    with sqlite3.connect(db_path) as conn:
+        assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
 def test_sqlite_upgrades_a_v1_file_with_an_appended_migration(db_path, monkeypatch):
     SqliteAdapter(db_path).save_attributes(envelope(), {"kept": True})
     migrations = [*SQLITE_MIGRATIONS, "ALTER TABLE attributes ADD COLUMN note TEXT"]
