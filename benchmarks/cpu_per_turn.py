@@ -54,37 +54,35 @@ def history_and_everyday(skill: ServerProcess, new: Everyday, longtime: Everyday
                 "ask_our_serializer": (ours, new),
             }
         )
-    skill_ms = {name: ms[name] for name in ("new", "longtime")}
-    baseline_ms = {name: ms[name] for name in ("bare_flask", "minimal_ask", "ask_our_serializer")}
     return [
         Figure(
             f"server CPU per turn, {HISTORY} stored sessions ÷ a new person",
-            skill_ms["longtime"],
+            ms["longtime"],
             "ms",
-            skill_ms["new"],
+            ms["new"],
             "new person",
             goal=1.3,
         ),
         Figure(
             "server CPU per everyday turn ÷ bare Flask+waitress",
-            skill_ms["new"],
+            ms["new"],
             "ms",
-            baseline_ms["bare_flask"],
+            ms["bare_flask"],
             "bare Flask",
             goal=2.0,
         ),
         Figure(
             "server CPU per everyday turn ÷ a minimal one-handler ask-sdk skill",
-            skill_ms["new"],
+            ms["new"],
             "ms",
-            baseline_ms["minimal_ask"],
+            ms["minimal_ask"],
             "minimal ask-sdk",
         ),
         Figure(
             "server CPU per everyday turn ÷ that skill read and written with our serializer",
-            skill_ms["new"],
+            ms["new"],
             "ms",
-            baseline_ms["ask_our_serializer"],
+            ms["ask_our_serializer"],
             "ASK, our serializer",
         ),
     ]

@@ -7,17 +7,13 @@ itself uses, so the skill's turn divided by this one is what Back Coach does on 
 from __future__ import annotations
 
 import orjson
-from ask_sdk_core.skill_builder import CustomSkillBuilder
 from ask_sdk_model import RequestEnvelope
 from flask import Flask, Response, request
 
 from backcoach.skill.web.serializer import EnvelopeSerializer
-from benchmarks.baselines.minimal_ask import Answer
+from benchmarks.baselines.minimal_ask import skill
 from benchmarks.baselines.serve import serve
 
-builder = CustomSkillBuilder()
-builder.add_request_handler(Answer())
-skill = builder.create()
 serializer = EnvelopeSerializer()
 app = Flask(__name__)
 

@@ -100,7 +100,7 @@ HONESTLY = LazyPattern(
 )
 """Saying a thing plainly ("that's sore, I'll not pretend it isn't", "not gonna lie"): no
 denial of it."""
-NO_HELP = LazyPattern(r"\b(is not|are not|not|isn't|ain't|won't be|doesn't) help(ing|ful|s)?\b")
+NO_HELP = LazyPattern(r"\b(not|doesn't) help(ing|ful|s)?\b")
 """Something making it worse ("my wrist is hurting from work, this ain't helping"): a
 complaint's words, no denial of it."""
 JAW = LazyPattern(r"\bjaw\b")

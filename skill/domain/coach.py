@@ -74,12 +74,13 @@ class Coach:
         s.place.last_said = reply.text
         return reply
 
-    def hurt_check(self, s: State, lead: str) -> Reply:
-        """Not understood while exercising: `lead`, then "did something hurt?", whose "yes"
-        stops for pain and whose "no" goes back to the question of the moment; never a set."""
+    def hurt_check(self, s: State) -> Reply:
+        """Not understood while exercising: "sorry, I didn't catch that", then "did something
+        hurt?", whose "yes" stops for pain and whose "no" goes back to the question of the
+        moment; never a set."""
         s.place.pending = Pending.HURT_CHECK
-        question = self.say("unclear.hurt_check")
-        reply = Reply((lead, question), reprompt=self.say("unclear.hurt_reprompt"))
+        parts = (self.say("unclear.lead"), self.say("unclear.hurt_check"))
+        reply = Reply(parts, reprompt=self.say("unclear.hurt_reprompt"))
         s.place.last_said = reply.text
         return reply
 

@@ -594,7 +594,7 @@ class HandsFree:
         stopped = self.stop(stream)
         s.place.exercise, s.place.phase = self.index_of(current), Phase.INTRO
         s.place.hands_free, s.place.stream = True, current.exercise_id
-        asked = self.coach.hurt_check(s, self.coach.say("unclear.lead"))
+        asked = self.coach.hurt_check(s)
         return replace(asked, directives=stopped.directives)
 
     def relevel(self, s: State, stream: Stream, at: Position, step: int) -> Reply:

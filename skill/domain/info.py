@@ -119,7 +119,7 @@ def fallback(coach: Coach, s: State) -> Reply:
     if s.place.pending in HEALTH_CHECKS:
         return coach.ask(s, coach.say("unclear.lead"), coach.phrasing.help(s))
     if exercising(s.place):
-        return coach.hurt_check(s, coach.say("unclear.lead"))
+        return coach.hurt_check(s)
     return coach.unclear(s, coach.say("unclear.lead"))
 
 

@@ -557,7 +557,7 @@ def test_no_to_whether_something_hurt_as_a_stream_stopped_offers_the_stream_agai
     s = State(Profile(disclaimer_heard=True))
     s.place.phase, s.place.exercise = Phase.INTRO, coach.routine.index_of("plank")
     s.place.hands_free, s.place.stream = True, "plank"  # as hands_free.fallback leaves it
-    coach.hurt_check(s, "Sorry, I didn't catch that.")
+    coach.hurt_check(s)
     offered = answers.no(coach, s)
     assert (
         offered.text == "Good. Your hands-free routine is paused in the plank. Shall I resume it?"
