@@ -37,7 +37,7 @@ BREATH = LazyPattern(r"\b(breathe|breath|breathing|breathless|air)\b")
 STRUGGLE = LazyPattern(
     r"\b(can't|cannot|can not|couldn't|struggling|struggle|hard|trouble|difficult|difficulty"
     r"|gasping|short of|not getting|no|tight|barely|hardly|any|enough|not able|unable"
-    r"|full sentences|a sentence)\b"
+    r"|full sentences|a sentence|through a straw)\b"
 )
 """Breath with one of these is trouble breathing: an emergency. Breath alone is not ("let
 me catch my breath" is a rest)."""
@@ -46,15 +46,19 @@ CHEST_PRESSURE = LazyPattern(
     r"|(sitt|sett|stand|press|push)(ing|in)? on|sat on)\b"
 )
 BLADDER = LazyPattern(
-    r"\b(bladder|bowel|bowels|toilet|loo|pee|wee|urine|poo|urinate|motion|motions|stool|stools)\b"
+    r"\b(bladder|bowel|bowels|toilet|loo|pee|wee|urine|poo|urinate|motion|motions|stool|stools"
+    r"|bathroom|restroom|washroom|waterworks|(busting|bursting) to go)\b"
 )
 NO_CONTROL = LazyPattern(
     r"\b(control|can't|cannot|couldn't|lost|no feeling|didn't feel|can't feel|full|stop it"
-    r"|not coming|won't come|nothing('ll| will)? (comes?|came|coming|happens)|been trying"
+    r"|not coming|won't come|nothing('ll| will| is|'s)? (comes?|came|coming|happens)|been trying"
     r"|(don't|do not) (feel|know) when|no sensation)\b|^(feel|tell|know) when\b"
+    r"|^(pee|wee|urinate|pass (urine|water))\b.*\b(trying|since (this )?(morning|last night"
+    r"|yesterday|lunch)|for hours|all (day|morning))\b"
 )
 """Bladder or bowel words with one of these are new loss of control, or none coming: an
-emergency (words beginning "feel when" followed "I can't", which Alexa does not send)."""
+emergency (words beginning "feel when", or "pee, trying since morning", followed "I can't",
+which Alexa does not send)."""
 LEAKED = LazyPattern(
     r"\b(leak\w*|dribbl\w*|tinkl\w*|peed|weed|pee'd|wee'd"
     r"|wet (myself|meself|my pants|my knickers|my trousers|my shorts|my leggings|a bit|a little)"
@@ -62,26 +66,39 @@ LEAKED = LazyPattern(
     r"|escaped|escape|came|come|comes|passed|slipped out)"
     r"|passed (a )?(little |bit of |some )?(urine|wee|pee)|drops? (escaped|came out)"
     r"|(a little|a small|a bit of an|a tiny|a slight) accident|(stress )?incontinence"
+    r"|(had|having) an accident (just now|there|right now|now|on the mat|again)"
     r"|let (a bit|a little|a little bit|some|a drop|a dribble|a tiny bit)( of)?"
     r"( (wee|pee|urine|piddle|widdle))? go|piddled (myself|meself)"
     r"|squeezed out (a bit|a little|a drop|some)( of)? (wee|pee|urine)"
-    r"|(little|tiny|small) (bit|drop|dribble|trickle) of (wee|pee|urine))\b"
+    r"|(little|tiny|small) (bit|drop|dribble|trickle) of (wee|pee|urine)"
+    r"|released (some |a (little |tiny )?(bit |drop )?(of )?)?(urine|wee|pee))\b"
 )
 UNFELT = LazyPattern(
     r"\b(didn't|did not|couldn't|could not|can't|cannot|without)( even)? (feel|feeling|notice"
     r"|noticing|know|knowing|tell)\b|\bnever (happened|done that|had that)\b"
     r"|\b(can't|couldn't|cannot) stop( it)?\b|\bnever (felt|noticed|knew)\b"
+    r"|\b(is not|was not)( even)? (feel|felt|notice|noticed|know|knew)\b"
 )
 """A leak not felt coming, or not stopping: new loss of sensation or control, an emergency
-(a little leak on a cough is a question, not an emergency)."""
+(a little leak on a cough is a question, not an emergency; "I ain't feel it coming" is
+written "is not feel" by `_spoken`)."""
+BOWEL_ACCIDENT = LazyPattern(
+    r"(?<!nearly )(?<!almost )(?<!near )\b(messed|soiled|pooed|pooped|pood|shat|shit)"
+    r" (myself|meself|my pants|my trousers|my knickers|my undies)\b(?! up)"
+)
+"""A bowel accident ("I messed myself"): new loss of bowel control, an emergency, where a
+little urine is a leak's question ("I messed myself up" is an injury, "I nearly shat myself"
+a fright)."""
 GAVE_WAY = LazyPattern(
     r"\b(gave way|give way|gives way|given way|giving way|gave out|give out|gives out|giving out"
     r"|went out|from under (me|us)"
     r"|buckl\w*|collaps\w*|won't hold me|can't hold me|can't take my weight"
-    r"|can't put (any )?weight on|can't bear weight|can't stand on)\b"
+    r"|can't put (any )?weight on|can't bear weight|can't stand on|can't stand up(?! straight)"
+    r"|(legs?|knees?)( (just|suddenly|completely|have|has))* (went|gone)( on me| from under me)?"
+    r"(?= (i|and|so|now)\b|$))\b"
 )
-"""A leg or legs giving way, or no weight on it: weakness or injury, urgent where both legs
-go."""
+"""A leg or legs giving way ("both my legs just went, I can't stand up"), or no weight on it:
+weakness or injury, urgent where both legs go ("my legs went numb" is numbness)."""
 BOTH = LazyPattern(r"\b(both|either|the two of them)\b")
 """Both feet or both legs said without naming the legs ("my foot give way, both of them")."""
 ARM_SPREAD = LazyPattern(
@@ -173,25 +190,39 @@ EVERYDAY = LazyPattern(
     r"|\b(i'm|i am)( (absolutely|well|proper|so|dead))? buzzing\b"
     r"|\b(he|she|they|the dog|the cat|the kids?|the baby)('s| has| have| is)? (pulled|knocked"
     r"|tipped|dragged) (the|a|an|that|something|everything) \w+ (over|down|off)\b"
+    r"|\b(the|my|me|our) (\w+ )?(cat|dog|collie|pup|puppy|kitten|baby|bub|kids?|son|daughter"
+    r"|grandson|granddaughter|grandkids?|toddler|little one)('s| is| has)( \w+)? (sitting|lying"
+    r"|laying|sat|lay|asleep|sleeping|standing|climbing|parked|curled up)( \w+)? (on|across"
+    r"|over|against) (my|me)\b"
 )
 """Everyday sayings whose words are also a symptom's: "let her rip" is no tear, "catch
 yourself on" no pinch, "dying for a cuppa" or "dead easy" no pain, "banging on the door" no
 throbbing, "my hands are full" no complaint of the hands, "I'm wrecked" is the person
 tired, not a part of them in pain, "the baby's asleep" no numb limb, "I did it proper wrong"
 the exercise done badly, "I'm buzzing" (north-west England) the person delighted, "he's
-pulled the plant over" a toddler at work, and "good for back pain" a question about the
-exercises, not a complaint."""
+pulled the plant over" a toddler at work, "the cat's sitting on my chest" no pressure on
+it, and "good for back pain" a question about the exercises, not a complaint."""
 TIRED_FIRST = LazyPattern(
     r"^((so|really|totally|absolutely|completely|proper|pretty|just|a bit|pure) )?" + TIRED + r"\b"
 )
 """The same after "I'm" or "feeling", whose words Alexa does not send (BREATH_FIRST)."""
 BREATH_FIRST = LazyPattern(
-    r"^((seem to |even |really |properly |quite )?((get|catch) (my|me|a|any) breath(?! back)"
-    r"|breathe))\b"
+    r"^((seem to |even |really |properly |quite )?((get|catch|draw) ((my|me|a|any|enough) )?"
+    r"(breath|air)(?! back)|breathe))\b"
 )
 """A complaint in words of its own that begins with breathing followed "I can't" or "I
 cannot", the only complaint carriers a bare verb follows (Alexa sends only the words after
 a carrier): trouble breathing."""
+HAS_CONDITION = LazyPattern(
+    r"\b(baby|bub|bubba|newborn|little one|son|daughter|twins)( is|'s| are)?"
+    r" (only |just |barely |not even )?(\w+ )?(days?|weeks?) old\b"
+    r"|\b(i'm|i am|im)( only| about| nearly| almost)? \w+ (months?|weeks?) (along|gone)\b"
+    r"|\b(blood )?pressure('s| is| has)?( \w+)?( been| gone| going| running| still| always)?"
+    r" (sky high|through the roof|really high|very high|way too high|uncontrolled"
+    r"|not controlled|not under control)\b"
+)
+"""A condition in words of its own: a baby days or weeks old (a recent birth), "six months
+along" (pregnant), blood pressure "sky high" (uncontrolled): a physician's okay first."""
 SEEING = LazyPattern(r"\bseeing\b.*\b(spots|stars|double|flashes|lights|things)\b")
 """Seeing what isn't there: a change in vision, a red flag."""
 UNMISTAKABLE = LazyPattern(
@@ -199,8 +230,9 @@ UNMISTAKABLE = LazyPattern(
     r"|light headed|lightheaded|woozy|giddy|giddiness|blurry|blurred"
     r"|seeing (spots|stars|double|flashes)"
     r"|palpitations)\b"
-    r"|\b(heart|heartbeat|pulse)\b.*\b(racing|pounding|skipping|skipped|fluttering|thumping"
-    r"|hammering|banging|all over the place|irregular|a mile a minute)\b"
+    r"|\b(heart|heartbeat|pulse|ticker)\b.*\b(racing|pounding|skipping|skipped|fluttering"
+    r"|thumping|hammering|banging|all over the place|irregular|a mile a minute|flat chat"
+    r"|drum solo)\b"
 )
 """Red-flag words with no everyday sense beside a command ("I feel dizzy, how many left"):
 a red flag even among words the model could not place (so is the heart said to race or
@@ -263,6 +295,12 @@ POSSESSIVE = LazyPattern(r"^(my|me|both) ")
 TELLING = frozenset("is are 's feels feel has have keeps went gone getting doing".split())
 """Words after a body part that say something about it ("my wrist is doing a thing"), unlike
 "my back exercises" or "lying on my back"."""
+PLACED = frozenset(
+    "on under flat apart together bent straight tucked touching lined resting planted level"
+    " beside against over".split()
+)
+"""Words after "is" or "are" that say where a body part is placed ("my knees are on the
+towel", "my feet are apart"): its position, said getting ready, not a complaint."""
 HAPPENING = frozenset("giving killing hurting playing acting bothering".split())
 """Words that begin what is happening to a body part, after "that's" or "it's"."""
 
@@ -342,6 +380,8 @@ def reported(words: str, among: str = "") -> str:
         return Severity.URGENT.value
     if (LEAKED.search(text) or among == LEAK) and UNFELT.search(text):
         return Severity.URGENT.value
+    if BOWEL_ACCIDENT.search(text):
+        return Severity.URGENT.value
     if ("nerve" in kinds or among == Severity.RED_FLAG.value) and where & SADDLE_OR_BOTH_LEGS:
         return Severity.URGENT.value
     if GAVE_WAY.search(text):
@@ -362,7 +402,7 @@ def reported(words: str, among: str = "") -> str:
         return Severity.RED_FLAG.value
     if LEAKED.search(text):
         return LEAK
-    if conditions:
+    if conditions or HAS_CONDITION.search(text):
         return CONDITION
     # A denial outside the feeling's own words ("not happy" is a complaint, "not sore" isn't).
     plainly = NO_HELP.sub(" ", HONESTLY.sub(" ", _without(text, feelings)))
@@ -409,6 +449,8 @@ def _subject(text: str, part: str) -> bool:
     if text.split()[0] in TELLING | HAPPENING:
         return True
     rest = text.split(part, 1)[1].split() if text.startswith(part) else []
+    if rest[:1] in (["is"], ["are"], ["'s"]) and rest[1:2] and rest[1] in PLACED:
+        return False
     return bool(rest) and (rest[0] in TELLING or rest[0].startswith("'"))
 
 

@@ -99,10 +99,11 @@ def test_the_more_serious_reading_wins():
     ("utterance", "intent", "report"),
     [
         (
-            # (Not "somersaults": a FEELING of the heart racing, so PainIntent's carrier.)
-            "i reckon my ticker is doing cartwheels",
+            # (Not "my ticker is doing cartwheels": a BODY_PART and a FEELING of the heart
+            # racing, so PainIntent's carrier.)
+            "i reckon me old pump is going haywire",
             "ReportIntent",
-            "my ticker is doing cartwheels",
+            "me old pump is going haywire",
         ),
         ("oh no a drop of wee came out", "ReportIntent", "a drop of wee came out"),
         ("i'm ready", "ReadyIntent", None),  # a sample written for the words wins
@@ -319,6 +320,10 @@ def test_stop_said_with_a_complaint_is_answered_as_the_complaint(utterance, answ
         "my back's a lot better today thank god",  # the back is what is better
         "right, the little one's gone to sleep, let's do my back stuff",  # no numb limb
         "pause it, the dog has pulled the blanket off",  # no pulled muscle
+        "hang on, the dog's sitting on my chest",  # no pressure on the chest
+        "my knees are on the towel now, off we go",  # where the knees are, not a complaint
+        "my back feels nice and loose this morning",  # better, not a complaint
+        "i messed myself up lifting last year",  # an injury, not the bowels
     ],
 )
 def test_everyday_sayings_with_a_symptoms_words_are_no_complaint(utterance):
@@ -534,6 +539,36 @@ def test_the_fifteenth_rounds_readings(utterance, answer):
 )
 def test_the_sixteenth_rounds_readings(utterance, answer):
     """Session 23's readings from the sixteenth round's development half, in other words."""
+    assert coverage.answered_by(NLU.understand(utterance)) == answer
+
+
+@pytest.mark.parametrize(
+    ("utterance", "answer"),
+    [
+        # A baby weeks old, "months along", pressure "sky high": conditions in words of their own.
+        ("my little one is only three weeks old, is this okay", "ConditionIntent"),
+        ("oh by the way i'm five months along", "ConditionIntent"),
+        ("my pressure's sky high and the tablets aren't working", "ConditionIntent"),
+        # The bladder or bowels in other words, with no control or nothing coming: emergencies.
+        ("i've been busting to go all morning but nothing comes out", "UrgentIntent"),
+        ("i can't feel when i need to go to the washroom anymore", "UrgentIntent"),
+        ("i've lost control of the waterworks", "UrgentIntent"),
+        ("i can't pee, trying since lunch", "UrgentIntent"),
+        ("i messed myself and i didn't even feel it", "UrgentIntent"),
+        ("i've had an accident just now, i never felt a thing", "UrgentIntent"),
+        # Legs that "just went", breath that can't be drawn, air that won't come: emergencies.
+        ("both my legs just went on me", "UrgentIntent"),
+        ("i can't draw a breath", "UrgentIntent"),
+        ("i can't get air in, it's like breathing through a straw", "UrgentIntent"),
+        # The heart (the "ticker") doing a drum solo, going flat chat: palpitations.
+        ("my heart is doing a drum solo", "RedFlagIntent"),
+        ("me ticker's going flat chat", "RedFlagIntent"),
+        # Urine "released", a little: the leak's question.
+        ("i think i released some urine", "LeakIntent"),
+    ],
+)
+def test_the_seventeenth_rounds_readings(utterance, answer):
+    """Session 24's readings from the seventeenth round's development half, in other words."""
     assert coverage.answered_by(NLU.understand(utterance)) == answer
 
 
