@@ -324,6 +324,7 @@ def test_stop_said_with_a_complaint_is_answered_as_the_complaint(utterance, answ
         "my knees are on the towel now, off we go",  # where the knees are, not a complaint
         "my back feels nice and loose this morning",  # better, not a complaint
         "i messed myself up lifting last year",  # an injury, not the bowels
+        "the pressure's really high on this one, can we ease off",  # the exercise, not the blood
     ],
 )
 def test_everyday_sayings_with_a_symptoms_words_are_no_complaint(utterance):
