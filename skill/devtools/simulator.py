@@ -313,10 +313,12 @@ class Simulator:
         """Every player event sent, with the skill's answer, in order."""
         self.consents = False
         """What the person answers when Alexa asks them for a permission the skill asked for."""
-        self.turn_at = _instant(self.state.turn_at) or self.now()
-        """When the last spoken turn was sent (barge-ins are counted from here)."""
+        self.turn_at = _instant(self.state.turn_at)
+        """When the last spoken turn was sent (barge-ins are counted from here); None before
+        the first, so that a clock set after the simulator is made (`state.later_s`, to a
+        moment earlier than now) is where the first turn is sent."""
         self.listened_until = _instant(self.state.listened_until) or self.turn_at
-        """When the last response's clips finish playing."""
+        """When the last response's clips finish playing (None before the first turn)."""
         device = env.Device(device_id=self.state.device_id, audio_player=audio_player, apl=apl)
         self.caller = env.Caller(skill_id=skill_id, user_id=self.state.user_id, device=device)
 
@@ -332,13 +334,15 @@ class Simulator:
         A spoken request is sent once the last response's clips have played (and a moment
         to answer), unless the person barges in `barge_in_s` seconds into that response.
         """
+        spoken_at = None
         if in_session:
+            now = self.now()
             if barge_in_s is not None:
-                at = self.turn_at + timedelta(seconds=barge_in_s)
+                spoken_at = (self.turn_at or now) + timedelta(seconds=barge_in_s)
             else:
-                at = max(self.now(), self.listened_until) + timedelta(seconds=THINK_S)
-            self.advance((at - self.now()).total_seconds())
-            self.turn_at = at
+                spoken_at = max(now, self.listened_until or now) + timedelta(seconds=THINK_S)
+            self.advance((spoken_at - self.now()).total_seconds())
+            self.turn_at = spoken_at
         s = self.state
         new = in_session and s.session_id is None
         if new:
@@ -354,11 +358,11 @@ class Simulator:
         response = self.transport(envelope)
         problems = tuple(check_exchange(envelope, response, self.known_length_s))
         turn = Turn(envelope, response, match, problems)
-        if in_session:
+        if spoken_at is not None:
             heard_s = sum(self.clip_s(url) for url in turn.audio)
             heard_s += len(turn.speech.split()) / SPEECH_WORDS_PER_S + turn.breaks_s
-            self.listened_until = self.turn_at + timedelta(seconds=heard_s)
-            s.turn_at, s.listened_until = self.turn_at.isoformat(), self.listened_until.isoformat()
+            self.listened_until = spoken_at + timedelta(seconds=heard_s)
+            s.turn_at, s.listened_until = spoken_at.isoformat(), self.listened_until.isoformat()
         if in_session:
             s.attributes = response.get("sessionAttributes") or {}
             if turn.ends_session and not self._asked_for(turn):  # asking keeps the session

@@ -227,7 +227,8 @@ class ConsoleSession:
             raise ConsoleInputError("'text' is empty: type what you would say to Alexa")
         self.player.report(player)
         # The page runs on the real clock: the person speaks now, whatever played meanwhile.
-        since_s = (self.sim.now() - self.sim.turn_at).total_seconds()
+        last = self.sim.turn_at
+        since_s = (self.sim.now() - last).total_seconds() if last is not None else 0.0
         turn = self.sim.say(text, barge_in_s=since_s)
         return self.view(turn, text)
 
