@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -155,3 +156,20 @@ def test_a_dialog_step_fails_when_alexa_would_reject_its_response(tmp_path: Path
     fine = Skill(speaking("<speak>x</speak>", end=True, directives=[play(TRACK)]))
     (result,) = run_script(load_script(script), fine, length_s=LENGTHS.get)
     assert result.ok, result.problems
+
+
+def test_a_clock_set_back_after_the_simulator_is_made_stamps_the_first_turn():
+    """A test that sets the simulated clock to a moment past (`state.later_s`) after making
+    the simulator has its first turn sent then, not pulled forward to the real clock."""
+    sent: list[dict] = []
+
+    def transport(envelope: dict) -> dict:
+        sent.append(envelope)
+        return speaking("<speak>Hello.</speak>")
+
+    sim = Simulator(transport, state=SessionState(), length_s=LENGTHS.get)
+    then = datetime.now(UTC) - timedelta(hours=1)
+    sim.state.later_s = (then - datetime.now(UTC)).total_seconds()
+    sim.say("open back coach")
+    stamped = datetime.fromisoformat(sent[0]["request"]["timestamp"].replace("Z", "+00:00"))
+    assert abs(stamped - then) < timedelta(seconds=10)
