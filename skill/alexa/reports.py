@@ -453,7 +453,7 @@ def _subject(text: str, part: str) -> bool:
     if text.split()[0] in TELLING | HAPPENING:
         return True
     rest = text.split(part, 1)[1].split() if text.startswith(part) else []
-    if rest[:1] in (["is"], ["are"], ["'s"]) and rest[1:2] and rest[1] in PLACED:
+    if len(rest) > 1 and rest[0] in ("is", "are", "'s") and rest[1] in PLACED:
         return False
     return bool(rest) and (rest[0] in TELLING or rest[0].startswith("'"))
 

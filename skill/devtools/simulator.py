@@ -341,7 +341,7 @@ class Simulator:
                 spoken_at = (self.turn_at or now) + timedelta(seconds=barge_in_s)
             else:
                 spoken_at = max(now, self.listened_until or now) + timedelta(seconds=THINK_S)
-            self.advance((spoken_at - self.now()).total_seconds())
+            self.advance((spoken_at - now).total_seconds())
             self.turn_at = spoken_at
         s = self.state
         new = in_session and s.session_id is None
