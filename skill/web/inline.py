@@ -62,6 +62,39 @@ def dispatch_options(threads: int) -> dict:
     return {"_dispatcher": InlineDispatcher(), "outbuf_high_watermark": UNBOUNDED_OUTPUT}
 
 
+def quiet_triggers(server) -> None:
+    """With turns on the loop, a finished turn does not pull waitress's wake-up trigger.
+
+    waitress pulls it after every request so that its loop, asleep in poll() while a turn
+    thread worked, wakes to send the answer and read the next request: a write to a pipe,
+    a poll that returns at once and a read a turn. A turn on the loop *is* the loop, and
+    its next poll watches every connection as the turn left it (`serve_pending` runs
+    between polls). Whoever must wake a sleeping loop (a stop signal) pulls the trigger
+    itself (`listener.trigger.pull_trigger`), which this leaves as it is."""
+    if not isinstance(server.task_dispatcher, InlineDispatcher):
+        return
+    for listener in listeners(server):
+        listener.pull_trigger = _on_the_loop
+
+
+def _on_the_loop() -> None:
+    """A listener's pull_trigger when its turns run on the loop: nothing to wake."""
+
+
+def sockets(server) -> dict:
+    """The event loop's map: listening sockets, connections, the wake-up trigger."""
+    from waitress.server import MultiSocketServer
+
+    return server.map if isinstance(server, MultiSocketServer) else server._map
+
+
+def listeners(server) -> list:
+    """The listening sockets' dispatchers (one per address --host resolves to)."""
+    from waitress.server import BaseWSGIServer
+
+    return [d for d in sockets(server).values() if isinstance(d, BaseWSGIServer)]
+
+
 def serve_pending(server) -> None:
     """After each poll of the loop: serve the requests it completed (turns on the loop)."""
     dispatcher = server.task_dispatcher

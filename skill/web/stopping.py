@@ -6,7 +6,7 @@ import logging
 import signal
 import time
 
-from backcoach.skill.web.inline import serve_pending
+from backcoach.skill.web.inline import listeners, quiet_triggers, serve_pending, sockets
 
 DRAIN_S = 10.0
 """How long a stop waits for the requests under way: longer than the 8 s Alexa gives a turn,
@@ -25,7 +25,7 @@ class _StopSignals:
     def __init__(self, server) -> None:
         self.received: str | None = None
         # Wakes the event loop from its poll() at once, rather than at its next timeout.
-        self._wake = _listeners(server)[0].pull_trigger
+        self._wake = listeners(server)[0].trigger.pull_trigger
         stops = (signal.SIGTERM, signal.SIGINT)
         self._previous = {number: signal.signal(number, self._handle) for number in stops}
 
@@ -40,31 +40,18 @@ class _StopSignals:
             signal.signal(number, handler)
 
 
-def _sockets(server) -> dict:
-    """The event loop's map: listening sockets, connections, the wake-up trigger."""
-    from waitress.server import MultiSocketServer
-
-    return server.map if isinstance(server, MultiSocketServer) else server._map
-
-
-def _listeners(server) -> list:
-    """The listening sockets' dispatchers (one per address --host resolves to)."""
-    from waitress.server import BaseWSGIServer
-
-    return [d for d in _sockets(server).values() if isinstance(d, BaseWSGIServer)]
-
-
 def run_until_stopped(server) -> None:
     """Serve until SIGTERM or Ctrl-C, then drain; a second signal stops at once (no
     traceback either way: it is how a person or systemd stops the server)."""
     from waitress import wasyncore
 
     stop = _StopSignals(server)
-    adj, sockets = server.adj, _sockets(server)
+    quiet_triggers(server)
+    adj, polled = server.adj, sockets(server)
     try:
         # waitress's own run(), one poll at a time, so that a signal ends it between two.
         while not stop.received:
-            wasyncore.loop(adj.asyncore_loop_timeout, adj.asyncore_use_poll, map=sockets, count=1)
+            wasyncore.loop(adj.asyncore_loop_timeout, adj.asyncore_use_poll, map=polled, count=1)
             serve_pending(server)
         _drain(server, stop.received)
     except KeyboardInterrupt:
@@ -78,15 +65,16 @@ def _drain(server, signal_name: str) -> None:
     from waitress import wasyncore
 
     started = time.monotonic()
-    for listener in _listeners(server):
-        # Close the port, not the listener's trigger: finished requests still pull it.
+    for listener in listeners(server):
+        # Close the port, not the listener's trigger: a second signal pulls it, and with turn
+        # threads so does every finished request.
         wasyncore.dispatcher.close(listener)
-    sockets = _sockets(server)
-    under_way = busy = _close_idle(sockets)
+    polled = sockets(server)
+    under_way = busy = _close_idle(polled)
     while busy and time.monotonic() - started < DRAIN_S:
-        wasyncore.loop(DRAIN_POLL_S, server.adj.asyncore_use_poll, map=sockets, count=1)
+        wasyncore.loop(DRAIN_POLL_S, server.adj.asyncore_use_poll, map=polled, count=1)
         serve_pending(server)
-        busy = _close_idle(sockets)
+        busy = _close_idle(polled)
     server.task_dispatcher.shutdown(timeout=1)
     took_s = time.monotonic() - started
     if busy:
