@@ -62,6 +62,22 @@ def launch_probe() -> dict:
     return env.Caller().envelope(env.launch_request(), session_id=env.new_session_id(), new=True)
 
 
+def process_cpu_s(pid: int) -> float:
+    """A process's CPU seconds to the nanosecond, from the kernel's process-wide CPU clock of
+    that pid (clock_getcpuclockid's id: CPUCLOCK_SCHED of the process); utime + stime from
+    /proc (10 ms ticks: ±4 % on a block of 250 turns of bare Flask) where that clock is not
+    readable, 0 for a process that is gone."""
+    try:
+        return time.clock_gettime(((~pid) << 3) | 2)
+    except OSError:
+        pass
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
+
+
 class ServerProcess:
     """One running server; `with` stops it."""
 
@@ -118,15 +134,8 @@ class ServerProcess:
         return [self.pid, *children]
 
     def cpu_s(self) -> float:
-        """utime + stime of the server's processes (all their threads), from /proc."""
-        total = 0
-        for pid in self.processes():
-            try:
-                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            total += int(fields[11]) + int(fields[12])
-        return total / CLOCK_TICKS
+        """CPU seconds of the server's processes (all their threads, ended ones too)."""
+        return sum(process_cpu_s(pid) for pid in self.processes())
 
     def context_switches(self) -> int:
         """Voluntary and involuntary context switches of every thread of its processes."""
