@@ -219,6 +219,7 @@ HAS_CONDITION = LazyPattern(
     r"\b(baby|bub|bubba|newborn|little one|son|daughter|twins)( is|'s| are)?"
     r" (only |just |barely |not even )?(\w+ )?(days?|weeks?) old\b"
     r"|\b(i'm|i am|im)( only| about| nearly| almost)? \w+ (months?|weeks?) (along|gone)\b"
+    r"|\b(months|weeks) along\b"
     rf"|\b(blood|my|me) pressure{_PRESSURE_IS}(really high|very high|way too high"
     rf"|{_UNCONTROLLED})\b"
     rf"|^pressure{_PRESSURE_IS}({_UNCONTROLLED})\b"
@@ -226,7 +227,8 @@ HAS_CONDITION = LazyPattern(
 """A condition in words of its own: a baby days or weeks old (a recent birth), "six months
 along" (pregnant), blood pressure "sky high" (uncontrolled; "the pressure's really high on
 this one" is the exercise, and after "my", which Alexa does not send, only words that say
-the pressure is out of control): a physician's okay first."""
+the pressure is out of control; "months along" wherever a number went, as a pain score): a
+physician's okay first."""
 SEEING = LazyPattern(r"\bseeing\b.*\b(spots|stars|double|flashes|lights|things)\b")
 """Seeing what isn't there: a change in vision, a red flag."""
 UNMISTAKABLE = LazyPattern(
@@ -251,9 +253,11 @@ UNABLE = LazyPattern(
     r" (feel|move)"
     r" (my|me|either|both|anything|a thing|nothing)\b"
     r"|\b(won't|wouldn't|will not) move\b"
+    r"|\blost (all |any |most |the )*(feeling|sensation)\b"
 )
-"""Not being able to feel or move a part of one's own ("my legs won't move"): numbness or
-weakness, a nerve's sign (in both legs or down below, an emergency)."""
+"""Not being able to feel or move a part of one's own ("my legs won't move", "I've lost all
+feeling in …"): numbness or weakness, a nerve's sign (in both legs or down below, an
+emergency)."""
 UNFELT_FIRST = LazyPattern(r"^(feel|move) (my|me|either|both|anything|a thing|nothing)\b")
 """The same after "I can't", whose words Alexa does not send (BREATH_FIRST)."""
 WORKING = r"(working|engag\w*|firing|activat\w*|switch\w* on|kick\w* in)"
@@ -367,7 +371,7 @@ def reported(words: str, among: str = "") -> str:
     # Pain the carrier said ("pain in {body_part}"), or the feeling words do.
     cry = _only_where(text, parts, among)
     painful = "pain" in kinds or idiom or cry or among == Severity.PAIN.value
-    if BREATH.search(text) and STRUGGLE.search(text):
+    if BREATH.search(text) and (STRUGGLE.search(text) or not_able):
         return Severity.URGENT.value
     pressure = bool(CHEST_PRESSURE.search(text))
     # The heart racing and nothing else felt is palpitations, a red flag (triage.PALPITATIONS);

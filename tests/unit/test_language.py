@@ -71,7 +71,7 @@ FLOORS = {
     "dev/twelfth_safety.tsv": 1.0,
     "heldout/twelfth_commands.tsv": 0.50,
     # One row answered more cautiously than its label since session 24 (safe all the same).
-    "heldout/twelfth_safety.tsv": 0.87,
+    "heldout/twelfth_safety.tsv": 0.88,
     "dev/thirteenth_commands.tsv": 0.54,
     "dev/thirteenth_safety.tsv": 0.95,
     "heldout/thirteenth_commands.tsv": 0.43,
@@ -82,7 +82,7 @@ FLOORS = {
     "heldout/fourteenth_commands.tsv": 0.50,
     "heldout/fourteenth_safety.tsv": 0.91,
     # Written in session 22 (held-out measured before anything was changed for it).
-    "dev/fifteenth_commands.tsv": 0.60,
+    "dev/fifteenth_commands.tsv": 0.61,
     "dev/fifteenth_safety.tsv": 0.96,
     "heldout/fifteenth_commands.tsv": 0.60,
     "heldout/fifteenth_safety.tsv": 0.89,
@@ -96,6 +96,10 @@ FLOORS = {
     "dev/seventeenth_safety.tsv": 0.95,
     "heldout/seventeenth_commands.tsv": 0.52,
     "heldout/seventeenth_safety.tsv": 0.88,
+    "dev/eighteenth_commands.tsv": 0.69,
+    "dev/eighteenth_safety.tsv": 0.94,
+    "heldout/eighteenth_commands.tsv": 0.64,
+    "heldout/eighteenth_safety.tsv": 0.92,
 }
 SAFE_FLOORS = {
     # a safe answer when said during a set
@@ -116,7 +120,7 @@ SAFE_FLOORS = {
     "heldout/tenth_safety.tsv": 0.87,
     "heldout/eleventh_safety.tsv": 0.83,
     "dev/twelfth_safety.tsv": 1.0,
-    "heldout/twelfth_safety.tsv": 0.88,
+    "heldout/twelfth_safety.tsv": 0.89,
     "dev/thirteenth_safety.tsv": 0.96,
     "heldout/thirteenth_safety.tsv": 0.95,
     "dev/fourteenth_safety.tsv": 1.0,
@@ -127,6 +131,8 @@ SAFE_FLOORS = {
     "heldout/sixteenth_safety.tsv": 0.93,
     "dev/seventeenth_safety.tsv": 0.97,
     "heldout/seventeenth_safety.tsv": 0.88,
+    "dev/eighteenth_safety.tsv": 0.95,
+    "heldout/eighteenth_safety.tsv": 0.92,
 }
 NLU = Nlu.load()
 MODEL = json.loads((MODELS_DIR / "en-US.json").read_text(encoding="utf-8"))
@@ -374,6 +380,12 @@ def test_words_that_take_a_command_back_leave_it_not_understood():
         ("we don't need to pause it", "PauseWrappedIntent", FALLBACK),
         ("please don't skip this one", "NextWrappedIntent", FALLBACK),
         ("i can't hack that go easier", "EasierIntent", "EasierIntent"),
+        # Not yet in position is no "in position": the set waits (eighteenth round, dev).
+        ("i'm not quite in position yet", "ReadyIntent", FALLBACK),
+        ("nearly in position", "ReadyIntent", FALLBACK),
+        ("almost ready", "ReadyIntent", FALLBACK),
+        ("not totally in position yet", "ReadyIntent", FALLBACK),
+        ("okay i'm ready", "ReadyIntent", "ReadyIntent"),
     ):
         match = NLU.understand(said)
         assert (match.intent, coverage.answered_by(match)) == (intent, answer), said

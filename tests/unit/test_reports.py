@@ -576,6 +576,28 @@ def test_the_seventeenth_rounds_readings(utterance, answer):
 @pytest.mark.parametrize(
     ("utterance", "answer"),
     [
+        # Breath one is "unable" to draw: an emergency, as "can't breathe" is.
+        ("i'm unable to breathe properly", "UrgentIntent"),
+        # "Weeks along" or "months along", wherever the number went: pregnant.
+        ("we're about seven months along now", "ConditionIntent"),
+        ("i'm only eight weeks along", "ConditionIntent"),
+        # Feeling "lost" is numbness: down below or in both legs an emergency, in one foot a
+        # red flag.
+        ("i've lost all sensation in my groin", "UrgentIntent"),
+        ("lost all feeling in both legs", "UrgentIntent"),
+        ("i've lost the feeling in my right foot", "RedFlagIntent"),
+        # South Africa's "lekker" is good.
+        ("my back feels lekker today", "FeelBetterIntent"),
+    ],
+)
+def test_the_eighteenth_rounds_readings(utterance, answer):
+    """Session 25's readings from the eighteenth round's development half, in other words."""
+    assert coverage.answered_by(NLU.understand(utterance)) == answer
+
+
+@pytest.mark.parametrize(
+    ("utterance", "answer"),
+    [
         ("my knees are getting stronger, can you make it harder", "HarderIntent"),
         ("my hips feel way looser now, what's next", "WhatsNextIntent"),
         ("me back's feeling stronger, how many sets are left", "SetsLeftIntent"),
