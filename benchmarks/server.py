@@ -65,7 +65,7 @@ def launch_probe() -> dict:
 def process_cpu_s(pid: int) -> float:
     """A process's CPU seconds to the nanosecond, from the kernel's process-wide CPU clock of
     that pid (clock_getcpuclockid's id: CPUCLOCK_SCHED of the process); utime + stime from
-    /proc (10 ms ticks: ±4 % on a block of 250 turns of bare Flask) where that clock is not
+    /proc (10 ms ticks: up to ±13 % on a block of 250 turns of bare Flask) where that clock is not
     readable, 0 for a process that is gone."""
     try:
         return time.clock_gettime(((~pid) << 3) | 2)
