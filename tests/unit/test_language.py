@@ -100,6 +100,11 @@ FLOORS = {
     "dev/eighteenth_safety.tsv": 0.94,
     "heldout/eighteenth_commands.tsv": 0.64,
     "heldout/eighteenth_safety.tsv": 0.92,
+    # Written in session 26 (held-out measured before anything was changed for it).
+    "dev/nineteenth_commands.tsv": 0.50,
+    "dev/nineteenth_safety.tsv": 0.94,
+    "heldout/nineteenth_commands.tsv": 0.57,
+    "heldout/nineteenth_safety.tsv": 0.91,
 }
 SAFE_FLOORS = {
     # a safe answer when said during a set
@@ -133,6 +138,8 @@ SAFE_FLOORS = {
     "heldout/seventeenth_safety.tsv": 0.88,
     "dev/eighteenth_safety.tsv": 0.95,
     "heldout/eighteenth_safety.tsv": 0.92,
+    "dev/nineteenth_safety.tsv": 0.94,
+    "heldout/nineteenth_safety.tsv": 0.91,
 }
 NLU = Nlu.load()
 MODEL = json.loads((MODELS_DIR / "en-US.json").read_text(encoding="utf-8"))
