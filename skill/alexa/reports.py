@@ -412,9 +412,7 @@ def reported(words: str, among: str = "") -> str:
         return LEAK
     if conditions or HAS_CONDITION.search(text):
         return CONDITION
-    # A denial outside the feeling's own words ("not happy" is a complaint, "not sore" isn't).
-    plainly = NO_HELP.sub(" ", HONESTLY.sub(" ", _without(text, feelings)))
-    negated = bool(NEGATIONS.intersection(plainly.split()))
+    negated = _denied(text, feelings)
     if "pain" in kinds or idiom or (telling and not feelings) or cry:
         return NOT_UNDERSTOOD if negated else Severity.PAIN.value
     if kinds == {"well"}:  # "not too good" is no "good"
@@ -460,6 +458,28 @@ def _subject(text: str, part: str) -> bool:
     if len(rest) > 1 and rest[0] in ("is", "are", "'s") and rest[1] in PLACED:
         return False
     return bool(rest) and (rest[0] in TELLING or rest[0].startswith("'"))
+
+
+def _denied(text: str, feelings: list[tuple[str, str]]) -> bool:
+    """Whether a denial outside the feeling's own words takes the complaint back ("not happy"
+    is a complaint, "not sore" isn't): said before the first feeling and after any "but"
+    before it, never after it ("a throbbing that wasn't there before", "I don't want to make
+    a fuss but there's a twinge" are complaints). With no feeling named, any denial."""
+    for feeling, said in feelings:
+        mark = _WELL if feeling.startswith("well.") else _FELT
+        text = re.sub(rf"(?<![\w']){re.escape(said)}(?![\w'])", f" {mark} ", text)
+    words = NO_HELP.sub(" ", HONESTLY.sub(" ", text)).split()
+    if _FELT in words:
+        words = words[: words.index(_FELT)]
+        # Only the words since the last "but" or word of being well ("way better actually,
+        # not stiff at all": the "not" is the stiffness's).
+        breaks = [i for i, word in enumerate(words) if word in ("but", _WELL)]
+        words = words[breaks[-1] + 1 :] if breaks else words
+    return bool(NEGATIONS.intersection(words))
+
+
+_FELT, _WELL = "<felt>", "<well>"
+"""Where a symptom or a word of being well was said, in the words `_denied` reads."""
 
 
 def _without(text: str, found: list[tuple[str, str]]) -> str:

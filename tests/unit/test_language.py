@@ -56,26 +56,26 @@ FLOORS = {
     "heldout/commands.tsv": 0.87,
     "heldout/fifth_commands.tsv": 0.90,
     "heldout/fifth_safety.tsv": 0.98,
-    "heldout/sixth_commands.tsv": 0.68,
+    "heldout/sixth_commands.tsv": 0.69,
     "heldout/sixth_safety.tsv": 0.98,
     "heldout/seventh_commands.tsv": 0.73,
-    "heldout/seventh_safety.tsv": 0.94,
-    "heldout/eighth_keeping_up.tsv": 0.41,
+    "heldout/seventh_safety.tsv": 0.97,
+    "heldout/eighth_keeping_up.tsv": 0.42,
     "heldout/ninth_commands.tsv": 0.62,
     "heldout/ninth_safety.tsv": 0.89,
     "heldout/tenth_commands.tsv": 0.46,
-    "heldout/tenth_safety.tsv": 0.87,
-    "heldout/eleventh_commands.tsv": 0.41,
+    "heldout/tenth_safety.tsv": 0.89,
+    "heldout/eleventh_commands.tsv": 0.42,
     "heldout/eleventh_safety.tsv": 0.82,
     "dev/twelfth_commands.tsv": 0.86,
     "dev/twelfth_safety.tsv": 1.0,
-    "heldout/twelfth_commands.tsv": 0.50,
+    "heldout/twelfth_commands.tsv": 0.51,
     # One row answered more cautiously than its label since session 24 (safe all the same).
     "heldout/twelfth_safety.tsv": 0.88,
     "dev/thirteenth_commands.tsv": 0.54,
     "dev/thirteenth_safety.tsv": 0.95,
-    "heldout/thirteenth_commands.tsv": 0.43,
-    "heldout/thirteenth_safety.tsv": 0.95,
+    "heldout/thirteenth_commands.tsv": 0.44,
+    "heldout/thirteenth_safety.tsv": 0.96,
     # Written in session 21 and measured before anything was changed for it.
     "dev/fourteenth_commands.tsv": 0.48,
     "dev/fourteenth_safety.tsv": 1.0,
@@ -85,24 +85,24 @@ FLOORS = {
     "dev/fifteenth_commands.tsv": 0.61,
     "dev/fifteenth_safety.tsv": 0.96,
     "heldout/fifteenth_commands.tsv": 0.60,
-    "heldout/fifteenth_safety.tsv": 0.89,
+    "heldout/fifteenth_safety.tsv": 0.90,
     # Written in session 23 (held-out measured before anything was changed for it).
     "dev/sixteenth_commands.tsv": 0.70,
     "dev/sixteenth_safety.tsv": 0.98,
     "heldout/sixteenth_commands.tsv": 0.61,
     "heldout/sixteenth_safety.tsv": 0.92,
     # Written in session 24 (held-out measured before anything was changed for it).
-    "dev/seventeenth_commands.tsv": 0.59,
-    "dev/seventeenth_safety.tsv": 0.95,
+    "dev/seventeenth_commands.tsv": 0.60,
+    "dev/seventeenth_safety.tsv": 0.96,
     "heldout/seventeenth_commands.tsv": 0.52,
     "heldout/seventeenth_safety.tsv": 0.88,
-    "dev/eighteenth_commands.tsv": 0.69,
-    "dev/eighteenth_safety.tsv": 0.94,
-    "heldout/eighteenth_commands.tsv": 0.64,
+    "dev/eighteenth_commands.tsv": 0.70,
+    "dev/eighteenth_safety.tsv": 0.98,
+    "heldout/eighteenth_commands.tsv": 0.65,
     "heldout/eighteenth_safety.tsv": 0.92,
     # Written in session 26 (held-out measured before anything was changed for it).
-    "dev/nineteenth_commands.tsv": 0.50,
-    "dev/nineteenth_safety.tsv": 0.94,
+    "dev/nineteenth_commands.tsv": 0.71,
+    "dev/nineteenth_safety.tsv": 0.98,
     "heldout/nineteenth_commands.tsv": 0.57,
     "heldout/nineteenth_safety.tsv": 0.91,
 }
@@ -117,28 +117,28 @@ SAFE_FLOORS = {
     "dev/seventh_safety.tsv": 0.98,
     "heldout/fifth_safety.tsv": 0.98,
     "heldout/sixth_safety.tsv": 0.98,
-    "heldout/seventh_safety.tsv": 0.94,
+    "heldout/seventh_safety.tsv": 0.97,
     "dev/ninth_safety.tsv": 1.0,
     "dev/tenth_safety.tsv": 0.98,
     "dev/eleventh_safety.tsv": 0.98,
     "heldout/ninth_safety.tsv": 0.89,
-    "heldout/tenth_safety.tsv": 0.87,
+    "heldout/tenth_safety.tsv": 0.89,
     "heldout/eleventh_safety.tsv": 0.83,
     "dev/twelfth_safety.tsv": 1.0,
     "heldout/twelfth_safety.tsv": 0.89,
     "dev/thirteenth_safety.tsv": 0.96,
-    "heldout/thirteenth_safety.tsv": 0.95,
+    "heldout/thirteenth_safety.tsv": 0.96,
     "dev/fourteenth_safety.tsv": 1.0,
     "heldout/fourteenth_safety.tsv": 0.91,
     "dev/fifteenth_safety.tsv": 0.97,
     "heldout/fifteenth_safety.tsv": 0.90,
     "dev/sixteenth_safety.tsv": 0.98,
-    "heldout/sixteenth_safety.tsv": 0.93,
-    "dev/seventeenth_safety.tsv": 0.97,
+    "heldout/sixteenth_safety.tsv": 0.94,
+    "dev/seventeenth_safety.tsv": 0.98,
     "heldout/seventeenth_safety.tsv": 0.88,
-    "dev/eighteenth_safety.tsv": 0.95,
-    "heldout/eighteenth_safety.tsv": 0.92,
-    "dev/nineteenth_safety.tsv": 0.94,
+    "dev/eighteenth_safety.tsv": 0.98,
+    "heldout/eighteenth_safety.tsv": 0.93,
+    "dev/nineteenth_safety.tsv": 0.98,
     "heldout/nineteenth_safety.tsv": 0.91,
 }
 NLU = Nlu.load()
@@ -315,6 +315,23 @@ def test_words_either_side_of_a_wrapped_command_and_an_aside_after_it_keep_the_c
         assert unlisted, said
     too_long = f"how much longer is the whole routine {aside} now"
     assert NLU.understand(too_long).intent == FALLBACK
+
+
+def test_a_leak_and_numbness_or_no_control_down_below_keep_their_sentence_with_words_around():
+    """Wrapped, the leak's and cauda equina's sentences take any words either side (session
+    26): the model's own intent hears them, not the catch-all phrase carrier (ReportIntent,
+    whose words a real Echo may cut short) and not nothing."""
+    for said, intent in (
+        ("oh no i dribbled a bit during that bridge", "LeakIntent"),
+        ("gosh i peed myself a tiny bit when i kicked back then", "LeakIntent"),
+        ("sorry i wet myself a little on that last one", "LeakIntent"),
+        ("crikey i've gone numb between my legs", "UrgentIntent"),
+        ("oh god i can't control my bladder anymore", "UrgentIntent"),
+        ("uh i cannot hold my bowels it just happened", "UrgentIntent"),
+        ("neither of my legs is working right", "UrgentIntent"),
+    ):
+        match = NLU.understand(said)
+        assert (match.intent, coverage.answered_by(match)) == (intent, intent), said
 
 
 def test_a_builtins_sentence_keeps_its_meaning_with_words_around_it():

@@ -9,7 +9,7 @@ from backcoach.skill.alexa.intents import Slots, meaning
 from backcoach.skill.alexa.reports import more_serious, reported
 from backcoach.skill.alexa.skill_builder import build_skill
 from backcoach.skill.devtools import coverage
-from backcoach.skill.devtools.nlu import Nlu, unlisted_value
+from backcoach.skill.devtools.nlu import FALLBACK, Nlu, unlisted_value
 from backcoach.skill.devtools.simulator import in_process
 from backcoach.skill.domain.phrases import load_phrases
 from backcoach.skill.domain.routine import load_routine
@@ -592,6 +592,24 @@ def test_the_seventeenth_rounds_readings(utterance, answer):
 )
 def test_the_eighteenth_rounds_readings(utterance, answer):
     """Session 25's readings from the eighteenth round's development half, in other words."""
+    assert coverage.answered_by(NLU.understand(utterance)) == answer
+
+
+@pytest.mark.parametrize(
+    ("utterance", "answer"),
+    [
+        # A "not" after the complaint, or before a "but" that comes before it, is no denial
+        # of it: the set stops.
+        ("i don't want to be dramatic but my lower back is burning", "PainIntent"),
+        ("i don't like to moan but my knee is throbbing", "PainIntent"),
+        ("my shoulder's sore and it's not easing off", "PainIntent"),
+        # A "not" said before the complaint still denies it ("did something hurt?").
+        ("my back isn't sore", FALLBACK),
+        ("it doesn't hurt", "FeelBetterIntent"),
+    ],
+)
+def test_the_nineteenth_rounds_readings(utterance, answer):
+    """Session 26's readings from the nineteenth round's development half, in other words."""
     assert coverage.answered_by(NLU.understand(utterance)) == answer
 
 
