@@ -466,8 +466,7 @@ def _denied(text: str, feelings: list[tuple[str, str]]) -> bool:
     before it, never after it ("a throbbing that wasn't there before", "I don't want to make
     a fuss but there's a twinge" are complaints). With no feeling named, any denial."""
     for feeling, said in feelings:
-        mark = _WELL if feeling.startswith("well.") else _FELT
-        text = re.sub(rf"(?<![\w']){re.escape(said)}(?![\w'])", f" {mark} ", text)
+        text = _without(text, [(feeling, said)], _WELL if feeling.startswith("well.") else _FELT)
     words = NO_HELP.sub(" ", HONESTLY.sub(" ", text)).split()
     if _FELT in words:
         words = words[: words.index(_FELT)]
@@ -482,8 +481,9 @@ _FELT, _WELL = "<felt>", "<well>"
 """Where a symptom or a word of being well was said, in the words `_denied` reads."""
 
 
-def _without(text: str, found: list[tuple[str, str]]) -> str:
-    """The words with each value found among them (as `ids_in` gives them) taken out."""
+def _without(text: str, found: list[tuple[str, str]], mark: str = "") -> str:
+    """The words with each value found among them (as `ids_in` gives them) taken out, or
+    put in their place."""
     for _, said in found:
-        text = re.sub(rf"(?<![\w']){re.escape(said)}(?![\w'])", " ", text)
+        text = re.sub(rf"(?<![\w']){re.escape(said)}(?![\w'])", f" {mark} ", text)
     return text
