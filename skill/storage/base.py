@@ -224,10 +224,11 @@ class VersionedAdapter(AbstractPersistenceAdapter):
         if not isinstance(attributes, dict):
             raise TypeError(f"attributes must be a dict, not {type(attributes).__name__}")
         data = {k: v for k, v in attributes.items() if k != APPEND_HISTORY}
-        key, append = attributes_id(request_envelope), attributes.get(APPEND_HISTORY) or []
+        append = attributes.get(APPEND_HISTORY) or []
         mark = fingerprint(data)
         if not append and isinstance(attributes, Loaded) and mark and attributes.mark == mark:
             return  # the row as read: nothing to write, and no newer write to refuse
+        key = attributes_id(request_envelope)
         text = encode(data)
         expected = getattr(attributes, "version", None)
         write = Write(key, text, expected, append, not from_player(request_envelope))

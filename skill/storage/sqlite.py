@@ -31,6 +31,8 @@ SQLITE_MIGRATIONS: list[str] = [
 """Schema steps in order; PRAGMA user_version counts those applied. Only ever append."""
 BUSY_STEP_MS = 100
 """A call's lock wait (its share of the turn) is set in steps of this, rounded down."""
+IDENTITY_RECHECK_S = 1.0
+"""How old a check that the file is still the one opened may be for a read (writes check)."""
 WAL_RETRY_S = 0.005
 """Between tries to switch a file to WAL while another connection holds it (_use_wal)."""
 
@@ -50,6 +52,10 @@ class SqliteAdapter(SqlAdapter[sqlite3.Connection]):
         self._identity: tuple[int, int] | None = None
         """(st_dev, st_ino) of the file the first connection opened; None until then."""
         self._identity_lock = threading.Lock()
+        self._identity_seen = -IDENTITY_RECHECK_S
+        """When (time.monotonic) the file was last found to be the one pinned."""
+        self._replaced = False
+        """Whether the file was found removed or replaced: refused until a restart."""
 
     def __repr__(self) -> str:
         return f"SqliteAdapter({str(self.path)!r})"
@@ -69,11 +75,12 @@ class SqliteAdapter(SqlAdapter[sqlite3.Connection]):
         return f"SQLite store {self.path}"
 
     @contextmanager
-    def _connection(self) -> Iterator[sqlite3.Connection]:
+    def _connection(self, writes: bool = True) -> Iterator[sqlite3.Connection]:
         """This thread's connection, waiting for a lock no longer than the call may (the
-        turn's share, else TIMEOUT_S); driver and file errors become StoreUnavailable."""
+        turn's share, else TIMEOUT_S); driver and file errors become StoreUnavailable. A call
+        that only reads finds the file checked within the last IDENTITY_RECHECK_S."""
         try:
-            self._check_identity()
+            self._check_identity(recent_will_do=not writes)
             conn = self._thread_connection()[0]
             # Rounded down to BUSY_STEP_MS: the wait stays within the call's share, and a
             # statement to change it is needed only when the step changes, not on every call.
@@ -120,17 +127,32 @@ class SqliteAdapter(SqlAdapter[sqlite3.Connection]):
                 self._identity = self._file_identity()
         self._check_identity()
 
-    def _check_identity(self) -> None:
+    def _check_identity(self, recent_will_do: bool = False) -> None:
         """StoreUnavailable once the file was removed or replaced under us.
 
         Kept connections would go on writing to the removed file while new ones opened
         another: the same person would have and not have a history, and all of it would be
-        lost at restart. So every read and write stops here instead, until a restart."""
-        if self._identity is not None and self._file_identity() != self._identity:
-            raise StoreUnavailable(
-                f"{self.label}: the database file {self.path} was removed or replaced;"
-                " restart the server"
-            )
+        lost at restart. So every write, and every read once it is found, stops here instead,
+        until a restart. A read may go by a check made within IDENTITY_RECHECK_S (issue 22:
+        a stat on every turn): what it reads in that second is what was true a moment ago,
+        and no write reaches the removed file."""
+        if self._replaced:
+            raise self._refusal()
+        if self._identity is None:
+            return
+        now = time.monotonic()
+        if recent_will_do and now - self._identity_seen < IDENTITY_RECHECK_S:
+            return
+        if self._file_identity() != self._identity:
+            self._replaced = True
+            raise self._refusal()
+        self._identity_seen = now
+
+    def _refusal(self) -> StoreUnavailable:
+        return StoreUnavailable(
+            f"{self.label}: the database file {self.path} was removed or replaced;"
+            " restart the server"
+        )
 
     def _prepare(self, conn: sqlite3.Connection) -> None:
         """Busy timeout, WAL, and fsync at checkpoints only (safe in WAL); then migrate."""
@@ -155,7 +177,7 @@ class SqliteAdapter(SqlAdapter[sqlite3.Connection]):
         return None if row is None else (decode(row[0], self.label), row[1])
 
     def _read(self, key: str) -> tuple[dict, int] | None:
-        with self._connection() as conn:
+        with self._connection(writes=False) as conn:
             return self._row(conn, key)
 
     def _write(self, write: Write) -> int:

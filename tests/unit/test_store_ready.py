@@ -139,6 +139,32 @@ def test_a_file_replaced_under_the_adapter_is_refused_and_left_alone(tmp_path):
     assert tables == [], "nothing was written to the replacement"
 
 
+def test_a_read_goes_by_a_check_of_the_last_second_and_a_write_never_does(tmp_path, monkeypatch):
+    """A read may find the file as it was a moment ago (no stat on every turn, issue 22);
+    a write checks, and once the replacement is found, reads are refused too."""
+    path = tmp_path / "backcoach.sqlite3"
+    adapter = SqliteAdapter(path)
+    save(adapter, "amzn1.ask.account.before", 1)
+    sqlite3.connect(tmp_path / "restored.sqlite3").close()
+    (tmp_path / "restored.sqlite3").replace(path)
+    monkeypatch.setattr("backcoach.skill.storage.sqlite.IDENTITY_RECHECK_S", 3600.0)
+    assert adapter.load("amzn1.ask.account.before") == {"n": 1}, "as it was a moment ago"
+    with pytest.raises(StoreUnavailable, match=REMOVED):
+        save(adapter, "amzn1.ask.account.before", 2)
+    with pytest.raises(StoreUnavailable, match=REMOVED):
+        adapter.load("amzn1.ask.account.before")
+
+
+def test_a_read_after_the_recheck_interval_finds_the_replacement(tmp_path, monkeypatch):
+    path = tmp_path / "backcoach.sqlite3"
+    adapter = SqliteAdapter(path)
+    save(adapter, "amzn1.ask.account.before", 1)
+    path.unlink()
+    monkeypatch.setattr("backcoach.skill.storage.sqlite.IDENTITY_RECHECK_S", 0.0)
+    with pytest.raises(StoreUnavailable, match=REMOVED):
+        adapter.load("amzn1.ask.account.before")
+
+
 def test_a_new_adapter_on_the_replaced_file_works(tmp_path):
     """A restart is the way back: the next adapter pins the file it finds."""
     path = tmp_path / "backcoach.sqlite3"
