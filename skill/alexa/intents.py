@@ -71,15 +71,16 @@ class Slots:
 
 COUNTERMAND = re.compile(
     r"\b(?:not|don't|dont|do not|never|isn't|is not|wasn't|ain't|didn't|did not|doesn't"
-    r"|does not)(?: (?:feel|feels|felt|feeling|look|looks|seem|seems|sound|sounds))?"
+    r"|does not|can't|cant|cannot|can not|couldn't|could not|won't|will not)"
+    r"(?: (?:feel|feels|felt|feeling|look|looks|seem|seems|sound|sounds))?"
     r"(?: (?:too|so|very|that|really|all that|quite|totally|fully|completely|entirely"
     r"|exactly|properly))?(?: (?:want|need|have) to| wanna)?$"
     r"|\b(?:nearly|almost|just about)$"
 )
 """How words before a command end when they take it back ("please don't" make it harder, "I
-don't want to" stop, "my back isn't too" good, "that didn't feel" good, "I'm not quite" or
-"nearly" in position: not yet). A "no" before a command answers the last question ("no,
-pause it")."""
+don't want to" stop, "I can't" carry on, "my back isn't too" good, "that didn't feel" good,
+"I'm not quite" or "nearly" in position: not yet). A "no" before a command answers the last
+question ("no, pause it")."""
 NOT_WELL = frozenset({"FeelBetterIntent"})
 """Saying it is well, which the words before take back ("that didn't feel good at all"): a
 complaint, answered as pain."""

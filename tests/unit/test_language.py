@@ -105,6 +105,11 @@ FLOORS = {
     "dev/nineteenth_safety.tsv": 0.98,
     "heldout/nineteenth_commands.tsv": 0.57,
     "heldout/nineteenth_safety.tsv": 0.91,
+    # Written in session 27 (held-out measured before anything was changed for it).
+    "dev/twentieth_commands.tsv": 0.88,
+    "dev/twentieth_safety.tsv": 0.98,
+    "heldout/twentieth_commands.tsv": 0.57,
+    "heldout/twentieth_safety.tsv": 0.91,
 }
 SAFE_FLOORS = {
     # a safe answer when said during a set
@@ -140,6 +145,8 @@ SAFE_FLOORS = {
     "heldout/eighteenth_safety.tsv": 0.93,
     "dev/nineteenth_safety.tsv": 0.98,
     "heldout/nineteenth_safety.tsv": 0.91,
+    "dev/twentieth_safety.tsv": 1.0,
+    "heldout/twentieth_safety.tsv": 0.92,
 }
 NLU = Nlu.load()
 MODEL = json.loads((MODELS_DIR / "en-US.json").read_text(encoding="utf-8"))
@@ -193,13 +200,15 @@ GOES_ON = {
     "heldout/fifteenth_safety.tsv": 1,
     "heldout/sixteenth_safety.tsv": 1,
     "heldout/seventeenth_safety.tsv": 1,
+    "heldout/twentieth_safety.tsv": 1,
 }
 """Safety rows (blind, unread) answered neither by stopping nor by asking whether something
 hurt, nothing playing: in the tenth and eleventh a command found in a complaint's words
 (commands.py), answered as that command; in the fifteenth one heard as waiting ("take your
 time"); in the sixteenth one heard as stopping for today (the session ends); in the
 seventeenth one that ReportIntent's words answer as something else (as of session 24, when
-it was written and measured). No other set may have one."""
+it was written and measured); in the twentieth one heard as the back feeling better (as of
+session 27, when it was written and measured). No other set may have one."""
 
 
 def test_safety_phrasings_said_during_a_set_stop_it_or_ask_whether_it_hurt(said):
@@ -334,6 +343,27 @@ def test_a_leak_and_numbness_or_no_control_down_below_keep_their_sentence_with_w
         assert (match.intent, coverage.answered_by(match)) == (intent, intent), said
 
 
+def test_sentences_wrapped_for_room_keep_their_meaning_and_their_old_tails():
+    """Session 27 wrapped three sentences whose tails were listed ("... when i was twenty",
+    "... and my foot's numb"): the tails, and words no list has, now ride in {after}; and
+    words of this round's families (both legs lame, failing to breathe, a palpitation,
+    "eina") are heard as what they are."""
+    for said, intent in (
+        ("i fractured a vertebra years ago", "ConditionIntent"),
+        ("i cracked my spine when i was twenty skiing", "ConditionIntent"),
+        ("sharp pain running down my leg and my foot's numb", "RedFlagIntent"),
+        ("well now pins and needles all down my arm", "RedFlagIntent"),
+        ("i'd two discs slipped after the car crash", "ConditionIntent"),
+        ("my blood pressure has been running really high lately", "ConditionIntent"),
+        ("both legs have gone lame", "UrgentIntent"),
+        ("my left leg's gone lame", "RedFlagIntent"),
+        ("i'm failing to breathe", "UrgentIntent"),
+        ("there's a palpitation again", "RedFlagIntent"),
+        ("eina my knee", "PainIntent"),
+    ):
+        assert coverage.answered_by(NLU.understand(said)) == intent, said
+
+
 def test_a_builtins_sentence_keeps_its_meaning_with_words_around_it():
     """A built-in takes no custom slots, so its companion (domain/builtins.py) hears its
     sentences of two words or more with words either side; a one-word command takes only
@@ -410,6 +440,10 @@ def test_words_that_take_a_command_back_leave_it_not_understood():
         ("almost ready", "ReadyIntent", FALLBACK),
         ("not totally in position yet", "ReadyIntent", FALLBACK),
         ("okay i'm ready", "ReadyIntent", "ReadyIntent"),
+        # Not able to go on is no "go on": nothing resumes (session 27).
+        ("i can't carry on", "ResumeWrappedIntent", FALLBACK),
+        ("honestly i cannot keep going", "ResumeWrappedIntent", FALLBACK),
+        ("i can't continue on", "ResumeWrappedIntent", FALLBACK),
     ):
         match = NLU.understand(said)
         assert (match.intent, coverage.answered_by(match)) == (intent, answer), said
