@@ -149,6 +149,7 @@ class SqliteAdapter(SqlAdapter[sqlite3.Connection]):
         self._identity_seen = now
 
     def _refusal(self) -> StoreUnavailable:
+        """What every call gets once the file was found removed or replaced."""
         return StoreUnavailable(
             f"{self.label}: the database file {self.path} was removed or replaced;"
             " restart the server"
