@@ -52,7 +52,7 @@ class SqliteAdapter(SqlAdapter[sqlite3.Connection]):
         self._identity: tuple[int, int] | None = None
         """(st_dev, st_ino) of the file the first connection opened; None until then."""
         self._identity_lock = threading.Lock()
-        self._identity_seen = -IDENTITY_RECHECK_S
+        self._identity_seen = float("-inf")
         """When (time.monotonic) the file was last found to be the one pinned."""
         self._replaced = False
         """Whether the file was found removed or replaced: refused until a restart."""
@@ -75,12 +75,12 @@ class SqliteAdapter(SqlAdapter[sqlite3.Connection]):
         return f"SQLite store {self.path}"
 
     @contextmanager
-    def _connection(self, writes: bool = True) -> Iterator[sqlite3.Connection]:
+    def _connection(self, only_reads: bool = False) -> Iterator[sqlite3.Connection]:
         """This thread's connection, waiting for a lock no longer than the call may (the
         turn's share, else TIMEOUT_S); driver and file errors become StoreUnavailable. A call
         that only reads finds the file checked within the last IDENTITY_RECHECK_S."""
         try:
-            self._check_identity(recent_will_do=not writes)
+            self._check_identity(only_reads)
             conn = self._thread_connection()[0]
             # Rounded down to BUSY_STEP_MS: the wait stays within the call's share, and a
             # statement to change it is needed only when the step changes, not on every call.
@@ -127,7 +127,7 @@ class SqliteAdapter(SqlAdapter[sqlite3.Connection]):
                 self._identity = self._file_identity()
         self._check_identity()
 
-    def _check_identity(self, recent_will_do: bool = False) -> None:
+    def _check_identity(self, only_reads: bool = False) -> None:
         """StoreUnavailable once the file was removed or replaced under us.
 
         Kept connections would go on writing to the removed file while new ones opened
@@ -141,7 +141,7 @@ class SqliteAdapter(SqlAdapter[sqlite3.Connection]):
         if self._identity is None:
             return
         now = time.monotonic()
-        if recent_will_do and now - self._identity_seen < IDENTITY_RECHECK_S:
+        if only_reads and now - self._identity_seen < IDENTITY_RECHECK_S:
             return
         if self._file_identity() != self._identity:
             self._replaced = True
@@ -178,7 +178,7 @@ class SqliteAdapter(SqlAdapter[sqlite3.Connection]):
         return None if row is None else (decode(row[0], self.label), row[1])
 
     def _read(self, key: str) -> tuple[dict, int] | None:
-        with self._connection(writes=False) as conn:
+        with self._connection(only_reads=True) as conn:
             return self._row(conn, key)
 
     def _write(self, write: Write) -> int:
